@@ -1,0 +1,19 @@
+"""Django-level 404/500 pages: JSON in the CONTRACT's error format under /api/, plain pages elsewhere."""
+
+from django.http import JsonResponse
+from django.views.defaults import page_not_found, server_error
+
+from workflows.api import MESSAGES, error_body
+from workflows.errors import bilingual
+
+
+def api_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(404, bilingual(MESSAGES[404])), status=404)
+    return page_not_found(request, exception)
+
+
+def api_server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(500, bilingual(MESSAGES[500])), status=500)
+    return server_error(request)

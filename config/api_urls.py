@@ -1,0 +1,25 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from notifications.api import AddWorkingDaysView, CalendarDayView, DeadlineRuleViewSet, NotificationViewSet
+from review.api import DecisionViewSet, InboxView, MeetingViewSet
+from workflows.api import HealthView, MeView, UserListView
+
+router = DefaultRouter(trailing_slash=True)
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("inbox/", InboxView.as_view(), name="inbox"),
+    path("me/", MeView.as_view(), name="me"),
+    path("users/", UserListView.as_view(), name="users"),
+    path("health/", HealthView.as_view(), name="health"),
+    path("calendar/add-working-days/", AddWorkingDaysView.as_view(), name="calendar-add-working-days"),
+    re_path(r"^calendar/days/(?P<day>[0-9-]{1,12})/$", CalendarDayView.as_view(), name="calendar-day"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]

@@ -1,0 +1,252 @@
+"""REST API for decisions and meetings (CONTRACT §5). Thin: validation by serializers or transition forms,
+actions by services, lists by selectors."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications.deadlines import deadlines_of
+from workflows.api import (DeadlineSerializer, TransitionSerializer, UserBriefSerializer, client_ip,
+                           history_data)
+from workflows.errors import bilingual
+from workflows.models import User
+from workflows.services import available_transitions, fire_transition
+
+from . import selectors, services
+from .models import Decision, DecisionState, Meeting, MeetingState, PreparationRecord
+
+ID_PATTERN = r"\d{1,18}"
+
+
+class StatefulSerializer(serializers.Serializer):
+    """The fields CONTRACT §5 asks of every stateful object."""
+
+    process = ""
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context["request"]
+        data["state_label"] = str(obj.get_state_display())
+        data["available_transitions"] = available_transitions(self.process, obj, request.user)
+        data["history"] = history_data(obj)
+        data["deadlines"] = DeadlineSerializer(deadlines_of(obj), many=True).data
+        return data
+
+
+class PreparationSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = PreparationRecord
+        fields = ["id", "kind", "started_on", "ended_on", "summary", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class OpinionSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    opinion = serializers.CharField()
+    authority_ok = serializers.BooleanField(allow_null=True)
+    procedure_ok = serializers.BooleanField(allow_null=True)
+    content_ok = serializers.BooleanField(allow_null=True)
+    reviewer = serializers.CharField(source="reviewer.username")
+    created_at = serializers.DateTimeField()
+
+
+class DecisionListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "number", "title", "category", "department", "state", "state_label", "created_by",
+                  "created_at", "submitted_at", "meeting"]
+
+
+class DecisionSerializer(StatefulSerializer, serializers.ModelSerializer):
+    process = "decision"
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    signed_by = serializers.CharField(source="signed_by.username", read_only=True, default=None)
+    preparation = PreparationSerializer(many=True, read_only=True)
+    opinions = OpinionSerializer(many=True, read_only=True)
+    content_fingerprint = serializers.CharField(read_only=True)
+    text_matches_review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "number", "title", "body", "category", "department", "state",
+                  "public_participation_required", "expert_argumentation_required", "risk_assessment_required",
+                  "participation_urgency_reason", "created_by", "created_at", "submitted_at", "meeting",
+                  "scheduling_urgency_reason", "signed_by", "signed_at", "published_on", "publication_channel",
+                  "withdrawal_reason", "content_fingerprint", "reviewed_fingerprint", "text_matches_review",
+                  "preparation", "opinions"]
+        read_only_fields = fields
+
+    def get_text_matches_review(self, obj) -> bool:
+        return bool(obj.reviewed_fingerprint) and obj.reviewed_fingerprint == obj.content_fingerprint()
+
+
+class DecisionWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    category = serializers.ChoiceField(choices=Decision.Category.choices)
+    department = serializers.CharField(max_length=100)
+    public_participation_required = serializers.BooleanField(required=False)
+    expert_argumentation_required = serializers.BooleanField(required=False)
+    risk_assessment_required = serializers.BooleanField(required=False)
+    participation_urgency_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+def transition_schema(process: str):
+    return extend_schema(
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+        description=f"Fire a {process} transition with its fields (CONTRACT §5); returns the object.",
+    )
+
+
+def _state_filter(request, choices):
+    state = request.query_params.get("state")
+    if state and state not in choices.values:
+        raise exceptions.ValidationError({"state": [bilingual(_("Unknown state."))]})
+    return state
+
+
+class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Decision.objects.all()
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return DecisionListSerializer
+        if self.action in ("create", "partial_update"):
+            return DecisionWriteSerializer
+        return DecisionSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=DecisionState.values),
+                               OpenApiParameter("search", str)])
+    def list(self, request, *args, **kwargs):
+        self.queryset = selectors.decision_list(
+            state=_state_filter(request, DecisionState), search=request.query_params.get("search")
+        )
+        return super().list(request, *args, **kwargs)
+
+    def _detail(self, decision, status=200):
+        decision = Decision.objects.select_related("created_by", "signed_by").get(pk=decision.pk)
+        return Response(DecisionSerializer(decision, context={"request": self.request}).data, status=status)
+
+    @extend_schema(request=DecisionWriteSerializer, responses=DecisionSerializer)
+    def create(self, request):
+        serializer = DecisionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = services.create_decision(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
+        return self._detail(decision, status=201)
+
+    @extend_schema(request=DecisionWriteSerializer, responses=DecisionSerializer)
+    def partial_update(self, request, pk=None):
+        serializer = DecisionWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        decision = services.update_decision(pk=pk, user=request.user, changes=serializer.validated_data,
+                                            client_ip=client_ip(request))
+        return self._detail(decision)
+
+    @transition_schema("decision")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
+    def transitions(self, request, pk=None, name=None):
+        decision = fire_transition("decision", pk, name, request.user, request.data, client_ip(request))
+        return self._detail(decision)
+
+    @extend_schema(request=PreparationSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def preparation(self, request, pk=None):
+        """Record a preparation step: public comment period, expert argumentation or risk assessment."""
+        serializer = PreparationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.add_preparation_record(decision_pk=pk, user=request.user, client_ip=client_ip(request),
+                                        **serializer.validated_data)
+        return self._detail(Decision.objects.get(pk=pk), status=201)
+
+
+class AgendaSerializer(serializers.Serializer):
+    decision = serializers.IntegerField(source="decision_id")
+    number = serializers.CharField(source="decision.number", allow_null=True)
+    title = serializers.CharField(source="decision.title")
+    state = serializers.CharField(source="decision.state")
+    outcome = serializers.CharField()
+    comment = serializers.CharField()
+    dissent = serializers.CharField()
+
+
+class MeetingSerializer(StatefulSerializer, serializers.ModelSerializer):
+    process = "meeting"
+    chair = UserBriefSerializer(read_only=True)
+    attendees = UserBriefSerializer(many=True, read_only=True)
+    agenda = AgendaSerializer(source="agenda_items", many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "number", "title", "date", "state", "chair", "attendees", "minutes", "held_at", "agenda"]
+        read_only_fields = fields
+
+
+class MeetingWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Meeting.objects.all()
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self):
+        return MeetingWriteSerializer if self.action == "create" else MeetingSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=MeetingState.values)])
+    def list(self, request, *args, **kwargs):
+        self.queryset = selectors.meeting_list(state=_state_filter(request, MeetingState))
+        return super().list(request, *args, **kwargs)
+
+    def _detail(self, meeting, status=200):
+        meeting = selectors.meeting_list().get(pk=meeting.pk)
+        return Response(MeetingSerializer(meeting, context={"request": self.request}).data, status=status)
+
+    @extend_schema(request=MeetingWriteSerializer, responses=MeetingSerializer)
+    def create(self, request):
+        serializer = MeetingWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting = services.create_meeting(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
+        return self._detail(meeting, status=201)
+
+    @transition_schema("meeting")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
+    def transitions(self, request, pk=None, name=None):
+        meeting = fire_transition("meeting", pk, name, request.user, request.data, client_ip(request))
+        return self._detail(meeting)
+
+
+class InboxItemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    action = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    deadline_kind = serializers.CharField(allow_null=True)
+    overdue = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class InboxView(APIView):
+    """What the calling user must act on now, soonest deadline first."""
+
+    @extend_schema(responses=InboxItemSerializer(many=True))
+    def get(self, request):
+        items = selectors.inbox(request.user)
+        return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})

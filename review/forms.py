@@ -1,0 +1,77 @@
+"""The fields each decision and meeting transition takes (CONTRACT §5). The UI and the API both validate with
+these forms, so a field means the same thing everywhere."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflows.forms import TransitionForm
+
+from .models import Meeting
+
+
+class CommentForm(TransitionForm):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubmitForReviewForm(CommentForm):
+    urgency_reason = forms.CharField(
+        label=_("Urgency reason for a shortened public comment period"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when public participation is required and the 30-day comment period was not held (条例 Art 14-15)."),
+    )
+
+
+class OpinionForm(TransitionForm):
+    opinion = forms.CharField(
+        label=_("Written review opinion"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Cite the law: authority, procedure and content (条例 Art 27)."),
+    )
+    authority_ok = forms.NullBooleanField(label=_("Within statutory authority"), required=False)
+    procedure_ok = forms.NullBooleanField(label=_("Procedure complete and lawful"), required=False)
+    content_ok = forms.NullBooleanField(label=_("Content lawful"), required=False)
+
+
+class ScheduleForm(TransitionForm):
+    meeting = forms.ModelChoiceField(label=_("Joint meeting"), queryset=Meeting.objects.order_by("date", "id"))
+    urgency_reason = forms.CharField(
+        label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the meeting is fewer than 7 working days after the submission for review."),
+    )
+
+
+class OutcomeForm(CommentForm):
+    dissent = forms.CharField(label=_("Dissenting opinions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublishForm(TransitionForm):
+    published_on = forms.DateField(label=_("Published on"), required=False)
+    channel = forms.CharField(label=_("Publication channel"), max_length=200)
+
+
+class ReasonForm(TransitionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MinutesForm(TransitionForm):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+DECISION_TRANSITION_FORMS = {
+    "submit_for_review": SubmitForReviewForm,
+    "return_for_revision": OpinionForm,
+    "pass_review": OpinionForm,
+    "fail_review": OpinionForm,
+    "revise": CommentForm,
+    "schedule": ScheduleForm,
+    "defer": CommentForm,
+    "approve": OutcomeForm,
+    "reject": OutcomeForm,
+    "sign": TransitionForm,
+    "publish": PublishForm,
+    "withdraw": ReasonForm,
+}
+
+MEETING_TRANSITION_FORMS = {
+    "hold": MinutesForm,
+    "close": CommentForm,
+}

@@ -1,0 +1,100 @@
+"""Queries for lists: decisions, meetings, and the inbox (what a user must act on now)."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Deadline
+from workflows import roles
+
+from .models import Decision, DecisionState as DS, Meeting, MeetingState as MS
+
+# Which role acts on a decision in which state; the inbox is this map turned into queries (DESIGN §6).
+DECISION_INBOX = {
+    roles.DRAFTER: ([DS.DRAFT, DS.RETURNED, DS.REVIEW_FAILED], _("Revise and submit for review")),
+    roles.JUDICIAL_OFFICE: ([DS.IN_REVIEW], _("Legality review")),
+    roles.OFFICE_SECRETARY: ([DS.REVIEW_PASSED, DS.SIGNED], _("Schedule or publish")),
+    roles.MEETING_CHAIR: ([DS.SCHEDULED], _("Record the meeting's outcome")),
+    roles.PRINCIPAL: ([DS.APPROVED], _("Sign")),
+}
+
+
+def decision_list(*, state: str | None = None, search: str | None = None):
+    qs = Decision.objects.select_related("created_by", "meeting")
+    if state:
+        qs = qs.filter(state=state)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(number__icontains=search) | Q(department__icontains=search))
+    return qs.order_by("-id")
+
+
+def meeting_list(*, state: str | None = None):
+    qs = Meeting.objects.select_related("chair").prefetch_related("attendees")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-date", "-id")
+
+
+def _decisions_for(user):
+    held = set(roles.user_roles(user))
+    query = Q(pk__in=[])
+    for role, (states, _action) in DECISION_INBOX.items():
+        if role not in held:
+            continue
+        if role == roles.DRAFTER:
+            query |= Q(state__in=states, created_by=user)
+        elif role == roles.MEETING_CHAIR:
+            query |= Q(state__in=states, meeting__state=MS.HELD, meeting__chair=user)
+        else:
+            query |= Q(state__in=states)
+    return Decision.objects.filter(query).select_related("meeting")
+
+
+def _meetings_for(user):
+    if not roles.has_role(user, roles.OFFICE_SECRETARY):
+        return Meeting.objects.none()
+    today = timezone.localdate()
+    return Meeting.objects.filter(Q(state=MS.PLANNED, date__lte=today) | Q(state=MS.HELD))
+
+
+def _action_for(user, decision):
+    for role, (states, action) in DECISION_INBOX.items():
+        if decision.state in states and roles.has_role(user, role):
+            return action
+    return ""
+
+
+def inbox(user) -> list[dict]:
+    """What `user` must act on now, soonest deadline first (no deadline last)."""
+    decisions = list(_decisions_for(user))
+    meetings = list(_meetings_for(user))
+    open_deadlines = {}
+    if decisions:
+        for deadline in Deadline.objects.filter(
+            object_type="review.decision", object_id__in=[d.pk for d in decisions], status=Deadline.Status.OPEN
+        ).order_by("due_at"):
+            open_deadlines.setdefault(deadline.object_id, deadline)
+    now = timezone.now()
+    items = []
+    for decision in decisions:
+        deadline = open_deadlines.get(decision.pk)
+        items.append({
+            "kind": "decision", "id": decision.pk, "number": decision.number, "title": decision.title,
+            "state": decision.state, "state_label": str(decision.get_state_display()),
+            "action": str(_action_for(user, decision)),
+            "due_at": deadline.due_at if deadline else None,
+            "deadline_kind": deadline.kind if deadline else None,
+            "overdue": bool(deadline and deadline.due_at < now),
+            "url": f"/review/decisions/{decision.pk}/",
+        })
+    for meeting in meetings:
+        items.append({
+            "kind": "meeting", "id": meeting.pk, "number": meeting.number, "title": str(meeting),
+            "state": meeting.state, "state_label": str(meeting.get_state_display()),
+            "action": str(_("Record the meeting as held") if meeting.state == MS.PLANNED else _("Close the meeting")),
+            "due_at": None, "deadline_kind": None, "overdue": False,
+            "url": f"/review/meetings/{meeting.pk}/",
+        })
+    far = timezone.datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    items.sort(key=lambda item: (item["due_at"] or far, item["kind"], item["id"]))
+    return items

@@ -1,0 +1,94 @@
+"""Business actions on decisions and meetings other than transitions (those go through
+workflows.services.fire_transition). Called by the API, the UI, the admin and seed_demo alike."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows import audit, roles
+from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
+
+from .models import EDITABLE_DECISION_STATES, Decision, Meeting, PreparationRecord
+
+CONTENT_FIELDS = ("title", "body", "category", "department", "public_participation_required",
+                  "expert_argumentation_required", "risk_assessment_required", "participation_urgency_reason")
+D3_NOT_EDITABLE = _("The content can be edited only in draft, returned or review failed; now it is “{state}”.")
+NOT_ALLOWED = _("Your roles may not do this.")
+MEETING_IN_PAST = _("A joint meeting must be dated today or later.")
+CHAIR_NOT_USER = _("The chair must be an active user.")
+PREPARATION_DATES = _("The end of the period cannot be before its start.")
+
+
+def _require(action: str, user):
+    if not roles.may(action, user):
+        raise NotPermitted(NOT_ALLOWED, rule="roles")
+
+
+@transaction.atomic
+def create_decision(*, user, title, body, category, department, client_ip=None, **flags) -> Decision:
+    _require("decision.create", user)
+    decision = Decision.objects.create(
+        title=title, body=body, category=category, department=department, created_by=user,
+        **{k: v for k, v in flags.items() if k in CONTENT_FIELDS},
+    )
+    audit.record(decision, transition="create", target=decision.state, user=user,
+                 fields={"title": title, "category": category, "department": department}, client_ip=client_ip)
+    return decision
+
+
+@transaction.atomic
+def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
+    """D3: content changes only in draft, returned, review_failed — checked under the row lock."""
+    _require("decision.edit", user)
+    decision = Decision.objects.select_for_update().filter(pk=pk).first()
+    if decision is None:
+        raise NotFound(_("No such decision."))
+    if decision.state not in EDITABLE_DECISION_STATES:
+        raise RuleViolation(Message(D3_NOT_EDITABLE, state=decision.get_state_display()), rule="D3")
+    changed = {}
+    for field, value in changes.items():
+        if field in CONTENT_FIELDS and getattr(decision, field) != value:
+            setattr(decision, field, value)
+            changed[field] = value
+    if changed:
+        decision.save()
+        audit.record(decision, transition="edit", source=decision.state, target=decision.state, user=user,
+                     fields={"changed": sorted(changed)}, client_ip=client_ip)
+    return decision
+
+
+@transaction.atomic
+def add_preparation_record(*, decision_pk, user, kind, summary, started_on=None, ended_on=None,
+                           client_ip=None) -> PreparationRecord:
+    _require("decision.edit", user)
+    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
+    if decision is None:
+        raise NotFound(_("No such decision."))
+    if decision.state not in EDITABLE_DECISION_STATES:
+        raise RuleViolation(Message(D3_NOT_EDITABLE, state=decision.get_state_display()), rule="D3")
+    if started_on and ended_on and ended_on < started_on:
+        raise InvalidInput(PREPARATION_DATES, fields={"ended_on": [str(PREPARATION_DATES)]})
+    record = PreparationRecord.objects.create(
+        decision=decision, kind=kind, summary=summary, started_on=started_on, ended_on=ended_on, recorded_by=user
+    )
+    audit.record(decision, transition="record_preparation", source=decision.state, target=decision.state,
+                 user=user, fields={"kind": kind, "started_on": started_on, "ended_on": ended_on},
+                 comment=summary, client_ip=client_ip)
+    return record
+
+
+@transaction.atomic
+def create_meeting(*, user, title, date, chair, attendees, client_ip=None) -> Meeting:
+    _require("meeting.create", user)
+    if date < timezone.localdate():
+        raise InvalidInput(MEETING_IN_PAST, fields={"date": [str(MEETING_IN_PAST)]})
+    users = get_user_model().objects
+    if not users.filter(pk=getattr(chair, "pk", chair), is_active=True).exists():
+        raise InvalidInput(CHAIR_NOT_USER, fields={"chair": [str(CHAIR_NOT_USER)]})
+    meeting = Meeting.objects.create(title=title, date=date, chair=chair, created_by=user)
+    meeting.attendees.set(attendees)
+    audit.record(meeting, transition="create", target=meeting.state, user=user,
+                 fields={"title": title, "date": date, "chair": chair.pk,
+                         "attendees": sorted(a.pk for a in attendees)}, client_ip=client_ip)
+    return meeting

@@ -1,0 +1,180 @@
+"""API plumbing every app uses: the error format of CONTRACT §5, the transition endpoint, `me`, users."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import roles
+from .audit import history_of
+from .errors import Refusal, bilingual
+from .models import User
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: _("Invalid input."),
+    401: _("Authentication required: log in or send “Authorization: Token <key>”."),
+    403: _("Your roles may not do this."),
+    404: _("Not found."),
+    405: _("This method is not allowed here."),
+    406: _("Not acceptable."),
+    415: _("Unsupported media type: send JSON."),
+    429: _("Too many requests."),
+    500: _("Internal error; nothing was changed."),
+}
+CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type", 429: "throttled", 500: "server_error"}
+
+
+def error_body(status_code: int, detail: str, **extra) -> dict:
+    body = {"error": CODES.get(status_code, "error"), "detail": detail}
+    body.update({k: v for k, v in extra.items() if v})
+    return body
+
+
+def _field_errors(detail):
+    if isinstance(detail, dict):
+        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def exception_handler(exc, context):
+    """Every error as {"error": CODE, "detail": TEXT} with the reason in Chinese and English."""
+    if isinstance(exc, Refusal):
+        body = {"error": exc.code, "detail": exc.detail}
+        if exc.rule:
+            body["rule"] = exc.rule
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=exc.status)
+    if isinstance(exc, Http404):
+        return Response(error_body(404, bilingual(MESSAGES[404])), status=404)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response(error_body(403, bilingual(MESSAGES[403])), status=403)
+    if isinstance(exc, DjangoValidationError):
+        return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.messages)), status=400)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.detail)), status=400)
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        response = Response(error_body(401, bilingual(MESSAGES[401])), status=401)
+        response["WWW-Authenticate"] = "Token"
+        return response
+    if isinstance(exc, exceptions.APIException):
+        code = exc.status_code
+        message = MESSAGES.get(code)
+        detail = bilingual(message) if message else str(exc.detail)
+        if isinstance(exc, exceptions.ParseError):
+            detail = f"{bilingual(_('Malformed JSON.'))} ({exc.detail})"
+        return Response(error_body(code, detail), status=code)
+    return None
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "roles"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(roles.user_roles(user))
+
+
+CHANNELS = ["email", "sms", "wecom", "dingtalk", "feishu"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    notification_channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=CHANNELS), required=False, allow_empty=True
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "roles", "phone", "email", "notification_channels",
+                  "quiet_hours_start", "quiet_hours_end", "legal_qualification"]
+        read_only_fields = ["id", "username", "roles", "legal_qualification"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(roles.user_roles(user))
+
+    def validate_phone(self, value):
+        import re
+
+        if value and not re.fullmatch(r"1[3-9]\d{9}", value):
+            raise serializers.ValidationError(bilingual(_("Enter an 11-digit mainland mobile number.")))
+        return value
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    serializer_class = MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+
+class UserListView(generics.ListAPIView):
+    """Users, for choosing a meeting's chair and attendees; `?role=` filters by role."""
+
+    serializer_class = UserBriefSerializer
+
+    def get_queryset(self):
+        qs = User.objects.filter(is_active=True).prefetch_related("groups").order_by("username")
+        role = self.request.query_params.get("role")
+        if role:
+            if role not in roles.ALL_ROLES:
+                raise exceptions.ValidationError({"role": [bilingual(_("Unknown role."))]})
+            qs = qs.filter(groups__name=role)
+        return qs
+
+
+class HistorySerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    user = serializers.CharField(source="username")
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()
+    fields = serializers.JSONField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    due_date = serializers.DateField()
+    status = serializers.CharField()
+    basis = serializers.CharField()
+    provisional = serializers.BooleanField()
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def history_data(obj):
+    return HistorySerializer(history_of(obj), many=True).data
+
+
+class HealthView(APIView):
+    permission_classes = []
+    authentication_classes = []
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response({"status": "ok"}, status=status.HTTP_200_OK)

@@ -1,0 +1,81 @@
+"""What every flow shares: the state slot bound to the model's `state` field, and the audit on success."""
+
+from django.db import models
+from viewflow import fsm
+from viewflow.fsm.base import TransitionDescriptor
+
+from .. import audit
+
+
+def refuse(ok: bool, violation) -> fsm.State.CONDITION:
+    """A viewflow condition result that carries its typed refusal (a RuleViolation) as the unmet message."""
+    return fsm.State.CONDITION(bool(ok), unmet=violation)
+
+
+def serializable(fields: dict) -> dict:
+    out = {}
+    for key, value in (fields or {}).items():
+        if isinstance(value, models.Model):
+            value = value.pk
+        out[key] = value
+    return out
+
+
+COMMENT_FIELDS = ("comment", "opinion", "reason", "minutes", "summary", "agreement")
+
+
+def model_state(states, default) -> fsm.State:
+    """A viewflow State read from and written to `flow.obj.state`; each success saves and audits."""
+    state = fsm.State(states, default=default)
+
+    @state.getter()
+    def _get_state(flow):
+        return states(flow.obj.state) if flow.obj.state else None
+
+    @state.setter()
+    def _set_state(flow, value):
+        flow.obj.state = getattr(value, "value", value)
+
+    @state.on_success()
+    def _on_success(flow, descriptor, source, target, **fields):
+        flow.obj.save()
+        name = descriptor._func.__name__
+        comment = next((str(fields[f]) for f in COMMENT_FIELDS if fields.get(f)), "")
+        flow.audit_entry = audit.record(
+            flow.obj, transition=name, source=getattr(source, "value", source),
+            target=getattr(target, "value", target), user=flow.user, fields=serializable(fields),
+            comment=comment, client_ip=flow.client_ip,
+        )
+
+    return state
+
+
+class BaseFlow:
+    """A flow wraps one object for one user (viewflow cookbook style). Subclasses declare `state`."""
+
+    process: str = ""
+    state: fsm.State
+
+    def __init__(self, obj, user=None, client_ip: str | None = None):
+        self.obj = obj
+        self.user = user
+        self.client_ip = client_ip
+        self.audit_entry = None
+
+    @classmethod
+    def transition_names(cls) -> list[str]:
+        """Transition names in declaration order (the order buttons appear in)."""
+        names = []
+        for klass in reversed(cls.__mro__):
+            for name, attr in vars(klass).items():
+                if isinstance(attr, TransitionDescriptor) and name not in names:
+                    names.append(name)
+        return names
+
+    def available_transitions(self, user=None):
+        """Transitions `user` may fire now: allowed from this state, by role, and object-level rules met."""
+        user = user or self.user
+        state_descriptor = type(self).state
+        found = state_descriptor.get_available_transitions(self, state_descriptor.get(self), user)
+        order = {name: i for i, name in enumerate(self.transition_names())}
+        return sorted(found, key=lambda t: order.get(t.slug, 0))

@@ -1,0 +1,255 @@
+"""Major administrative decision (重大行政决策): legality review, joint meeting, signature, publication.
+
+"未经审查不上会，未经审议不签发" — no review, no meeting; no deliberation, no signing. The states and who may
+move them are CONTRACT §5; the rules D1–D9 are DESIGN §2. Statute: 重大行政决策程序暂行条例 (条例).
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import fsm
+
+from notifications import calendar
+from notifications.deadlines import close_deadlines, open_deadline
+from notifications.models import DeadlineRule
+from notifications.services import notify_role
+from review.models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
+
+from .. import roles
+from ..errors import Message, RuleViolation
+from ..numbering import next_number
+from .base import BaseFlow, model_state, refuse
+
+# Rule texts, one place; each names its source.
+D1_NOT_REVIEWED = _("Only a decision that passed legality review can go to the joint meeting.")
+D3_TEXT_CHANGED = _(
+    "The text differs from the text the judicial office reviewed; it must be reviewed again before the "
+    "meeting may deliberate it or the principal sign it."
+)
+D5_COMMENT_PERIOD = _(
+    "Public participation is required: record a public comment period of at least 30 days that has ended, "
+    "or an urgency reason (条例 Art 14-15)."
+)
+D5_EXPERT = _("Expert argumentation is required: record its report before submitting (条例 Art 19-21).")
+D5_RISK = _("A risk assessment is required: record its report before submitting (条例 Art 22-24).")
+D4_DEFECT_FOUND = _("A review that found a defect in authority, procedure or content cannot pass (条例 Art 27).")
+D6_NO_JUDICIAL_OFFICE = _("The judicial office must attend the meeting that deliberates the decision.")
+D7_TOO_SOON = _(
+    "The meeting is fewer than {days} working days after the submission for review (earliest {earliest}); "
+    "record an urgency reason to schedule it (条例 Art 26)."
+)
+D9_MEETING_NOT_PLANNED = _("Decisions can be scheduled only onto a planned meeting dated today or later.")
+D9_MEETING_NOT_HELD = _("The meeting's outcome can be recorded only once the meeting is held.")
+
+COMMENT_PERIOD_DAYS = 30  # 条例 Art 14 ¶2: 征求意见期限一般不少于30日
+
+
+class DecisionFlow(BaseFlow):
+    process = "decision"
+    state = model_state(S, S.DRAFT)
+
+    # --- legality review (条例 Art 25-28) ------------------------------------------------------------
+
+    @state.transition(
+        source=[S.DRAFT, S.RETURNED], target=S.IN_REVIEW, label=_("Submit for legality review"),
+        permission=roles.permission("decision", "submit_for_review"),
+    )
+    def submit_for_review(self, comment="", urgency_reason=""):
+        decision = self.obj
+        if urgency_reason:
+            decision.participation_urgency_reason = urgency_reason
+        self._require_preparation()  # D5
+        decision.submitted_at = timezone.now()
+        decision.reviewed_fingerprint = ""
+        open_deadline(decision, "decision.review", timezone.localdate())  # 条例 Art 26
+        notify_role(roles.JUDICIAL_OFFICE, _("Legality review requested: {title}").format(title=decision.title),
+                    link=f"/review/decisions/{decision.pk}/")
+
+    @state.transition(
+        source=S.IN_REVIEW, target=S.RETURNED, label=_("Return for revision"),
+        permission=roles.permission("decision", "return_for_revision"),
+    )
+    def return_for_revision(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
+        self._record_opinion(ReviewOpinion.Outcome.RETURNED, opinion, authority_ok, procedure_ok, content_ok)
+
+    @state.transition(
+        source=S.IN_REVIEW, target=S.REVIEW_PASSED, label=_("Pass legality review"),
+        permission=roles.permission("decision", "pass_review"),
+    )
+    def pass_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
+        if False in (authority_ok, procedure_ok, content_ok):
+            raise RuleViolation(D4_DEFECT_FOUND, rule="D4")
+        self._record_opinion(ReviewOpinion.Outcome.PASSED, opinion, authority_ok, procedure_ok, content_ok)
+        self.obj.reviewed_fingerprint = self.obj.content_fingerprint()  # D3: the text the review passed
+
+    @state.transition(
+        source=S.IN_REVIEW, target=S.REVIEW_FAILED, label=_("Fail legality review"),
+        permission=roles.permission("decision", "fail_review"),
+    )
+    def fail_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
+        self._record_opinion(ReviewOpinion.Outcome.FAILED, opinion, authority_ok, procedure_ok, content_ok)
+
+    @state.transition(
+        source=[S.REVIEW_FAILED, S.REVIEW_PASSED], target=S.DRAFT, label=_("Revise"),
+        permission=roles.permission("decision", "revise"),
+    )
+    def revise(self, comment=""):
+        self.obj.reviewed_fingerprint = ""  # a revised text needs a new review (D3)
+
+    # --- joint meeting (条例 Art 30) ---------------------------------------------------------------
+
+    @state.transition(
+        source=S.REVIEW_PASSED, target=S.SCHEDULED, label=_("Schedule for the joint meeting"),
+        conditions=[lambda flow: flow._text_is_reviewed()],
+        permission=roles.permission("decision", "schedule"),
+    )
+    def schedule(self, meeting, urgency_reason=""):
+        decision = self.obj
+        today = timezone.localdate()
+        if meeting.state != MeetingState.PLANNED or meeting.date < today:
+            raise RuleViolation(D9_MEETING_NOT_PLANNED, rule="D9")
+        if not meeting.attendees.filter(groups__name=roles.JUDICIAL_OFFICE).exists():
+            raise RuleViolation(D6_NO_JUDICIAL_OFFICE, rule="D6")
+        self._require_review_lead_time(meeting, urgency_reason)  # D7
+        decision.meeting = meeting
+        decision.scheduling_urgency_reason = urgency_reason or ""
+        AgendaItem.objects.create(
+            meeting=meeting, decision=decision, order=meeting.agenda_items.count() + 1,
+            content_fingerprint=decision.reviewed_fingerprint,
+        )
+
+    @state.transition(
+        source=S.SCHEDULED, target=S.REVIEW_PASSED, label=_("Defer"),
+        conditions=[lambda flow: flow._meeting_is_held()],
+        permission=roles.permission("decision", "defer"),
+    )
+    def defer(self, comment=""):
+        self._record_outcome(AgendaItem.Outcome.DEFERRED, comment)
+        self.obj.meeting = None
+
+    @state.transition(
+        source=S.SCHEDULED, target=S.APPROVED, label=_("Approve"),
+        conditions=[lambda flow: flow._meeting_is_held(), lambda flow: flow._text_is_reviewed()],
+        permission=roles.permission("decision", "approve"),
+    )
+    def approve(self, comment="", dissent=""):
+        self._record_outcome(AgendaItem.Outcome.APPROVED, comment, dissent)
+
+    @state.transition(
+        source=S.SCHEDULED, target=S.REJECTED, label=_("Reject"),
+        conditions=[lambda flow: flow._meeting_is_held()],
+        permission=roles.permission("decision", "reject"),
+    )
+    def reject(self, comment="", dissent=""):
+        self._record_outcome(AgendaItem.Outcome.REJECTED, comment, dissent)
+
+    # --- signature and publication (条例 Art 31-32) ---------------------------------------------------
+
+    @state.transition(
+        source=S.APPROVED, target=S.SIGNED, label=_("Sign"),
+        conditions=[lambda flow: flow._text_is_reviewed()],
+        permission=roles.permission("decision", "sign"),
+    )
+    def sign(self):
+        decision = self.obj
+        now = timezone.now()
+        decision.signed_by = self.user
+        decision.signed_at = now
+        year = timezone.localdate(now).year
+        decision.number = next_number("decision", year, _decision_number_format())  # D8
+        open_deadline(decision, "decision.publication", timezone.localdate(now))  # 条例 Art 32
+
+    @state.transition(
+        source=S.SIGNED, target=S.PUBLISHED, label=_("Publish"),
+        permission=roles.permission("decision", "publish"),
+    )
+    def publish(self, channel, published_on=None):
+        self.obj.published_on = published_on or timezone.localdate()
+        self.obj.publication_channel = channel
+        close_deadlines(self.obj, "decision.publication")
+
+    @state.transition(
+        source=[S.DRAFT, S.IN_REVIEW, S.RETURNED, S.REVIEW_PASSED, S.REVIEW_FAILED, S.SCHEDULED, S.APPROVED,
+                S.SIGNED],
+        target=S.WITHDRAWN, label=_("Withdraw"),
+        permission=roles.permission("decision", "withdraw"),
+    )
+    def withdraw(self, reason):
+        self.obj.withdrawal_reason = reason
+        if self.obj.meeting_id:
+            self._record_outcome(AgendaItem.Outcome.WITHDRAWN, reason)
+            self.obj.meeting = None
+        close_deadlines(self.obj, "decision.review", "decision.publication", status="cancelled")
+
+    # --- guards ---------------------------------------------------------------------------------
+
+    def _text_is_reviewed(self):
+        """D3 One text throughout: what is deliberated and signed is exactly what the review passed."""
+        decision = self.obj
+        return refuse(
+            decision.reviewed_fingerprint and decision.reviewed_fingerprint == decision.content_fingerprint(),
+            RuleViolation(D3_TEXT_CHANGED, rule="D3"),
+        )
+
+    def _meeting_is_held(self):
+        """D9 Deliberation happens at the meeting."""
+        meeting = self.obj.meeting
+        return refuse(
+            meeting is not None and meeting.state == MeetingState.HELD,
+            RuleViolation(D9_MEETING_NOT_HELD, rule="D9"),
+        )
+
+    def _require_preparation(self):
+        """D5 Preparation first (条例 Art 14-15, 19-24)."""
+        decision = self.obj
+        records = list(decision.preparation.all())
+        if decision.public_participation_required and not decision.participation_urgency_reason.strip():
+            today = timezone.localdate()
+            if not any(
+                r.kind == PreparationRecord.Kind.PUBLIC_COMMENT and r.started_on and r.ended_on
+                # 民法典 Art 201: the start day does not count toward the period.
+                and (r.ended_on - r.started_on).days >= COMMENT_PERIOD_DAYS and r.ended_on < today
+                for r in records
+            ):
+                raise RuleViolation(D5_COMMENT_PERIOD, rule="D5")
+        kinds = {r.kind for r in records}
+        if decision.expert_argumentation_required and PreparationRecord.Kind.EXPERT_ARGUMENTATION not in kinds:
+            raise RuleViolation(D5_EXPERT, rule="D5")
+        if decision.risk_assessment_required and PreparationRecord.Kind.RISK_ASSESSMENT not in kinds:
+            raise RuleViolation(D5_RISK, rule="D5")
+
+    def _require_review_lead_time(self, meeting, urgency_reason):
+        """D7 The reviewer gets the full review period (条例 Art 26) before the meeting, unless urgent."""
+        if (urgency_reason or "").strip():
+            return
+        days = DeadlineRule.objects.get(kind="decision.review").length
+        submitted = timezone.localdate(self.obj.submitted_at)
+        earliest = calendar.add_working_days(submitted, days).date
+        if meeting.date < earliest:
+            raise RuleViolation(
+                Message(D7_TOO_SOON, days=days, earliest=earliest.isoformat()), rule="D7"
+            )
+
+    def _record_opinion(self, outcome, opinion, authority_ok, procedure_ok, content_ok):
+        """D4 Written opinions, from the judicial office only (the permission table ensures the role)."""
+        decision = self.obj
+        ReviewOpinion.objects.create(
+            decision=decision, outcome=outcome, opinion=opinion, authority_ok=authority_ok,
+            procedure_ok=procedure_ok, content_ok=content_ok, content_fingerprint=decision.content_fingerprint(),
+            reviewer=self.user,
+        )
+        close_deadlines(decision, "decision.review")
+
+    def _record_outcome(self, outcome, comment="", dissent=""):
+        item = self.obj.agenda_items.filter(meeting=self.obj.meeting, outcome=AgendaItem.Outcome.PENDING).first()
+        if item is not None:
+            item.outcome = outcome
+            item.comment = comment or ""
+            item.dissent = dissent or ""
+            item.save(update_fields=["outcome", "comment", "dissent"])
+
+
+def _decision_number_format() -> str:
+    from django.conf import settings
+
+    return settings.DECISION_NUMBER_FORMAT
+

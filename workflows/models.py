@@ -1,0 +1,83 @@
+"""Shared data: users, the tamper-evident audit trail, yearly number sequences."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A township employee. Roles are Django groups (workflows.roles)."""
+
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Art 58 ¶2 处罚法: a first-time legal reviewer needs the legal professional qualification.
+    legal_qualification = models.BooleanField(_("legal professional qualification"), default=False)
+    notification_channels = models.JSONField(
+        _("notification channels"), default=list, blank=True,
+        help_text=_("Channels besides in-app: email, sms, wecom, dingtalk, feishu."),
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class AuditChain(models.Model):
+    """The single head of the audit hash chain; locked while an entry is appended so the chain never forks."""
+
+    last_hash = models.CharField(max_length=64, default="")
+    length = models.PositiveBigIntegerField(default=0)
+
+
+class AuditEntry(models.Model):
+    """One transition (or recorded action), append-only, chained by hash to the one before it."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    object_type = models.CharField(_("object type"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    transition = models.CharField(_("transition"), max_length=50)
+    source = models.CharField(_("from state"), max_length=30, blank=True)
+    target = models.CharField(_("to state"), max_length=30, blank=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("user"))
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    at = models.DateTimeField(_("at"))
+    fields = models.JSONField(_("fields"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id", "sequence"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit entries are append-only")
+
+
+class NumberSequence(models.Model):
+    """Last number issued in a scope and year; incremented under a row lock inside the caller's
+    transaction, so a rolled-back transaction gives its number back (gap-free, DESIGN D8, C2)."""
+
+    scope = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="unique_sequence_per_year")]

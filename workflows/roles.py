@@ -1,0 +1,89 @@
+"""Roles (CONTRACT §3) and the one role → transition permission table.
+
+Roles are Django groups with these machine names, created by a data migration. A user may hold several.
+A Django superuser gets no transition from being superuser: a review outcome can only come from the
+judicial office (DESIGN D4), so permissions are granted by role membership alone.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+DRAFTER = "drafter"
+JUDICIAL_OFFICE = "judicial_office"
+OFFICE_SECRETARY = "office_secretary"
+MEETING_CHAIR = "meeting_chair"
+PRINCIPAL = "principal"
+BRIGADE_CHIEF = "brigade_chief"
+ENFORCEMENT_OFFICER = "enforcement_officer"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    DRAFTER: _("Drafter"),
+    JUDICIAL_OFFICE: _("Judicial office"),
+    OFFICE_SECRETARY: _("Party and government office"),
+    MEETING_CHAIR: _("Meeting chair"),
+    PRINCIPAL: _("Principal (town head)"),
+    BRIGADE_CHIEF: _("Enforcement brigade chief"),
+    ENFORCEMENT_OFFICER: _("Enforcement officer"),
+    ADMIN: _("System administrator"),
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+
+# (process, transition) → roles that may fire it. CONTRACT §5 is the source of every row.
+TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
+    ("decision", "submit_for_review"): frozenset({DRAFTER}),
+    ("decision", "return_for_revision"): frozenset({JUDICIAL_OFFICE}),
+    ("decision", "pass_review"): frozenset({JUDICIAL_OFFICE}),
+    ("decision", "fail_review"): frozenset({JUDICIAL_OFFICE}),
+    ("decision", "revise"): frozenset({DRAFTER}),
+    ("decision", "schedule"): frozenset({OFFICE_SECRETARY}),
+    ("decision", "defer"): frozenset({OFFICE_SECRETARY, MEETING_CHAIR}),
+    ("decision", "approve"): frozenset({MEETING_CHAIR}),
+    ("decision", "reject"): frozenset({MEETING_CHAIR}),
+    ("decision", "sign"): frozenset({PRINCIPAL}),
+    ("decision", "publish"): frozenset({OFFICE_SECRETARY}),
+    ("decision", "withdraw"): frozenset({DRAFTER, PRINCIPAL}),
+    ("meeting", "hold"): frozenset({OFFICE_SECRETARY}),
+    ("meeting", "close"): frozenset({OFFICE_SECRETARY}),
+}
+
+# Who may create objects or edit their content (not transitions).
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "decision.create": frozenset({DRAFTER}),
+    "decision.edit": frozenset({DRAFTER}),
+    "meeting.create": frozenset({OFFICE_SECRETARY}),
+    "calendar.edit": frozenset({ADMIN}),
+    "deadline_rule.edit": frozenset({ADMIN}),
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a user holds, cached on the user object for one request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_lawflow_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._lawflow_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def may_fire(process: str, transition: str, user) -> bool:
+    return bool(user_roles(user) & TRANSITION_ROLES[(process, transition)])
+
+
+def may(action: str, user) -> bool:
+    return bool(user_roles(user) & ACTION_ROLES[action])
+
+
+def permission(process: str, transition: str):
+    """A viewflow.fsm `permission=` callable backed by the table above."""
+
+    def check(flow, user) -> bool:
+        return may_fire(process, transition, user)
+
+    check.__name__ = f"may_{process}_{transition}"
+    return check

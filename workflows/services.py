@@ -1,0 +1,99 @@
+"""One service fires any transition: the UI, the API, the admin and Celery tasks all call `fire_transition`.
+
+Inside one database transaction it locks the object's row, checks role, state, input and rules, runs the
+viewflow transition, saves, and appends the audit entry. Two users racing on one object: the second waits
+for the lock, then finds the state changed and gets a StateConflict (409).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import NoTransition, TransitionConditionsUnmet
+
+from . import roles
+from .errors import InvalidInput, Message, NotFound, NotPermitted, Refusal, RuleViolation, StateConflict
+from .forms import form_errors
+
+UNKNOWN_TRANSITION = _("There is no transition named “{name}”.")
+ROLE_MAY_NOT = _("Your roles may not “{label}”; it needs one of: {roles}.")
+STATE_FORBIDS = _("“{label}” is not possible while the {object} is “{state}”.")
+INPUT_INVALID = _("Some fields are missing or invalid.")
+NOT_FOUND = _("No such {object}.")
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    model: type
+    flow: type
+    forms: dict
+
+    def label(self, name: str):
+        method = getattr(self.flow, name)
+        return next(iter(method.get_transitions())).label
+
+
+def processes() -> dict[str, Process]:
+    from review.forms import DECISION_TRANSITION_FORMS, MEETING_TRANSITION_FORMS
+    from review.models import Decision, Meeting
+
+    from .flows import DecisionFlow, MeetingFlow
+
+    return {
+        "decision": Process("decision", Decision, DecisionFlow, DECISION_TRANSITION_FORMS),
+        "meeting": Process("meeting", Meeting, MeetingFlow, MEETING_TRANSITION_FORMS),
+    }
+
+
+def get_process(name: str) -> Process:
+    return processes()[name]
+
+
+def transition_form(process: Process, name: str, flow=None, data=None):
+    return process.forms[name](data=data, flow=flow)
+
+
+def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip: str | None = None):
+    """Fire transition `name` on object `pk` for `user` with input `data`; return the updated object."""
+    process = get_process(process_name)
+    if name not in process.flow.transition_names() or name not in process.forms:
+        raise NotFound(Message(UNKNOWN_TRANSITION, name=name))
+    label = process.label(name)
+    if not roles.may_fire(process.name, name, user):
+        allowed = "、".join(str(roles.ROLE_LABELS[r]) for r in sorted(roles.TRANSITION_ROLES[(process.name, name)]))
+        raise NotPermitted(Message(ROLE_MAY_NOT, label=label, roles=allowed), rule="roles")
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput(INPUT_INVALID)
+
+    with transaction.atomic():
+        obj = process.model.objects.select_for_update().filter(pk=pk).first()
+        if obj is None:
+            raise NotFound(Message(NOT_FOUND, object=process.model._meta.verbose_name))
+        flow = process.flow(obj, user=user, client_ip=client_ip)
+        method = getattr(flow, name)
+        if not method.can_proceed(check_conditions=False):
+            raise StateConflict(Message(
+                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
+            ), rule="state")
+        form = transition_form(process, name, flow=flow, data=data or {})
+        if not form.is_valid():
+            raise InvalidInput(INPUT_INVALID, fields=form_errors(form))
+        try:
+            method(**form.cleaned_data)
+        except TransitionConditionsUnmet as refused:
+            if isinstance(refused.unmet_message, Refusal):
+                raise refused.unmet_message from None
+            raise RuleViolation(str(refused)) from None
+        except NoTransition:  # pragma: no cover - can_proceed above already said yes
+            raise StateConflict(Message(
+                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
+            ), rule="state") from None
+    return obj
+
+
+def available_transitions(process_name: str, obj, user) -> list[dict]:
+    """[{name, label}] the user may fire now (role, state and object-level rules)."""
+    process = get_process(process_name)
+    flow = process.flow(obj, user=user)
+    return [{"name": t.slug, "label": str(t.label)} for t in flow.available_transitions(user)]
