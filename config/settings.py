@@ -1,6 +1,7 @@
 """lawflow settings, read from the environment (CONTRACT §1). Every variable has a working default."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -90,6 +91,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once (web, worker and beat share the file).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Tests use a file, not memory, so concurrent connections behave as in the demo (web, worker, beat).
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("LAWFLOW_TEST_SQLITE", str(Path(tempfile.gettempdir()) / f"lawflow-test-{os.getpid()}.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "workflows.User"

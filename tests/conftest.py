@@ -56,3 +56,10 @@ def today():
 def far_meeting_date():
     """A date far enough ahead that the 7-working-day review lead time (D7) never blocks."""
     return timezone.localdate() + datetime.timedelta(days=30)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"lawflow: database backend {engine}"
