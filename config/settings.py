@@ -131,6 +131,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = None
 else:
     _broker_dir = Path(os.environ.get("LAWFLOW_BROKER_DIR", BASE_DIR / "var" / "broker"))
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),

@@ -9,8 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notifications.deadlines import deadlines_of
-from workflows.api import (DeadlineSerializer, TransitionSerializer, UserBriefSerializer, client_ip,
-                           history_data)
+from workflows.api import (
+    DeadlineSerializer,
+    UserBriefSerializer,
+    client_ip,
+    history_data,
+)
 from workflows.errors import bilingual
 from workflows.models import User
 from workflows.services import available_transitions, fire_transition

@@ -105,7 +105,7 @@ def test_concurrent_signatures_get_distinct_gap_free_numbers(settings):
     principals = [make_user("principal") for _ in range(4)]
     decisions = _approved_decisions(4)
     results = race(*[
-        (lambda d=d, p=p: fire_transition("decision", d.pk, "sign", p, {})) for d, p in zip(decisions, principals)
+        (lambda d=d, p=p: fire_transition("decision", d.pk, "sign", p, {})) for d, p in zip(decisions, principals, strict=True)
     ])
     assert all(isinstance(r, Decision) for r in results), results
     numbers = sorted(Decision.objects.filter(pk__in=[d.pk for d in decisions]).values_list("number", flat=True))

@@ -6,7 +6,6 @@ move them are CONTRACT §5; the rules D1–D9 are DESIGN §2. Statute: 重大行
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow import fsm
 
 from notifications import calendar
 from notifications.deadlines import close_deadlines, open_deadline

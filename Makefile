@@ -1,0 +1,69 @@
+# lawflow — developer entry points (CONTRACT §1: `make demo`, `make test`).
+# Needs only Python 3.11 and make (plus bash, which every supported system has).
+# Environment variables (DATABASE_URL, REDIS_URL, SECRET_KEY, …) pass through untouched.
+
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+DEMO_ADDR ?= 127.0.0.1:8000
+
+# Translations are compiled with Babel (pure Python; no GNU gettext needed).
+# No catalogues yet -> MO_FILES is empty and this step is a no-op.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test lint bench clean var
+
+help:
+	@echo "make demo   - install, migrate, load the demo town, run web + Celery worker + beat (Ctrl-C stops)"
+	@echo "make test   - install with test extras and run the pytest suite (PYTEST_ARGS=... to pass options)"
+	@echo "make lint   - ruff check"
+	@echo "make bench  - run the benchmarks in tests/perf"
+	@echo "make clean  - remove .venv, var/, db.sqlite3, staticfiles"
+
+venv: $(STAMP) $(MO_FILES)
+
+# Re-installs only when pyproject.toml changed (or the venv is new); otherwise a no-op.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# One rule per catalogue: compiled when the .mo is missing or older than the .po.
+# pybabel silently skips a catalogue whose header is marked "#, fuzzy"; fail loudly instead.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/pybabel compile -D django -d locale -l $*
+	@test -f $@ -a $@ -nt $< || { echo "error: $< was not compiled (remove the '#, fuzzy' flag from its header?)" >&2; exit 1; }
+
+# Runtime folders: the embedded Celery broker (REDIS_URL unset) lives in var/broker/.
+var:
+	@mkdir -p var/broker/queue var/broker/processed
+
+demo: venv var
+	$(BIN)/python manage.py migrate --noinput
+	set -o pipefail; $(BIN)/python manage.py seed_demo | tee var/demo-logins.txt
+	DEMO_ADDR=$(DEMO_ADDR) bash scripts/demo.sh
+
+test: venv var
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
+	  echo "make test: pytest exited with status $$rc$$( [ $$rc -eq 5 ] && echo ' (no tests collected)')" >&2; \
+	  exit $$rc; }
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	@if [ -d tests/perf ]; then \
+	  set -x; $(BIN)/python -m pytest tests/perf -q -p no:cacheprovider --override-ini addopts=; \
+	else \
+	  echo "No benchmarks yet: tests/perf does not exist."; \
+	fi
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm staticfiles $(MO_FILES)
