@@ -158,6 +158,12 @@ class DeadlineSerializer(serializers.Serializer):
     status = serializers.CharField()
     basis = serializers.CharField()
     provisional = serializers.BooleanField()
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, deadline) -> bool:
+        from django.utils import timezone
+
+        return deadline.status == "open" and deadline.due_at < timezone.now()
 
 
 class TransitionSerializer(serializers.Serializer):
