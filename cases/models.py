@@ -1,1 +1,239 @@
-"""Enforcement cases (DESIGN §3) — built in the enforcement-case issue on the shared workflows machinery."""
+"""Enforcement cases of the comprehensive administrative enforcement brigade (综合行政执法大队).
+
+Models are data; the rules C1–C9 (DESIGN §3) live in workflows.flows.case (CaseFlow) and cases.services.
+Statute: 行政处罚法 (2021) unless named otherwise.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import mask_id
+
+
+class OfficerCertificate(models.Model):
+    """An administrative enforcement certificate (行政执法证件); 处罚法 Art 42: officers hold one."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates",
+                                verbose_name=_("officer"))
+    number = models.CharField(_("certificate number"), max_length=50, unique=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"))
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-expires_on", "-id"]
+        verbose_name = _("enforcement certificate")
+        verbose_name_plural = _("enforcement certificates")
+
+    def __str__(self):
+        return f"{self.number}（{self.officer}）"
+
+    def valid_on(self, day: datetime.date) -> bool:
+        if self.issued_on and day < self.issued_on:
+            return False
+        if self.revoked_on and self.revoked_on <= day:
+            return False
+        return day <= self.expires_on
+
+
+class Village(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["code", "name"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+
+    def __str__(self):
+        return self.name
+
+
+class ViolationType(models.Model):
+    """One entry of the township's empowered list (赋权事项) with its discretion standard (裁量基准)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    legal_basis = models.TextField(_("legal basis"))
+    fine_min = models.DecimalField(_("minimum fine (yuan)"), max_digits=12, decimal_places=2, default=0)
+    fine_max = models.DecimalField(_("maximum fine (yuan)"), max_digits=12, decimal_places=2)
+    # 处罚法 Art 63: a fine from this amount up entitles the party to request a hearing.
+    hearing_threshold = models.DecimalField(_("hearing threshold (yuan)"), max_digits=12, decimal_places=2)
+    mediable = models.BooleanField(_("mediable (a civil dispute lies under it)"), default=False)
+    # 处罚法 Art 36: 2 years, 5 for those touching life, health or financial safety with harmful effects.
+    limitation_years = models.PositiveSmallIntegerField(_("limitation period (years)"), default=2)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("violation type")
+        verbose_name_plural = _("violation types")
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class Party(models.Model):
+    """The party (当事人): a person or an organisation."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORG = "org", _("Organisation")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(_("ID number / unified social credit code"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+
+class CaseState(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    NOT_FILED = "not_filed", _("Not filed")
+    INVESTIGATING = "investigating", _("Investigating")
+    MEDIATING = "mediating", _("Mediating")
+    NOTIFIED = "notified", _("Party notified")
+    HEARING = "hearing", _("Hearing")
+    LEGAL_REVIEW = "legal_review", _("Legal review")
+    DECIDING = "deciding", _("Awaiting decision")
+    DECIDED = "decided", _("Decided")
+    SERVED = "served", _("Served")
+    EXECUTED = "executed", _("Executed")
+    CLOSED = "closed", _("Closed")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class Case(models.Model):
+    class Source(models.TextChoices):
+        PATROL = "patrol", _("Patrol")
+        COMPLAINT = "complaint", _("Complaint")
+        REFERRAL = "referral", _("Referral")
+        HOTLINE = "hotline", _("Hotline (12345)")
+
+    class Outcome(models.TextChoices):
+        PENALTY = "penalty", _("Penalty")
+        NO_PENALTY = "no_penalty", _("No penalty")
+
+    number = models.CharField(_("case number"), max_length=50, null=True, blank=True, unique=True)
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.REPORTED,
+                             db_index=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    description = models.TextField(_("description"))
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, verbose_name=_("village"))
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, verbose_name=_("violation type"))
+    violation_date = models.DateField(_("date of the violation"))
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="cases", verbose_name=_("party"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("registered by"))
+    reported_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cases", blank=True,
+                                      verbose_name=_("case officers"))
+    # C2 filing (Art 54)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    limitation_override_reason = models.TextField(_("reason to file past the limitation period"), blank=True)
+    decline_reason = models.TextField(_("reason not to file"), blank=True)
+    # C4 notice (Art 44, 62-64)
+    facts = models.TextField(_("facts"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    proposed_fine = models.DecimalField(_("proposed fine (yuan)"), max_digits=12, decimal_places=2, null=True,
+                                        blank=True)
+    proposed_measures = models.TextField(_("proposed measures"), blank=True)
+    major = models.BooleanField(_("major case (legal review required)"), default=False)
+    major_reason = models.TextField(_("why major"), blank=True)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    hearing_eligible = models.BooleanField(_("party may request a hearing"), default=False)
+    hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    hearing_record = models.TextField(_("hearing record"), blank=True)
+    waiver = models.BooleanField(_("party waived statement and hearing in writing"), default=False)
+    # decision (Art 57-62)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    collective_discussion = models.TextField(_("collective discussion record"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    service_method = models.CharField(_("method of service"), max_length=100, blank=True)
+    executed_on = models.DateField(_("executed on"), null=True, blank=True)
+    execution_detail = models.TextField(_("execution"), blank=True)
+    closing_summary = models.TextField(_("closing summary"), blank=True)
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
+    transfer_reason = models.TextField(_("reason for transfer"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("enforcement case")
+        verbose_name_plural = _("enforcement cases")
+
+    def __str__(self):
+        return self.number or f"{self.violation_type.name} · {self.party.name}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.violation_type.name} · {self.party.name}"
+
+
+class InquiryRecord(models.Model):
+    """询问笔录: every record names at least two certified officers (C1, 处罚法 Art 42, 55)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inquiries")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("officers"))
+    subject_name = models.CharField(_("person questioned"), max_length=100)
+    record = models.TextField(_("record"))
+    held_at = models.DateTimeField(_("held at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_at", "id"]
+        verbose_name = _("inquiry record")
+        verbose_name_plural = _("inquiry records")
+
+
+class MediationAgreement(models.Model):
+    """A mediation agreement (调解协议, 人民调解法 Art 28-33) ending a mediable case without penalty."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="mediation_agreement")
+    agreement = models.TextField(_("agreement"))
+    violation_corrected = models.BooleanField(_("violation corrected"), default=True)
+    concluded_on = models.DateField(_("concluded on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mediation agreement")
+        verbose_name_plural = _("mediation agreements")
+
+
+class LegalReview(models.Model):
+    """法制审核 by the judicial office before a major case is decided (处罚法 Art 58)."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        RETURNED = "returned", _("Returned")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_reviews")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    opinion = models.TextField(_("opinion"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("legal review")
+        verbose_name_plural = _("legal reviews")

@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet, OfficerViewSet, VillageViewSet, ViolationTypeViewSet
 from notifications.api import AddWorkingDaysView, CalendarDayView, DeadlineRuleViewSet, NotificationViewSet
 from review.api import DecisionViewSet, InboxView, MeetingViewSet
 from workflows.api import HealthView, MeView, UserListView
@@ -9,6 +10,10 @@ from workflows.api import HealthView, MeView, UserListView
 router = DefaultRouter(trailing_slash=True)
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("cases", CaseViewSet, basename="case")
+router.register("villages", VillageViewSet, basename="village")
+router.register("violation-types", ViolationTypeViewSet, basename="violation-type")
+router.register("officers", OfficerViewSet, basename="officer")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 

@@ -131,13 +131,14 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = None
 else:
     _broker_dir = Path(os.environ.get("LAWFLOW_BROKER_DIR", BASE_DIR / "var" / "broker"))
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True
@@ -159,6 +160,7 @@ REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
 TOWN_NAME = os.environ.get("TOWN_NAME", "石桥镇")
 TOWN_SHORT_NAME = os.environ.get("TOWN_SHORT_NAME", TOWN_NAME[:1])
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
+CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
 MEETING_NUMBER_FORMAT = os.environ.get("MEETING_NUMBER_FORMAT", "{year}年第{seq}次党政联席会议")
 
 REST_FRAMEWORK = {

@@ -44,13 +44,39 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("decision", "withdraw"): frozenset({DRAFTER, PRINCIPAL}),
     ("meeting", "hold"): frozenset({OFFICE_SECRETARY}),
     ("meeting", "close"): frozenset({OFFICE_SECRETARY}),
+    ("case", "file"): frozenset({BRIGADE_CHIEF}),
+    ("case", "decline"): frozenset({BRIGADE_CHIEF}),
+    ("case", "start_mediation"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "mediation_succeeded"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "mediation_failed"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "notify"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "request_hearing"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "finish_hearing"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "submit_legal_review"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "pass_legal_review"): frozenset({JUDICIAL_OFFICE}),
+    ("case", "return_legal_review"): frozenset({JUDICIAL_OFFICE}),
+    ("case", "submit_decision"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "decide"): frozenset({PRINCIPAL}),
+    ("case", "serve"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "record_execution"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "close"): frozenset({BRIGADE_CHIEF}),
+    ("case", "transfer"): frozenset({BRIGADE_CHIEF}),
 }
+
+# Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
+CASE_OFFICER_TRANSITIONS = frozenset(
+    name for (process, name), allowed in TRANSITION_ROLES.items()
+    if process == "case" and allowed == frozenset({ENFORCEMENT_OFFICER})
+)
 
 # Who may create objects or edit their content (not transitions).
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "decision.create": frozenset({DRAFTER}),
     "decision.edit": frozenset({DRAFTER}),
     "meeting.create": frozenset({OFFICE_SECRETARY}),
+    "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
+    "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
+    "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),
 }
@@ -83,7 +109,7 @@ def permission(process: str, transition: str):
     """A viewflow.fsm `permission=` callable backed by the table above."""
 
     def check(flow, user) -> bool:
-        return may_fire(process, transition, user)
+        return may_fire(process, transition, user) and flow.object_permission(transition, user)
 
     check.__name__ = f"may_{process}_{transition}"
     return check

@@ -17,6 +17,7 @@ from .forms import form_errors
 
 UNKNOWN_TRANSITION = _("There is no transition named “{name}”.")
 ROLE_MAY_NOT = _("Your roles may not “{label}”; it needs one of: {roles}.")
+ROLE_MAY_NOT_HERE = _("You may not “{label}” on this object.")
 STATE_FORBIDS = _("“{label}” is not possible while the {object} is “{state}”.")
 INPUT_INVALID = _("Some fields are missing or invalid.")
 NOT_FOUND = _("No such {object}.")
@@ -35,14 +36,17 @@ class Process:
 
 
 def processes() -> dict[str, Process]:
+    from cases.forms import CASE_TRANSITION_FORMS
+    from cases.models import Case
     from review.forms import DECISION_TRANSITION_FORMS, MEETING_TRANSITION_FORMS
     from review.models import Decision, Meeting
 
-    from .flows import DecisionFlow, MeetingFlow
+    from .flows import CaseFlow, DecisionFlow, MeetingFlow
 
     return {
         "decision": Process("decision", Decision, DecisionFlow, DECISION_TRANSITION_FORMS),
         "meeting": Process("meeting", Meeting, MeetingFlow, MEETING_TRANSITION_FORMS),
+        "case": Process("case", Case, CaseFlow, CASE_TRANSITION_FORMS),
     }
 
 
@@ -76,6 +80,9 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
             raise StateConflict(Message(
                 STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
             ), rule="state")
+        if not method.has_perm(user):
+            raise NotPermitted(flow.object_permission_message or Message(ROLE_MAY_NOT_HERE, label=label),
+                               rule="roles")
         form = transition_form(process, name, flow=flow, data=data or {})
         if not form.is_valid():
             raise InvalidInput(INPUT_INVALID, fields=form_errors(form))

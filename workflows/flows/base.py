@@ -17,6 +17,8 @@ def serializable(fields: dict) -> dict:
     for key, value in (fields or {}).items():
         if isinstance(value, models.Model):
             value = value.pk
+        elif isinstance(value, (models.QuerySet, list, tuple, set)):
+            value = sorted(v.pk if isinstance(v, models.Model) else v for v in value)
         out[key] = value
     return out
 
@@ -71,6 +73,12 @@ class BaseFlow:
                 if isinstance(attr, TransitionDescriptor) and name not in names:
                     names.append(name)
         return names
+
+    def object_permission(self, transition: str, user) -> bool:
+        """Beyond the role table: may this user act on this very object? (e.g. only a case's officers)"""
+        return True
+
+    object_permission_message = ""
 
     def available_transitions(self, user=None):
         """Transitions `user` may fire now: allowed from this state, by role, and object-level rules met."""

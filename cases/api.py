@@ -1,0 +1,256 @@
+"""REST API for enforcement cases, inquiries, villages, violation types and officers (CONTRACT §5)."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from notifications.models import Deadline
+from review.api import ID_PATTERN, StatefulSerializer, _state_filter, transition_schema
+from workflows.api import UserBriefSerializer, client_ip
+from workflows.errors import Message
+from workflows.flows.case import has_valid_certificate, limitation_expired
+from workflows.models import User
+from workflows.services import fire_transition
+
+from . import selectors, services
+from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
+
+LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
+                       "an override reason.")
+# 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
+SURCHARGE_RATE = Decimal("0.03")
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Village
+        fields = ["id", "name", "code"]
+
+
+class ViolationTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ViolationType
+        fields = ["code", "name", "legal_basis", "fine_min", "fine_max", "mediable", "hearing_threshold",
+                  "limitation_years"]
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+    certificate_number = serializers.SerializerMethodField()
+    certificate_expires = serializers.SerializerMethodField()
+    certificate_valid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "phone", "certificate_number", "certificate_expires", "certificate_valid"]
+
+    def _certificate(self, user):
+        certificates = list(user.certificates.all())
+        today = timezone.localdate()
+        return next((c for c in certificates if c.valid_on(today)), certificates[0] if certificates else None)
+
+    def get_certificate_number(self, user) -> str | None:
+        certificate = self._certificate(user)
+        return certificate.number if certificate else None
+
+    def get_certificate_expires(self, user) -> str | None:
+        certificate = self._certificate(user)
+        return certificate.expires_on.isoformat() if certificate else None
+
+    def get_certificate_valid(self, user) -> bool:
+        return has_valid_certificate(user, timezone.localdate())
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["name", "kind", "id_number", "phone", "address"]
+        extra_kwargs = {"id_number": {"required": False, "allow_blank": True},
+                        "phone": {"required": False, "allow_blank": True},
+                        "address": {"required": False, "allow_blank": True}}
+
+
+class MaskedPartySerializer(PartySerializer):
+    id_number = serializers.CharField(source="masked_id_number")
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    officers = UserBriefSerializer(many=True, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = InquiryRecord
+        fields = ["id", "officers", "subject_name", "record", "held_at", "recorded_by", "created_at"]
+
+
+class InquiryWriteSerializer(serializers.Serializer):
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    subject_name = serializers.CharField(max_length=100)
+    record = serializers.CharField()
+    held_at = serializers.DateTimeField()
+
+
+class LegalReviewSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    outcome = serializers.CharField()
+    opinion = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    village = serializers.CharField(source="village.name")
+    violation_type = serializers.CharField(source="violation_type.code")
+    violation_type_name = serializers.CharField(source="violation_type.name")
+    party = MaskedPartySerializer()
+    officers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "state", "state_label", "source", "village", "violation_type",
+                  "violation_type_name", "violation_date", "party", "officers", "reported_at", "filed_on"]
+
+    def get_officers(self, case) -> list[str]:
+        return [officer.username for officer in case.officers.all()]
+
+
+class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
+    process = "case"
+    village = VillageSerializer()
+    violation_type = ViolationTypeSerializer()
+    party = PartySerializer()
+    officers = UserBriefSerializer(many=True)
+    reported_by = serializers.CharField(source="reported_by.username")
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    inquiries = InquirySerializer(many=True)
+    legal_reviews = LegalReviewSerializer(many=True)
+    mediation_agreement = serializers.SerializerMethodField()
+    limitation_warning = serializers.SerializerMethodField()
+    late_payment_surcharge = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        exclude = []
+        read_only_fields = []
+
+    def get_mediation_agreement(self, case) -> dict | None:
+        agreement = getattr(case, "mediation_agreement", None)
+        if agreement is None:
+            return None
+        return {"agreement": agreement.agreement, "concluded_on": agreement.concluded_on.isoformat(),
+                "violation_corrected": agreement.violation_corrected}
+
+    def get_limitation_warning(self, case) -> str | None:
+        if case.state == CaseState.REPORTED and limitation_expired(case, timezone.localdate()):
+            return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
+        return None
+
+    def get_late_payment_surcharge(self, case) -> str | None:
+        """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
+        if case.state != CaseState.SERVED or not case.fine:
+            return None
+        deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
+                                           status=Deadline.Status.OPEN).first()
+        if deadline is None:
+            return None
+        days = (timezone.localdate() - deadline.due_date).days
+        if days <= 0:
+            return None
+        return str(min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01")))
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Case.Source.choices)
+    description = serializers.CharField()
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
+    violation_type = serializers.SlugRelatedField(slug_field="code", queryset=ViolationType.objects.filter(active=True))
+    violation_date = serializers.DateField()
+    party = PartySerializer()
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Case.objects.all()
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return CaseListSerializer
+        if self.action == "create":
+            return CaseWriteSerializer
+        if self.action == "inquiries" and self.request.method == "POST":
+            return InquiryWriteSerializer
+        return CaseSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=CaseState.values),
+                               OpenApiParameter("village", int), OpenApiParameter("officer", int),
+                               OpenApiParameter("violation_type", str), OpenApiParameter("search", str)])
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        for key in ("village", "officer"):
+            if params.get(key) and not params[key].isdigit():
+                raise exceptions.ValidationError({key: ["must be an id"]})
+        self.queryset = selectors.case_list(
+            state=_state_filter(request, CaseState), village=params.get("village"), officer=params.get("officer"),
+            violation_type=params.get("violation_type"), search=params.get("search"),
+        )
+        return super().list(request, *args, **kwargs)
+
+    def _detail(self, case, status=200):
+        case = Case.objects.select_related("village", "violation_type", "party", "reported_by").get(pk=case.pk)
+        return Response(CaseSerializer(case, context={"request": self.request}).data, status=status)
+
+    @extend_schema(request=CaseWriteSerializer, responses=CaseSerializer)
+    def create(self, request):
+        serializer = CaseWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.create_case(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
+        return self._detail(case, status=201)
+
+    @transition_schema("case")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
+    def transitions(self, request, pk=None, name=None):
+        case = fire_transition("case", pk, name, request.user, request.data, client_ip(request))
+        return self._detail(case)
+
+    @extend_schema(request=InquiryWriteSerializer, responses=InquirySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def inquiries(self, request, pk=None):
+        """Inquiry records (询问笔录); POST records one, naming ≥2 certified officers (Art 42, 55)."""
+        if request.method == "POST":
+            serializer = InquiryWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.add_inquiry(case_pk=pk, user=request.user, client_ip=client_ip(request),
+                                 **serializer.validated_data)
+            status = 201
+        else:
+            status = 200
+        case = self.get_object()
+        return Response(InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data,
+                        status=status)
+
+
+class VillageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Village.objects.all()
+    serializer_class = VillageSerializer
+    pagination_class = None
+
+
+class ViolationTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = ViolationType.objects.filter(active=True)
+    serializer_class = ViolationTypeSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9_.-]{1,30}"
+    pagination_class = None
+
+
+class OfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = OfficerSerializer
+
+    def get_queryset(self):
+        return selectors.officer_list()

@@ -1,0 +1,132 @@
+"""The fields each case transition takes (CONTRACT §5); the UI and the API validate with these forms."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from workflows import roles
+from workflows.forms import TransitionForm
+
+from .models import Case
+
+
+def officer_choices():
+    return get_user_model().objects.filter(groups__name=roles.ENFORCEMENT_OFFICER, is_active=True).distinct()
+
+
+def text(label, required=True, rows=3, **kwargs):
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class CommentForm(TransitionForm):
+    comment = text(_("Comment"), required=False, rows=2)
+
+
+class ReasonForm(TransitionForm):
+    reason = text(_("Reason"))
+
+
+class FileForm(TransitionForm):
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Case officers"), queryset=officer_choices(),
+        help_text=_("At least two officers with valid enforcement certificates (Art 42, 55)."),
+    )
+    filed_on = forms.DateField(label=_("Filed on"), required=False)
+    limitation_override_reason = text(
+        _("Reason to file past the limitation period"), required=False, rows=2,
+        help_text=_("Only when the violation lies beyond the limitation period (Art 36)."),
+    )
+    comment = text(_("Comment"), required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officer_choices()
+
+
+class TransferForm(TransitionForm):
+    to = forms.CharField(label=_("Transferred to"), max_length=200)
+    reason = text(_("Reason"))
+
+
+class MediationSucceededForm(TransitionForm):
+    agreement = text(_("Mediation agreement"), rows=5)
+    violation_corrected = forms.NullBooleanField(label=_("Violation corrected"), required=False)
+    concluded_on = forms.DateField(label=_("Concluded on"), required=False)
+
+
+class NotifyForm(TransitionForm):
+    facts = text(_("Facts"), rows=5)
+    legal_basis = text(_("Legal basis"), rows=2)
+    proposed_fine = forms.DecimalField(label=_("Proposed fine (yuan)"), required=False, min_value=0,
+                                       max_digits=12, decimal_places=2)
+    proposed_measures = text(_("Proposed measures"), required=False, rows=2)
+    major = forms.BooleanField(label=_("Major case (legal review required)"), required=False)
+    major_reason = text(_("Why major"), required=False, rows=2)
+    notified_on = forms.DateField(label=_("Notified on"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("major") and not (data.get("major_reason") or "").strip():
+            self.add_error("major_reason", _("Say why the case is major (Art 58)."))
+        if data.get("proposed_fine") is None and not (data.get("proposed_measures") or "").strip():
+            self.add_error("proposed_fine", _("Give the intended penalty: a fine or measures (Art 44)."))
+        return data
+
+
+class RequestHearingForm(TransitionForm):
+    requested_on = forms.DateField(label=_("Requested on"), required=False)
+
+
+class HearingRecordForm(TransitionForm):
+    hearing_record = text(_("Hearing record"), rows=6)
+
+
+class OpinionForm(TransitionForm):
+    opinion = text(_("Opinion"), rows=5)
+
+
+class SubmitDecisionForm(TransitionForm):
+    waiver = forms.BooleanField(label=_("The party waived statement and hearing in writing"), required=False)
+
+
+class DecideForm(TransitionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
+    fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    measures = text(_("Measures"), required=False, rows=2)
+    collective_discussion = text(_("Collective discussion record"), required=False, rows=4,
+                                 help_text=_("Required for major cases (Art 57 ¶2)."))
+
+
+class ServeForm(TransitionForm):
+    served_on = forms.DateField(label=_("Served on"), required=False)
+    method = forms.CharField(label=_("Method of service"), max_length=100)
+
+
+class ExecutionForm(TransitionForm):
+    executed_on = forms.DateField(label=_("Executed on"), required=False)
+    detail = text(_("Execution"))
+
+
+class CloseForm(TransitionForm):
+    summary = text(_("Summary"))
+
+
+CASE_TRANSITION_FORMS = {
+    "file": FileForm,
+    "decline": ReasonForm,
+    "start_mediation": CommentForm,
+    "mediation_succeeded": MediationSucceededForm,
+    "mediation_failed": ReasonForm,
+    "notify": NotifyForm,
+    "request_hearing": RequestHearingForm,
+    "finish_hearing": HearingRecordForm,
+    "submit_legal_review": CommentForm,
+    "pass_legal_review": OpinionForm,
+    "return_legal_review": OpinionForm,
+    "submit_decision": SubmitDecisionForm,
+    "decide": DecideForm,
+    "serve": ServeForm,
+    "record_execution": ExecutionForm,
+    "close": CloseForm,
+    "transfer": TransferForm,
+}

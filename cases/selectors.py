@@ -1,0 +1,88 @@
+"""Queries for case lists, officers, and the case half of the inbox."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from workflows import roles
+
+from .models import Case, CaseState as CS, OfficerCertificate
+
+# Which role acts on a case in which state (DESIGN §6: the inbox is a query).
+CASE_INBOX = {
+    roles.BRIGADE_CHIEF: ([CS.REPORTED], _("File, decline or transfer")),
+    roles.ENFORCEMENT_OFFICER: ([CS.INVESTIGATING, CS.MEDIATING, CS.NOTIFIED, CS.HEARING, CS.DECIDED, CS.SERVED],
+                                _("Advance the case")),
+    roles.JUDICIAL_OFFICE: ([CS.LEGAL_REVIEW], _("Legal review")),
+    roles.PRINCIPAL: ([CS.DECIDING], _("Decide")),
+}
+CHIEF_CLOSES = ([CS.EXECUTED], _("Close the case"))
+
+
+def case_list(*, state=None, village=None, officer=None, violation_type=None, search=None):
+    qs = Case.objects.select_related("village", "violation_type", "party").prefetch_related("officers")
+    if state:
+        qs = qs.filter(state=state)
+    if village:
+        qs = qs.filter(village_id=village)
+    if officer:
+        qs = qs.filter(officers__id=officer)
+    if violation_type:
+        qs = qs.filter(violation_type__code=violation_type)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(party__name__icontains=search)
+                       | Q(description__icontains=search))
+    return qs.distinct().order_by("-id")
+
+
+def officer_list():
+    return (get_user_model().objects.filter(groups__name=roles.ENFORCEMENT_OFFICER, is_active=True)
+            .prefetch_related(Prefetch("certificates", queryset=OfficerCertificate.objects.order_by("-expires_on")))
+            .distinct().order_by("username"))
+
+
+def cases_for_inbox(user):
+    held = roles.user_roles(user)
+    query = Q(pk__in=[])
+    actions = []
+    for role, (states, action) in CASE_INBOX.items():
+        if role not in held:
+            continue
+        if role == roles.ENFORCEMENT_OFFICER:
+            query |= Q(state__in=states, officers=user)
+        elif role == roles.JUDICIAL_OFFICE:
+            query |= Q(state__in=states) & ~Q(officers=user)  # recusal (Art 58)
+        else:
+            query |= Q(state__in=states)
+        actions.append((states, action))
+    if roles.BRIGADE_CHIEF in held:
+        query |= Q(state__in=CHIEF_CLOSES[0]) | Q(state=CS.SERVED, outcome=Case.Outcome.NO_PENALTY)
+        actions.append((CHIEF_CLOSES[0] + [CS.SERVED], CHIEF_CLOSES[1]))
+    cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
+    return cases, actions
+
+
+def case_inbox_items(user) -> list[dict]:
+    """Inbox rows for cases, each with its soonest open deadline."""
+    from notifications.models import Deadline
+
+    cases, actions = cases_for_inbox(user)
+    cases = list(cases)
+    soonest = {}
+    for deadline in Deadline.objects.filter(object_type="cases.case", object_id__in=[c.pk for c in cases],
+                                            status=Deadline.Status.OPEN).order_by("due_at"):
+        soonest.setdefault(deadline.object_id, deadline)
+    from django.utils import timezone
+
+    now = timezone.now()
+    items = []
+    for case in cases:
+        deadline = soonest.get(case.pk)
+        action = next((str(a) for states, a in actions if case.state in states), "")
+        items.append({
+            "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
+            "state": case.state, "state_label": str(case.get_state_display()), "action": action,
+            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
+            "overdue": bool(deadline and deadline.due_at < now), "url": f"/cases/cases/{case.pk}/",
+        })
+    return items

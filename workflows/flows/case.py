@@ -1,0 +1,341 @@
+"""Enforcement case (行政处罚案件): report → filing → investigation (inquiries, mediation) → notice →
+hearing / legal review → decision → service → execution → closing. States and roles: CONTRACT §5;
+rules C1–C9: DESIGN §3. Statute: 行政处罚法 (2021), cited as Art N.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseState as S, LegalReview, MediationAgreement
+from notifications.deadlines import close_deadlines, open_deadline
+from notifications.models import Deadline
+from notifications.services import notify_role, notify_users
+
+from .. import roles
+from ..errors import InvalidInput, Message, NotPermitted, RuleViolation
+from ..numbering import next_number
+from .base import BaseFlow, model_state, refuse
+
+C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
+            "not valid: {invalid}.")
+C1_TOO_FEW = _("At least two different certified officers are required (Art 42, 55).")
+C3_LIMITATION = _("The violation of {violation_date} lies beyond the {years}-year limitation period (Art 36); "
+                  "give a reason to file it anyway.")
+C4_WINDOW = _("The party's {window} runs until {until} (Art {article}); submit the decision after it, or record "
+              "the party's written waiver.")
+C5_NEEDS_REVIEW = _("A major case must pass legal review by the judicial office before the decision (Art 58).")
+C5_RECUSAL = _("A case officer may not review their own case (Art 58, recusal).")
+C5_QUALIFICATION = _("A first-time legal reviewer needs the legal professional qualification (Art 58 ¶2).")
+C6_DISCUSSION = _("A major case needs the record of the collective discussion by the agency's leaders (Art 57 ¶2).")
+C7_RANGE = _("The fine {fine} lies outside the discretion range of “{name}”: {low}–{high} yuan.")
+C7_PENALTY_CONTENT = _("A penalty needs a fine or measures.")
+C8_NOT_MEDIABLE = _("“{name}” is not mediable: mediation is offered only where a civil dispute lies under the "
+                    "violation; a penalty is never bargained over.")
+C8_NOT_CORRECTED = _("Mediation can end the case only once the violation is corrected.")
+HEARING_NOT_ELIGIBLE = _("This penalty does not entitle the party to a hearing (Art 63).")
+HEARING_LATE = _("A hearing must be requested within 5 working days of the notice, by {until} (Art 64).")
+ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an approved extension first.")
+CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
+NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
+DATE_IN_FUTURE = _("{field} cannot be in the future.")
+
+
+def _fmt_money(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+class CaseFlow(BaseFlow):
+    process = "case"
+    state = model_state(S, S.REPORTED)
+    object_permission_message = NOT_CASE_OFFICER
+
+    def object_permission(self, transition, user) -> bool:
+        if transition in roles.CASE_OFFICER_TRANSITIONS:
+            return self.obj.officers.filter(pk=user.pk).exists()
+        if transition in ("pass_legal_review", "return_legal_review"):
+            return True  # recusal is a rule with its own message (C5), checked in the transition
+        return True
+
+    # --- filing (Art 54) -------------------------------------------------------------------------
+
+    @state.transition(source=S.REPORTED, target=S.INVESTIGATING, label=_("File the case"),
+                      permission=roles.permission("case", "file"))
+    def file(self, officers, comment="", filed_on=None, limitation_override_reason=""):
+        case = self.obj
+        filed_on = filed_on or timezone.localdate()
+        _not_in_future(filed_on, _("Filing date"))
+        require_certified_pair(officers, filed_on)  # C1
+        if limitation_expired(case, filed_on) and not limitation_override_reason.strip():  # C3
+            raise RuleViolation(Message(C3_LIMITATION, violation_date=case.violation_date,
+                                        years=case.violation_type.limitation_years), rule="C3 Art 36")
+        case.filed_on = filed_on
+        case.limitation_override_reason = limitation_override_reason
+        case.number = next_number("case", filed_on.year, settings.CASE_NUMBER_FORMAT)  # C2
+        case.officers.set(officers)
+        close_deadlines(case, "case.filing")
+        open_deadline(case, "case.decision", filed_on)  # Art 60: 90 days from filing
+        notify_users(officers, _("Case assigned to you: {title}").format(title=case.title), link=case_link(case))
+
+    @state.transition(source=S.REPORTED, target=S.NOT_FILED, label=_("Decline to file"),
+                      permission=roles.permission("case", "decline"))
+    def decline(self, reason):
+        self.obj.decline_reason = reason
+        close_deadlines(self.obj, "case.filing")
+
+    @state.transition(source=[S.REPORTED, S.INVESTIGATING], target=S.TRANSFERRED, label=_("Transfer"),
+                      permission=roles.permission("case", "transfer"))
+    def transfer(self, to, reason):
+        self.obj.transferred_to = to
+        self.obj.transfer_reason = reason
+        close_deadlines(self.obj, "case.filing", "case.decision")
+
+    # --- mediation (C8, 人民调解法) ---------------------------------------------------------------
+
+    @state.transition(source=S.INVESTIGATING, target=S.MEDIATING, label=_("Start mediation"),
+                      conditions=[lambda flow: flow._mediable()],
+                      permission=roles.permission("case", "start_mediation"))
+    def start_mediation(self, comment=""):
+        pass
+
+    @state.transition(source=S.MEDIATING, target=S.CLOSED, label=_("Mediation succeeded"),
+                      permission=roles.permission("case", "mediation_succeeded"))
+    def mediation_succeeded(self, agreement, violation_corrected=True, concluded_on=None):
+        if violation_corrected is False:
+            raise RuleViolation(C8_NOT_CORRECTED, rule="C8")
+        case = self.obj
+        concluded_on = concluded_on or timezone.localdate()
+        MediationAgreement.objects.create(case=case, agreement=agreement, concluded_on=concluded_on,
+                                          recorded_by=self.user)
+        case.outcome = Case.Outcome.NO_PENALTY
+        case.closing_summary = agreement
+        close_deadlines(case, "case.decision")
+        open_deadline(case, "mediation.confirmation", concluded_on)  # 人民调解法 Art 33: 30 days
+
+    @state.transition(source=S.MEDIATING, target=S.INVESTIGATING, label=_("Mediation failed"),
+                      permission=roles.permission("case", "mediation_failed"))
+    def mediation_failed(self, reason):
+        pass
+
+    # --- notice before decision (C4, Art 44, 62-64) ---------------------------------------------------
+
+    @state.transition(source=S.INVESTIGATING, target=S.NOTIFIED, label=_("Notify the party"),
+                      permission=roles.permission("case", "notify"))
+    def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures="", major=False, major_reason="",
+               notified_on=None):
+        case = self.obj
+        if proposed_fine is not None:
+            require_fine_in_range(case, proposed_fine)  # C7
+        case.facts, case.legal_basis = facts, legal_basis
+        case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
+        case.major, case.major_reason = bool(major), major_reason
+        case.notified_on = notified_on or timezone.localdate()
+        _not_in_future(case.notified_on, _("Notice date"))
+        # Art 63: a fine at or above the threshold entitles the party to request a hearing.
+        case.hearing_eligible = proposed_fine is not None and proposed_fine >= case.violation_type.hearing_threshold
+        open_deadline(case, "case.statement_window", case.notified_on)  # Art 44-45
+        if case.hearing_eligible:
+            open_deadline(case, "case.hearing_request", case.notified_on)  # Art 64
+
+    @state.transition(source=S.NOTIFIED, target=S.HEARING, label=_("Hearing requested"),
+                      permission=roles.permission("case", "request_hearing"))
+    def request_hearing(self, requested_on=None):
+        case = self.obj
+        if not case.hearing_eligible:
+            raise RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63")
+        requested_on = requested_on or timezone.localdate()
+        window = window_end(case, "case.hearing_request")
+        if window and requested_on > window:
+            raise RuleViolation(Message(HEARING_LATE, until=window), rule="C4 Art 64")
+        case.hearing_requested_on = requested_on
+        case.major = True  # DESIGN C5: a case with a hearing is reviewed as a major case
+        case.major_reason = case.major_reason or str(_("Hearing held (Art 58 ¶1(2))"))
+        close_deadlines(case, "case.hearing_request")
+
+    @state.transition(source=S.HEARING, target=S.LEGAL_REVIEW, label=_("Finish the hearing"),
+                      permission=roles.permission("case", "finish_hearing"))
+    def finish_hearing(self, hearing_record):
+        self.obj.hearing_record = hearing_record
+        self._ask_judicial_office()
+
+    @state.transition(source=S.NOTIFIED, target=S.LEGAL_REVIEW, label=_("Submit for legal review"),
+                      conditions=[lambda flow: flow._windows_passed()],
+                      permission=roles.permission("case", "submit_legal_review"))
+    def submit_legal_review(self, comment=""):
+        self._ask_judicial_office()
+
+    @state.transition(source=S.NOTIFIED, target=S.DECIDING, label=_("Submit for decision"),
+                      permission=roles.permission("case", "submit_decision"))
+    def submit_decision(self, waiver=False):
+        case = self.obj
+        if case.major:
+            raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
+        if waiver:
+            case.waiver = True
+        else:
+            windows = self._windows_passed()
+            if not windows:
+                raise windows.unmet
+        close_deadlines(case, "case.statement_window", "case.hearing_request")
+
+    # --- legal review (C5, Art 58) --------------------------------------------------------------
+
+    @state.transition(source=S.LEGAL_REVIEW, target=S.DECIDING, label=_("Pass legal review"),
+                      permission=roles.permission("case", "pass_legal_review"))
+    def pass_legal_review(self, opinion):
+        self._review(LegalReview.Outcome.PASSED, opinion)
+
+    @state.transition(source=S.LEGAL_REVIEW, target=S.INVESTIGATING, label=_("Return from legal review"),
+                      permission=roles.permission("case", "return_legal_review"))
+    def return_legal_review(self, opinion):
+        self._review(LegalReview.Outcome.RETURNED, opinion)
+
+    # --- decision (Art 57, 60-62) --------------------------------------------------------------
+
+    @state.transition(source=S.DECIDING, target=S.DECIDED, label=_("Decide"),
+                      conditions=[lambda flow: flow._within_ninety_days()],
+                      permission=roles.permission("case", "decide"))
+    def decide(self, outcome, fine=None, measures="", collective_discussion=""):
+        case = self.obj
+        if case.major and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
+            raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
+        if case.major and not collective_discussion.strip():
+            raise RuleViolation(C6_DISCUSSION, rule="C6 Art 57")
+        if outcome == Case.Outcome.PENALTY:
+            if fine is None and not measures.strip():
+                raise RuleViolation(C7_PENALTY_CONTENT, rule="C7")
+            if fine is not None:
+                require_fine_in_range(case, fine)  # C7
+        else:
+            fine = None
+        today = timezone.localdate()
+        case.outcome, case.fine, case.measures = outcome, fine, measures
+        case.collective_discussion = collective_discussion
+        case.decided_on, case.decided_by = today, self.user
+        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
+        open_deadline(case, "case.service", today)  # Art 61, 85: serve within 7 working days
+        if outcome == Case.Outcome.PENALTY:
+            open_deadline(case, "case.publicity", today)  # Art 48; 国办发〔2018〕118号
+
+    @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
+                      permission=roles.permission("case", "serve"))
+    def serve(self, method, served_on=None):
+        case = self.obj
+        case.served_on = served_on or timezone.localdate()
+        _not_in_future(case.served_on, _("Service date"))
+        case.service_method = method
+        close_deadlines(case, "case.service")
+        if case.outcome == Case.Outcome.PENALTY and case.fine:
+            open_deadline(case, "case.payment", case.served_on)  # Art 67: pay within 15 days
+
+    @state.transition(source=S.SERVED, target=S.EXECUTED, label=_("Record execution"),
+                      permission=roles.permission("case", "record_execution"))
+    def record_execution(self, detail, executed_on=None):
+        case = self.obj
+        case.executed_on = executed_on or timezone.localdate()
+        _not_in_future(case.executed_on, _("Execution date"))
+        case.execution_detail = detail
+        close_deadlines(case, "case.payment")
+
+    @state.transition(source=[S.EXECUTED, S.SERVED], target=S.CLOSED, label=_("Close the case"),
+                      conditions=[lambda flow: flow._may_close()],
+                      permission=roles.permission("case", "close"))
+    def close(self, summary):
+        self.obj.closing_summary = summary
+
+    # --- guards and helpers -------------------------------------------------------------------
+
+    def _mediable(self):
+        violation_type = self.obj.violation_type
+        return refuse(violation_type.mediable,
+                      RuleViolation(Message(C8_NOT_MEDIABLE, name=violation_type.name), rule="C8"))
+
+    def _windows_passed(self):
+        """C4: the statement window (Art 44-45) and, if eligible, the hearing window (Art 64) have passed."""
+        case = self.obj
+        today = timezone.localdate()
+        if case.waiver:
+            return refuse(True, None)
+        for kind, window, article in (("case.statement_window", _("statement and defence period"), "44-45"),
+                                      ("case.hearing_request", _("hearing request period"), "64")):
+            end = window_end(case, kind)
+            if end and today <= end:
+                return refuse(False, RuleViolation(Message(C4_WINDOW, window=window, until=end, article=article),
+                                                   rule=f"C4 Art {article}"))
+        return refuse(True, None)
+
+    def _within_ninety_days(self):
+        deadline = Deadline.objects.filter(object_type="cases.case", object_id=self.obj.pk,
+                                           kind="case.decision").order_by("-id").first()
+        late = deadline is not None and deadline.due_date < timezone.localdate()
+        return refuse(not late, RuleViolation(Message(ART60_LATE, due=deadline.due_date if deadline else ""),
+                                              rule="Art 60"))
+
+    def _may_close(self):
+        case = self.obj
+        ok = case.state == S.EXECUTED or case.outcome == Case.Outcome.NO_PENALTY
+        return refuse(ok, RuleViolation(CLOSE_NOT_EXECUTED, rule="C9"))
+
+    def _review(self, outcome, opinion):
+        case, user = self.obj, self.user
+        if case.officers.filter(pk=user.pk).exists():
+            raise NotPermitted(C5_RECUSAL, rule="C5 Art 58")
+        first_time = not LegalReview.objects.filter(reviewer=user).exists()
+        if first_time and not user.legal_qualification:
+            raise RuleViolation(C5_QUALIFICATION, rule="C5 Art 58 ¶2")
+        LegalReview.objects.create(case=case, reviewer=user, outcome=outcome, opinion=opinion)
+
+    def _ask_judicial_office(self):
+        notify_role(roles.JUDICIAL_OFFICE, _("Legal review requested: {title}").format(title=self.obj.title),
+                    link=case_link(self.obj))
+
+
+def case_link(case) -> str:
+    return f"/cases/cases/{case.pk}/"
+
+
+def window_end(case, kind) -> datetime.date | None:
+    deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind=kind).order_by("-id").first()
+    return deadline.due_date if deadline else None
+
+
+def require_certified_pair(officers, day: datetime.date) -> None:
+    """C1: ≥2 distinct officers, each with a certificate valid on `day` (Art 42 持证, Art 55 两人以上)."""
+    officers = list({officer.pk: officer for officer in officers}.values())
+    if len(officers) < 2:
+        raise RuleViolation(C1_TOO_FEW, rule="C1 Art 42, 55")
+    invalid = [str(officer) for officer in officers if not has_valid_certificate(officer, day)]
+    if invalid:
+        raise RuleViolation(Message(C1_PAIR, day=day, invalid="、".join(invalid)), rule="C1 Art 42, 55")
+
+
+def has_valid_certificate(officer, day: datetime.date) -> bool:
+    return any(cert.valid_on(day) for cert in officer.certificates.all())
+
+
+def limitation_expired(case, on: datetime.date) -> bool:
+    """C3 (Art 36): not discovered within 2 years (5 for the listed kinds) → no penalty."""
+    years = case.violation_type.limitation_years
+    try:
+        limit = case.violation_date.replace(year=case.violation_date.year + years)
+    except ValueError:  # 29 February
+        limit = case.violation_date.replace(year=case.violation_date.year + years, day=28)
+    return on > limit
+
+
+def require_fine_in_range(case, fine) -> None:
+    """C7: the fine lies within the violation type's discretion range (裁量基准)."""
+    violation_type = case.violation_type
+    if not (violation_type.fine_min <= Decimal(fine) <= violation_type.fine_max):
+        raise RuleViolation(Message(C7_RANGE, fine=_fmt_money(fine), name=violation_type.name,
+                                    low=_fmt_money(violation_type.fine_min), high=_fmt_money(violation_type.fine_max)),
+                            rule="C7")
+
+
+def _not_in_future(day, field):
+    if day > timezone.localdate():
+        raise InvalidInput(Message(DATE_IN_FUTURE, field=field))
+
