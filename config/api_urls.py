@@ -4,8 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, OfficerViewSet, VillageViewSet, ViolationTypeViewSet
 from notifications.api import AddWorkingDaysView, CalendarDayView, DeadlineRuleViewSet, NotificationViewSet
-from review.api import DecisionViewSet, InboxView, MeetingViewSet
-from workflows.api import HealthView, MeView, UserListView
+from review.api import DecisionViewSet, MeetingViewSet
+from workflows.api import HealthView, InboxView, MeView, UserListView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("decisions", DecisionViewSet, basename="decision")

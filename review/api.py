@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from notifications.deadlines import deadlines_of
 from workflows.api import (
@@ -231,26 +230,3 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def transitions(self, request, pk=None, name=None):
         meeting = fire_transition("meeting", pk, name, request.user, request.data, client_ip(request))
         return self._detail(meeting)
-
-
-class InboxItemSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    id = serializers.IntegerField()
-    number = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
-    state = serializers.CharField()
-    state_label = serializers.CharField()
-    action = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    deadline_kind = serializers.CharField(allow_null=True)
-    overdue = serializers.BooleanField()
-    url = serializers.CharField()
-
-
-class InboxView(APIView):
-    """What the calling user must act on now, soonest deadline first."""
-
-    @extend_schema(responses=InboxItemSerializer(many=True))
-    def get(self, request):
-        items = selectors.inbox(request.user)
-        return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})

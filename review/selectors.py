@@ -64,8 +64,8 @@ def _action_for(user, decision):
     return ""
 
 
-def inbox(user) -> list[dict]:
-    """What `user` must act on now, soonest deadline first (no deadline last)."""
+def decision_inbox_items(user) -> list[dict]:
+    """Inbox rows for decisions and meetings (unsorted; workflows.inbox merges and sorts)."""
     decisions = list(_decisions_for(user))
     meetings = list(_meetings_for(user))
     open_deadlines = {}
@@ -95,6 +95,4 @@ def inbox(user) -> list[dict]:
             "due_at": None, "deadline_kind": None, "overdue": False,
             "url": f"/review/meetings/{meeting.pk}/",
         })
-    far = timezone.datetime.max.replace(tzinfo=timezone.get_current_timezone())
-    items.sort(key=lambda item: (item["due_at"] or far, item["kind"], item["id"]))
     return items

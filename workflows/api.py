@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from . import roles
 from .audit import history_of
 from .errors import Refusal, bilingual
+from .inbox import inbox
 from .models import User
 
 log = logging.getLogger(__name__)
@@ -186,3 +187,26 @@ class HealthView(APIView):
     @extend_schema(exclude=True)
     def get(self, request):
         return Response({"status": "ok"}, status=status.HTTP_200_OK)
+
+
+class InboxItemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    action = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    deadline_kind = serializers.CharField(allow_null=True)
+    overdue = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class InboxView(APIView):
+    """What the calling user must act on now, soonest deadline first."""
+
+    @extend_schema(responses=InboxItemSerializer(many=True))
+    def get(self, request):
+        items = inbox(request.user)
+        return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})

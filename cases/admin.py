@@ -1,0 +1,68 @@
+"""Admin: certificates, villages and the violation catalogue are managed here; cases are read only (they move
+through the flow, in the UI or the API)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, InquiryRecord, LegalReview, OfficerCertificate, Village, ViolationType
+
+
+@admin.register(OfficerCertificate)
+class OfficerCertificateAdmin(admin.ModelAdmin):
+    list_display = ("number", "officer", "issued_on", "expires_on", "revoked_on")
+    list_filter = ("revoked_on",)
+    search_fields = ("number", "officer__username", "officer__last_name")
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+@admin.register(ViolationType)
+class ViolationTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "fine_min", "fine_max", "hearing_threshold", "mediable", "limitation_years",
+                    "active")
+    list_filter = ("mediable", "active")
+    search_fields = ("code", "name")
+
+
+class InquiryInline(admin.TabularInline):
+    model = InquiryRecord
+    extra = 0
+    fields = ("subject_name", "held_at", "recorded_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LegalReviewInline(admin.TabularInline):
+    model = LegalReview
+    extra = 0
+    readonly_fields = ("reviewer", "outcome", "opinion", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("number", "state", "violation_type", "village", "party", "filed_on")
+    list_filter = ("state", "violation_type", "village")
+    search_fields = ("number", "party__name")
+    inlines = [InquiryInline, LegalReviewInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = _("lawflow administration")
