@@ -21,6 +21,7 @@ C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); in
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inquiries.")
 INQUIRY_BEFORE_FILING = _("An inquiry cannot be dated before the case was filed ({filed_on}).")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
+CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
 
 
@@ -94,7 +95,12 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
 
 @transaction.atomic
 def set_certificate(*, officer, number: str, expires_on: datetime.date, issued_on=None, user=None) -> OfficerCertificate:
-    """Record or renew an officer's enforcement certificate (Art 42)."""
+    """Record or renew an officer's enforcement certificate (Art 42). A number stays with its officer."""
+    taken = OfficerCertificate.objects.filter(number=number).exclude(officer=officer).first()
+    if taken is not None:
+        raise InvalidInput(Message(CERTIFICATE_TAKEN, number=number, officer=taken.officer),
+                           fields={"certificate_number": [str(Message(CERTIFICATE_TAKEN, number=number,
+                                                                      officer=taken.officer))]})
     certificate, _created = OfficerCertificate.objects.update_or_create(
         number=number, defaults={"officer": officer, "expires_on": expires_on, "issued_on": issued_on,
                                  "revoked_on": None, "revoked_reason": ""},
