@@ -1,5 +1,6 @@
 """REST API for enforcement cases, inquiries, villages, violation types and officers (CONTRACT §5)."""
 
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from notifications.models import Deadline
 from review.api import ID_PATTERN, StatefulSerializer, _state_filter, transition_schema
 from workflows.api import UserBriefSerializer, client_ip
-from workflows.errors import Message
+from workflows.errors import Message, bilingual
 from workflows.flows.case import has_valid_certificate, limitation_expired
 from workflows.models import User
 from workflows.services import fire_transition
@@ -22,6 +23,8 @@ from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationTyp
 
 LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
                        "an override reason.")
+MUST_BE_ID = _("Must be an id.")
+UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
 # 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
 SURCHARGE_RATE = Decimal("0.03")
 
@@ -173,6 +176,11 @@ class CaseWriteSerializer(serializers.Serializer):
     party = PartySerializer()
 
 
+class PublicitySerializer(serializers.Serializer):
+    published_on = serializers.DateField(required=False)
+    channel = serializers.CharField(max_length=200)
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Case.objects.all()
     lookup_value_regex = ID_PATTERN
@@ -193,8 +201,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def list(self, request, *args, **kwargs):
         params = request.query_params
         for key in ("village", "officer"):
-            if params.get(key) and not params[key].isdigit():
-                raise exceptions.ValidationError({key: ["must be an id"]})
+            if params.get(key) and not re.fullmatch(ID_PATTERN, params[key], flags=re.ASCII):
+                raise exceptions.ValidationError({key: [bilingual(MUST_BE_ID)]})
+        code = params.get("violation_type")
+        if code and not ViolationType.objects.filter(code=code).exists():
+            raise exceptions.ValidationError({"violation_type": [bilingual(UNKNOWN_VIOLATION_TYPE)]})
         self.queryset = selectors.case_list(
             state=_state_filter(request, CaseState), village=params.get("village"), officer=params.get("officer"),
             violation_type=params.get("violation_type"), search=params.get("search"),
@@ -216,6 +227,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
     def transitions(self, request, pk=None, name=None):
         case = fire_transition("case", pk, name, request.user, request.data, client_ip(request))
+        return self._detail(case)
+
+    @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def publicity(self, request, pk=None):
+        """Record that the penalty decision was made public (Art 39, 48; 国办发〔2018〕118号)."""
+        serializer = PublicitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.record_publicity(case_pk=pk, user=request.user, client_ip=client_ip(request),
+                                         **serializer.validated_data)
         return self._detail(case)
 
     @extend_schema(request=InquiryWriteSerializer, responses=InquirySerializer(many=True))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from workflows import roles
-from workflows.forms import TransitionForm
+from workflows.forms import IdMultipleChoiceField, TransitionForm
 
 from .models import Case
 
@@ -27,7 +27,7 @@ class ReasonForm(TransitionForm):
 
 
 class FileForm(TransitionForm):
-    officers = forms.ModelMultipleChoiceField(
+    officers = IdMultipleChoiceField(
         label=_("Case officers"), queryset=officer_choices(),
         help_text=_("At least two officers with valid enforcement certificates (Art 42, 55)."),
     )

@@ -168,6 +168,8 @@ class Case(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
+    published_on = models.DateField(_("decision made public on"), null=True, blank=True)
+    publicity_channel = models.CharField(_("publicity channel"), max_length=200, blank=True)
     served_on = models.DateField(_("served on"), null=True, blank=True)
     service_method = models.CharField(_("method of service"), max_length=100, blank=True)
     executed_on = models.DateField(_("executed on"), null=True, blank=True)

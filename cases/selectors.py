@@ -51,7 +51,8 @@ def cases_for_inbox(user):
         if role == roles.ENFORCEMENT_OFFICER:
             query |= Q(state__in=states, officers=user)
         elif role == roles.JUDICIAL_OFFICE:
-            query |= Q(state__in=states) & ~Q(officers=user)  # recusal (Art 58)
+            own_cases = Case.objects.filter(officers=user).values("pk")
+            query |= Q(state__in=states) & ~Q(pk__in=own_cases)  # recusal (Art 58)
         else:
             query |= Q(state__in=states)
         actions.append((states, action))

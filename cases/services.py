@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.deadlines import open_deadline
+from notifications.deadlines import close_deadlines, open_deadline
 from workflows import audit, roles
 from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
 from workflows.flows.case import has_valid_certificate, require_certified_pair
@@ -21,6 +21,8 @@ C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); in
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inquiries.")
 INQUIRY_BEFORE_FILING = _("An inquiry cannot be dated before the case was filed ({filed_on}).")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
+PUBLICITY_NEEDS_PENALTY = _("Only a decided penalty is made public.")
+PUBLICITY_DATE = _("The publication date lies between the decision and today.")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
 
@@ -91,6 +93,26 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
                  fields={"inquiry": inquiry.pk, "officers": sorted(o.pk for o in officers),
                          "subject_name": subject_name, "held_at": held_at}, client_ip=client_ip)
     return inquiry
+
+
+@transaction.atomic
+def record_publicity(*, case_pk, user, channel, published_on=None, client_ip=None) -> Case:
+    """Art 48: a penalty decision with social impact is made public; closes the publicity deadline."""
+    _require("case.publicity", user)
+    case = Case.objects.select_for_update().filter(pk=case_pk).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    if case.outcome != Case.Outcome.PENALTY or case.decided_on is None:
+        raise RuleViolation(PUBLICITY_NEEDS_PENALTY, rule="Art 48")
+    published_on = published_on or timezone.localdate()
+    if published_on > timezone.localdate() or published_on < case.decided_on:
+        raise InvalidInput(PUBLICITY_DATE, fields={"published_on": [str(PUBLICITY_DATE)]})
+    case.published_on, case.publicity_channel = published_on, channel
+    case.save(update_fields=["published_on", "publicity_channel"])
+    close_deadlines(case, "case.publicity")
+    audit.record(case, transition="record_publicity", source=case.state, target=case.state, user=user,
+                 fields={"published_on": published_on, "channel": channel}, client_ip=client_ip)
+    return case
 
 
 @transaction.atomic

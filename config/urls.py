@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api_errors import api_not_found, api_server_error
+from .ui import auth as ui_auth, site as ui_site
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    path("accounts/", ui_auth.urls),  # web UI login at /accounts/login/ (CONTRACT §4)
+    path("", ui_site.urls),  # web UI (config/ui.py)
 ]
 
 handler404 = api_not_found

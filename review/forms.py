@@ -4,7 +4,7 @@ these forms, so a field means the same thing everywhere."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows.forms import TransitionForm
+from workflows.forms import IdChoiceField, TransitionForm
 
 from .models import Meeting
 
@@ -32,7 +32,7 @@ class OpinionForm(TransitionForm):
 
 
 class ScheduleForm(TransitionForm):
-    meeting = forms.ModelChoiceField(label=_("Joint meeting"), queryset=Meeting.objects.order_by("date", "id"))
+    meeting = IdChoiceField(label=_("Joint meeting"), queryset=Meeting.objects.order_by("date", "id"))
     urgency_reason = forms.CharField(
         label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the meeting is fewer than 7 working days after the submission for review."),

@@ -6,6 +6,7 @@ from django.core.exceptions import (
     PermissionDenied as DjangoPermissionDenied,
     ValidationError as DjangoValidationError,
 )
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -32,6 +33,7 @@ MESSAGES = {
     429: _("Too many requests."),
     500: _("Internal error; nothing was changed."),
 }
+NUMBER_OUT_OF_RANGE = _("A number or id in the request is out of range.")
 CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type", 429: "throttled", 500: "server_error"}
 
@@ -42,9 +44,21 @@ def error_body(status_code: int, detail: str, **extra) -> dict:
     return body
 
 
-def _field_errors(detail):
+def _field_errors(detail, prefix=""):
+    """Field → messages; nested serializers give dotted names such as `party.kind`."""
     if isinstance(detail, dict):
-        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+        flat = {}
+        for key, value in detail.items():
+            name = prefix.rstrip(".") if prefix and key == "non_field_errors" else f"{prefix}{key}"
+            if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+                # A list field's items: keep the field's name, say which item.
+                flat[name] = [f"[{index}] {message}" for index, messages in value.items()
+                              for message in (messages if isinstance(messages, list) else [messages])]
+            elif isinstance(value, dict):
+                flat.update(_field_errors(value, prefix=f"{name}."))
+            else:
+                flat[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return flat
     if isinstance(detail, list):
         return {"non_field_errors": [str(m) for m in detail]}
     return {"non_field_errors": [str(detail)]}
@@ -65,6 +79,9 @@ def exception_handler(exc, context):
         return Response(error_body(403, bilingual(MESSAGES[403])), status=403)
     if isinstance(exc, DjangoValidationError):
         return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.messages)), status=400)
+    if isinstance(exc, (OverflowError, DataError)):
+        # An id or number beyond what the database stores (SQLite: OverflowError, PostgreSQL: DataError).
+        return Response(error_body(400, bilingual(NUMBER_OUT_OF_RANGE)), status=400)
     if isinstance(exc, exceptions.ValidationError):
         return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.detail)), status=400)
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):

@@ -49,7 +49,7 @@ def record(obj, *, transition: str, source: str = "", target: str = "", user=Non
     entry = AuditEntry(
         sequence=head.length + 1,
         object_type=object_type_of(obj),
-        object_id=obj.pk,
+        object_id=str(obj.pk),
         transition=transition,
         source=str(source or ""),
         target=str(target or ""),

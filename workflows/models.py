@@ -43,7 +43,7 @@ class AuditEntry(models.Model):
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
     object_type = models.CharField(_("object type"), max_length=50)
-    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_id = models.CharField(_("object id"), max_length=64)  # text: some objects have text keys
     transition = models.CharField(_("transition"), max_length=50)
     source = models.CharField(_("from state"), max_length=30, blank=True)
     target = models.CharField(_("to state"), max_length=30, blank=True)

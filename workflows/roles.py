@@ -76,6 +76,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "meeting.create": frozenset({OFFICE_SECRETARY}),
     "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
+    "case.publicity": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),

@@ -81,8 +81,7 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
                 STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
             ), rule="state")
         if not method.has_perm(user):
-            raise NotPermitted(flow.object_permission_message or Message(ROLE_MAY_NOT_HERE, label=label),
-                               rule="roles")
+            raise flow.object_refusal(name) or NotPermitted(Message(ROLE_MAY_NOT_HERE, label=label), rule="roles")
         form = transition_form(process, name, flow=flow, data=data or {})
         if not form.is_valid():
             raise InvalidInput(INPUT_INVALID, fields=form_errors(form))

@@ -78,7 +78,9 @@ class BaseFlow:
         """Beyond the role table: may this user act on this very object? (e.g. only a case's officers)"""
         return True
 
-    object_permission_message = ""
+    def object_refusal(self, transition: str):
+        """The refusal (a NotPermitted) to raise when object_permission says no; None for the default."""
+        return None
 
     def available_transitions(self, user=None):
         """Transitions `user` may fire now: allowed from this state, by role, and object-level rules met."""

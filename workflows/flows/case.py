@@ -42,6 +42,7 @@ ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an a
 CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
 DATE_IN_FUTURE = _("{field} cannot be in the future.")
+DATE_BEFORE = _("{field} cannot be before {event} ({earliest}).")
 
 
 def _fmt_money(value) -> str:
@@ -51,14 +52,20 @@ def _fmt_money(value) -> str:
 class CaseFlow(BaseFlow):
     process = "case"
     state = model_state(S, S.REPORTED)
-    object_permission_message = NOT_CASE_OFFICER
+    LEGAL_REVIEW_TRANSITIONS = ("pass_legal_review", "return_legal_review")
 
     def object_permission(self, transition, user) -> bool:
+        is_case_officer = self.obj.officers.filter(pk=user.pk).exists()
         if transition in roles.CASE_OFFICER_TRANSITIONS:
-            return self.obj.officers.filter(pk=user.pk).exists()
-        if transition in ("pass_legal_review", "return_legal_review"):
-            return True  # recusal is a rule with its own message (C5), checked in the transition
+            return is_case_officer
+        if transition in self.LEGAL_REVIEW_TRANSITIONS:
+            return not is_case_officer  # C5 recusal (Art 58): nobody reviews their own case
         return True
+
+    def object_refusal(self, transition):
+        if transition in self.LEGAL_REVIEW_TRANSITIONS:
+            return NotPermitted(C5_RECUSAL, rule="C5 Art 58")
+        return NotPermitted(NOT_CASE_OFFICER, rule="roles")
 
     # --- filing (Art 54) -------------------------------------------------------------------------
 
@@ -108,6 +115,8 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(C8_NOT_CORRECTED, rule="C8")
         case = self.obj
         concluded_on = concluded_on or timezone.localdate()
+        _not_in_future(concluded_on, _("Conclusion date"))
+        _not_before(concluded_on, case.filed_on, _("Conclusion date"), _("the filing date"))
         MediationAgreement.objects.create(case=case, agreement=agreement, concluded_on=concluded_on,
                                           recorded_by=self.user)
         case.outcome = Case.Outcome.NO_PENALTY
@@ -131,9 +140,12 @@ class CaseFlow(BaseFlow):
             require_fine_in_range(case, proposed_fine)  # C7
         case.facts, case.legal_basis = facts, legal_basis
         case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
-        case.major, case.major_reason = bool(major), major_reason
+        # Once major (flagged, or a hearing was held), always major: C5 cannot be undone by a new notice.
+        case.major = case.major or bool(major)
+        case.major_reason = major_reason or case.major_reason
         case.notified_on = notified_on or timezone.localdate()
         _not_in_future(case.notified_on, _("Notice date"))
+        _not_before(case.notified_on, case.filed_on, _("Notice date"), _("the filing date"))
         # Art 63: a fine at or above the threshold entitles the party to request a hearing.
         case.hearing_eligible = proposed_fine is not None and proposed_fine >= case.violation_type.hearing_threshold
         open_deadline(case, "case.statement_window", case.notified_on)  # Art 44-45
@@ -147,6 +159,8 @@ class CaseFlow(BaseFlow):
         if not case.hearing_eligible:
             raise RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63")
         requested_on = requested_on or timezone.localdate()
+        _not_in_future(requested_on, _("Request date"))
+        _not_before(requested_on, case.notified_on, _("Request date"), _("the notice"))
         window = window_end(case, "case.hearing_request")
         if window and requested_on > window:
             raise RuleViolation(Message(HEARING_LATE, until=window), rule="C4 Art 64")
@@ -226,6 +240,7 @@ class CaseFlow(BaseFlow):
         case = self.obj
         case.served_on = served_on or timezone.localdate()
         _not_in_future(case.served_on, _("Service date"))
+        _not_before(case.served_on, case.decided_on, _("Service date"), _("the decision"))
         case.service_method = method
         close_deadlines(case, "case.service")
         if case.outcome == Case.Outcome.PENALTY and case.fine:
@@ -237,6 +252,7 @@ class CaseFlow(BaseFlow):
         case = self.obj
         case.executed_on = executed_on or timezone.localdate()
         _not_in_future(case.executed_on, _("Execution date"))
+        _not_before(case.executed_on, case.served_on, _("Execution date"), _("service"))
         case.execution_detail = detail
         close_deadlines(case, "case.payment")
 
@@ -338,4 +354,9 @@ def require_fine_in_range(case, fine) -> None:
 def _not_in_future(day, field):
     if day > timezone.localdate():
         raise InvalidInput(Message(DATE_IN_FUTURE, field=field))
+
+
+def _not_before(day, earliest, field, event):
+    if earliest and day < earliest:
+        raise InvalidInput(Message(DATE_BEFORE, field=field, event=event, earliest=earliest))
 

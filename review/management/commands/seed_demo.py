@@ -8,7 +8,9 @@ What it loads, after the town's 2023 rule-of-law report (宝丰县石桥镇人�
   deadlines and the document numbers are real: "未经审查不上会，未经审议不签发";
 - a joint meeting (党政联席会议) dated today, held and closed, which approved, rejected and deferred items
   (the judicial office attends, 列席); a planned meeting at least two weeks ahead with one item scheduled;
-- one decision whose legality-review deadline has passed (the inbox shows it overdue).
+- one decision whose legality-review deadline has passed (the inbox shows it overdue);
+- then the enforcement half (villages, the brigade's 16 certified officers, the violation catalogue, cases in
+  every case state): ``cases.demo.seed_cases``.
 
 Idempotent: every object has a natural key (a user's username, a decision's or a meeting's title). A decision
 that exists is left alone; a meeting and the decisions deliberated on it are created together in one
@@ -26,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from cases import demo as case_demo
 from notifications import calendar
 from notifications.deadlines import end_of_day
 from notifications.models import Deadline, DeadlineRule
@@ -339,7 +342,8 @@ URGENCY = (
 
 
 class Command(BaseCommand):
-    help = "Load the demo town 石桥镇 (users, major decisions in every state, joint meetings); idempotent."
+    help = ("Load the demo town 石桥镇 (users, major decisions in every state, joint meetings, the enforcement "
+            "brigade and cases in every state); idempotent.")
 
     def handle(self, *args, **options):
         self.created = 0
@@ -347,6 +351,7 @@ class Command(BaseCommand):
         try:
             self.users = self.seed_users()
             self.seed_decisions()
+            self.created += case_demo.seed_cases(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail}") from refusal
         if self.created:
@@ -588,7 +593,11 @@ class Command(BaseCommand):
 
     def print_logins(self):
         rows = []
-        for spec in USERS:
+        # The brigade's other officers (cases.demo) right after zhifa01.
+        specs = list(USERS)
+        after = next(i for i, spec in enumerate(specs) if spec.username == "zhifa01") + 1
+        specs[after:after] = case_demo.OFFICERS
+        for spec in specs:
             role = ", ".join(f"{r} {ROLE_NAMES_ZH[r]}" for r in spec.roles)
             rows.append((spec.username, role, f"{spec.last_name}{spec.first_name}", spec.post))
         header = ("username", "role", "name", "post")

@@ -1,0 +1,840 @@
+"""The enforcement half of the demo town 石桥镇 (DESIGN §7), loaded by ``manage.py seed_demo`` after the decision half.
+
+What it loads, after the town's 2023 rule-of-law report ("16名执法队员均持证上岗", 28 administrative villages,
+the "一米线" for street shops, 违建拆除 as a risk point, the 500㎡ office with its 询问室 and 行政调解室):
+
+- the 28 villages (codes 01–28);
+- the brigade: the chief ``daduizhang`` (decision half) and 16 certified officers, ``zhifa01`` (decision half)
+  to ``zhifa16``, each with an enforcement certificate recorded by ``cases.services.set_certificate``: one
+  certificate expires within 20 days, one has expired (C1: that officer cannot be assigned to a case);
+- a violation catalogue (赋权事项) with legal basis, discretion range (裁量基准), hearing threshold, mediable flag
+  and limitation period;
+- enforcement cases in every case state (CONTRACT §5), each moved there only through ``create_case``,
+  ``add_inquiry`` and ``workflows.services.fire_transition`` as the user whose role acts, so that numbers,
+  deadlines and the audit trail are real. Business dates (filing, inquiries, notice, hearing request,
+  service) lie in the past where the story needs it; some cases are near or past their deadlines.
+
+Idempotent like the decision half: villages by name, violation types by code, users by username,
+certificates by number, cases by their description. A case and all its steps are created in one transaction,
+so a run creates the whole case or none of it; a second run creates nothing and writes no audit entry.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import calendar
+from notifications.deadlines import compute_due, end_of_day
+from notifications.models import Deadline, DeadlineRule
+from workflows import roles
+from workflows.audit import object_type_of
+from workflows.services import fire_transition
+
+from . import services
+from .models import Case, OfficerCertificate, Party, Village, ViolationType
+from .validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
+
+BAOFENG = "410421"  # 河南省平顶山市宝丰县, the county of 石桥镇 (GB/T 2260)
+
+
+# --------------------------------------------------------------------------------------------------
+# Villages (the report: 28 administrative villages, each with a legal adviser)
+# --------------------------------------------------------------------------------------------------
+
+VILLAGES = (
+    "石桥村", "东关村", "西街村", "南庄村", "北岗村", "大营村", "小营村", "前营村", "后营村", "柳林村",
+    "枣园村", "寺沟村", "河口村", "龙泉村", "杨庄村", "李庄村", "王庄村", "张庄村", "郭庄村", "黄庄村",
+    "高庙村", "白土岗村", "马岭村", "桃园村", "杏树沟村", "新集村", "岳庄村", "韩店村",
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# The brigade: 16 certified officers (the report: "16名执法队员均持证上岗")
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOfficer:
+    """Same attributes as seed_demo's DemoUser, so the logins table prints both."""
+
+    username: str
+    last_name: str
+    first_name: str
+    phone: str
+    expires_in: int  # the certificate expires this many days from the day it is recorded (negative: expired)
+    post: str = "综合行政执法大队执法队员"
+    roles: tuple[str, ...] = (roles.ENFORCEMENT_OFFICER,)
+
+    @property
+    def certificate_number(self) -> str:
+        # 豫 = Henan, 4104 = 平顶山市 (宝丰县 410421), then the year of issue and the officer's serial.
+        return f"豫行执字第41042123{self.username[-2:]}号"
+
+
+EXPIRING_IN = 12  # one certificate expires within 20 days (the officer.certificate reminder fires 30 days ahead)
+EXPIRED_AGO = 15  # one expired 15 days ago
+
+# zhifa01 (吴涛) is created by the decision half; only his certificate is recorded here.
+ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13837510008", expires_in=950)
+OFFICERS = (
+    DemoOfficer("zhifa02", "王", "强", "13837510102", expires_in=950),
+    DemoOfficer("zhifa03", "李", "娜", "13837510103", expires_in=950),
+    DemoOfficer("zhifa04", "刘", "伟", "13837510104", expires_in=950),
+    DemoOfficer("zhifa05", "陈", "刚", "13837510105", expires_in=730),
+    DemoOfficer("zhifa06", "杨", "帆", "13837510106", expires_in=730),
+    DemoOfficer("zhifa07", "黄", "海", "13837510107", expires_in=730),
+    DemoOfficer("zhifa08", "赵", "鹏", "13837510108", expires_in=730),
+    DemoOfficer("zhifa09", "孙", "丽", "13837510109", expires_in=540),
+    DemoOfficer("zhifa10", "马", "超", "13837510110", expires_in=540),
+    DemoOfficer("zhifa11", "朱", "明", "13837510111", expires_in=540),
+    DemoOfficer("zhifa12", "胡", "军", "13837510112", expires_in=540),
+    DemoOfficer("zhifa13", "郭", "勇", "13837510113", expires_in=400),
+    DemoOfficer("zhifa14", "何", "平", "13837510114", expires_in=400),
+    DemoOfficer("zhifa15", "高", "峰", "13837510115", expires_in=EXPIRING_IN,
+                post="综合行政执法大队执法队员（执法证即将到期，待换证）"),
+    DemoOfficer("zhifa16", "罗", "斌", "13837510116", expires_in=-EXPIRED_AGO,
+                post="综合行政执法大队执法队员（执法证已过期，不得办案）"),
+)
+CERTIFIED = (ZHIFA01, *OFFICERS)
+CERTIFICATE_YEARS = 3  # the demo certificates run three years from issue; the newest was issued ~4 months ago
+
+
+# --------------------------------------------------------------------------------------------------
+# The violation catalogue (赋权事项 of the township, with its 裁量基准)
+# --------------------------------------------------------------------------------------------------
+# Hearing thresholds (处罚法 Art 63 "较大数额罚款"): 《河南省行政处罚听证办法》(省政府令第204号, 2021) Art 4 — a
+# fine of 5,000 yuan or more on a citizen, 50,000 or more on a legal person or other organisation. A type has one
+# threshold: a type that applies to citizens and organisations alike takes 5,000, so that no one entitled to a
+# hearing loses it (an organisation may get more than the minimum, never less); types that name organisations
+# only take 50,000.
+#
+# Discretion ranges: where the statute fixes the amounts they are the statute's ("可以处2万元以下" → 0–20,000);
+# where it says only "并可处以罚款" (城市市容和环境卫生管理条例) the range is the county's discretion standard —
+# demo values, marked "裁量基准" in the legal basis. Types whose statute provides no fine (城乡规划法 Art 65,
+# 土地管理法 Art 78) have the range 0–0: the intended penalty is a measure (责令限期拆除), never a fine.
+#
+# Mediable only where a civil dispute lies under the violation (DESIGN C8): shops and stalls against their
+# neighbours (the 一米线 example), materials piled in a lane shared with a neighbour.
+
+
+@dataclass(frozen=True)
+class DemoViolation:
+    code: str
+    name: str
+    legal_basis: str
+    fine_min: str
+    fine_max: str
+    hearing_threshold: str
+    mediable: bool = False
+    limitation_years: int = 2
+
+
+CITIZEN_HEARING = "5000"
+ORG_HEARING = "50000"
+
+CATALOGUE = (
+    DemoViolation(
+        "ZDJY", "占道经营",
+        "《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项：未经批准擅自在街道两侧和公共场地堆放物料，"
+        "搭建建筑物、构筑物或者其他设施，影响市容的，责令停止违法行为，限期清理、拆除或者采取其他补救措施，并可处以"
+        "罚款；《石桥镇关于划定沿街商铺“一米线”经营范围的规定》第一条（“一米线”以内经营的不属占道）。"
+        "罚款50元至500元（县裁量基准）。",
+        "50", "500", CITIZEN_HEARING, mediable=True,
+    ),
+    DemoViolation(
+        "LDLF", "乱堆乱放",
+        "《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项：擅自在街道两侧和公共场地堆放物料，影响市容的，"
+        "责令停止违法行为，限期清理或者采取其他补救措施，并可处以罚款。罚款50元至500元（县裁量基准）。",
+        "50", "500", CITIZEN_HEARING, mediable=True,
+    ),
+    DemoViolation(
+        "LTLH", "乱贴乱画",
+        "《城市市容和环境卫生管理条例》第十七条、第三十四条第（二）项：在城市建筑物、设施以及树木上涂写、刻画或者"
+        "未经批准张挂、张贴宣传品的，责令纠正违法行为、采取补救措施，可以并处警告、罚款。罚款50元至500元（县裁量基准）。",
+        "50", "500", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "HWGG", "擅自设置大型户外广告",
+        "《城市市容和环境卫生管理条例》第十一条、第三十六条第（一）项：未经同意擅自设置大型户外广告，影响市容的，"
+        "责令停止违法行为，限期拆除，并可处以罚款。罚款200元至2000元（县裁量基准）。",
+        "200", "2000", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "QDLJ", "随意倾倒、焚烧生活垃圾（个人）",
+        "《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款：随意倾倒、"
+        "抛撒、堆放或者焚烧生活垃圾的，责令改正；个人处一百元以上五百元以下的罚款。",
+        "100", "500", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "JGFS", "露天焚烧秸秆",
+        "《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款：在禁烧区域露天焚烧秸秆、落叶等产生烟尘"
+        "污染的物质的，责令改正，并可以处五百元以上二千元以下的罚款。",
+        "500", "2000", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "FSYH", "焚烧塑料、橡胶等有毒有害物质（单位）",
+        "《中华人民共和国大气污染防治法》第八十二条第一款、第一百一十九条第二款：在人口集中地区和其他依法需要特殊保护"
+        "的区域内焚烧沥青、油毡、橡胶、塑料、皮革、垃圾以及其他产生有毒有害烟尘和恶臭气体的物质的，责令改正，"
+        "对单位处一万元以上十万元以下的罚款。",
+        "10000", "100000", ORG_HEARING,
+    ),
+    DemoViolation(
+        "WFJS", "违法建设（乡村规划区）",
+        "《中华人民共和国城乡规划法》第四十一条、第六十五条：在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照"
+        "乡村建设规划许可证的规定进行建设的，由乡、镇人民政府责令停止建设、限期改正；逾期不改正的，可以拆除。"
+        "（本条不设罚款。）",
+        "0", "0", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "FFZJ", "未经批准占用土地建住宅",
+        "《中华人民共和国土地管理法》第六十二条、第七十八条：农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地"
+        "建住宅的，责令退还非法占用的土地，限期拆除在非法占用的土地上新建的房屋；超过省、自治区、直辖市规定的标准，"
+        "多占的土地以非法占用土地论处。（本条不设罚款。）",
+        "0", "0", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "ZYDL", "擅自占用、挖掘城市道路",
+        "《城市道路管理条例》第二十七条第（一）项、第四十二条：擅自占用或者挖掘城市道路的，责令限期改正，可以处以"
+        "2万元以下的罚款；造成损失的，应当依法承担赔偿责任。",
+        "0", "20000", CITIZEN_HEARING,
+    ),
+    DemoViolation(
+        "SHSS", "损坏城市道路附属设施",
+        "《城市道路管理条例》第二十七条第（七）项、第四十二条：损害、侵占城市道路及其附属设施（路灯、检查井盖等）的，"
+        "责令限期改正，可以处以2万元以下的罚款；造成损失的，应当依法承担赔偿责任。",
+        "0", "20000", CITIZEN_HEARING,
+    ),
+    # 处罚法 Art 36 ¶1: five years where the violation "涉及公民生命健康安全、金融安全且有危害后果". Of this catalogue
+    # only the gas item touches life safety directly (a cylinder stored where it cannot be stored safely is how
+    # restaurant explosions happen), so it carries the five-year outer bound. The five years need harmful
+    # consequences as well: without them the two-year period applies, and the filing officer must say which
+    # (the type-level figure is what C3 warns against). Selling substandard gas appliances was not chosen: that
+    # is product-quality enforcement of the market regulator, not a township item.
+    DemoViolation(
+        "RQAQ", "在不具备安全条件的场所使用、储存燃气（单位）",
+        "《城镇燃气管理条例》第二十八条第（五）项、第四十九条：燃气用户在不具备安全条件的场所使用、储存燃气的，"
+        "责令限期改正；逾期不改正的，对单位可以处10万元以下罚款；造成损失的，依法承担赔偿责任。",
+        "0", "100000", ORG_HEARING, limitation_years=5,
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Parties: valid GB 11643 resident IDs and GB 32100 credit codes, computed with cases.validators' tables
+# --------------------------------------------------------------------------------------------------
+
+
+def resident_id(born: str, serial: int, region: str = BAOFENG) -> str:
+    """18-character resident ID: region, YYYYMMDD, 3-digit serial (odd for men, even for women), check digit."""
+    first17 = f"{region}{born.replace('-', '')}{serial:03d}"
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return first17 + ID_CHECK[total % 11]
+
+
+def credit_code(kind: str, body: str, region: str = BAOFENG) -> str:
+    """18-character unified social credit code: kind ("91" company, "92" 个体工商户), region, 9-character body,
+    check character."""
+    first17 = f"{kind}{region}{body}"
+    total = sum(USCC_CHARSET.index(ch) * weight for ch, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    return first17 + USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def person(name, born, serial, phone, address) -> dict:
+    return {"kind": Party.Kind.PERSON, "name": name, "id_number": resident_id(born, serial), "phone": phone,
+            "address": address}
+
+
+def org(name, kind, body, phone, address) -> dict:
+    return {"kind": Party.Kind.ORG, "name": name, "id_number": credit_code(kind, body), "phone": phone,
+            "address": address}
+
+
+# --------------------------------------------------------------------------------------------------
+# Cases: content. `occurred` is the violation date in calendar days before today; `drive` names the method of
+# CaseSeeder that moves the registered report to its state.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    drive: str
+    violation: str
+    village: str
+    source: str
+    occurred: int
+    party: dict
+    description: str
+    reporter: str
+    officers: tuple[str, str] | None = None
+
+
+PUBLICITY_CHANNEL = "石桥镇人民政府门户网站“行政执法公示”专栏"  # 处罚法 Art 48; 国办发〔2018〕118号
+
+PATROL, COMPLAINT, REFERRAL, HOTLINE = (Case.Source.PATROL, Case.Source.COMPLAINT, Case.Source.REFERRAL,
+                                         Case.Source.HOTLINE)
+
+# In the order of their filing dates, oldest first, so that the case numbers of a fresh town follow the calendar.
+CASES = (
+    DemoCase(
+        "investigating_past_deadline", "HWGG", "新集村", PATROL, 104,
+        org("宝丰县新集农资经营部", "92", "MA9DK6P3W", "13461875520", "石桥镇新集村省道路口"),
+        "巡查发现新集农资经营部未经批准在新集村路口设置落地式大型广告牌一块（高约6米、面宽约8米），"
+        "遮挡路口视线，影响市容。",
+        "zhifa07", ("zhifa07", "zhifa08"),
+    ),
+    DemoCase(
+        "investigating_near_deadline", "ZYDL", "东关村", PATROL, 86,
+        org("宝丰县石桥镇宏达建材商行", "92", "MA9F3K2L1", "13937581206", "石桥镇振兴路东段88号"),
+        "巡查发现宏达建材商行在振兴路东段人行道及部分车行道上堆放黄沙、石子约30立方米，占用道路约80平方米，"
+        "未办理占用城市道路审批手续，影响车辆和行人通行。",
+        "zhifa03", ("zhifa03", "zhifa04"),
+    ),
+    DemoCase(
+        "deciding_after_hearing", "FSYH", "大营村", COMPLAINT, 60,
+        org("宝丰县恒通再生资源回收有限公司", "91", "MA46QX8T2", "03756512388", "石桥镇大营村村东"),
+        "大营村村民联名投诉：恒通再生资源回收有限公司多次在厂区空地露天焚烧废旧塑料和橡胶边角料，黑烟和恶臭飘入"
+        "相邻居民区，距最近的农户不足100米。",
+        "zhifa09", ("zhifa09", "zhifa10"),
+    ),
+    DemoCase(
+        "decided_major", "WFJS", "北岗村", PATROL, 48,
+        person("李红军", "1970-08-25", 235, "13592356108", "石桥镇北岗村二组"),
+        "巡查发现北岗村村民李某某未取得乡村建设规划许可证，在原有两层住宅上加盖第三层，建筑面积约140平方米；"
+        "执法队员当场责令停止建设，当事人仍连夜施工。",
+        "zhifa01", ("zhifa01", "zhifa02"),
+    ),
+    DemoCase(
+        "served_payment_due", "JGFS", "前营村", PATROL, 45,
+        person("许二平", "1962-12-03", 117, "15837512290", "石桥镇前营村四组"),
+        "“蓝天卫士”视频监控报警，经现场核实，前营村村民许某某在禁烧区内的自家承包地露天焚烧玉米秸秆约4亩，"
+        "浓烟飘向村内。",
+        "zhifa04", ("zhifa01", "zhifa04"),
+    ),
+    DemoCase(
+        "legal_review_major", "FFZJ", "南庄村", REFERRAL, 70,
+        person("冯国庆", "1966-10-01", 153, "13783756621", "石桥镇南庄村三组"),
+        "镇自然资源所移交：南庄村村民冯某某未经批准，在村北承包耕地上建设两层砖混结构住宅一处，占地约210平方米；"
+        "该户在村内已有宅基地一处。",
+        "zhifa07", ("zhifa07", "zhifa08"),
+    ),
+    DemoCase(
+        "transferred_gas", "RQAQ", "石桥村", REFERRAL, 32,
+        org("宝丰县石桥镇鑫源饭店", "92", "MA9GT5R04", "13849587730", "石桥镇石桥村老街16号"),
+        "镇应急管理办移交安全检查线索：石桥村老街鑫源饭店在地下储藏室存放液化石油气钢瓶12个，储藏室无通风设施，"
+        "与厨房明火仅一墙之隔，不具备安全储存条件。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
+    DemoCase(
+        "deciding_windows_passed", "JGFS", "柳林村", PATROL, 24,
+        person("吕保军", "1958-04-18", 95, "15993788012", "石桥镇柳林村一组"),
+        "“蓝天卫士”视频监控报警，经现场核实，柳林村村民吕某某在紧邻县道的自家承包地内露天焚烧玉米秸秆，"
+        "过火面积约3亩，烟雾影响道路通行。",
+        "zhifa13", ("zhifa13", "zhifa14"),
+    ),
+    DemoCase(
+        "hearing_requested", "ZYDL", "北岗村", PATROL, 20,
+        person("张建设", "1975-06-30", 271, "13603751849", "石桥镇北岗村五组"),
+        "巡查发现个体施工队负责人张某某未经批准，在石桥大街北段横向开挖沟槽一道（长约12米、宽约1米），为沿街商户"
+        "铺设自来水管道，施工完毕后未恢复路面，也未设置安全围挡和警示标志。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
+    DemoCase(
+        "executed", "LTLH", "石桥村", PATROL, 13,
+        org("宝丰县锦程装饰工程有限公司", "91", "MA47KB3N6", "03756529017", "宝丰县城关镇建设路112号"),
+        "巡查发现宝丰县锦程装饰工程有限公司在石桥大街、振兴路沿线的电线杆、墙面上张贴装修广告约60处，污损市容。",
+        "zhifa14", ("zhifa13", "zhifa14"),
+    ),
+    DemoCase(
+        "closed_by_mediation", "ZDJY", "石桥村", COMPLAINT, 15,
+        person("刘建伟", "1979-01-21", 313, "13721859066", "石桥镇石桥村石桥大街41号（刘记烩面馆）"),
+        "石桥大街便民超市经营者蔡某某投诉：相邻的刘记烩面馆将餐桌和炉灶摆放到门前“一米线”以外，占用超市门前"
+        "人行道，顾客进出困难，油烟扰邻，双方多次争吵。",
+        "zhifa01", ("zhifa01", "zhifa12"),
+    ),
+    DemoCase(
+        "mediating", "LDLF", "西街村", COMPLAINT, 12,
+        person("杜长林", "1963-09-12", 179, "15137561245", "石桥镇西街村集镇西街27号"),
+        "西街村村民任某某投诉：邻居杜某某在两家之间的公共巷道内堆放砖块、沙子和柴草，占用巷道约15米，"
+        "导致其家农用车无法通行，双方多次发生争执。",
+        "zhifa11", ("zhifa11", "zhifa15"),
+    ),
+    DemoCase(
+        "closed", "QDLJ", "西街村", COMPLAINT, 8,
+        person("袁小燕", "1988-03-09", 246, "18237560935", "石桥镇西街村三组"),
+        "群众举报：西街村村民袁某某多次将生活垃圾倾倒在村西坑塘边，堆放约2立方米，未投放至村内垃圾收集点。",
+        "zhifa12", ("zhifa11", "zhifa12"),
+    ),
+    DemoCase(
+        "notified", "ZDJY", "石桥村", PATROL, 9,
+        person("宋红梅", "1980-02-14", 128, "13937571168", "石桥镇石桥村石桥大街23号（红梅水果店）"),
+        "巡查发现石桥大街宋某某经营的水果店将货架和水果筐摆放到门前“一米线”以外约2.5米的人行道上经营，"
+        "经三次劝导后仍反复占道。",
+        "zhifa01", ("zhifa01", "zhifa02"),
+    ),
+    DemoCase(
+        "not_filed", "ZDJY", "东关村", HOTLINE, 2,
+        person("马桂芳", "1972-05-08", 162, "15903756673", "石桥镇东关村集市路口"),
+        "12345热线转办：东关村集市路口有水果摊占道经营，影响行人通行。",
+        "zhifa08",
+    ),
+    DemoCase(
+        "reported_filing_due", "QDLJ", "南庄村", COMPLAINT, 25,
+        person("郭秀兰", "1959-07-02", 204, "13781825507", "石桥镇南庄村三组"),
+        "村民投诉：南庄村三组郭某某多次将生活垃圾倾倒在村东排水沟内，堵塞沟渠、散发异味。",
+        "zhifa10",
+    ),
+    DemoCase(
+        "reported_past_limitation", "SHSS", "东关村", REFERRAL, 2 * 365 + 75,
+        person("韩志刚", "1985-11-20", 331, "13598472216", "宝丰县城关镇南环路9号"),
+        "镇村镇建设办公室移交线索：调取的监控录像显示，韩某某驾驶货车在振兴路东段倒车时撞断路灯杆1根，至今未赔偿"
+        "修复。违法行为发生已逾二年，立案前须核实是否超过追责时效（《中华人民共和国行政处罚法》第三十六条）。",
+        "zhifa07",
+    ),
+    DemoCase(
+        "reported", "HWGG", "石桥村", PATROL, 3,
+        org("宝丰县石桥镇福满多超市", "92", "MA9H2WD7X", "13837592260", "石桥镇石桥村石桥大街58号"),
+        "巡查发现石桥大街福满多超市未经批准在门店楼顶设置长约12米、高约3米的钢结构大型户外广告牌，"
+        "固定不牢，影响市容且存在坠落隐患。",
+        "zhifa09",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Seeding
+# --------------------------------------------------------------------------------------------------
+
+
+def seed_cases(stdout) -> int:
+    """Load the enforcement half of the demo town; return the number of objects created (0 on a second run)."""
+    return CaseSeeder(stdout).run()
+
+
+class CaseSeeder:
+    def __init__(self, stdout):
+        self.stdout = stdout
+        self.today = timezone.localdate()
+        self.created = 0
+        self.users = {}
+
+    def run(self) -> int:
+        self.seed_villages()
+        self.seed_catalogue()
+        self.seed_brigade()
+        new_cases = 0
+        for spec in CASES:
+            if Case.objects.filter(description=spec.description).exists():
+                continue
+            with transaction.atomic():
+                case = services.create_case(
+                    user=self.user(spec.reporter), source=spec.source, description=spec.description,
+                    village=Village.objects.get(name=spec.village),
+                    violation_type=ViolationType.objects.get(code=spec.violation),
+                    violation_date=self.today - datetime.timedelta(days=spec.occurred), party=spec.party,
+                )
+                getattr(self, spec.drive)(case, spec)
+            new_cases += 1
+        self.created += new_cases
+        if new_cases:
+            expiring, expired = OFFICERS[-2], OFFICERS[-1]
+            self.stdout.write(
+                f"enforcement: {new_cases} cases; {expiring.username}'s certificate expires on "
+                f"{self.certificate_of(expiring).expires_on}, {expired.username}'s expired on "
+                f"{self.certificate_of(expired).expires_on}"
+            )
+        return self.created
+
+    # --- reference data ---------------------------------------------------------------------------
+
+    def seed_villages(self):
+        with transaction.atomic():
+            for code, name in enumerate(VILLAGES, start=1):
+                _village, created = Village.objects.get_or_create(name=name, defaults={"code": f"{code:02d}"})
+                self.created += created
+
+    def seed_catalogue(self):
+        with transaction.atomic():
+            for spec in CATALOGUE:
+                _type, created = ViolationType.objects.get_or_create(code=spec.code, defaults={
+                    "name": spec.name, "legal_basis": spec.legal_basis, "fine_min": Decimal(spec.fine_min),
+                    "fine_max": Decimal(spec.fine_max), "hearing_threshold": Decimal(spec.hearing_threshold),
+                    "mediable": spec.mediable, "limitation_years": spec.limitation_years,
+                })
+                self.created += created
+
+    def seed_brigade(self):
+        from review.management.commands.seed_demo import DEMO_PASSWORD
+
+        User = get_user_model()
+        officer_group = Group.objects.get(name=roles.ENFORCEMENT_OFFICER)
+        password = None  # hashed once: PBKDF2 takes a good fraction of a second per call
+        with transaction.atomic():
+            for spec in OFFICERS:
+                user, created = User.objects.get_or_create(username=spec.username, defaults={
+                    "first_name": spec.first_name, "last_name": spec.last_name, "phone": spec.phone,
+                    "email": f"{spec.username}@shiqiao.example.gov.cn",
+                })
+                if created:
+                    password = password or make_password(DEMO_PASSWORD)
+                    user.password = password
+                    user.save(update_fields=["password"])
+                    self.created += 1
+                if not user.groups.filter(pk=officer_group.pk).exists():
+                    user.groups.add(officer_group)
+            chief = self.user("daduizhang")
+            for spec in CERTIFIED:
+                if OfficerCertificate.objects.filter(number=spec.certificate_number).exists():
+                    continue
+                expires_on = self.today + datetime.timedelta(days=spec.expires_in)
+                services.set_certificate(
+                    officer=self.user(spec.username), number=spec.certificate_number, expires_on=expires_on,
+                    issued_on=_years_before(expires_on, CERTIFICATE_YEARS), user=chief,
+                )
+                self.created += 1
+
+    def certificate_of(self, spec) -> OfficerCertificate:
+        return OfficerCertificate.objects.get(number=spec.certificate_number)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def user(self, username):
+        if username not in self.users:
+            self.users[username] = get_user_model().objects.get(username=username)
+        return self.users[username]
+
+    def fire(self, case, name, username, **data):
+        return fire_transition("case", case.pk, name, self.user(username), data)
+
+    def wd(self, n: int) -> datetime.date:
+        """n working days before today (0: today)."""
+        return calendar.add_working_days(self.today, -n).date
+
+    def workday_on_or_before(self, day: datetime.date) -> datetime.date:
+        while not calendar.is_workday(day):
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def file(self, case, spec, filed_on, comment="经审查，符合立案条件，予以立案。"):
+        return self.fire(case, "file", "daduizhang", officers=[self.user(u).pk for u in spec.officers],
+                         filed_on=filed_on, comment=comment)
+
+    def inquiry(self, case, spec, day, subject, record, hour=9):
+        held_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
+        return services.add_inquiry(case_pk=case.pk, user=self.user(spec.officers[0]),
+                                    officers=[self.user(u) for u in spec.officers], subject_name=subject,
+                                    record=record, held_at=held_at)
+
+    def notify(self, case, spec, notified_on, facts, legal_basis, fine=None, measures="", **extra):
+        data = {"facts": facts, "legal_basis": legal_basis, "proposed_measures": measures,
+                "notified_on": notified_on, **extra}
+        if fine is not None:
+            data["proposed_fine"] = fine
+        return self.fire(case, "notify", spec.officers[0], **data)
+
+    # --- the cases, in the order of CASES ------------------------------------------------------
+
+    def investigating_past_deadline(self, case, spec):
+        """Filed 96 days ago: the 90-day period to decide (Art 60) has passed; the escalation goes to the brigade
+        chief, and ``decide`` is refused until an approved extension is recorded."""
+        filed_on = self.workday_on_or_before(self.today - datetime.timedelta(days=96))
+        self.file(case, spec, filed_on)
+        self.inquiry(case, spec, calendar.add_working_days(filed_on, 2).date, "韩某（新集农资经营部店员）",
+                     "问：路口的广告牌是谁设置的？\n答：是老板安排人立的，老板在外地进货。\n问：是否办理了审批手续？"
+                     "\n答：不清楚，要问老板。")
+
+    def investigating_near_deadline(self, case, spec):
+        """Filed about 80 days ago and still under investigation: the 90-day decision deadline (Art 60) is near."""
+        filed_on = self.workday_on_or_before(self.today - datetime.timedelta(days=80))
+        self.file(case, spec, filed_on)
+        self.inquiry(case, spec, calendar.add_working_days(filed_on, 1).date, "孙宏达（宏达建材商行经营者）",
+                     "问：你商行门前振兴路上堆放的黄沙、石子是否办理了占用道路的审批手续？\n答：没有办。店里院子小，"
+                     "进货只能先卸在路边。\n问：堆放多长时间了？\n答：两个多月了，卖一些补一些。\n问：执法队员此前是否"
+                     "劝导过你？\n答：劝过两次，我想等这批货卖完再收。")
+        self.inquiry(case, spec, calendar.add_working_days(filed_on, 3).date, "王某某（振兴路沿街居民）",
+                     "问：你对宏达建材商行门前堆放砂石的情况是否了解？\n答：了解，人行道全被占了，学生上学只能走"
+                     "车行道，下雨天砂子冲得满路都是。", hour=15)
+
+    def deciding_after_hearing(self, case, spec):
+        """Hearing requested and held, legal review passed: a major case waiting for the principal (C5, C6)."""
+        filed_on, notified_on = self.wd(40), self.wd(25)
+        requested_on, heard_on = self.wd(23), self.wd(18)
+        self.file(case, spec, filed_on)
+        self.inquiry(case, spec, self.wd(39), "周志远（恒通再生资源回收有限公司法定代表人）",
+                     "问：公司厂区东侧空地上的焚烧痕迹是怎么回事？\n答：工人把分拣剩下的碎塑料、胶皮集中烧了，"
+                     "一个月烧过三四次。\n问：你是否知道在人口集中地区焚烧塑料、橡胶是违法的？\n答：知道不让烧，"
+                     "以为量小没关系。")
+        self.inquiry(case, spec, self.wd(37), "钱某某（大营村村民，投诉人之一）",
+                     "问：你家离焚烧地点多远？\n答：不到一百米。烧的时候黑烟很大，味道刺鼻，孩子咳嗽，只能关窗。",
+                     hour=15)
+        self.notify(
+            case, spec, notified_on,
+            facts="经查，当事人于近两个月内多次在位于人口集中地区的厂区空地露天焚烧废旧塑料、橡胶边角料，产生有毒有害"
+                  "烟尘和恶臭气体，有现场照片、无人机航拍影像、询问笔录及村民证言为证。",
+            legal_basis="《中华人民共和国大气污染防治法》第八十二条第一款、第一百一十九条第二款",
+            fine="60000", measures="责令立即停止焚烧，清理焚烧残渣并交有资质单位处置",
+        )
+        self.fire(case, "request_hearing", spec.officers[0], requested_on=requested_on)
+        self.fire(case, "finish_hearing", spec.officers[0], hearing_record=(
+            f"{_zh(heard_on)}在镇综合行政执法大队案件询问室公开举行听证。听证主持人：胡军（非本案调查人员），"
+            "记录人：朱明。调查人员孙丽、马超出示现场照片、无人机航拍影像、询问笔录及村民证言；当事人委托代理人称"
+            "焚烧物为厂区清扫杂物，数量较少，且已停止焚烧，请求从轻处罚。经质证，航拍影像显示焚烧物为成堆的废旧塑料"
+            "和橡胶，焚烧不少于三次。当事人作最后陈述，表示认识到错误，已购置打包设备，分拣残料交有资质单位处置。"
+        ))
+        self.fire(case, "pass_legal_review", "sifa", opinion=(
+            "经法制审核：一、执法主体合法，镇综合行政执法大队依赋权事项清单行使该项处罚权，两名执法人员均持有效执法证；"
+            "二、事实清楚，证据确凿，有照片、航拍影像、询问笔录、证人证言相互印证；三、适用法律正确，即《中华人民共和国"
+            "大气污染防治法》第八十二条第一款、第一百一十九条第二款；四、程序合法，已依法告知拟处罚内容及陈述、申辩和"
+            "听证权利，并依当事人申请举行听证；五、拟罚款6万元在1万元至10万元法定幅度内，考虑当事人多次焚烧、邻近"
+            "居民区，以及听证中认错并已整改，裁量适当。同意提交镇政府负责人集体讨论决定。"
+        ))
+
+    def decided_major(self, case, spec):
+        """违建拆除 (the report's risk point): major, legal review by the judicial office, collective discussion."""
+        self.file(case, spec, self.wd(30))
+        self.inquiry(case, spec, self.wd(29), "李红军（当事人）",
+                     "问：你家加盖第三层是否办理了乡村建设规划许可证？\n答：没有办，以为在自家宅基地上盖不用批。\n"
+                     "问：执法队员责令你停止建设后，你为何继续施工？\n答：钢筋水泥都买了，怕放坏了，想赶紧封顶。")
+        self.inquiry(case, spec, self.wd(27), "李某（北岗村村民委员会主任）",
+                     "问：村委会是否受理过李红军的建房申请？\n答：没有。他家原有两层楼房，今年未向村里提出过建房申请，"
+                     "村里发现后也劝他停工。", hour=15)
+        self.notify(
+            case, spec, self.wd(15),
+            facts="经查，当事人未取得乡村建设规划许可证，在北岗村二组原有两层住宅上加盖第三层，建筑面积约140平方米，"
+                  "经责令停止建设后仍继续施工，有现场勘验笔录、照片、询问笔录及村委会证明为证。",
+            legal_basis="《中华人民共和国城乡规划法》第四十一条、第六十五条",
+            measures="责令立即停止建设，限当事人于决定送达之日起30日内自行拆除违法加盖的第三层（约140平方米）；"
+                     "逾期不拆除的，依法拆除。",
+            major=True,
+            major_reason="拟责令拆除房屋，直接关系当事人重大财产权益，且当事人拒不停工，案情复杂（《中华人民共和国"
+                         "行政处罚法》第五十八条第一款）。",
+        )
+        self.fire(case, "submit_legal_review", spec.officers[0], comment="陈述申辩期已满，当事人未提出陈述申辩，提请法制审核。")
+        self.fire(case, "pass_legal_review", "sifa", opinion=(
+            "经法制审核：一、镇人民政府是《中华人民共和国城乡规划法》第六十五条规定的执法主体，执法人员均持证；"
+            "二、当事人未取得乡村建设规划许可证进行建设的事实清楚，证据确凿；三、适用法律正确；四、已依法告知，"
+            "当事人在期限内未陈述申辩；五、该违法建设无法通过补办手续改正，责令限期拆除适当。"
+            "建议决定书写明逾期不拆除的后果及申请行政复议、提起行政诉讼的途径和期限。同意提交集体讨论。"
+        ))
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, measures=(
+            "责令当事人立即停止建设，于本决定书送达之日起30日内自行拆除违法加盖的第三层（约140平方米）；"
+            "逾期不拆除的，由镇人民政府依法拆除。"
+        ), collective_discussion=(
+            f"{_zh(self.today)}，镇人民政府负责人集体讨论。主持：镇长孙建华；参加：分管副镇长、综合行政执法大队大队长"
+            "周磊；列席：司法所所长陈静。承办人员汇报案情、听取法制审核意见后，与会人员一致认为：事实清楚，证据确凿，"
+            "程序合法，同意责令限期拆除；由执法大队做好送达和释法说理，村委会配合做好当事人思想工作。"
+        ))
+
+    def served_payment_due(self, case, spec):
+        """Served today: the party has 15 days to pay (Art 67); late payment then runs the surcharge (Art 72).
+
+        The brief wanted this case served weeks ago so that its payment deadline had passed. ``serve`` rightly
+        refuses a service date before the decision, and ``decide`` records today as the decision date and takes
+        no other, so no case decided through the services can be served in the past: reported to the lead."""
+        self.file(case, spec, self.wd(30))
+        self.inquiry(case, spec, self.wd(29), "许二平（当事人）",
+                     "问：村北承包地里焚烧的秸秆是谁点的？\n答：是我点的，秸秆太多，翻地翻不下去。\n问：村里广播和"
+                     "禁烧告示你是否知道？\n答：知道，以为晚上烧没人管。")
+        self.notify(
+            case, spec, self.wd(24),
+            facts="经查，当事人在禁烧区内的承包地露天焚烧玉米秸秆约4亩，有视频监控截图、现场照片及询问笔录为证。",
+            legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
+            fine="1000", measures="责令改正",
+        )
+        self.fire(case, "submit_decision", spec.officers[0], waiver=False)
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures="责令改正")
+        self.fire(case, "serve", spec.officers[0], method="直接送达（当事人在送达回证上签字）")
+
+    def legal_review_major(self, case, spec):
+        """A major case waiting for the judicial office's legal review (Art 58)."""
+        self.file(case, spec, self.wd(28))
+        self.inquiry(case, spec, self.wd(27), "冯国庆（当事人）",
+                     "问：村北新建的两层楼房占用的是什么地？\n答：是我家的承包地。\n问：是否经过批准？\n答：没有批，"
+                     "儿子要结婚，老宅太小。\n问：你家现有宅基地几处？\n答：村里老宅一处。")
+        self.inquiry(case, spec, self.wd(25), "冯某（南庄村三组村民小组长）",
+                     "问：冯国庆是否提出过宅基地申请？\n答：提过，组里讨论时因为他家已有一处宅基地，没有通过。",
+                     hour=15)
+        self.notify(
+            case, spec, self.wd(12),
+            facts="经查，当事人未经批准，在南庄村北承包耕地上建设两层砖混结构住宅一处，占地约210平方米，该户已有"
+                  "宅基地一处，有现场勘测图、照片、询问笔录及镇自然资源所核查意见为证。",
+            legal_basis="《中华人民共和国土地管理法》第六十二条、第七十八条",
+            measures="责令退还非法占用的土地，限当事人于决定送达之日起60日内自行拆除在非法占用的土地上新建的房屋，"
+                     "恢复土地原状。",
+            major=True,
+            major_reason="拟责令拆除房屋，直接关系当事人重大财产权益，且涉及耕地保护（《中华人民共和国行政处罚法》"
+                         "第五十八条第一款）。",
+        )
+        self.fire(case, "submit_legal_review", spec.officers[0], comment="陈述申辩期已满，提请司法所法制审核。")
+
+    def transferred_gas(self, case, spec):
+        """Beyond the town's empowered list: transferred to the county authority."""
+        self.file(case, spec, self.wd(20))
+        self.inquiry(case, spec, self.wd(19), "赵鑫（鑫源饭店经营者）",
+                     "问：地下储藏室的12个液化气钢瓶是做什么用的？\n答：店里用一部分，剩下的卖给集上几个小吃摊。\n"
+                     "问：这些液化气从哪里购进？是否有燃气经营许可证？\n答：从外地一个充装站拉的，没有许可证。")
+        self.fire(case, "transfer", "daduizhang", to="宝丰县住房和城乡建设局（县燃气管理部门）", reason=(
+            "经调查，当事人除在不具备安全条件的地下储藏室存放液化石油气钢瓶外，还从外地购进液化石油气向周边摊点转售，"
+            "涉嫌无燃气经营许可证从事燃气经营活动（《城镇燃气管理条例》第十五条、第四十五条），不属本镇赋权事项，"
+            "依法移送县燃气管理部门处理。储存场所问题已当场责令整改，钢瓶已移至地面通风处。"
+        ))
+
+    def deciding_windows_passed(self, case, spec):
+        """Statement window passed without a statement: waiting for the principal's decision."""
+        self.file(case, spec, self.wd(16))
+        self.inquiry(case, spec, self.wd(15), "吕保军（当事人）",
+                     "问：县道边地里的秸秆是你烧的吗？\n答：是我烧的，想着烧了省事。\n问：你是否知道该区域禁止焚烧秸秆？"
+                     "\n答：知道，村里发过明白纸。")
+        self.notify(
+            case, spec, self.wd(10),
+            facts="经查，当事人在紧邻县道的禁烧区内露天焚烧玉米秸秆，过火面积约3亩，烟雾影响道路通行，"
+                  "有视频监控截图、现场照片及询问笔录为证。",
+            legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
+            fine="800", measures="责令改正",
+        )
+        self.fire(case, "submit_decision", spec.officers[0], waiver=False)
+
+    def hearing_requested(self, case, spec):
+        """A fine of 5,000 yuan or more on a citizen: the party asked for a hearing in time (Art 63, 64)."""
+        self.file(case, spec, self.wd(12))
+        self.inquiry(case, spec, self.wd(11), "张建设（当事人）",
+                     "问：石桥大街北段的沟槽是谁挖的？\n答：是我的施工队挖的，给街边几家商户接自来水。\n问：是否办理了"
+                     "挖掘城市道路的审批手续？\n答：没有办，想着一两天就完工。\n问：为何完工后没有恢复路面？\n"
+                     "答：商户的钱还没结，就先放着了。")
+        self.notify(
+            case, spec, self.wd(4),
+            facts="经查，当事人未经批准，在石桥大街北段横向开挖沟槽一道，长约12米、宽约1米，施工完毕后未恢复路面，"
+                  "未设置安全围挡和警示标志，已造成一起电动车摔倒事故，有现场勘验笔录、照片及询问笔录为证。",
+            legal_basis="《城市道路管理条例》第二十七条第（一）项、第四十二条",
+            fine="8000", measures="责令于7日内恢复路面原状",
+        )
+        self.fire(case, "request_hearing", spec.officers[0], requested_on=self.wd(2))
+
+    def executed(self, case, spec):
+        """Paid: waiting for the brigade chief to close the case."""
+        self.file(case, spec, self.wd(10))
+        self.inquiry(case, spec, self.wd(9), "邓某（锦程装饰工程有限公司业务经理）",
+                     "问：石桥大街沿线电线杆和墙面上的装修广告是否是你公司张贴的？\n答：是公司业务员贴的，约60处。\n"
+                     "问：是否经过批准？\n答：没有。")
+        self.notify(
+            case, spec, self.wd(6),
+            facts="经查，当事人未经批准在石桥大街、振兴路沿线的电线杆、墙面上张贴装修广告约60处，污损市容，"
+                  "有现场照片及询问笔录为证。",
+            legal_basis="《城市市容和环境卫生管理条例》第十七条、第三十四条第（二）项",
+            fine="400", measures="责令清除所张贴的全部广告",
+        )
+        self.fire(case, "submit_decision", spec.officers[0], waiver=False)
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="400",
+                  measures="责令清除所张贴的全部广告")
+        self.fire(case, "serve", spec.officers[0], method="直接送达（公司业务经理代收并签字）")
+        self.fire(case, "record_execution", spec.officers[0],
+                  detail="当事人已通过指定银行缴纳罚款400元，并已清除张贴的广告，执法队员现场复核确认。")
+        services.record_publicity(case_pk=case.pk, user=self.user(spec.officers[0]), channel=PUBLICITY_CHANNEL)
+
+    def closed_by_mediation(self, case, spec):
+        """The report's 一米线: a shop and its neighbour settle; the violation is corrected, no penalty (C8)."""
+        self.file(case, spec, self.wd(9))
+        self.inquiry(case, spec, self.wd(8), "刘建伟（当事人，刘记烩面馆经营者）",
+                     "问：你店门前的餐桌和炉灶摆放在什么位置？\n答：门口地上的黄线外面，大概两米多。\n问：你是否知道"
+                     "“一米线”的规定？\n答：知道，中午人多，店里坐不下。")
+        self.inquiry(case, spec, self.wd(8), "蔡某某（投诉人，便民超市经营者）",
+                     "问：你的诉求是什么？\n答：只要他把桌子和炉子收回线内、别堵我家门口就行，不是非要罚他。",
+                     hour=15)
+        self.fire(case, "start_mediation", spec.officers[0],
+                  comment="双方系相邻商户，纠纷源于门前通行，当事人同意整改，双方均同意在行政调解室由执法队员主持调解。")
+        self.fire(case, "mediation_succeeded", spec.officers[0], concluded_on=self.wd(6), violation_corrected=True,
+                  agreement=(
+                      "经石桥镇综合行政执法大队主持调解，双方自愿达成如下协议：一、刘建伟自即日起将餐桌收回至本店门前"
+                      "“一米线”以内，炉灶移入店内，不再占用便民超市门前人行道；二、两店之间留出不少于1.5米的通道，"
+                      "各自落实门前“三包”；三、蔡某某不再就此事投诉。签订协议时刘建伟已完成整改，执法队员现场复核确认。"
+                  ))
+
+    def mediating(self, case, spec):
+        """A neighbours' dispute under the violation: mediation under way (C8)."""
+        self.file(case, spec, self.wd(6))
+        self.inquiry(case, spec, self.wd(5), "杜长林（当事人）",
+                     "问：巷道里的砖块、沙子和柴草是你堆放的吗？\n答：是，准备翻修厨房用的，家里院子放不下。\n"
+                     "问：你是否同意清理？\n答：同意，但要给我几天时间找地方。")
+        self.inquiry(case, spec, self.wd(5), "任某某（投诉人，西街村村民）",
+                     "问：你的诉求是什么？\n答：把巷道腾开，让我家的农用车能进出。", hour=15)
+        self.fire(case, "start_mediation", spec.officers[0],
+                  comment="双方均为西街村村民，因巷道通行发生纠纷，当事人表示愿意清理，双方同意由执法队员会同村调解委员会调解。")
+
+    def closed(self, case, spec):
+        """The normal path to the end: notice, waiver, decision, service, payment, closing."""
+        self.file(case, spec, self.wd(5))
+        self.inquiry(case, spec, self.wd(4), "袁小燕（当事人）",
+                     "问：村西坑塘边的生活垃圾是你倾倒的吗？\n答：是，垃圾收集点离家远，图省事就倒在坑塘边了。\n"
+                     "问：你是否愿意清理？\n答：愿意，今天就清走。")
+        self.notify(
+            case, spec, self.wd(2),
+            facts="经查，当事人多次将生活垃圾倾倒在西街村村西坑塘边，堆放约2立方米，有现场照片及询问笔录为证。",
+            legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款",
+            fine="200", measures="责令清理倾倒的生活垃圾",
+        )
+        # The party signed the notice and waived statement and defence in writing (处罚法 Art 44-45).
+        self.fire(case, "submit_decision", spec.officers[0], waiver=True)
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="200",
+                  measures="责令清理倾倒的生活垃圾")
+        self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）")
+        self.fire(case, "record_execution", spec.officers[0],
+                  detail="当事人已缴纳罚款200元，倾倒的垃圾已清运至村垃圾收集点，执法队员现场复核确认。")
+        services.record_publicity(case_pk=case.pk, user=self.user("daduizhang"), channel=PUBLICITY_CHANNEL)
+        self.fire(case, "close", "daduizhang",
+                  summary="罚款已缴纳，违法状态已消除，案卷材料齐全，予以结案。")
+
+    def notified(self, case, spec):
+        """Notified today: the party's statement window runs (C4)."""
+        self.file(case, spec, self.wd(5))
+        self.inquiry(case, spec, self.wd(4), "宋红梅（当事人，红梅水果店经营者）",
+                     "问：执法队员此前是否劝导过你将货架收回“一米线”以内？\n答：劝过三次。\n问：为何仍摆放在线外？\n"
+                     "答：线内摆不下，别家也往外摆。")
+        self.notify(
+            case, spec, self.today,
+            facts="经查，当事人经营的水果店多次将货架、水果筐摆放至店门外“一米线”标线以外约2.5米，占用人行道经营；"
+                  "执法队员先后三次劝导并下达《责令改正通知书》，当事人拒不改正。有现场照片、责令改正通知书及询问笔录为证。",
+            legal_basis="《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项",
+            fine="200", measures="责令立即停止占道经营，清理占道物品",
+        )
+
+    def not_filed(self, case, spec):
+        self.fire(case, "decline", "daduizhang", reason=(
+            "经现场核查，马某某的水果摊位于东关村集市路口门店前“一米线”标线以内，未占用人行道和车行道，符合《石桥镇"
+            "关于划定沿街商铺“一米线”经营范围的规定》第一条，不构成占道经营，不予立案。已向来电人反馈核查结果。"
+        ))
+
+    def reported_filing_due(self, case, spec):
+        """A report whose filing deadline (Art 54) is two working days away.
+
+        Demo data only: pretend the report was registered 13 working days ago, so that the inbox shows the
+        filing deadline close. The deadline is recomputed from that anchor by the rule, as a corrected business
+        date would be; real deadlines are only ever opened by notifications.deadlines.open_deadline."""
+        rule = DeadlineRule.objects.get(kind="case.filing")
+        anchor = self.wd(13)
+        due = compute_due(rule, anchor)
+        Deadline.objects.filter(object_type=object_type_of(case), object_id=case.pk, kind="case.filing",
+                                status=Deadline.Status.OPEN).update(
+            anchor_date=anchor, due_date=due.date, due_at=end_of_day(due.date), provisional=due.provisional,
+        )
+
+    def reported_past_limitation(self, case, spec):
+        """Violation over two years old: the API shows the limitation warning (C3); filing needs a reason."""
+
+    def reported(self, case, spec):
+        """Registered today: waiting for the brigade chief to file, decline or transfer."""
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _zh(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
