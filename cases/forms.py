@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from workflows import roles
-from workflows.forms import IdMultipleChoiceField, TransitionForm
+from workflows.forms import FindingField, IdMultipleChoiceField, RawValueSelect, TransitionForm
 
 from .models import Case
 
@@ -50,7 +50,7 @@ class TransferForm(TransitionForm):
 
 class MediationSucceededForm(TransitionForm):
     agreement = text(_("Mediation agreement"), rows=5)
-    violation_corrected = forms.NullBooleanField(label=_("Violation corrected"), required=False)
+    violation_corrected = FindingField(label=_("Violation corrected"), required=False, widget=RawValueSelect)
     concluded_on = forms.DateField(label=_("Concluded on"), required=False)
 
 

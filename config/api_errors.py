@@ -1,10 +1,16 @@
 """Django-level 404/500 pages: JSON in the CONTRACT's error format under /api/, plain pages elsewhere."""
 
 from django.http import JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import bad_request, page_not_found, server_error
 
 from workflows.api import MESSAGES, error_body
 from workflows.errors import bilingual
+
+
+def api_bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(400, bilingual(MESSAGES[400])), status=400)
+    return bad_request(request, exception)
 
 
 def api_not_found(request, exception=None):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .api_errors import api_not_found, api_server_error
+from .api_errors import api_bad_request, api_not_found, api_server_error
 from .ui import auth as ui_auth, site as ui_site
 
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("", ui_site.urls),  # web UI (config/ui.py)
 ]
 
+handler400 = api_bad_request
 handler404 = api_not_found
 handler500 = api_server_error

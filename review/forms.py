@@ -4,7 +4,7 @@ these forms, so a field means the same thing everywhere."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows.forms import IdChoiceField, TransitionForm
+from workflows.forms import FindingField, IdChoiceField, RawValueSelect, TransitionForm
 
 from .models import Meeting
 
@@ -26,9 +26,9 @@ class OpinionForm(TransitionForm):
         label=_("Written review opinion"), widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Cite the law: authority, procedure and content (条例 Art 27)."),
     )
-    authority_ok = forms.NullBooleanField(label=_("Within statutory authority"), required=False)
-    procedure_ok = forms.NullBooleanField(label=_("Procedure complete and lawful"), required=False)
-    content_ok = forms.NullBooleanField(label=_("Content lawful"), required=False)
+    authority_ok = FindingField(label=_("Within statutory authority"), required=False, widget=RawValueSelect)
+    procedure_ok = FindingField(label=_("Procedure complete and lawful"), required=False, widget=RawValueSelect)
+    content_ok = FindingField(label=_("Content lawful"), required=False, widget=RawValueSelect)
 
 
 class ScheduleForm(TransitionForm):

@@ -34,6 +34,67 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class FindingField(forms.NullBooleanField):
+    """Yes / no / not stated. Anything else is refused, never read as “not stated” (a finding is evidence)."""
+
+    TRUE = {True, "true", "True", "1", "on"}
+    FALSE = {False, "false", "False", "0"}
+    UNSTATED = {None, "", "unknown"}
+
+    def to_python(self, value):
+        if isinstance(value, str) or isinstance(value, bool) or value is None:
+            if value in self.TRUE:
+                return True
+            if value in self.FALSE:
+                return False
+            if value in self.UNSTATED:
+                return None
+        raise forms.ValidationError(_("Enter true, false or leave it empty."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class RawValueSelect(forms.NullBooleanSelect):
+    """Hands the submitted value to the field as it is, so the field can refuse what it cannot read."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+TYPE_MESSAGE = _("Wrong type: expected {expected}.")
+
+
+def json_type_errors(form, data: dict) -> dict:
+    """JSON values of the wrong type for their form field (a list for a text, a number for a date …).
+
+    Django forms were made for HTML posts, where every value is a string; an API client can send anything.
+    """
+    errors = {}
+    for name, field in form.fields.items():
+        if name not in data or data[name] is None:
+            continue
+        value = data[name]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            ok = isinstance(value, list) and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value)
+            expected = "a list of ids"
+        elif isinstance(field, forms.ModelChoiceField):
+            ok = isinstance(value, (int, str)) and not isinstance(value, bool)
+            expected = "an id"
+        elif isinstance(field, forms.NullBooleanField | forms.BooleanField):
+            ok = isinstance(value, (bool, str))
+            expected = "true or false"
+        elif isinstance(field, forms.DecimalField):
+            ok = isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            expected = "a number"
+        else:  # text, dates, choices
+            ok = isinstance(value, str)
+            expected = "a string"
+        if not ok:
+            errors[name] = [str(TYPE_MESSAGE).format(expected=expected)]
+    return errors
+
+
 class TransitionForm(forms.Form):
     """Base of every transition's input form; a transition with no fields uses it as is."""
 

@@ -13,7 +13,7 @@ from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
 from . import roles
 from .errors import InvalidInput, Message, NotFound, NotPermitted, Refusal, RuleViolation, StateConflict
-from .forms import form_errors
+from .forms import form_errors, json_type_errors
 
 UNKNOWN_TRANSITION = _("There is no transition named “{name}”.")
 ROLE_MAY_NOT = _("Your roles may not “{label}”; it needs one of: {roles}.")
@@ -83,6 +83,9 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
         if not method.has_perm(user):
             raise flow.object_refusal(name) or NotPermitted(Message(ROLE_MAY_NOT_HERE, label=label), rule="roles")
         form = transition_form(process, name, flow=flow, data=data or {})
+        wrong_types = json_type_errors(form, data or {})
+        if wrong_types:
+            raise InvalidInput(INPUT_INVALID, fields=wrong_types)
         if not form.is_valid():
             raise InvalidInput(INPUT_INVALID, fields=form_errors(form))
         try:
