@@ -12,7 +12,8 @@ the "一米线" for street shops, 违建拆除 as a risk point, the 500㎡ offic
 - enforcement cases in every case state (CONTRACT §5), each moved there only through ``create_case``,
   ``add_inquiry`` and ``workflows.services.fire_transition`` as the user whose role acts, so that numbers,
   deadlines and the audit trail are real. Business dates (filing, inquiries, notice, hearing request,
-  service) lie in the past where the story needs it; some cases are near or past their deadlines.
+  mediation agreement) lie in the past where the story needs it; one case is past its 90-day decision
+  deadline, one close to it, one report close to its filing deadline.
 
 Idempotent like the decision half: villages by name, violation types by code, users by username,
 certificates by number, cases by their description. A case and all its steps are created in one transaction,
@@ -509,6 +510,8 @@ class CaseSeeder:
         return self.users[username]
 
     def fire(self, case, name, username, **data):
+        """Fire a transition with its fields as the API receives them (JSON: dates as ISO strings)."""
+        data = {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
         return fire_transition("case", case.pk, name, self.user(username), data)
 
     def wd(self, n: int) -> datetime.date:
@@ -631,11 +634,8 @@ class CaseSeeder:
         ))
 
     def served_payment_due(self, case, spec):
-        """Served today: the party has 15 days to pay (Art 67); late payment then runs the surcharge (Art 72).
-
-        The brief wanted this case served weeks ago so that its payment deadline had passed. ``serve`` rightly
-        refuses a service date before the decision, and ``decide`` records today as the decision date and takes
-        no other, so no case decided through the services can be served in the past: reported to the lead."""
+        """Decided and served weeks ago: the 15 days to pay (Art 67) have run out, so the case page shows the
+        3%-a-day late-payment surcharge (Art 72) and the payment deadline is overdue."""
         self.file(case, spec, self.wd(30))
         self.inquiry(case, spec, self.wd(29), "许二平（当事人）",
                      "问：村北承包地里焚烧的秸秆是谁点的？\n答：是我点的，秸秆太多，翻地翻不下去。\n问：村里广播和"
@@ -647,8 +647,10 @@ class CaseSeeder:
             fine="1000", measures="责令改正",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures="责令改正")
-        self.fire(case, "serve", spec.officers[0], method="直接送达（当事人在送达回证上签字）")
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures="责令改正",
+                  decided_on=self.wd(20))
+        self.fire(case, "serve", spec.officers[0], method="直接送达（当事人在送达回证上签字）",
+                  served_on=self.wd(18))
 
     def legal_review_major(self, case, spec):
         """A major case waiting for the judicial office's legal review (Art 58)."""

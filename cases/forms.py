@@ -95,6 +95,7 @@ class DecideForm(TransitionForm):
     measures = text(_("Measures"), required=False, rows=2)
     collective_discussion = text(_("Collective discussion record"), required=False, rows=4,
                                  help_text=_("Required for major cases (Art 57 ¶2)."))
+    decided_on = forms.DateField(label=_("Decided on"), required=False)
 
 
 class ServeForm(TransitionForm):

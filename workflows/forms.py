@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +89,10 @@ def json_type_errors(form, data: dict) -> dict:
         elif isinstance(field, forms.DecimalField):
             ok = isinstance(value, (int, float, str)) and not isinstance(value, bool)
             expected = "a number"
-        else:  # text, dates, choices
+        elif isinstance(field, forms.DateField):
+            ok = isinstance(value, (str, datetime.date))  # ISO text from JSON, a date from Python callers
+            expected = "a date as YYYY-MM-DD"
+        else:  # text, choices
             ok = isinstance(value, str)
             expected = "a string"
         if not ok:

@@ -167,7 +167,7 @@ class CaseFlow(BaseFlow):
         case.hearing_requested_on = requested_on
         case.major = True  # DESIGN C5: a case with a hearing is reviewed as a major case
         case.major_reason = case.major_reason or str(_("Hearing held (Art 58 ¶1(2))"))
-        close_deadlines(case, "case.hearing_request")
+        close_deadlines(case, "case.statement_window", "case.hearing_request")
 
     @state.transition(source=S.HEARING, target=S.LEGAL_REVIEW, label=_("Finish the hearing"),
                       permission=roles.permission("case", "finish_hearing"))
@@ -179,6 +179,7 @@ class CaseFlow(BaseFlow):
                       conditions=[lambda flow: flow._windows_passed()],
                       permission=roles.permission("case", "submit_legal_review"))
     def submit_legal_review(self, comment=""):
+        close_deadlines(self.obj, "case.statement_window", "case.hearing_request")
         self._ask_judicial_office()
 
     @state.transition(source=S.NOTIFIED, target=S.DECIDING, label=_("Submit for decision"),
@@ -210,10 +211,13 @@ class CaseFlow(BaseFlow):
     # --- decision (Art 57, 60-62) --------------------------------------------------------------
 
     @state.transition(source=S.DECIDING, target=S.DECIDED, label=_("Decide"),
-                      conditions=[lambda flow: flow._within_ninety_days()],
                       permission=roles.permission("case", "decide"))
-    def decide(self, outcome, fine=None, measures="", collective_discussion=""):
+    def decide(self, outcome, fine=None, measures="", collective_discussion="", decided_on=None):
         case = self.obj
+        decided_on = decided_on or timezone.localdate()
+        _not_in_future(decided_on, _("Decision date"))
+        _not_before(decided_on, case.notified_on, _("Decision date"), _("the notice"))
+        self._require_within_ninety_days(decided_on)  # Art 60
         if case.major and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
             raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
         if case.major and not collective_discussion.strip():
@@ -225,14 +229,13 @@ class CaseFlow(BaseFlow):
                 require_fine_in_range(case, fine)  # C7
         else:
             fine = None
-        today = timezone.localdate()
         case.outcome, case.fine, case.measures = outcome, fine, measures
         case.collective_discussion = collective_discussion
-        case.decided_on, case.decided_by = today, self.user
+        case.decided_on, case.decided_by = decided_on, self.user
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
-        open_deadline(case, "case.service", today)  # Art 61, 85: serve within 7 working days
+        open_deadline(case, "case.service", decided_on)  # Art 61, 85: serve within 7 working days
         if outcome == Case.Outcome.PENALTY:
-            open_deadline(case, "case.publicity", today)  # Art 48; 国办发〔2018〕118号
+            open_deadline(case, "case.publicity", decided_on)  # Art 48; 国办发〔2018〕118号
 
     @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
                       permission=roles.permission("case", "serve"))
@@ -283,12 +286,11 @@ class CaseFlow(BaseFlow):
                                                    rule=f"C4 Art {article}"))
         return refuse(True, None)
 
-    def _within_ninety_days(self):
+    def _require_within_ninety_days(self, decided_on):
         deadline = Deadline.objects.filter(object_type="cases.case", object_id=self.obj.pk,
                                            kind="case.decision").order_by("-id").first()
-        late = deadline is not None and deadline.due_date < timezone.localdate()
-        return refuse(not late, RuleViolation(Message(ART60_LATE, due=deadline.due_date if deadline else ""),
-                                              rule="Art 60"))
+        if deadline is not None and deadline.due_date < decided_on:
+            raise RuleViolation(Message(ART60_LATE, due=deadline.due_date), rule="Art 60")
 
     def _may_close(self):
         case = self.obj

@@ -1,0 +1,209 @@
+"""seed_demo, enforcement half (cases.demo; DESIGN §7): villages, the certified brigade, the violation catalogue
+and cases in every case state, all reached through the services; idempotent."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.demo import CATALOGUE, VILLAGES
+from cases.models import (
+    Case,
+    CaseState,
+    InquiryRecord,
+    LegalReview,
+    MediationAgreement,
+    OfficerCertificate,
+    Party,
+    Village,
+    ViolationType,
+)
+from cases.validators import credit_code_ok, resident_id_ok
+from notifications import calendar
+from notifications.models import Deadline, Notification
+from workflows.audit import verify_chain
+from workflows.errors import RuleViolation
+from workflows.flows.case import has_valid_certificate
+from workflows.models import AuditEntry, User
+from workflows.services import fire_transition
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    # The production hasher takes a good fraction of a second per user; the demo's passwords are not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def today():
+    return timezone.localdate()
+
+
+def officers():
+    return User.objects.filter(groups__name="enforcement_officer").distinct()
+
+
+def test_villages_brigade_and_catalogue(seeded):
+    villages = list(Village.objects.order_by("code").values_list("code", "name"))
+    assert len(villages) == 28 == len(VILLAGES)
+    assert [code for code, _ in villages] == [f"{i:02d}" for i in range(1, 29)]
+    assert len({name for _, name in villages}) == 28
+
+    # 16 certified officers (the report: "16名执法队员均持证上岗"), each with one certificate; the chief exists.
+    brigade = list(officers())
+    assert len(brigade) == 16
+    assert {u.username for u in brigade} == {f"zhifa{i:02d}" for i in range(1, 17)}
+    assert User.objects.filter(username="daduizhang", groups__name="brigade_chief").exists()
+    assert all(u.last_name and u.first_name and u.phone for u in brigade)
+    certificates = OfficerCertificate.objects.filter(officer__in=brigade)
+    assert certificates.count() == 16
+    assert {c.officer_id for c in certificates} == {u.pk for u in brigade}
+    assert all(len(c.number) <= 50 and c.number.startswith("豫行执字第4104") for c in certificates)
+    expired = [c for c in certificates if c.expires_on < today()]
+    expiring = [c for c in certificates if today() <= c.expires_on <= today() + datetime.timedelta(days=30)]
+    assert len(expired) == 1 and len(expiring) == 1
+    assert expiring[0].expires_on <= today() + datetime.timedelta(days=20)
+    others = set(certificates) - set(expired) - set(expiring)
+    assert all(c.expires_on >= today() + datetime.timedelta(days=365) for c in others)
+    assert all(c.issued_on and c.issued_on < today() for c in certificates)
+
+    # The catalogue: ≥10 types with basis, discretion range and threshold; mediable only where a civil dispute lies.
+    types = {t.code: t for t in ViolationType.objects.all()}
+    assert len(types) >= 10 and set(types) >= {spec.code for spec in CATALOGUE}
+    for t in types.values():
+        assert t.legal_basis and t.name
+        assert 0 <= t.fine_min <= t.fine_max
+        assert t.hearing_threshold > 0
+    assert {code for code, t in types.items() if t.mediable} == {"ZDJY", "LDLF"}
+    assert not types["WFJS"].mediable and types["WFJS"].fine_max == 0  # 城乡规划法 Art 65: no fine
+    assert (types["JGFS"].fine_min, types["JGFS"].fine_max) == (500, 2000)  # 大气污染防治法 Art 119 ¶1
+    assert [code for code, t in types.items() if t.limitation_years == 5] == ["RQAQ"]
+
+
+def test_cases_in_every_state_through_the_services(seeded):
+    cases = list(Case.objects.select_related("party", "violation_type"))
+    assert {c.state for c in cases} == set(CaseState.values)
+
+    numbers = [c.number for c in cases if c.number]
+    assert len(numbers) == len(set(numbers))
+    for case in cases:
+        assert bool(case.number) == (case.filed_on is not None)
+        assert case.description and case.village_id
+
+    # Parties: valid GB 11643 resident IDs and GB 32100 credit codes.
+    for party in Party.objects.all():
+        check = resident_id_ok if party.kind == Party.Kind.PERSON else credit_code_ok
+        assert check(party.id_number), (party.name, party.id_number)
+        assert party.phone
+    assert {p.kind for p in Party.objects.all()} == {"person", "org"}
+
+    # C1: every filed case has ≥2 officers certified on the filing day; every inquiry names ≥2 officers certified
+    # on its day. The officer whose certificate has expired is on no case.
+    expired = OfficerCertificate.objects.get(expires_on__lt=today()).officer
+    for case in cases:
+        if case.filed_on:
+            assigned = list(case.officers.all())
+            assert len(assigned) >= 2
+            assert all(has_valid_certificate(o, case.filed_on) for o in assigned)
+        assert not case.officers.filter(pk=expired.pk).exists()
+    for inquiry in InquiryRecord.objects.all():
+        names = list(inquiry.officers.all())
+        day = timezone.localdate(inquiry.held_at)
+        assert len(names) >= 2 and all(has_valid_certificate(o, day) for o in names)
+        assert day >= inquiry.case.filed_on
+    assert not InquiryRecord.objects.filter(officers=expired).exists()
+
+    # C7: every fine, proposed or decided, lies within its type's range.
+    for case in cases:
+        for fine in (case.proposed_fine, case.fine):
+            if fine is not None:
+                assert case.violation_type.fine_min <= fine <= case.violation_type.fine_max, case
+
+    # Closed both ways: by mediation (一米线, no penalty, agreement) and by the normal path (paid and executed).
+    closed = [c for c in cases if c.state == CaseState.CLOSED]
+    by_mediation = [c for c in closed if MediationAgreement.objects.filter(case=c).exists()]
+    assert len(by_mediation) == 1 and by_mediation[0].outcome == "no_penalty"
+    assert by_mediation[0].violation_type.mediable and "一米线" in by_mediation[0].description
+    assert any(c.outcome == "penalty" and c.executed_on and c.fine for c in closed)
+
+    # A major case went through legal review by the judicial office (sifa, not a case officer) and was decided
+    # with the collective discussion; a hearing was requested on another.
+    sifa = User.objects.get(username="sifa")
+    decided_major = [c for c in cases if c.major and c.decided_on]
+    assert decided_major
+    for case in decided_major:
+        assert case.collective_discussion.strip()
+        assert case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED, reviewer=sifa).exists()
+        assert not case.officers.filter(pk=sifa.pk).exists()
+    assert Case.objects.filter(state=CaseState.HEARING, hearing_requested_on__isnull=False).exists()
+    assert Case.objects.filter(state=CaseState.DECIDING, major=True, hearing_record__gt="").exists()
+
+    # Every step is in the audit trail, and the chain is whole.
+    for case in cases:
+        history = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        assert history.filter(transition="report").exists()
+        assert history.filter(target=case.state).exists()  # the state was reached by a recorded transition
+    assert verify_chain().intact
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("audit chain intact:")
+
+
+def test_deadlines_near_and_past(seeded):
+    def open_deadlines(kind):
+        return Deadline.objects.filter(object_type="cases.case", kind=kind, status=Deadline.Status.OPEN)
+
+    soon = calendar.add_working_days(today(), 3).date
+    assert open_deadlines("case.filing").filter(due_date__gte=today(), due_date__lte=soon).exists()
+    assert open_deadlines("case.decision").filter(due_date__lt=today()).exists()  # past the 90 days (Art 60)
+    assert open_deadlines("case.decision").filter(
+        due_date__gte=today(), due_date__lte=today() + datetime.timedelta(days=15)).exists()
+    assert open_deadlines("case.service").exists()
+    overdue_payment = open_deadlines("case.payment").get()
+    assert overdue_payment.due_date < today()  # 15 days to pay (Art 67) have run out
+    served = Case.objects.get(pk=overdue_payment.object_id)
+    client = client_for(User.objects.get(username="daduizhang"))
+    surcharge = client.get(f"/api/v1/cases/{served.pk}/").json()["late_payment_surcharge"]
+    days_late = (today() - overdue_payment.due_date).days
+    assert surcharge == str(min(served.fine * 3 * days_late / 100, served.fine).quantize(served.fine))  # Art 72
+    assert open_deadlines("mediation.confirmation").exists()
+
+    # The API shows the limitation warning (C3) on the report whose violation is over two years old.
+    client = client_for(User.objects.get(username="daduizhang"))
+    warnings = [client.get(f"/api/v1/cases/{c.pk}/").json()["limitation_warning"]
+                for c in Case.objects.filter(state=CaseState.REPORTED)]
+    assert sum(1 for w in warnings if w) == 1
+
+
+def test_the_expired_officer_cannot_be_assigned(seeded):
+    case = Case.objects.filter(state=CaseState.REPORTED).first()
+    expired = OfficerCertificate.objects.get(expires_on__lt=today()).officer
+    with pytest.raises(RuleViolation) as refused:
+        fire_transition("case", case.pk, "file", User.objects.get(username="daduizhang"),
+                        {"officers": [User.objects.get(username="zhifa01").pk, expired.pk], "comment": "立案"})
+    assert refused.value.rule.startswith("C1")
+    case.refresh_from_db()
+    assert case.state == CaseState.REPORTED and not case.number
+
+
+COUNTED = (Case, InquiryRecord, AuditEntry, OfficerCertificate, Village, ViolationType, Party, User, Deadline,
+           Notification, LegalReview, MediationAgreement)
+
+
+def test_second_run_creates_nothing(seeded):
+    assert "demo data loaded" in seeded and "zhifa16" in seeded
+    before = {model.__name__: model.objects.count() for model in COUNTED}
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again, stderr=io.StringIO())
+    assert {model.__name__: model.objects.count() for model in COUNTED} == before
+    assert "demo data already loaded" in again.getvalue()
+    assert "zhifa15" in again.getvalue() and "lawflow-demo" in again.getvalue()
+    assert verify_chain().intact
