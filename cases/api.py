@@ -1,7 +1,6 @@
 """REST API for enforcement cases, inquiries, villages, violation types and officers (CONTRACT §5)."""
 
 import re
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,23 +9,18 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from notifications.models import Deadline
 from review.api import ID_PATTERN, StatefulSerializer, _state_filter, transition_schema
 from workflows.api import UserBriefSerializer, client_ip
-from workflows.errors import Message, bilingual
-from workflows.flows.case import has_valid_certificate, limitation_expired
+from workflows.errors import bilingual
+from workflows.flows.case import has_valid_certificate
 from workflows.models import User
 from workflows.services import fire_transition
 
 from . import selectors, services
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
 
-LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
-                       "an override reason.")
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
-# 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
-SURCHARGE_RATE = Decimal("0.03")
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -149,22 +143,12 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
                 "violation_corrected": agreement.violation_corrected}
 
     def get_limitation_warning(self, case) -> str | None:
-        if case.state == CaseState.REPORTED and limitation_expired(case, timezone.localdate()):
-            return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
-        return None
+        return selectors.limitation_warning(case)
 
     def get_late_payment_surcharge(self, case) -> str | None:
         """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
-        if case.state != CaseState.SERVED or not case.fine:
-            return None
-        deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
-                                           status=Deadline.Status.OPEN).first()
-        if deadline is None:
-            return None
-        days = (timezone.localdate() - deadline.due_date).days
-        if days <= 0:
-            return None
-        return str(min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01")))
+        surcharge = selectors.late_payment_surcharge(case)
+        return None if surcharge is None else str(surcharge)
 
 
 class CaseWriteSerializer(serializers.Serializer):

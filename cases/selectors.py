@@ -1,12 +1,22 @@
-"""Queries for case lists, officers, and the case half of the inbox."""
+"""Queries for case lists, officers, and the case half of the inbox; values the case page and the API show."""
+
+import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import roles
+from workflows.errors import Message
 
 from .models import Case, CaseState as CS, OfficerCertificate
+
+LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
+                       "an override reason.")
+# 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
+SURCHARGE_RATE = Decimal("0.03")
 
 # Which role acts on a case in which state (DESIGN §6: the inbox is a query).
 CASE_INBOX = {
@@ -70,8 +80,9 @@ def case_inbox_items(user) -> list[dict]:
     cases, actions = cases_for_inbox(user)
     cases = list(cases)
     soonest = {}
+    # Party windows (statement, hearing request) have no responsible role: nobody in the town is late on them.
     for deadline in Deadline.objects.filter(object_type="cases.case", object_id__in=[c.pk for c in cases],
-                                            status=Deadline.Status.OPEN).order_by("due_at"):
+                                            status=Deadline.Status.OPEN).exclude(rule__responsible_role="").order_by("due_at"):
         soonest.setdefault(deadline.object_id, deadline)
     from django.utils import timezone
 
@@ -87,3 +98,33 @@ def case_inbox_items(user) -> list[dict]:
             "overdue": bool(deadline and deadline.due_at < now), "url": f"/cases/cases/{case.pk}/",
         })
     return items
+
+
+def limitation_warning(case, today: datetime.date | None = None) -> str | None:
+    """C3 (Art 36): a report whose violation lies beyond the limitation period; filing needs an override reason."""
+    from workflows.flows.case import limitation_expired
+
+    if case.state == CS.REPORTED and limitation_expired(case, today or timezone.localdate()):
+        return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
+    return None
+
+
+def payment_overdue_days(case, today: datetime.date | None = None) -> int:
+    """Days the fine is overdue (Art 67: pay within 15 days of service); 0 when not overdue or not served."""
+    from notifications.models import Deadline
+
+    if case.state != CS.SERVED or not case.fine:
+        return 0
+    deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
+                                       status=Deadline.Status.OPEN).first()
+    if deadline is None:
+        return 0
+    return max((today or timezone.localdate()) - deadline.due_date, datetime.timedelta(0)).days
+
+
+def late_payment_surcharge(case, today: datetime.date | None = None) -> Decimal | None:
+    """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine; None when not overdue."""
+    days = payment_overdue_days(case, today)
+    if days <= 0:
+        return None
+    return min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01"))

@@ -1,7 +1,7 @@
 """The web UI's viewflow Site (CONTRACT §4): served at `/`, login at `/accounts/login/`.
 
-Applications: 我的待办 (every user's inbox, the landing page) and 重大行政决策 (decisions, legality review,
-joint meetings). Other processes add their Application to SITE_APPLICATIONS.
+Applications: 我的待办 (every user's inbox, the landing page), 重大行政决策 (decisions, legality review,
+joint meetings) and 行政执法 (enforcement cases, officers). Other processes add their Application to SITE_APPLICATIONS.
 """
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
+from cases.ui import CasesApplication
 from review.ui import InboxApplication, ReviewApplication
 
 SITE_TITLE = format_lazy(_("lawflow · {town}"), town=settings.TOWN_NAME)
@@ -38,7 +39,7 @@ class LawflowAuthViewset(AuthViewset):
 
 
 # Menu order; the enforcement-case UI adds its Application class here.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

@@ -95,9 +95,13 @@ def error_status(request, status: int) -> int:
     return 422 if request.headers.get("X-Request-Framework") == "Turbo" else status
 
 
-def single_values(querydict) -> dict:
-    """request.POST as a plain dict of single values, the shape the API passes to fire_transition."""
-    return {key: querydict.get(key) for key in querydict if key != "csrfmiddlewaretoken"}
+def single_values(querydict, form=None) -> dict:
+    """request.POST as a plain dict, the shape the API passes to fire_transition: single values, and a list for
+    each multiple-choice field of `form` (e.g. a case's officers)."""
+    multiple = {name for name, field in (form.fields.items() if form is not None else ())
+                if getattr(field.widget, "allow_multiple_selected", False)}
+    return {key: querydict.getlist(key) if key in multiple else querydict.get(key)
+            for key in querydict if key != "csrfmiddlewaretoken"}
 
 
 def show_refusal(form, refusal: Refusal):
@@ -162,15 +166,17 @@ def chart_context(process, state: str) -> dict:
     return {"chart_dot": dot, "chart_levels": json.dumps(chart_levels(process, dot))}
 
 
-def history_rows(process, obj) -> list[dict]:
+def history_rows(process, obj, action_labels=None) -> list[dict]:
+    """The audit entries of `obj`; `action_labels` names the process's recorded actions that are not transitions."""
     labels = state_labels(process.model)
     transitions = set(process.flow.transition_names())
+    action_labels = {**ACTION_LABELS, **(action_labels or {})}
     rows = []
     for entry in history_of(obj):
         if entry.transition in transitions:
             action = process.label(entry.transition)
         else:
-            action = ACTION_LABELS.get(entry.transition, entry.transition)
+            action = action_labels.get(entry.transition, entry.transition)
         rows.append({
             "at": entry.at, "user": entry.user or entry.username, "action": action,
             "source": labels.get(entry.source, entry.source), "target": labels.get(entry.target, entry.target),
@@ -336,8 +342,8 @@ class TransitionView(PageMixin, View):
     def post(self, request, pk, name):
         self.load(pk, name)
         try:
-            fire_transition(self.process_name, self.obj.pk, name, request.user, single_values(request.POST),
-                            client_ip(request))
+            fire_transition(self.process_name, self.obj.pk, name, request.user,
+                            single_values(request.POST, self.make_form()), client_ip(request))
         except Refusal as refusal:
             self.obj.refresh_from_db()
             form = show_refusal(self.make_form(data=request.POST), refusal)

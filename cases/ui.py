@@ -1,0 +1,487 @@
+"""The web UI for enforcement cases (行政执法, CONTRACT §4-5, DESIGN §3).
+
+Built like the decision half (review.ui), whose plumbing it reuses: lists come from cases.selectors, transitions
+go through workflows.services.fire_transition with the forms of cases.forms, other actions through
+cases.services (create_case, add_inquiry, record_publicity), and every refusal (403 roles, 409 state or rule,
+400 input) is shown on the form page with its bilingual reason.
+
+Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /cases/cases/<pk>/ (the case),
+/cases/cases/<pk>/transitions/<name>/, /cases/cases/add/, /cases/cases/<pk>/inquiries/add/,
+/cases/cases/<pk>/publicity/, /cases/officers/ (certificates).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from viewflow.forms import Layout, Row
+from viewflow.urls import Application, AppMenuMixin, Viewset, route
+from viewflow.utils import Icon
+
+from review.ui import (
+    PAGE_SIZE,
+    PageMixin,
+    TransitionView,
+    chart_context,
+    deadline_rows,
+    error_status,
+    history_rows,
+    show_refusal,
+    transition_buttons,
+)
+from workflows import roles
+from workflows.api import client_ip
+from workflows.errors import Refusal
+from workflows.forms import IdChoiceField, IdMultipleChoiceField
+from workflows.services import get_process
+
+from . import selectors, services
+from .models import Case, CaseState, OfficerCertificate, Party, Village, ViolationType
+
+# Audit entries of a case that are not transitions (cases.services records them).
+CASE_ACTION_LABELS = {
+    "report": _("Report registered"),
+    "record_inquiry": _("Inquiry recorded"),
+    "record_publicity": _("Decision made public"),
+}
+CASE_CREATED = _("The report was registered.")
+INQUIRY_SAVED = _("The inquiry record was added.")
+PUBLICITY_SAVED = _("The publicity was recorded.")
+EXPIRING_DAYS = 30  # a certificate that expires within this many days is shown in amber
+
+# create_case names the party's fields "party.<name>"; the report form calls them "party_<name>".
+PARTY_FIELDS = ("name", "kind", "id_number", "phone", "address")
+
+
+def case_url(pk) -> str:
+    return reverse("cases:cases:detail", args=[pk])
+
+
+# --------------------------------------------------------------------------------------------------
+# Certificates (Art 42): which one an officer holds and whether it is valid
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CertificateStatus:
+    officer: object
+    certificate: OfficerCertificate | None
+    status: str  # valid, expiring, expired, revoked, not_yet_valid, none
+    days_left: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.status in ("valid", "expiring")
+
+    @property
+    def label(self):
+        cert = self.certificate
+        if cert is None:
+            return _("no enforcement certificate")
+        if self.status == "revoked":
+            return format_lazy(_("revoked on {date}"), date=cert.revoked_on.isoformat())
+        if self.status == "expired":
+            return format_lazy(_("expired on {date}"), date=cert.expires_on.isoformat())
+        if self.status == "not_yet_valid":
+            return format_lazy(_("valid from {date}"), date=cert.issued_on.isoformat())
+        if self.status == "expiring":
+            return format_lazy(_("valid until {date}, expires in {days} days"), date=cert.expires_on.isoformat(),
+                               days=self.days_left)
+        return format_lazy(_("valid until {date}"), date=cert.expires_on.isoformat())
+
+    @property
+    def status_label(self):
+        return {
+            "valid": _("Valid"), "expiring": _("Expiring soon"), "expired": _("Expired"), "revoked": _("Revoked"),
+            "not_yet_valid": _("Not yet valid"), "none": _("No certificate"),
+        }[self.status]
+
+
+def certificate_status(officer, today: datetime.date | None = None) -> CertificateStatus:
+    """The certificate valid today, else the latest one (as /api/v1/officers/ shows it), and its status."""
+    today = today or timezone.localdate()
+    certificates = sorted(officer.certificates.all(), key=lambda c: (c.expires_on, c.pk), reverse=True)
+    certificate = next((c for c in certificates if c.valid_on(today)), certificates[0] if certificates else None)
+    if certificate is None:
+        return CertificateStatus(officer, None, "none")
+    days_left = (certificate.expires_on - today).days
+    if certificate.valid_on(today):
+        status = "expiring" if days_left <= EXPIRING_DAYS else "valid"
+    elif certificate.revoked_on and certificate.revoked_on <= today:
+        status = "revoked"
+    elif certificate.issued_on and today < certificate.issued_on:
+        status = "not_yet_valid"
+    else:
+        status = "expired"
+    return CertificateStatus(officer, certificate, status, days_left)
+
+
+def officer_label(officer):
+    """An officer in a choice list, with the certificate and whether it is valid today."""
+    state = certificate_status(officer)
+    number = state.certificate.number if state.certificate else "—"
+    return f"{officer} · {number} · {state.label}"
+
+
+def officers_field(field):
+    """Offer every active enforcement officer, each labelled with the certificate's validity (C1)."""
+    field.queryset = selectors.officer_list()
+    field.label_from_instance = officer_label
+    return field
+
+
+# --------------------------------------------------------------------------------------------------
+# Forms for actions that are not transitions (transition forms are cases.forms, shared with the API)
+# --------------------------------------------------------------------------------------------------
+
+
+def no_nul(value):
+    if value and "\x00" in str(value):
+        raise forms.ValidationError(_("Null characters are not allowed."))
+
+
+class CodeChoiceField(forms.ChoiceField):
+    """A choice by a text key; the choices are filled in by the form."""
+
+    default_validators = [no_nul]
+
+
+class CaseFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    violation_type = CodeChoiceField(label=_("Violation type"), required=False)
+    officer = forms.ChoiceField(label=_("Officer"), required=False)
+    q = forms.CharField(label=_("Search number, party or description"), required=False, max_length=100)
+
+    layout = Layout(Row("state", "village", "violation_type"), Row("officer", "q"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states"))] + list(CaseState.choices)
+        self.fields["village"].choices = [("", _("All villages"))] + [
+            (str(v.pk), v.name) for v in Village.objects.all()]
+        self.fields["violation_type"].choices = [("", _("All violation types"))] + [
+            (t.code, t.name) for t in ViolationType.objects.all()]
+        self.fields["officer"].choices = [("", _("All officers"))] + [
+            (str(u.pk), str(u)) for u in selectors.officer_list()]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one is shown as an error and ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"state": data.get("state") or None, "village": data.get("village") or None,
+                "violation_type": data.get("violation_type") or None, "officer": data.get("officer") or None,
+                "search": data.get("q") or None}
+
+
+class CaseReportForm(forms.Form):
+    """A report (登记), CONTRACT §5 "Create"; cases.services.create_case checks the party's numbers."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
+    village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
+    violation_type = CodeChoiceField(label=_("Violation type"))
+    violation_date = forms.DateField(label=_("Date of the violation"), widget=forms.DateInput(format="%Y-%m-%d"))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    party_name = forms.CharField(label=_("Party name"), max_length=100)
+    party_kind = forms.ChoiceField(label=_("Party kind"), choices=Party.Kind.choices)
+    party_id_number = forms.CharField(
+        label=_("ID number / unified social credit code"), max_length=18, required=False,
+        help_text=_("A person's resident ID (GB 11643) or an organisation's unified social credit code (GB 32100)."),
+    )
+    party_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    party_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+    layout = Layout(
+        Row("source", "village"), Row("violation_type", "violation_date"), "description",
+        Row("party_name", "party_kind"), Row("party_id_number", "party_phone"), "party_address",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violation_type"].choices = [("", "---------")] + [
+            (t.code, f"{t.name}（{t.code}）") for t in ViolationType.objects.filter(active=True)]
+
+    def case_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "source": data["source"], "description": data["description"], "village": data["village"],
+            "violation_type": ViolationType.objects.get(code=data["violation_type"]),
+            "violation_date": data["violation_date"],
+            "party": {name: data[f"party_{name}"] for name in PARTY_FIELDS},
+        }
+
+
+class InquiryForm(forms.Form):
+    """询问笔录 (Art 55): at least two officers certified on the day (C1)."""
+
+    officers = IdMultipleChoiceField(
+        label=_("Officers"), queryset=selectors.officer_list(),
+        help_text=_("At least two officers with valid enforcement certificates (Art 42, 55)."),
+    )
+    subject_name = forms.CharField(label=_("Person questioned"), max_length=100)
+    held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"))
+    record = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    layout = Layout("officers", Row("subject_name", "held_at"), "record")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers_field(self.fields["officers"])
+
+
+class PublicityForm(forms.Form):
+    """Art 48: a penalty decision is made public (国办发〔2018〕118号: within 7 working days)."""
+
+    published_on = forms.DateField(label=_("Published on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),
+                                   help_text=_("Today if left empty."))
+    channel = forms.CharField(label=_("Channel"), max_length=200,
+                              help_text=_("e.g. the town government's website, the public notice board."))
+
+
+# --------------------------------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------------------------------
+
+
+def case_queryset():
+    return Case.objects.select_related("village", "violation_type", "party", "reported_by", "decided_by")
+
+
+def case_summary(case) -> dict:
+    """What every page about one case shows beside it."""
+    return {
+        "case": case,
+        "officer_rows": [certificate_status(o) for o in case.officers.prefetch_related("certificates")
+                         .order_by("username")],
+        "limitation_warning": selectors.limitation_warning(case),
+    }
+
+
+class CaseListView(PageMixin, View):
+    """The cases; an enforcement officer sees their own (assigned or registered) unless they ask for all."""
+
+    def get(self, request):
+        form = CaseFilterForm(request.GET)
+        is_officer = roles.has_role(request.user, roles.ENFORCEMENT_OFFICER)
+        scope = request.GET.get("scope")
+        if scope not in ("mine", "all"):
+            scope = "mine" if is_officer else "all"
+        cases = selectors.case_list(**form.filters())
+        if scope == "mine":
+            cases = cases.filter(Q(officers=request.user) | Q(reported_by=request.user))
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        return self.render("cases/case_list.html", {
+            "filter_form": form, "filter_layout": form.layout, "page_obj": page, "scope": scope,
+            "is_officer": is_officer, "can_create": roles.may("case.create", request.user),
+        })
+
+
+class CaseDetailView(PageMixin, View):
+    def get(self, request, pk):
+        case = get_object_or_404(case_queryset(), pk=pk)
+        process = get_process("case")
+        inquiry_possible = case.state in services.INQUIRY_STATES
+        is_case_officer = case.officers.filter(pk=request.user.pk).exists()
+        overdue_days = selectors.payment_overdue_days(case)
+        return self.render("cases/case_detail.html", {
+            **case_summary(case),
+            "transitions": transition_buttons("case", case, request.user, "cases:cases:transition"),
+            "can_inquire": inquiry_possible and is_case_officer and roles.may("case.inquiry", request.user),
+            "can_publicize": (case.outcome == Case.Outcome.PENALTY and case.decided_on is not None
+                              and case.published_on is None and roles.may("case.publicity", request.user)),
+            "inquiries": case.inquiries.prefetch_related("officers").select_related("recorded_by"),
+            "legal_reviews": case.legal_reviews.select_related("reviewer"),
+            "agreement": getattr(case, "mediation_agreement", None),
+            "overdue_days": overdue_days,
+            "surcharge": selectors.late_payment_surcharge(case),
+            "deadlines": deadline_rows(case),
+            "history": history_rows(process, case, CASE_ACTION_LABELS),
+            **chart_context(process, case.state),
+        })
+
+
+class CaseTransitionView(TransitionView):
+    """One form per transition (cases.forms.CASE_TRANSITION_FORMS), fired through fire_transition."""
+
+    process_name = "case"
+    detail_url_name = "cases:cases:detail"
+
+    def make_form(self, data=None):
+        form = super().make_form(data)
+        if "officers" in form.fields:  # file: the officer choices show each certificate's validity
+            officers_field(form.fields["officers"])
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.format = "%Y-%m-%d"
+        return form
+
+    def render(self, template, context, status=200):
+        case = case_queryset().get(pk=self.obj.pk)
+        context.update(case_summary(case))
+        return super().render("cases/transition.html", context, status=status)
+
+
+class CaseFormView(PageMixin, View):
+    """An action on one case that is not a transition; subclasses name the form, template and service."""
+
+    form_class = None
+    template_name = ""
+    success_message = ""
+
+    def load(self, pk):
+        self.case = get_object_or_404(case_queryset(), pk=pk)
+
+    def available(self) -> bool:
+        return True
+
+    def page(self, form, refusal=None, status=200):
+        return self.render(self.template_name, {
+            **case_summary(self.case), "form": form, "refusal": refusal, "available": self.available(),
+        }, status=status)
+
+    def initial(self) -> dict:
+        return {}
+
+    def get(self, request, pk):
+        self.load(pk)
+        return self.page(self.form_class(initial=self.initial()))
+
+    def post(self, request, pk):
+        self.load(pk)
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=error_status(request, 400))
+        try:
+            self.perform(form.cleaned_data)
+        except Refusal as refusal:
+            self.case.refresh_from_db()
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+        messages.success(request, str(self.success_message))
+        return HttpResponseRedirect(case_url(self.case.pk))
+
+    def perform(self, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class InquiryCreateView(CaseFormView):
+    form_class = InquiryForm
+    template_name = "cases/inquiry_form.html"
+    success_message = INQUIRY_SAVED
+
+    def available(self):
+        return (self.case.state in services.INQUIRY_STATES and roles.may("case.inquiry", self.request.user)
+                and self.case.officers.filter(pk=self.request.user.pk).exists())
+
+    def initial(self):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"officers": [o.pk for o in self.case.officers.all()], "held_at": now}
+
+    def perform(self, data):
+        services.add_inquiry(case_pk=self.case.pk, user=self.request.user, officers=list(data["officers"]),
+                             subject_name=data["subject_name"], record=data["record"], held_at=data["held_at"],
+                             client_ip=client_ip(self.request))
+
+
+class PublicityView(CaseFormView):
+    form_class = PublicityForm
+    template_name = "cases/publicity_form.html"
+    success_message = PUBLICITY_SAVED
+
+    def available(self):
+        return (self.case.outcome == Case.Outcome.PENALTY and self.case.decided_on is not None
+                and roles.may("case.publicity", self.request.user))
+
+    def initial(self):
+        return {"published_on": self.case.published_on or timezone.localdate(),
+                "channel": self.case.publicity_channel}
+
+    def perform(self, data):
+        services.record_publicity(case_pk=self.case.pk, user=self.request.user, channel=data["channel"],
+                                  published_on=data["published_on"], client_ip=client_ip(self.request))
+
+
+class CaseCreateView(PageMixin, View):
+    def page(self, form, refusal=None, status=200):
+        return self.render("cases/case_form.html", {
+            "form": form, "refusal": refusal, "available": roles.may("case.create", self.request.user),
+        }, status=status)
+
+    def get(self, request):
+        return self.page(CaseReportForm(initial={"source": Case.Source.PATROL, "party_kind": Party.Kind.PERSON}))
+
+    def post(self, request):
+        form = CaseReportForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=error_status(request, 400))
+        try:
+            case = services.create_case(user=request.user, client_ip=client_ip(request), **form.case_fields())
+        except Refusal as refusal:
+            refusal.fields = {key.replace("party.", "party_"): value for key, value in refusal.fields.items()}
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+        messages.success(request, str(CASE_CREATED))
+        return HttpResponseRedirect(case_url(case.pk))
+
+
+# --------------------------------------------------------------------------------------------------
+# Officers and their certificates
+# --------------------------------------------------------------------------------------------------
+
+
+class OfficerListView(PageMixin, View):
+    def get(self, request):
+        today = timezone.localdate()
+        officers = selectors.officer_list().prefetch_related(
+            Prefetch("cases", queryset=Case.objects.exclude(
+                state__in=[CaseState.CLOSED, CaseState.NOT_FILED, CaseState.TRANSFERRED]), to_attr="open_cases"))
+        return self.render("cases/officer_list.html", {
+            "rows": [certificate_status(officer, today) for officer in officers],
+            "today": today, "expiring_days": EXPIRING_DAYS,
+        })
+
+
+# --------------------------------------------------------------------------------------------------
+# Viewflow viewsets and the application (mounted by config/ui.py)
+# --------------------------------------------------------------------------------------------------
+
+
+class CaseViewset(AppMenuMixin, Viewset):
+    app_name = "cases"
+    title = _("Enforcement cases")
+    icon = Icon("assignment")
+
+    index_path = path("", CaseListView.as_view(), name="index")
+    add_path = path("add/", CaseCreateView.as_view(), name="add")
+    detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
+    inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
+    publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")
+    transition_path = path("<int:pk>/transitions/<slug:name>/", CaseTransitionView.as_view(), name="transition")
+
+
+class OfficerViewset(AppMenuMixin, Viewset):
+    app_name = "officers"
+    title = _("Enforcement officers")
+    icon = Icon("badge")
+
+    index_path = path("", OfficerListView.as_view(), name="index")
+
+
+class CasesApplication(Application):
+    """行政执法: enforcement cases of the comprehensive administrative enforcement brigade, and its officers."""
+
+    app_name = "cases"
+    title = _("Administrative enforcement")
+    icon = Icon("local_police")
+
+    cases_path = route("cases/", CaseViewset())
+    officers_path = route("officers/", OfficerViewset())
+
