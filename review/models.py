@@ -7,7 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class DecisionState(models.TextChoices):
@@ -137,7 +137,7 @@ class ReviewOpinion(models.Model):
 class MeetingState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("meeting state", "Closed")
 
 
 class Meeting(models.Model):
