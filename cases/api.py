@@ -9,12 +9,17 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from review.api import ID_PATTERN, StatefulSerializer, _state_filter, transition_schema
-from workflows.api import UserBriefSerializer, client_ip
+from workflows.api import (
+    ID_PATTERN,
+    StatefulSerializer,
+    TransitionsMixin,
+    UserBriefSerializer,
+    client_ip,
+    state_filter,
+)
 from workflows.errors import bilingual
 from workflows.flows.case import has_valid_certificate
 from workflows.models import User
-from workflows.services import fire_transition
 
 from . import selectors, services
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
@@ -165,7 +170,8 @@ class PublicitySerializer(serializers.Serializer):
     channel = serializers.CharField(max_length=200)
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    process = "case"
     queryset = Case.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]
@@ -191,7 +197,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if code and not ViolationType.objects.filter(code=code).exists():
             raise exceptions.ValidationError({"violation_type": [bilingual(UNKNOWN_VIOLATION_TYPE)]})
         self.queryset = selectors.case_list(
-            state=_state_filter(request, CaseState), village=params.get("village"), officer=params.get("officer"),
+            state=state_filter(request, CaseState), village=params.get("village"), officer=params.get("officer"),
             violation_type=params.get("violation_type"), search=params.get("search"),
         )
         return super().list(request, *args, **kwargs)
@@ -206,12 +212,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         serializer.is_valid(raise_exception=True)
         case = services.create_case(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
         return self._detail(case, status=201)
-
-    @transition_schema("case")
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
-    def transitions(self, request, pk=None, name=None):
-        case = fire_transition("case", pk, name, request.user, request.data, client_ip(request))
-        return self._detail(case)
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.deadlines import close_deadlines, open_deadline
-from workflows import audit, roles
+from workflows import audit
 from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
 from workflows.flows.case import has_valid_certificate, require_certified_pair
+from workflows.services import require
 
 from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
 from .validators import validate_credit_code, validate_phone, validate_resident_id
 
-NOT_ALLOWED = _("Your roles may not do this.")
 C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); inquiries are recorded while it is "
                  "being investigated, mediated, notified or heard.")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inquiries.")
@@ -26,10 +26,6 @@ PUBLICITY_DATE = _("The publication date lies between the decision and today.")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
 
-
-def _require(action: str, user):
-    if not roles.may(action, user):
-        raise NotPermitted(NOT_ALLOWED, rule="roles")
 
 
 def validate_party(data: dict) -> dict:
@@ -55,7 +51,7 @@ def validate_party(data: dict) -> dict:
 def create_case(*, user, source, description, village, violation_type, violation_date, party: dict,
                 client_ip=None) -> Case:
     """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered."""
-    _require("case.create", user)
+    require("case.create", user)
     if violation_date > timezone.localdate():
         raise InvalidInput(DATE_IN_FUTURE, fields={"violation_date": [str(DATE_IN_FUTURE)]})
     party_row = Party.objects.create(**validate_party(party))
@@ -72,7 +68,7 @@ def create_case(*, user, source, description, village, violation_type, violation
 @transaction.atomic
 def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, client_ip=None) -> InquiryRecord:
     """C1: every inquiry record names ≥2 officers certified on that day; C2: only once the case is filed."""
-    _require("case.inquiry", user)
+    require("case.inquiry", user)
     case = Case.objects.select_for_update().filter(pk=case_pk).first()
     if case is None:
         raise NotFound(_("No such case."))
@@ -98,7 +94,7 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
 @transaction.atomic
 def record_publicity(*, case_pk, user, channel, published_on=None, client_ip=None) -> Case:
     """Art 48: a penalty decision with social impact is made public; closes the publicity deadline."""
-    _require("case.publicity", user)
+    require("case.publicity", user)
     case = Case.objects.select_for_update().filter(pk=case_pk).first()
     if case is None:
         raise NotFound(_("No such case."))

@@ -1,42 +1,23 @@
 """REST API for decisions and meetings (CONTRACT §5). Thin: validation by serializers or transition forms,
 actions by services, lists by selectors."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from notifications.deadlines import deadlines_of
 from workflows.api import (
-    DeadlineSerializer,
+    ID_PATTERN,
+    StatefulSerializer,
+    TransitionsMixin,
     UserBriefSerializer,
     client_ip,
-    history_data,
+    state_filter,
 )
-from workflows.errors import bilingual
 from workflows.models import User
-from workflows.services import available_transitions, fire_transition
 
 from . import selectors, services
 from .models import Decision, DecisionState, Meeting, MeetingState, PreparationRecord
-
-ID_PATTERN = r"\d{1,18}"
-
-
-class StatefulSerializer(serializers.Serializer):
-    """The fields CONTRACT §5 asks of every stateful object."""
-
-    process = ""
-
-    def to_representation(self, obj):
-        data = super().to_representation(obj)
-        request = self.context["request"]
-        data["state_label"] = str(obj.get_state_display())
-        data["available_transitions"] = available_transitions(self.process, obj, request.user)
-        data["history"] = history_data(obj)
-        data["deadlines"] = DeadlineSerializer(deadlines_of(obj), many=True).data
-        return data
 
 
 class PreparationSerializer(serializers.ModelSerializer):
@@ -102,21 +83,8 @@ class DecisionWriteSerializer(serializers.Serializer):
     participation_urgency_reason = serializers.CharField(required=False, allow_blank=True)
 
 
-def transition_schema(process: str):
-    return extend_schema(
-        request={"application/json": {"type": "object", "additionalProperties": True}},
-        description=f"Fire a {process} transition with its fields (CONTRACT §5); returns the object.",
-    )
-
-
-def _state_filter(request, choices):
-    state = request.query_params.get("state")
-    if state and state not in choices.values:
-        raise exceptions.ValidationError({"state": [bilingual(_("Unknown state."))]})
-    return state
-
-
-class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    process = "decision"
     queryset = Decision.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -132,7 +100,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                OpenApiParameter("search", str)])
     def list(self, request, *args, **kwargs):
         self.queryset = selectors.decision_list(
-            state=_state_filter(request, DecisionState), search=request.query_params.get("search")
+            state=state_filter(request, DecisionState), search=request.query_params.get("search")
         )
         return super().list(request, *args, **kwargs)
 
@@ -155,11 +123,6 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                             client_ip=client_ip(request))
         return self._detail(decision)
 
-    @transition_schema("decision")
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
-    def transitions(self, request, pk=None, name=None):
-        decision = fire_transition("decision", pk, name, request.user, request.data, client_ip(request))
-        return self._detail(decision)
 
     @extend_schema(request=PreparationSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
@@ -201,7 +164,8 @@ class MeetingWriteSerializer(serializers.Serializer):
     attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    process = "meeting"
     queryset = Meeting.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]
@@ -211,7 +175,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=MeetingState.values)])
     def list(self, request, *args, **kwargs):
-        self.queryset = selectors.meeting_list(state=_state_filter(request, MeetingState))
+        self.queryset = selectors.meeting_list(state=state_filter(request, MeetingState))
         return super().list(request, *args, **kwargs)
 
     def _detail(self, meeting, status=200):
@@ -225,8 +189,3 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         meeting = services.create_meeting(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
         return self._detail(meeting, status=201)
 
-    @transition_schema("meeting")
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
-    def transitions(self, request, pk=None, name=None):
-        meeting = fire_transition("meeting", pk, name, request.user, request.data, client_ip(request))
-        return self._detail(meeting)

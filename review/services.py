@@ -6,28 +6,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows import audit, roles
-from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
+from workflows import audit
+from workflows.errors import InvalidInput, Message, NotFound, RuleViolation
+from workflows.services import require
 
 from .models import EDITABLE_DECISION_STATES, Decision, Meeting, PreparationRecord
 
 CONTENT_FIELDS = ("title", "body", "category", "department", "public_participation_required",
                   "expert_argumentation_required", "risk_assessment_required", "participation_urgency_reason")
 D3_NOT_EDITABLE = _("The content can be edited only in draft, returned or review failed; now it is “{state}”.")
-NOT_ALLOWED = _("Your roles may not do this.")
 MEETING_IN_PAST = _("A joint meeting must be dated today or later.")
 CHAIR_NOT_USER = _("The chair must be an active user.")
 PREPARATION_DATES = _("The end of the period cannot be before its start.")
 
 
-def _require(action: str, user):
-    if not roles.may(action, user):
-        raise NotPermitted(NOT_ALLOWED, rule="roles")
-
 
 @transaction.atomic
 def create_decision(*, user, title, body, category, department, client_ip=None, **flags) -> Decision:
-    _require("decision.create", user)
+    require("decision.create", user)
     decision = Decision.objects.create(
         title=title, body=body, category=category, department=department, created_by=user,
         **{k: v for k, v in flags.items() if k in CONTENT_FIELDS},
@@ -40,7 +36,7 @@ def create_decision(*, user, title, body, category, department, client_ip=None, 
 @transaction.atomic
 def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
     """D3: content changes only in draft, returned, review_failed — checked under the row lock."""
-    _require("decision.edit", user)
+    require("decision.edit", user)
     decision = Decision.objects.select_for_update().filter(pk=pk).first()
     if decision is None:
         raise NotFound(_("No such decision."))
@@ -61,7 +57,7 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
 @transaction.atomic
 def add_preparation_record(*, decision_pk, user, kind, summary, started_on=None, ended_on=None,
                            client_ip=None) -> PreparationRecord:
-    _require("decision.edit", user)
+    require("decision.edit", user)
     decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
     if decision is None:
         raise NotFound(_("No such decision."))
@@ -80,7 +76,7 @@ def add_preparation_record(*, decision_pk, user, kind, summary, started_on=None,
 
 @transaction.atomic
 def create_meeting(*, user, title, date, chair, attendees, client_ip=None) -> Meeting:
-    _require("meeting.create", user)
+    require("meeting.create", user)
     if date < timezone.localdate():
         raise InvalidInput(MEETING_IN_PAST, fields={"date": [str(MEETING_IN_PAST)]})
     users = get_user_model().objects

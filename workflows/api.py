@@ -11,14 +11,18 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from notifications.deadlines import deadlines_of
 
 from . import roles
 from .audit import history_of
 from .errors import Refusal, bilingual
 from .inbox import inbox
 from .models import User
+from .services import available_transitions, fire_transition
 
 log = logging.getLogger(__name__)
 
@@ -227,3 +231,42 @@ class InboxView(APIView):
     def get(self, request):
         items = inbox(request.user)
         return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})
+
+
+ID_PATTERN = r"\d{1,18}"  # ids in URLs: digits that fit a bigint
+
+
+class StatefulSerializer(serializers.Serializer):
+    """The fields CONTRACT §5 asks of every stateful object."""
+
+    process = ""
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context["request"]
+        data["state_label"] = str(obj.get_state_display())
+        data["available_transitions"] = available_transitions(self.process, obj, request.user)
+        data["history"] = history_data(obj)
+        data["deadlines"] = DeadlineSerializer(deadlines_of(obj), many=True).data
+        return data
+
+
+def state_filter(request, choices):
+    state = request.query_params.get("state")
+    if state and state not in choices.values:
+        raise exceptions.ValidationError({"state": [bilingual(_("Unknown state."))]})
+    return state
+
+
+
+class TransitionsMixin:
+    """`POST /{kind}/{id}/transitions/{name}/` for a viewset whose `process` names its flow; answers `_detail`."""
+
+    process = ""
+
+    @extend_schema(request={"application/json": {"type": "object", "additionalProperties": True}},
+                   description="Fire a transition with its fields (CONTRACT §5); returns the object.")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]{1,60})")
+    def transitions(self, request, pk=None, name=None):
+        obj = fire_transition(self.process, pk, name, request.user, request.data, client_ip(request))
+        return self._detail(obj)

@@ -21,6 +21,13 @@ ROLE_MAY_NOT_HERE = _("You may not “{label}” on this object.")
 STATE_FORBIDS = _("“{label}” is not possible while the {object} is “{state}”.")
 INPUT_INVALID = _("Some fields are missing or invalid.")
 NOT_FOUND = _("No such {object}.")
+ACTION_NOT_ALLOWED = _("Your roles may not do this.")
+
+
+def require(action: str, user) -> None:
+    """Refuse (403) an action the role table (roles.ACTION_ROLES) does not grant the user."""
+    if not roles.may(action, user):
+        raise NotPermitted(ACTION_NOT_ALLOWED, rule="roles")
 
 
 @dataclass(frozen=True)
