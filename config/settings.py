@@ -189,6 +189,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStateEnum": "review.models.DecisionState",
+        "MeetingStateEnum": "review.models.MeetingState",
+        "CaseStateEnum": "cases.models.CaseState",
+        "PartyKindEnum": "cases.models.Party.Kind",
+        "PreparationKindEnum": "review.models.PreparationRecord.Kind",
+        "CalendarDayKindEnum": "notifications.models.CalendarDay.Kind",
+    },
 }
 
 LOGGING = {

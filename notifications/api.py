@@ -62,6 +62,8 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 class CalendarDayView(APIView):
     """Override one day (admin), e.g. to load next year's notice before the library knows it."""
 
+    serializer_class = CalendarDaySerializer
+
     def _date(self, day: str) -> datetime.date:
         try:
             return datetime.date.fromisoformat(day)
