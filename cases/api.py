@@ -20,6 +20,7 @@ from workflows.api import (
 from workflows.errors import bilingual
 from workflows.flows.case import has_valid_certificate
 from workflows.models import User
+from workflows.services import require
 
 from . import selectors, services
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
@@ -172,6 +173,10 @@ class PublicitySerializer(serializers.Serializer):
 
 class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "case"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require("case.view", request.user)
     queryset = Case.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows import roles
 from workflows.errors import Message
@@ -23,7 +23,7 @@ CASE_INBOX = {
     roles.BRIGADE_CHIEF: ([CS.REPORTED], _("File, decline or transfer")),
     roles.ENFORCEMENT_OFFICER: ([CS.INVESTIGATING, CS.MEDIATING, CS.NOTIFIED, CS.HEARING, CS.DECIDED, CS.SERVED],
                                 _("Advance the case")),
-    roles.JUDICIAL_OFFICE: ([CS.LEGAL_REVIEW], _("Legal review")),
+    roles.JUDICIAL_OFFICE: ([CS.LEGAL_REVIEW], pgettext_lazy("inbox action", "Legal review")),
     roles.PRINCIPAL: ([CS.DECIDING], _("Decide")),
 }
 CHIEF_CLOSES = ([CS.EXECUTED], _("Close the case"))

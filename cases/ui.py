@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
@@ -267,7 +268,16 @@ def case_summary(case) -> dict:
     }
 
 
-class CaseListView(PageMixin, View):
+class CaseAccessMixin(PageMixin):
+    """Cases carry personal information: only the roles that work on them may open these pages."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.may("case.view", request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseListView(CaseAccessMixin, View):
     """The cases; an enforcement officer sees their own (assigned or registered) unless they ask for all."""
 
     def get(self, request):
@@ -286,7 +296,7 @@ class CaseListView(PageMixin, View):
         })
 
 
-class CaseDetailView(PageMixin, View):
+class CaseDetailView(CaseAccessMixin, View):
     def get(self, request, pk):
         case = get_object_or_404(case_queryset(), pk=pk)
         process = get_process("case")
@@ -310,7 +320,7 @@ class CaseDetailView(PageMixin, View):
         })
 
 
-class CaseTransitionView(TransitionView):
+class CaseTransitionView(CaseAccessMixin, TransitionView):
     """One form per transition (cases.forms.CASE_TRANSITION_FORMS), fired through fire_transition."""
 
     process_name = "case"
@@ -331,7 +341,7 @@ class CaseTransitionView(TransitionView):
         return super().render("cases/transition.html", context, status=status)
 
 
-class CaseFormView(PageMixin, View):
+class CaseFormView(CaseAccessMixin, View):
     """An action on one case that is not a transition; subclasses name the form, template and service."""
 
     form_class = None
@@ -410,7 +420,7 @@ class PublicityView(CaseFormView):
                                   published_on=data["published_on"], client_ip=client_ip(self.request))
 
 
-class CaseCreateView(PageMixin, View):
+class CaseCreateView(CaseAccessMixin, View):
     def page(self, form, refusal=None, status=200):
         return self.render("cases/case_form.html", {
             "form": form, "refusal": refusal, "available": roles.may("case.create", self.request.user),
@@ -437,7 +447,7 @@ class CaseCreateView(PageMixin, View):
 # --------------------------------------------------------------------------------------------------
 
 
-class OfficerListView(PageMixin, View):
+class OfficerListView(CaseAccessMixin, View):
     def get(self, request):
         today = timezone.localdate()
         officers = selectors.officer_list().prefetch_related(
@@ -481,6 +491,10 @@ class CasesApplication(Application):
     app_name = "cases"
     title = _("Administrative enforcement")
     icon = Icon("local_police")
+
+    def has_view_permission(self, user, obj=None):
+        # Anonymous users pass here so that the pages send them to the login form.
+        return not user.is_authenticated or roles.may("case.view", user)
 
     cases_path = route("cases/", CaseViewset())
     officers_path = route("officers/", OfficerViewset())

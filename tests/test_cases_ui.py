@@ -454,3 +454,19 @@ def test_odd_input_never_gives_a_500(client, town):
                 f"{CASES}?scope=<b>&page=-3", f"{CASES}{reported['id']}/transitions/{'a' * 300}/"):
         assert client.get(url).status_code < 500, url
     assert Case.objects.get(pk=reported["id"]).state == "reported"
+
+
+def test_roles_that_do_not_work_on_cases_cannot_open_them(client, town):
+    """Cases carry ID numbers and phones: a drafter gets 403 on every case page and no menu entry."""
+    case = town.report()
+    drafter = make_user("drafter")
+    login(client, drafter)
+    for url in ("/cases/cases/", f"/cases/cases/{case['id']}/", f"/cases/cases/{case['id']}/transitions/file/",
+                "/cases/officers/", "/cases/cases/add/"):
+        assert client.get(url).status_code == 403, url
+    inbox = html_of(client.get("/inbox/", follow=True))
+    assert "/cases/cases/" not in inbox
+    assert town.u["o1"].username  # the officer still sees them:
+    client.logout()
+    login(client, town.u["o1"])
+    assert client.get(f"/cases/cases/{case['id']}/").status_code == 200

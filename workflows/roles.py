@@ -74,6 +74,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "decision.create": frozenset({DRAFTER}),
     "decision.edit": frozenset({DRAFTER}),
     "meeting.create": frozenset({OFFICE_SECRETARY}),
+    # Cases carry personal information (ID numbers, phones): only those who work on them see them.
+    "case.view": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF, JUDICIAL_OFFICE, PRINCIPAL, ADMIN}),
     "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
     "case.publicity": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
