@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows import audit
 from workflows.errors import InvalidInput, Message, NotFound, RuleViolation
-from workflows.services import require
+from workflows.services import require, state_label
 
 from .models import EDITABLE_DECISION_STATES, Decision, Meeting, PreparationRecord
 
@@ -41,7 +41,7 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
     if decision is None:
         raise NotFound(_("No such decision."))
     if decision.state not in EDITABLE_DECISION_STATES:
-        raise RuleViolation(Message(D3_NOT_EDITABLE, state=decision.get_state_display()), rule="D3")
+        raise RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(decision)), rule="D3")
     changed = {}
     for field, value in changes.items():
         if field in CONTENT_FIELDS and getattr(decision, field) != value:
@@ -62,7 +62,7 @@ def add_preparation_record(*, decision_pk, user, kind, summary, started_on=None,
     if decision is None:
         raise NotFound(_("No such decision."))
     if decision.state not in EDITABLE_DECISION_STATES:
-        raise RuleViolation(Message(D3_NOT_EDITABLE, state=decision.get_state_display()), rule="D3")
+        raise RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(decision)), rule="D3")
     if started_on and ended_on and ended_on < started_on:
         raise InvalidInput(PREPARATION_DATES, fields={"ended_on": [str(PREPARATION_DATES)]})
     record = PreparationRecord.objects.create(

@@ -832,3 +832,19 @@ def _check_bilingual(detail, english):
     if " / " in detail:
         chinese = detail.split(" / ")[0]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), detail
+
+
+def test_a_refusal_reads_wholly_in_each_language(api):
+    """The bilingual detail renders every part (transition, object, state, roles) in both languages."""
+    decision = api["drafter"].post("/api/v1/decisions/", {
+        "title": "石桥镇农贸市场摊位管理办法", "body": "正文", "category": "major_decision", "department": "党政办",
+    }, format="json").json()
+    state = api["judicial"].post(f"/api/v1/decisions/{decision['id']}/transitions/pass_review/",
+                                 {"opinion": "同意"}, format="json").json()
+    assert state["rule"] == "state"
+    english = state["detail"].split(" / ")[-1]
+    assert "“Draft”" in english and "Pass legality review" in english
+    role = api["drafter"].post(f"/api/v1/decisions/{decision['id']}/transitions/pass_review/",
+                               {"opinion": "同意"}, format="json").json()
+    assert "Judicial office" in role["detail"].split(" / ")[-1]
+    assert "司法所" in role["detail"].split(" / ")[0]

@@ -30,6 +30,21 @@ def require(action: str, user) -> None:
         raise NotPermitted(ACTION_NOT_ALLOWED, rule="roles")
 
 
+class LazyList:
+    """Translatable labels joined in whichever language renders them (a refusal is shown in two)."""
+
+    def __init__(self, labels):
+        self.labels = list(labels)
+
+    def __str__(self):
+        return "、".join(str(label) for label in self.labels)
+
+
+def state_label(obj):
+    """The state's label, still translatable (get_state_display() would fix the active language)."""
+    return dict(obj._meta.get_field("state").flatchoices).get(obj.state, obj.state)
+
+
 @dataclass(frozen=True)
 class Process:
     name: str
@@ -72,7 +87,7 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
         raise NotFound(Message(UNKNOWN_TRANSITION, name=name))
     label = process.label(name)
     if not roles.may_fire(process.name, name, user):
-        allowed = "、".join(str(roles.ROLE_LABELS[r]) for r in sorted(roles.TRANSITION_ROLES[(process.name, name)]))
+        allowed = LazyList(roles.ROLE_LABELS[r] for r in sorted(roles.TRANSITION_ROLES[(process.name, name)]))
         raise NotPermitted(Message(ROLE_MAY_NOT, label=label, roles=allowed), rule="roles")
     if data is not None and not isinstance(data, dict):
         raise InvalidInput(INPUT_INVALID)
@@ -85,7 +100,7 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
         method = getattr(flow, name)
         if not method.can_proceed(check_conditions=False):
             raise StateConflict(Message(
-                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
+                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=state_label(obj)
             ), rule="state")
         if not method.has_perm(user):
             raise flow.object_refusal(name) or NotPermitted(Message(ROLE_MAY_NOT_HERE, label=label), rule="roles")
@@ -103,7 +118,7 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
             raise RuleViolation(str(refused)) from None
         except NoTransition:  # pragma: no cover - can_proceed above already said yes
             raise StateConflict(Message(
-                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=obj.get_state_display()
+                STATE_FORBIDS, label=label, object=process.model._meta.verbose_name, state=state_label(obj)
             ), rule="state") from None
     return obj
 
