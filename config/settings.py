@@ -142,19 +142,56 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# DESIGN §5: beat runs the reminder sweep every minute. The sweep is idempotent, so a second beat does no harm;
+# a sweep that waited in the queue longer than a minute is dropped, the next one does its work.
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# E-mail reminders go through Django's mail settings; EMAIL_BACKEND may name Django's file or console backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+# Reminders (DESIGN §5): sent at this local time of day; escalations repeat daily (working days) up to the cap;
+# a failed send is retried with back-off (1, 2, 4 … minutes, at most an hour) up to REMINDER_MAX_FAILURES times.
+REMINDER_SEND_TIME = os.environ.get("REMINDER_SEND_TIME", "09:00")
+REMINDER_ESCALATION_CAP = int(os.environ.get("REMINDER_ESCALATION_CAP", "5"))
+REMINDER_MAX_FAILURES = int(os.environ.get("REMINDER_MAX_FAILURES", "8"))
+# Where links in messages point: the address users open lawflow at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Outside channels (all optional: the intranet may have none of them) ---------------------------------
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+# SMS through a provider (aliyun, tencent) needs an approved signature (签名) and template (模板).
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")  # Aliyun template code / Tencent template id
+# The template's variables in order, comma-separated; `var=param` maps a template variable to a message parameter
+# (object, item, due), e.g. "name=object,thing=item,date=due".
+SMS_TEMPLATE_PARAMS = os.environ.get("SMS_TEMPLATE_PARAMS", "object,item,due")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")  # Aliyun AccessKey ID / Tencent SecretId
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")  # Aliyun AccessKey secret / Tencent SecretKey
+SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID", "")  # Tencent only
+SMS_REGION = os.environ.get("SMS_REGION", "")  # empty: cn-hangzhou (Aliyun), ap-guangzhou (Tencent)
+# An endpoint other than the provider's public one (e.g. a government cloud); "http://host:port" for plain HTTP.
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_TIMEOUT_SECONDS = int(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+SMS_PER_MINUTE = int(os.environ["SMS_PER_MINUTE"]) if os.environ.get("SMS_PER_MINUTE") else None  # per phone
+# WeCom app messages to users: apprise base URL wechat://CORPID:SECRET@AGENTID (the user's WeCom id is appended).
+WECOM_APP_URL = os.environ.get("WECOM_APP_URL", "")
+CHANNEL_TIMEOUT_SECONDS = int(os.environ.get("CHANNEL_TIMEOUT_SECONDS", "10"))  # robots and WeCom (apprise)
 
 # The town (DESIGN §2 D8: number format configurable per town).
 TOWN_NAME = os.environ.get("TOWN_NAME", "石桥镇")

@@ -10,7 +10,8 @@ from workflows.audit import object_type_of
 from workflows.errors import Message
 
 from . import calendar
-from .models import Deadline, DeadlineRule, Notification
+from .models import Deadline, DeadlineAdjustment, DeadlineRule, Notification
+from .reminders import cancel_reminders, plan_reminders
 from .services import notify_role
 
 
@@ -48,17 +49,59 @@ def open_deadline(obj, kind: str, anchor: date) -> Deadline:
     due = compute_due(rule, anchor)
     if due.provisional:
         alert_admins_of_provisional_year(due.date.year)
-    return Deadline.objects.create(
+    deadline = Deadline.objects.create(
         object_type=object_type_of(obj), object_id=obj.pk, rule=rule, kind=kind, anchor_date=anchor,
         due_date=due.date, due_at=end_of_day(due.date), basis=rule.basis, provisional=due.provisional,
         calendar_version=calendar.calendar_version(),
     )
+    plan_reminders(deadline)
+    return deadline
+
+
+def reanchor(deadline: Deadline, anchor: date) -> Deadline:
+    """Recompute a deadline from a corrected business date (DESIGN §4) with its rule, and replan its reminders.
+
+    Days already spent in suspension or granted by an extension stay granted.
+    """
+    due = compute_due(deadline.rule, anchor)
+    due_date = due.date
+    granted = deadline.extended_days + suspended_units(deadline)
+    if granted:
+        due_date = extend_date(deadline.rule, due_date, granted).date
+    if due.provisional:
+        alert_admins_of_provisional_year(due_date.year)
+    deadline.anchor_date, deadline.due_date, deadline.due_at = anchor, due_date, end_of_day(due_date)
+    deadline.provisional, deadline.calendar_version = due.provisional, calendar.calendar_version()
+    deadline.save(update_fields=["anchor_date", "due_date", "due_at", "provisional", "calendar_version"])
+    plan_reminders(deadline)
+    return deadline
+
+
+def suspended_units(deadline: Deadline) -> int:
+    """How long the period stood still in suspensions already resumed (adjustments.py records it on each
+    approved resumption), in the rule's unit."""
+    return sum(deadline.adjustments.filter(action=DeadlineAdjustment.Action.RESUME,
+                                           status=DeadlineAdjustment.Status.APPROVED)
+               .exclude(days=None).values_list("days", flat=True))
+
+
+def extend_date(rule: DeadlineRule, day: date, length: int) -> calendar.CalendarResult:
+    """`length` more units of the rule after `day` (an extension, or the days left after a suspension)."""
+    if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
+        return calendar.add_working_days(day, length)
+    return calendar.add_calendar_days(day, length)
 
 
 def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED) -> int:
-    return Deadline.objects.filter(
-        object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds, status=Deadline.Status.OPEN
-    ).update(status=status, closed_at=timezone.now())
+    """Close (or cancel) the open or suspended deadlines of these kinds; their reminders are never sent."""
+    ids = list(Deadline.objects.filter(
+        object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds,
+        status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED],
+    ).values_list("pk", flat=True))
+    if ids:
+        Deadline.objects.filter(pk__in=ids).update(status=status, closed_at=timezone.now())
+        cancel_reminders(ids)
+    return len(ids)
 
 
 def deadlines_of(obj):

@@ -80,6 +80,7 @@ class Deadline(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
+        SUSPENDED = "suspended", _("suspended")
         CLOSED = "closed", _("closed")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -94,6 +95,9 @@ class Deadline(models.Model):
     basis = models.CharField(_("legal basis"), max_length=200)
     provisional = models.BooleanField(_("provisional"), default=False)
     calendar_version = models.CharField(max_length=100, blank=True)
+    # 中止: while suspended the period does not run; on resumption the days left are added to the resume date.
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
+    extended_days = models.PositiveIntegerField(_("days extended"), default=0)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -113,8 +117,181 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set for reminders: one in-app message per delivery, even if the send task runs twice.
+    delivery = models.OneToOneField("Delivery", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="notification")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+
+class Reminder(models.Model):
+    """One planned stage of a deadline's reminders (DESIGN §5): before it, on the due day, or an escalation.
+
+    Planned when the deadline opens (and again when its due date moves); the sweep expands a due stage into one
+    Delivery per recipient and channel. Unique per deadline, stage and due date, so a moved deadline gets its
+    reminders anew while a stage already sent for the same due date is never planned twice.
+    """
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        DUE = "due", _("on the due day")
+        OVERDUE = "overdue", _("overdue (escalation)")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        EXPANDED = "expanded", _("sent out")
+        CANCELLED = "cancelled", _("cancelled")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    offset = models.PositiveSmallIntegerField(
+        _("offset"), default=0, help_text=_("Before: units ahead of the due date. Overdue: the n-th escalation."))
+    due_date = models.DateField(_("due date"))
+    send_at = models.DateTimeField(_("send at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    expanded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["send_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "stage", "offset", "due_date"],
+                                               name="reminder_once_per_stage")]
+        indexes = [models.Index(fields=["status", "send_at"])]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return f"{self.deadline.kind} {self.stage}{self.offset or ''} @ {self.send_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.stage == self.Stage.OVERDUE
+
+
+class GroupRobot(models.Model):
+    """A WeCom, DingTalk or Feishu group robot (or any apprise URL) that reminders for some roles go to."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+        FEISHU = "feishu", _("Feishu group robot")
+        OTHER = "other", _("Other (apprise URL)")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    url = models.CharField(_("apprise URL"), max_length=500,
+                           help_text=_("e.g. wecombot://KEY, dingtalk://TOKEN/SECRET, feishu://TOKEN"))
+    roles = models.JSONField(_("roles"), default=list, help_text=_("Reminders for these roles go to this group."))
+    per_minute = models.PositiveSmallIntegerField(
+        _("messages per minute"), default=20, help_text=_("The platform's rate limit (a WeCom robot: 20)."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    def __str__(self):
+        return self.name
+
+
+class Delivery(models.Model):
+    """One reminder to one recipient on one channel: unique (deadline, stage, recipient, channel), sent once.
+
+    pending → claimed (by a sweep, with a lease) → sent | failed | cancelled. The send task holds the row lock
+    while it sends, so a second worker skips it; a worker that dies releases the lock, and once the lease has run
+    out the next sweep claims the row again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        CLAIMED = "claimed", _("claimed")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="deliveries")
+    robot = models.ForeignKey(GroupRobot, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    recipient_key = models.CharField(max_length=30, help_text="user:<id> or robot:<id>")
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    not_before = models.DateTimeField(_("not before"))
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claims = models.PositiveSmallIntegerField(default=0)
+    failures = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["not_before", "id"]
+        constraints = [models.UniqueConstraint(fields=["reminder", "recipient_key", "channel"],
+                                               name="delivery_once_per_recipient_channel")]
+        indexes = [models.Index(fields=["status", "not_before"]), models.Index(fields=["status", "claimed_until"])]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+
+    def __str__(self):
+        return f"{self.recipient_key} {self.channel} {self.status}"
+
+    @property
+    def key(self) -> str:
+        """The idempotency key handed to providers that accept one (SMS OutId, e-mail Message-ID, file lines)."""
+        return f"lawflow-{self.reminder_id}-{self.recipient_key.replace(':', '')}-{self.channel}"
+
+
+class DeliveryAttempt(models.Model):
+    """Every attempt to send, with the provider's answer (DESIGN §5)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("at"))
+    ok = models.BooleanField(_("delivered"))
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    answer = models.TextField(_("provider answer"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["target", "at"])]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+
+class RateLimit(models.Model):
+    """A row to lock per rate-limited target (a robot's webhook), so concurrent workers count its sends in turn."""
+
+    key = models.CharField(max_length=200, unique=True)
+
+
+class DeadlineAdjustment(models.Model):
+    """A request to suspend (中止), resume or extend (延期) a deadline; takes effect on the escalation role's approval."""
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("suspend")
+        RESUME = "resume", _("resume")
+        EXTEND = "extend", _("extend")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="adjustments")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("deadline adjustment")
+        verbose_name_plural = _("deadline adjustments")

@@ -13,8 +13,10 @@ class User(AbstractUser):
     legal_qualification = models.BooleanField(_("legal professional qualification"), default=False)
     notification_channels = models.JSONField(
         _("notification channels"), default=list, blank=True,
-        help_text=_("Channels besides in-app: email, sms, wecom, dingtalk, feishu."),
+        help_text=_("Channels besides in-app: email, sms, wecom (WeCom app message)."),
     )
+    wecom_userid = models.CharField(_("WeCom user ID"), max_length=64, blank=True,
+                                    help_text=_("The account in the town's WeCom directory, for app messages."))
     quiet_hours_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
 

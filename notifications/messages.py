@@ -1,0 +1,91 @@
+"""Reminder messages (DESIGN §5): what is due, on which object (number and title), by when, on what legal basis,
+with a link to it. Written in the site's language — Chinese unless LANGUAGE_CODE says otherwise."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _g, gettext_lazy as _
+
+from workflows import roles
+
+from .channels.base import Message
+from .models import Reminder
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    kind_label: str
+    number: str
+    title: str
+    path: str
+
+    def __str__(self):
+        name = f"「{self.title}」" if self.title else ""
+        return f"{self.kind_label}{self.number or ''}{name}"
+
+
+# object_type → (label, how to read number, title and page path off the object). One row per kind of object
+# that carries deadlines.
+OBJECT_KINDS = {
+    "review.decision": (_("major decision"), lambda o: (o.number, o.title, f"/review/decisions/{o.pk}/")),
+    "cases.case": (_("enforcement case"), lambda o: (o.number, o.title, f"/cases/cases/{o.pk}/")),
+    "cases.officercertificate": (_("enforcement certificate"),
+                                 lambda o: (o.number, str(o.officer), "/cases/officers/")),
+}
+
+
+def object_of(deadline):
+    return apps.get_model(deadline.object_type).objects.filter(pk=deadline.object_id).first()
+
+
+def describe(deadline, obj=None) -> ObjectRef:
+    obj = obj if obj is not None else object_of(deadline)
+    label, read = OBJECT_KINDS.get(deadline.object_type, (deadline.object_type, None))
+    if obj is None or read is None:
+        return ObjectRef(str(label), "", f"#{deadline.object_id}", "/")
+    number, title, path = read(obj)
+    return ObjectRef(str(label), number or "", title or "", path)
+
+
+TITLES = {
+    Reminder.Stage.BEFORE: _("[Reminder] {item} of {object} ends on {due}"),
+    Reminder.Stage.DUE: _("[Due today] {item} of {object} ends today"),
+    Reminder.Stage.OVERDUE: _("[Overdue] {item} of {object} ended on {due}, {days} days ago"),
+}
+SMS_TEXT = _("{object}: {item} ends on {due}. Please see to it in lawflow.")
+SMS_TEXT_OVERDUE = _("{object}: {item} ended on {due} and is overdue. Please see to it at once.")
+
+
+def role_label(role: str) -> str:
+    return str(roles.ROLE_LABELS.get(role, role))
+
+
+def compose(reminder: Reminder, obj=None, today=None) -> Message:
+    deadline, rule = reminder.deadline, reminder.deadline.rule
+    with translation.override(settings.LANGUAGE_CODE):
+        ref = describe(deadline, obj)
+        today = today or timezone.localdate()
+        due = formats.date_format(deadline.due_date, "DATE_FORMAT")
+        due_at = formats.date_format(timezone.localtime(deadline.due_at), "DATETIME_FORMAT")
+        link = f"{settings.SITE_URL}{ref.path}"
+        values = {"item": rule.name, "object": str(ref), "due": due, "days": (today - deadline.due_date).days}
+        title = str(TITLES[reminder.stage]).format(**values)
+        lines = [
+            _g("Object: {object}").format(**values),
+            _g("Item: {item}").format(**values),
+            _g("Due: {due_at}").format(due_at=due_at),
+            _g("Legal basis: {basis}").format(basis=deadline.basis),
+        ]
+        if rule.responsible_role:
+            lines.append(_g("Responsible: {role}").format(role=role_label(rule.responsible_role)))
+        if reminder.is_escalation and rule.escalate_to:
+            lines.append(_g("Escalated to: {role}").format(role=role_label(rule.escalate_to)))
+        if deadline.provisional:
+            lines.append(_g("Computed on a provisional holiday calendar."))
+        lines.append(_g("Open: {link}").format(link=link))
+        short = {"object": ref.number or ref.title[:20], "item": rule.name, "due": due}
+        sms_text = str(SMS_TEXT_OVERDUE if reminder.is_escalation else SMS_TEXT).format(**short)
+    return Message(title=title[:200], body="\n".join(lines), link=link, escalation=reminder.is_escalation,
+                   sms_params=short, sms_text=sms_text)

@@ -1,0 +1,20 @@
+"""Celery tasks (app `config`). The database is the truth; these carry ids only and are safe to run twice."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import reminders
+
+
+@shared_task(name="notifications.tasks.sweep_reminders", ignore_result=True)
+def sweep_reminders() -> int:
+    """Beat runs this every minute (config.settings.CELERY_BEAT_SCHEDULE)."""
+    return reminders.sweep()
+
+
+# acks_late: a worker that dies mid-send leaves the message unacknowledged; and whatever the broker does with it,
+# the row's lease runs out and the next sweep claims it again. A database hiccup is retried with back-off.
+@shared_task(name="notifications.tasks.send_reminder", bind=True, acks_late=True, ignore_result=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def send_reminder(self, delivery_id: int) -> str:
+    return reminders.deliver(delivery_id)
