@@ -4,7 +4,11 @@ through the flow, in the UI or the API)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from notifications.deadlines import close_deadlines
+from notifications.models import Deadline
+
 from .models import Case, InquiryRecord, LegalReview, OfficerCertificate, Village, ViolationType
+from .services import CERTIFICATE_KIND, sync_certificate_deadlines
 
 
 @admin.register(OfficerCertificate)
@@ -12,6 +16,16 @@ class OfficerCertificateAdmin(admin.ModelAdmin):
     list_display = ("number", "officer", "issued_on", "expires_on", "revoked_on")
     list_filter = ("revoked_on",)
     search_fields = ("number", "officer__username", "officer__last_name")
+
+    # Edits here bypass cases.services.set_certificate: keep the expiry deadlines (Art 42) in step all the same.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        sync_certificate_deadlines(obj.officer)
+
+    def delete_model(self, request, obj):
+        close_deadlines(obj, CERTIFICATE_KIND, status=Deadline.Status.CANCELLED)
+        super().delete_model(request, obj)
+        sync_certificate_deadlines(obj.officer)
 
 
 @admin.register(Village)

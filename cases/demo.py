@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import calendar
-from notifications.deadlines import compute_due, end_of_day
-from notifications.models import Deadline, DeadlineRule
+from notifications.deadlines import reanchor
+from notifications.models import Deadline
 from workflows import roles
 from workflows.audit import object_type_of
 from workflows.services import fire_transition
@@ -82,24 +82,24 @@ EXPIRING_IN = 12  # one certificate expires within 20 days (the officer.certific
 EXPIRED_AGO = 15  # one expired 15 days ago
 
 # zhifa01 (吴涛) is created by the decision half; only his certificate is recorded here.
-ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13837510008", expires_in=950)
+ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13800000101", expires_in=950)
 OFFICERS = (
-    DemoOfficer("zhifa02", "王", "强", "13837510102", expires_in=950),
-    DemoOfficer("zhifa03", "李", "娜", "13837510103", expires_in=950),
-    DemoOfficer("zhifa04", "刘", "伟", "13837510104", expires_in=950),
-    DemoOfficer("zhifa05", "陈", "刚", "13837510105", expires_in=730),
-    DemoOfficer("zhifa06", "杨", "帆", "13837510106", expires_in=730),
-    DemoOfficer("zhifa07", "黄", "海", "13837510107", expires_in=730),
-    DemoOfficer("zhifa08", "赵", "鹏", "13837510108", expires_in=730),
-    DemoOfficer("zhifa09", "孙", "丽", "13837510109", expires_in=540),
-    DemoOfficer("zhifa10", "马", "超", "13837510110", expires_in=540),
-    DemoOfficer("zhifa11", "朱", "明", "13837510111", expires_in=540),
-    DemoOfficer("zhifa12", "胡", "军", "13837510112", expires_in=540),
-    DemoOfficer("zhifa13", "郭", "勇", "13837510113", expires_in=400),
-    DemoOfficer("zhifa14", "何", "平", "13837510114", expires_in=400),
-    DemoOfficer("zhifa15", "高", "峰", "13837510115", expires_in=EXPIRING_IN,
+    DemoOfficer("zhifa02", "王", "强", "13800000102", expires_in=950),
+    DemoOfficer("zhifa03", "李", "娜", "13800000103", expires_in=950),
+    DemoOfficer("zhifa04", "刘", "伟", "13800000104", expires_in=950),
+    DemoOfficer("zhifa05", "陈", "刚", "13800000105", expires_in=730),
+    DemoOfficer("zhifa06", "杨", "帆", "13800000106", expires_in=730),
+    DemoOfficer("zhifa07", "黄", "海", "13800000107", expires_in=730),
+    DemoOfficer("zhifa08", "赵", "鹏", "13800000108", expires_in=730),
+    DemoOfficer("zhifa09", "孙", "丽", "13800000109", expires_in=540),
+    DemoOfficer("zhifa10", "马", "超", "13800000110", expires_in=540),
+    DemoOfficer("zhifa11", "朱", "明", "13800000111", expires_in=540),
+    DemoOfficer("zhifa12", "胡", "军", "13800000112", expires_in=540),
+    DemoOfficer("zhifa13", "郭", "勇", "13800000113", expires_in=400),
+    DemoOfficer("zhifa14", "何", "平", "13800000114", expires_in=400),
+    DemoOfficer("zhifa15", "高", "峰", "13800000115", expires_in=EXPIRING_IN,
                 post="综合行政执法大队执法队员（执法证即将到期，待换证）"),
-    DemoOfficer("zhifa16", "罗", "斌", "13837510116", expires_in=-EXPIRED_AGO,
+    DemoOfficer("zhifa16", "罗", "斌", "13800000116", expires_in=-EXPIRED_AGO,
                 post="综合行政执法大队执法队员（执法证已过期，不得办案）"),
 )
 CERTIFIED = (ZHIFA01, *OFFICERS)
@@ -470,7 +470,7 @@ class CaseSeeder:
                 self.created += created
 
     def seed_brigade(self):
-        from review.management.commands.seed_demo import DEMO_PASSWORD
+        from review.management.commands.seed_demo import DEMO_PASSWORD, demo_email
 
         User = get_user_model()
         officer_group = Group.objects.get(name=roles.ENFORCEMENT_OFFICER)
@@ -479,7 +479,7 @@ class CaseSeeder:
             for spec in OFFICERS:
                 user, created = User.objects.get_or_create(username=spec.username, defaults={
                     "first_name": spec.first_name, "last_name": spec.last_name, "phone": spec.phone,
-                    "email": f"{spec.username}@shiqiao.example.gov.cn",
+                    "email": demo_email(spec.username),
                 })
                 if created:
                     password = password or make_password(DEMO_PASSWORD)
@@ -814,15 +814,12 @@ class CaseSeeder:
         """A report whose filing deadline (Art 54) is two working days away.
 
         Demo data only: pretend the report was registered 13 working days ago, so that the inbox shows the
-        filing deadline close. The deadline is recomputed from that anchor by the rule, as a corrected business
-        date would be; real deadlines are only ever opened by notifications.deadlines.open_deadline."""
-        rule = DeadlineRule.objects.get(kind="case.filing")
-        anchor = self.wd(13)
-        due = compute_due(rule, anchor)
-        Deadline.objects.filter(object_type=object_type_of(case), object_id=case.pk, kind="case.filing",
-                                status=Deadline.Status.OPEN).update(
-            anchor_date=anchor, due_date=due.date, due_at=end_of_day(due.date), provisional=due.provisional,
-        )
+        filing deadline close. The deadline is recomputed from that anchor by its rule, as a corrected business
+        date would be (notifications.deadlines.reanchor), and its reminders are planned anew for the moved due
+        date, so the worker sends them."""
+        deadline = Deadline.objects.get(object_type=object_type_of(case), object_id=case.pk, kind="case.filing",
+                                        status=Deadline.Status.OPEN)
+        reanchor(deadline, self.wd(13))
 
     def reported_past_limitation(self, case, spec):
         """Violation over two years old: the API shows the limitation warning (C3); filing needs a reason."""

@@ -7,13 +7,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.deadlines import close_deadlines, open_deadline
-from workflows import audit
-from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
-from workflows.flows.case import has_valid_certificate, require_certified_pair
+from notifications import calendar
+from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, open_deadline, reanchor
+from notifications.models import Deadline, DeadlineRule
+from notifications.reminders import plan_reminders
+from workflows import audit, roles
+from workflows.errors import (
+    InvalidInput,
+    Message,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    StateConflict,
+    bilingual,
+)
+from workflows.flows.case import (
+    ART60_LATE,
+    C3_LIMITATION,
+    has_valid_certificate,
+    limitation_expired,
+    require_certified_pair,
+)
 from workflows.services import require
 
-from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
+from .models import Case, CaseState, InquiryRecord, MediationAgreement, OfficerCertificate, Party
 from .validators import validate_credit_code, validate_phone, validate_resident_id
 
 C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); inquiries are recorded while it is "
@@ -25,6 +42,35 @@ PUBLICITY_NEEDS_PENALTY = _("Only a decided penalty is made public.")
 PUBLICITY_DATE = _("The publication date lies between the decision and today.")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
+ONLY_CHIEF_CORRECTS = _("Only the brigade chief may correct a business date of a case.")
+CORRECTION_INVALID = _("The correction is incomplete or invalid.")
+UNKNOWN_DATE_FIELD = _("Choose one of the filing, notice, decision or service dates.")
+CORRECTION_REASON_REQUIRED = _("Give the reason for the correction.")
+DATE_NOT_REACHED = _("The case has no {field} yet: only a date already recorded can be corrected.")
+CORRECTED_IN_FUTURE = _("The date cannot be in the future.")
+CORRECTED_BEFORE_REPORT = _("The date cannot be before the report was registered ({reported_on}).")
+CORRECTED_BEFORE = _("The date cannot be before the {other} ({day}).")
+CORRECTED_AFTER = _("The date cannot be after the {other} ({day}).")
+CORRECTED_SAME = _("The {field} is {day} already.")
+CORRECTED_OTHER_YEAR = _("The case number {number} was given in {year}; a filing date in another year would not "
+                         "match it (Art 54, case numbers per year).")
+
+# The business dates a brigade chief may correct, and the deadlines each one anchors (DESIGN §4).
+CORRECTABLE_DATES = {
+    "filed_on": ("case.decision",),
+    "notified_on": ("case.statement_window", "case.hearing_request"),
+    "decided_on": ("case.service", "case.publicity"),
+    "served_on": ("case.payment",),
+}
+DATE_LABELS = {
+    "filed_on": _("filing date"),
+    "notified_on": _("notice date"),
+    "decided_on": _("decision date"),
+    "served_on": _("service date"),
+    "executed_on": _("execution date"),
+}
+# The business dates of a case follow one another.
+DATE_ORDER = ("filed_on", "notified_on", "decided_on", "served_on", "executed_on")
 
 
 
@@ -125,6 +171,7 @@ def set_certificate(*, officer, number: str, expires_on: datetime.date, issued_o
     )
     audit.record(certificate, transition="set_certificate", user=user,
                  fields={"officer": officer.pk, "number": number, "expires_on": expires_on})
+    sync_certificate_deadlines(officer)  # Art 42: the holder is reminded before it expires
     return certificate
 
 
@@ -134,8 +181,157 @@ def revoke_certificate(*, certificate, reason: str, user=None, on=None) -> Offic
     certificate.revoked_reason = reason
     certificate.save(update_fields=["revoked_on", "revoked_reason"])
     audit.record(certificate, transition="revoke_certificate", user=user, fields={"reason": reason})
+    sync_certificate_deadlines(certificate.officer)  # a revoked certificate's expiry reminders are cancelled
     return certificate
 
 
 def certificate_valid_today(officer) -> bool:
     return has_valid_certificate(officer, timezone.localdate())
+
+
+# --------------------------------------------------------------------------------------------------
+# Correcting a business date (DESIGN §4: deadlines anchor on the business date; correcting it recomputes them)
+# --------------------------------------------------------------------------------------------------
+
+
+def _invalid(field, message):
+    raise InvalidInput(message, fields={field: [bilingual(message)]})
+
+
+@transaction.atomic
+def correct_business_date(case, *, field: str, day: datetime.date, reason: str, user, client_ip=None) -> Case:
+    """The brigade chief corrects the filing, notice, decision or service date of a case.
+
+    The open or suspended deadlines anchored on that date are recomputed with their rule (extensions and
+    suspensions stay granted) and their reminders planned anew; closed deadlines stay as recorded. The old and
+    new date are audited on the case. Refusals: 403 not the brigade chief; 400 unknown field, no reason, a date
+    in the future, before the report or out of order with the case's other dates; 409 a date the case has not
+    reached, or a date that breaks a rule (C1 certified officers on the filing day, C2 the case number's year,
+    C3 limitation, Art 60 the decision period).
+    """
+    if not roles.has_role(user, roles.BRIGADE_CHIEF):
+        raise NotPermitted(ONLY_CHIEF_CORRECTS, rule="roles")
+    if field not in CORRECTABLE_DATES:
+        _invalid("field", UNKNOWN_DATE_FIELD)
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        _invalid("reason", CORRECTION_REASON_REQUIRED)
+    if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+        _invalid("date", CORRECTION_INVALID)
+    case = Case.objects.select_for_update().filter(pk=case.pk).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    label = DATE_LABELS[field]
+    old = getattr(case, field)
+    if old is None:
+        raise StateConflict(Message(DATE_NOT_REACHED, field=label), rule="state")
+    today = timezone.localdate()
+    if day > today:
+        _invalid("date", CORRECTED_IN_FUTURE)
+    reported_on = timezone.localdate(case.reported_at)
+    if day < reported_on:
+        _invalid("date", Message(CORRECTED_BEFORE_REPORT, reported_on=reported_on))
+    position = DATE_ORDER.index(field)
+    for other in reversed(DATE_ORDER[:position]):
+        if getattr(case, other) is not None:
+            if day < getattr(case, other):
+                _invalid("date", Message(CORRECTED_BEFORE, other=DATE_LABELS[other], day=getattr(case, other)))
+            break
+    for other, other_day in _later_dates(case, field):
+        if day > other_day:
+            _invalid("date", Message(CORRECTED_AFTER, other=other, day=other_day))
+    if day == old:
+        _invalid("date", Message(CORRECTED_SAME, field=label, day=day))
+    _check_correction_rules(case, field, day)
+
+    setattr(case, field, day)
+    case.save(update_fields=[field])
+    recomputed = []
+    for deadline in (Deadline.objects.select_for_update().select_related("rule")
+                     .filter(object_type="cases.case", object_id=case.pk, kind__in=CORRECTABLE_DATES[field],
+                             status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by("id")):
+        before = deadline.due_date
+        reanchor(deadline, day)
+        recomputed.append({"kind": deadline.kind, "due_date": before, "new_due_date": deadline.due_date})
+    audit.record(case, transition="correct_business_date", source=case.state, target=case.state, user=user,
+                 comment=reason, client_ip=client_ip,
+                 fields={"field": field, "old": old, "new": day, "reason": reason, "deadlines": recomputed})
+    return case
+
+
+def _later_dates(case, field):
+    """(label, date) of what the case recorded after `field`: the next business date, and the records that may
+    not precede it (inquiries and mediation after filing, a hearing request after the notice, publicity after
+    the decision)."""
+    position = DATE_ORDER.index(field)
+    later = [(DATE_LABELS[other], getattr(case, other)) for other in DATE_ORDER[position + 1:]
+             if getattr(case, other) is not None][:1]
+    if field == "filed_on":
+        first = case.inquiries.order_by("held_at").first()
+        if first is not None:
+            later.append((_("first inquiry"), timezone.localdate(first.held_at)))
+        agreement = MediationAgreement.objects.filter(case=case).first()
+        if agreement is not None:
+            later.append((_("mediation agreement"), agreement.concluded_on))
+    if field == "notified_on" and case.hearing_requested_on:
+        later.append((_("hearing request"), case.hearing_requested_on))
+    if field == "decided_on" and case.published_on:
+        later.append((_("publication of the decision"), case.published_on))
+    return later
+
+
+def _check_correction_rules(case, field, day):
+    if field == "filed_on":
+        if case.number and case.filed_on and day.year != case.filed_on.year:
+            raise RuleViolation(Message(CORRECTED_OTHER_YEAR, number=case.number, year=case.filed_on.year),
+                                rule="C2 Art 54")
+        require_certified_pair(list(case.officers.all()), day)  # C1: certified on the filing day
+        if limitation_expired(case, day) and not case.limitation_override_reason.strip():  # C3
+            raise RuleViolation(Message(C3_LIMITATION, violation_date=case.violation_date,
+                                        years=case.violation_type.limitation_years), rule="C3 Art 36")
+    if field == "decided_on":
+        # 处罚法第60条: the decision date must lie within the (extended) decision period, unless it was suspended.
+        ninety = (Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.decision")
+                  .order_by("-id").first())
+        if ninety is not None and ninety.suspended_on is None and ninety.due_date < day:
+            raise RuleViolation(Message(ART60_LATE, due=ninety.due_date), rule="Art 60")
+
+
+# --------------------------------------------------------------------------------------------------
+# Certificate expiry (处罚法 Art 42): one open `officer.certificate` deadline per officer, on the current one
+# --------------------------------------------------------------------------------------------------
+
+CERTIFICATE_KIND = "officer.certificate"
+
+
+def expiry_anchor(rule: DeadlineRule, expires_on: datetime.date) -> datetime.date:
+    """The anchor from which the rule's length reaches the expiry date (the deadline falls due on it)."""
+    if rule.unit == DeadlineRule.Unit.CALENDAR_DAYS:
+        return expires_on - datetime.timedelta(days=rule.length)
+    if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
+        return calendar.add_working_days(expires_on, -rule.length).date
+    return expires_on
+
+
+def sync_certificate_deadlines(officer) -> None:
+    """The officer's current certificate (not revoked, latest expiry) carries an open deadline due on its expiry;
+    the ones it superseded are closed, revoked ones cancelled. Idempotent."""
+    certificates = list(OfficerCertificate.objects.filter(officer=officer).order_by("-expires_on", "-id"))
+    current = next((c for c in certificates if c.revoked_on is None), None)
+    for certificate in certificates:
+        if certificate == current:
+            continue
+        status = Deadline.Status.CANCELLED if certificate.revoked_on else Deadline.Status.CLOSED
+        close_deadlines(certificate, CERTIFICATE_KIND, status=status)
+    if current is None:
+        return
+    running = deadlines_of(current).filter(
+        kind=CERTIFICATE_KIND, status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).first()
+    if running is not None and running.due_date == current.expires_on:
+        return
+    rule = DeadlineRule.objects.get(kind=CERTIFICATE_KIND)
+    deadline = open_deadline(current, CERTIFICATE_KIND, expiry_anchor(rule, current.expires_on))
+    if deadline.due_date != current.expires_on:  # a working-day rule and an expiry on a rest day
+        deadline.due_date, deadline.due_at = current.expires_on, end_of_day(current.expires_on)
+        deadline.save(update_fields=["due_date", "due_at"])
+        plan_reminders(deadline)

@@ -3,7 +3,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, OfficerViewSet, VillageViewSet, ViolationTypeViewSet
-from notifications.api import AddWorkingDaysView, CalendarDayView, DeadlineRuleViewSet, NotificationViewSet
+from notifications.api import (
+    AddWorkingDaysView,
+    CalendarDayView,
+    DeadlineAdjustmentViewSet,
+    DeadlineRuleViewSet,
+    DeadlineViewSet,
+    NotificationViewSet,
+)
 from review.api import DecisionViewSet, MeetingViewSet
 from workflows.api import HealthView, InboxView, MeView, UserListView
 
@@ -16,6 +23,8 @@ router.register("violation-types", ViolationTypeViewSet, basename="violation-typ
 router.register("officers", OfficerViewSet, basename="officer")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="deadline-adjustment")
 
 urlpatterns = [
     path("", include(router.urls)),

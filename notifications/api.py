@@ -3,18 +3,20 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows import audit, roles
-from workflows.errors import NotPermitted, bilingual
+from workflows.errors import NotFound, NotPermitted, bilingual
 
-from . import calendar
-from .models import CalendarDay, DeadlineRule, Notification
+from . import adjustments as adjustment_services, calendar
+from .models import CalendarDay, Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
 from .services import mark_read
 
 ADMIN_ONLY = _("Only an administrator may change this.")
@@ -169,3 +171,166 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": mark_read(request.user)})
+
+
+# --- deadlines: suspension (中止), resumption and extension (延期), DESIGN §4 ------------------------------------
+
+MAY_NOT_SEE = _("Your roles may not see this deadline.")
+NO_SUCH_ADJUSTMENT = _("No such request.")
+
+
+class ReminderStageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reminder
+        fields = ["stage", "offset", "due_date", "send_at", "status"]
+
+
+class DeadlineAdjustmentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="deadline.kind", read_only=True)
+    object_type = serializers.CharField(source="deadline.object_type", read_only=True)
+    object_id = serializers.IntegerField(source="deadline.object_id", read_only=True)
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = DeadlineAdjustment
+        fields = ["id", "deadline", "kind", "object_type", "object_id", "action", "action_label", "days", "reason",
+                  "status", "status_label", "requested_by", "requested_at", "decided_by", "decided_at",
+                  "decision_note"]
+        read_only_fields = fields
+
+
+class DeadlineDetailSerializer(serializers.ModelSerializer):
+    """A deadline with its rule, its adjustments and its reminder stages; `available_adjustments` are the changes
+    the calling user may ask for now."""
+
+    name = serializers.CharField(source="rule.name", read_only=True)
+    unit = serializers.CharField(source="rule.unit", read_only=True)
+    length = serializers.IntegerField(source="rule.length", read_only=True)
+    responsible_role = serializers.CharField(source="rule.responsible_role", read_only=True)
+    escalate_to = serializers.CharField(source="rule.escalate_to", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+    adjustments = DeadlineAdjustmentSerializer(many=True, read_only=True)
+    reminders = serializers.SerializerMethodField()
+    available_adjustments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "kind", "name", "object_type", "object_id", "anchor_date", "due_date", "due_at", "status",
+                  "status_label", "overdue", "basis", "provisional", "calendar_version", "suspended_on",
+                  "days_left", "extended_days", "unit", "length", "responsible_role", "escalate_to", "opened_at",
+                  "closed_at", "adjustments", "reminders", "available_adjustments"]
+        read_only_fields = fields
+
+    def get_overdue(self, deadline) -> bool:
+        return deadline.status == Deadline.Status.OPEN and deadline.due_at < timezone.now()
+
+    def get_days_left(self, deadline) -> int | None:
+        """While suspended: the units of the rule left, counted again from the day of resumption."""
+        if deadline.status != Deadline.Status.SUSPENDED or deadline.suspended_on is None:
+            return None
+        return adjustment_services.days_left(deadline, deadline.suspended_on)
+
+    @extend_schema_field(ReminderStageSerializer(many=True))
+    def get_reminders(self, deadline):
+        stages = deadline.reminders.filter(status__in=[Reminder.Status.PLANNED, Reminder.Status.EXPANDED])
+        return ReminderStageSerializer(stages.order_by("send_at", "id"), many=True).data
+
+    def get_available_adjustments(self, deadline) -> list[str]:
+        return [str(a) for a in adjustment_services.available_actions(deadline, self.context["request"].user)]
+
+
+class AdjustmentRequestSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=DeadlineAdjustment.Action.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    days = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                    help_text="Extension only: 1 to 365 units of the rule (days).")
+
+
+class AdjustmentDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _visible_deadline(request, pk) -> Deadline:
+    deadline = Deadline.objects.select_related("rule").filter(pk=pk).first()
+    if deadline is None:
+        raise exceptions.NotFound()
+    if not adjustment_services.may_view(deadline, request.user):
+        raise NotPermitted(MAY_NOT_SEE, rule="roles")
+    return deadline
+
+
+class DeadlineViewSet(viewsets.GenericViewSet):
+    """One deadline (visible to those who may see its object), and requests to suspend, resume or extend it."""
+
+    queryset = Deadline.objects.select_related("rule")
+    serializer_class = DeadlineDetailSerializer
+    lookup_value_regex = r"\d{1,18}"
+
+    def retrieve(self, request, pk=None):
+        deadline = _visible_deadline(request, pk)
+        return Response(DeadlineDetailSerializer(deadline, context={"request": request}).data)
+
+    @extend_schema(request=AdjustmentRequestSerializer, responses={201: DeadlineAdjustmentSerializer})
+    @action(detail=True, methods=["post"])
+    def adjustments(self, request, pk=None):
+        """Ask to suspend (中止), resume or extend (延期) the deadline, with a reason; the rule's escalation role
+        approves (a holder of that role who asks approves at once)."""
+        deadline = _visible_deadline(request, pk)
+        serializer = AdjustmentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adjustment = adjustment_services.request_adjustment(deadline, user=request.user, client_ip=request.META.get(
+            "REMOTE_ADDR"), **serializer.validated_data)
+        adjustment.refresh_from_db()
+        return Response(DeadlineAdjustmentSerializer(adjustment).data, status=201)
+
+
+class DeadlineAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests to change a deadline: those the calling user may decide (the rule's escalation role) and those the
+    user made. `?status=requested` lists the pending ones."""
+
+    serializer_class = DeadlineAdjustmentSerializer
+    lookup_value_regex = r"\d{1,18}"
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = DeadlineAdjustment.objects.select_related("deadline", "requested_by", "decided_by").filter(
+            Q(deadline__rule__escalate_to__in=sorted(roles.user_roles(user))) | Q(requested_by=user))
+        status = self.request.query_params.get("status")
+        if status:
+            if status not in DeadlineAdjustment.Status.values:
+                raise exceptions.ValidationError({"status": [bilingual(_("Unknown status."))]})
+            qs = qs.filter(status=status)
+        return qs.order_by("-requested_at", "-id")
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=DeadlineAdjustment.Status.values)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _decide(self, request, pk, approve):
+        adjustment = DeadlineAdjustment.objects.filter(pk=pk).first()
+        if adjustment is None:
+            raise NotFound(NO_SUCH_ADJUSTMENT)
+        serializer = AdjustmentDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adjustment_services.decide_adjustment(adjustment, approve=approve, user=request.user,
+                                      note=serializer.validated_data["note"],
+                                      client_ip=request.META.get("REMOTE_ADDR"))
+        adjustment = DeadlineAdjustment.objects.select_related("deadline", "requested_by", "decided_by").get(pk=pk)
+        return Response(DeadlineAdjustmentSerializer(adjustment).data)
+
+    @extend_schema(request=AdjustmentDecisionSerializer, responses=DeadlineAdjustmentSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the request (the rule's escalation role); the change takes effect at once."""
+        return self._decide(request, pk, approve=True)
+
+    @extend_schema(request=AdjustmentDecisionSerializer, responses=DeadlineAdjustmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the request (the rule's escalation role)."""
+        return self._decide(request, pk, approve=False)

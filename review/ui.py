@@ -14,11 +14,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -27,7 +28,9 @@ from viewflow.fsm import chart
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
+from notifications import ui as deadline_ui, views as notification_views
 from notifications.deadlines import deadlines_of
+from notifications.models import DeadlineAdjustment
 from workflows import roles
 from workflows.api import client_ip
 from workflows.audit import history_of
@@ -57,6 +60,17 @@ ACTION_LABELS = {
     "create": _("Created"),
     "edit": _("Content edited"),
     "record_preparation": _("Preparation recorded"),
+    # notifications.adjustments and cases.services.correct_business_date, on decisions and cases alike
+    "request_deadline_suspend": _("Suspension of a deadline requested"),
+    "request_deadline_resume": _("Resumption of a deadline requested"),
+    "request_deadline_extend": _("Extension of a deadline requested"),
+    "approve_deadline_suspend": _("Deadline suspended"),
+    "approve_deadline_resume": _("Deadline resumed"),
+    "approve_deadline_extend": _("Deadline extended"),
+    "reject_deadline_suspend": _("Suspension of a deadline rejected"),
+    "reject_deadline_resume": _("Resumption of a deadline rejected"),
+    "reject_deadline_extend": _("Extension of a deadline rejected"),
+    "correct_business_date": _("Business date corrected"),
 }
 DONE = _("“{label}” done.")
 DECISION_CREATED = _("The decision was created.")
@@ -185,11 +199,23 @@ def history_rows(process, obj, action_labels=None) -> list[dict]:
     return rows
 
 
+class DeadlineRows(list):
+    """The deadlines of one object; `obj` is that object (the deadlines card links its forms from it)."""
+
+    obj = None
+
+
 def deadline_rows(obj) -> list:
+    """The object's deadlines with `overdue` (never while suspended) and `pending`, a request to suspend, resume
+    or extend awaiting the escalation role (notifications.adjustments)."""
     now = timezone.now()
-    rows = list(deadlines_of(obj).select_related("rule"))
+    pending = Prefetch("adjustments", to_attr="pending_requests", queryset=DeadlineAdjustment.objects.filter(
+        status=DeadlineAdjustment.Status.REQUESTED).select_related("requested_by"))
+    rows = DeadlineRows(deadlines_of(obj).select_related("rule").prefetch_related(pending))
+    rows.obj = obj
     for deadline in rows:
         deadline.overdue = deadline.status == deadline.Status.OPEN and deadline.due_at < now
+        deadline.pending = deadline.pending_requests[0] if deadline.pending_requests else None
     return rows
 
 
@@ -588,3 +614,5 @@ class InboxApplication(Application):
     menu_template_name = None  # a single page: the site menu lists it
 
     index_path = path("", InboxView.as_view(), name="index")
+    messages_path = path("messages/", include(notification_views.urlpatterns))  # 我的消息 (notifications.views)
+    deadlines_path = path("deadlines/", include(deadline_ui.urlpatterns))  # 中止, 延期, 更正日期 (notifications.ui)

@@ -16,6 +16,10 @@ fi
 
 # The embedded broker (REDIS_URL unset) keeps its messages in var/broker/ (config/settings.py).
 mkdir -p var/broker/queue var/broker/processed
+# Demo e-mail reminders land in var/mail/ unless a mail server is configured; SMS print in the worker's log
+# (SMS_BACKEND=console, the default) unless another backend is chosen.
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-var/mail}
 
 pids=()
 web_pid=""
@@ -64,6 +68,7 @@ if [ -s var/demo-logins.txt ]; then
     echo " Demo logins (from seed_demo, also in var/demo-logins.txt):"
     sed 's/^/   /' var/demo-logins.txt
 fi
+echo " Reminders (every minute): in-app (我的消息), e-mail in $EMAIL_FILE_PATH/, SMS in the worker's log."
 echo " Ctrl-C stops the web server, the Celery worker and beat."
 echo "================================================================"
 echo

@@ -22,7 +22,7 @@ from cases.models import (
 )
 from cases.validators import credit_code_ok, resident_id_ok
 from notifications import calendar
-from notifications.models import Deadline, Notification
+from notifications.models import Deadline, Notification, Reminder
 from workflows.audit import verify_chain
 from workflows.errors import RuleViolation
 from workflows.flows.case import has_valid_certificate
@@ -195,7 +195,7 @@ def test_the_expired_officer_cannot_be_assigned(seeded):
 
 
 COUNTED = (Case, InquiryRecord, AuditEntry, OfficerCertificate, Village, ViolationType, Party, User, Deadline,
-           Notification, LegalReview, MediationAgreement)
+           Reminder, Notification, LegalReview, MediationAgreement)
 
 
 def test_second_run_creates_nothing(seeded):

@@ -8,7 +8,7 @@ from .models import AuditEntry, NumberSequence, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Township"), {"fields": ("phone", "legal_qualification", "notification_channels",
+        (_("Township"), {"fields": ("phone", "legal_qualification", "notification_channels", "wecom_userid",
                                      "quiet_hours_start", "quiet_hours_end")}),
     )
     list_display = ("username", "last_name", "first_name", "phone", "is_active")

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from notifications.channels import PERSONAL_CHANNELS
 from notifications.deadlines import deadlines_of
 
 from . import roles
@@ -114,19 +115,16 @@ class UserBriefSerializer(serializers.ModelSerializer):
         return sorted(roles.user_roles(user))
 
 
-CHANNELS = ["email", "sms", "wecom", "dingtalk", "feishu"]
-
-
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     notification_channels = serializers.ListField(
-        child=serializers.ChoiceField(choices=CHANNELS), required=False, allow_empty=True
+        child=serializers.ChoiceField(choices=PERSONAL_CHANNELS), required=False, allow_empty=True
     )
 
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "roles", "phone", "email", "notification_channels",
-                  "quiet_hours_start", "quiet_hours_end", "legal_qualification"]
+                  "wecom_userid", "quiet_hours_start", "quiet_hours_end", "legal_qualification"]
         read_only_fields = ["id", "username", "roles", "legal_qualification"]
 
     def get_roles(self, user) -> list[str]:
@@ -174,18 +172,26 @@ class HistorySerializer(serializers.Serializer):
 
 
 class DeadlineSerializer(serializers.Serializer):
+    """A deadline on a decision or case. `status`: open, suspended (中止: the period does not run, so it is never
+    overdue), closed or cancelled; `extended_days`: granted by approved extensions (延期). The deadline itself,
+    with its adjustments and reminders: GET /api/v1/deadlines/{id}/."""
+
+    id = serializers.IntegerField()
     kind = serializers.CharField()
     due_at = serializers.DateTimeField()
     due_date = serializers.DateField()
     status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
     basis = serializers.CharField()
     provisional = serializers.BooleanField()
+    suspended_on = serializers.DateField(allow_null=True)
+    extended_days = serializers.IntegerField()
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, deadline) -> bool:
         from django.utils import timezone
 
-        return deadline.status == "open" and deadline.due_at < timezone.now()
+        return deadline.status == deadline.Status.OPEN and deadline.due_at < timezone.now()
 
 
 class TransitionSerializer(serializers.Serializer):

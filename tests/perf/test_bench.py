@@ -57,3 +57,46 @@ def test_read_paths_report(capsys):
         lines.append(f"{name:45} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.0f}")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
+
+
+@pytest.mark.django_db
+def test_reminder_sweep_report(capsys):
+    """One sweep that expands, claims and sends (in-app) the reminders of many deadlines at once: how long a
+    beat minute's work takes, and how many queries a delivery costs."""
+    from django.utils import timezone
+
+    from notifications.models import Delivery, Reminder
+    from notifications.reminders import deliver, sweep
+
+    drafter = make_user("drafter")
+    for _ in range(5):
+        make_user("judicial_office")
+    for i in range(DECISIONS):
+        decision = Decision.objects.create(title=f"决策事项{i}", body="正文", category="major_decision",
+                                           department="党政办", created_by=drafter)
+        fire_transition("decision", decision.pk, "submit_for_review", drafter, {})
+    Reminder.objects.filter(stage="before", offset=3).update(send_at=timezone.now())
+    tracemalloc.start()
+    start = time.perf_counter()
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        queued = 0
+        while True:  # the sweep works in batches; a backlog takes several
+            batch = sweep(queue=deliver)
+            queued += batch
+            if not batch:
+                break
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    sent = Delivery.objects.filter(status="sent").count()
+    assert sent == queued == DECISIONS * 5
+    with capsys.disabled():
+        print(f"\n{connection.vendor}: swept and sent {sent} in-app reminders ({DECISIONS} deadlines × 5 users) in "
+              f"{seconds:.2f} s = {seconds / sent * 1000:.1f} ms and {count[0] / sent:.1f} queries per "
+              f"delivery; peak {peak / 1024 / 1024:.1f} MiB")

@@ -287,9 +287,13 @@ class CaseFlow(BaseFlow):
         return refuse(True, None)
 
     def _require_within_ninety_days(self, decided_on):
+        # 处罚法第60条: decide within 90 days of filing. An approved extension (延期, notifications.adjustments) has
+        # moved due_date already; while the period is suspended (中止) it does not run, so it cannot have ended.
         deadline = Deadline.objects.filter(object_type="cases.case", object_id=self.obj.pk,
                                            kind="case.decision").order_by("-id").first()
-        if deadline is not None and deadline.due_date < decided_on:
+        if deadline is None or deadline.status == Deadline.Status.SUSPENDED:
+            return
+        if deadline.due_date < decided_on:
             raise RuleViolation(Message(ART60_LATE, due=deadline.due_date), rule="Art 60")
 
     def _may_close(self):

@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from cases import demo as case_demo
 from notifications import calendar
-from notifications.deadlines import end_of_day
+from notifications.deadlines import reanchor
 from notifications.models import Deadline, DeadlineRule
+from notifications.reminders import plan_reminders
 from review import services as review_services
 from review.models import Decision, Meeting, PreparationRecord
 from workflows import roles
@@ -64,6 +65,19 @@ class DemoUser:
     phone: str
     legal_qualification: bool = False
     superuser: bool = False
+    # Reminder preferences (DESIGN §5): channels besides in-app, quiet hours ("22:00", "07:00"), WeCom account.
+    channels: tuple[str, ...] = ()
+    quiet_hours: tuple[str, str] | None = None
+    wecom_userid: str = ""
+
+    @property
+    def email(self) -> str:
+        return demo_email(self.username)
+
+
+def demo_email(username: str) -> str:
+    """A real-looking address under a reserved domain (RFC 2606 .example): mail to it can reach no one."""
+    return f"{username}@shiqiao.example"
 
 
 # The Chinese role names of CONTRACT §3, for the logins table (whatever language the catalogue is in).
@@ -73,16 +87,23 @@ ROLE_NAMES_ZH = {
     roles.ENFORCEMENT_OFFICER: "执法队员", roles.ADMIN: "系统管理员",
 }
 
+# Phone numbers: 138000000xx (the brigade: 138000001xx), real-looking but not the staff's; no real SMS goes out
+# unless an SMS provider is configured (SMS_BACKEND defaults to the console).
 USERS = (
-    DemoUser("zhangsan", (roles.DRAFTER,), "张", "三", "承办人员（农业农村办）", "13837510001"),
-    DemoUser("lisi", (roles.DRAFTER,), "李", "四", "承办人员（党政办）", "13837510002"),
-    DemoUser("sifa", (roles.JUDICIAL_OFFICE,), "陈", "静", "司法所所长", "13837510003", legal_qualification=True),
-    DemoUser("dangzhengban", (roles.OFFICE_SECRETARY,), "刘", "洋", "党政办主任", "13837510004"),
-    DemoUser("shuji", (roles.MEETING_CHAIR,), "赵", "国强", "党委书记", "13837510005"),
-    DemoUser("zhenzhang", (roles.PRINCIPAL,), "孙", "建华", "镇长", "13837510006"),
-    DemoUser("daduizhang", (roles.BRIGADE_CHIEF,), "周", "磊", "综合行政执法大队大队长", "13837510007"),
-    DemoUser("zhifa01", (roles.ENFORCEMENT_OFFICER,), "吴", "涛", "综合行政执法大队执法队员", "13837510008"),
-    DemoUser("admin", (roles.ADMIN,), "郑", "敏", "系统管理员", "13837510009", superuser=True),
+    DemoUser("zhangsan", (roles.DRAFTER,), "张", "三", "承办人员（农业农村办）", "13800000011"),
+    DemoUser("lisi", (roles.DRAFTER,), "李", "四", "承办人员（党政办）", "13800000012"),
+    # The judicial office wants SMS and e-mail, but no SMS between 22:00 and 07:00 (escalations excepted).
+    DemoUser("sifa", (roles.JUDICIAL_OFFICE,), "陈", "静", "司法所所长", "13800000001", legal_qualification=True,
+             channels=("sms", "email"), quiet_hours=("22:00", "07:00")),
+    DemoUser("dangzhengban", (roles.OFFICE_SECRETARY,), "刘", "洋", "党政办主任", "13800000014"),
+    DemoUser("shuji", (roles.MEETING_CHAIR,), "赵", "国强", "党委书记", "13800000015"),
+    DemoUser("zhenzhang", (roles.PRINCIPAL,), "孙", "建华", "镇长", "13800000016"),
+    DemoUser("daduizhang", (roles.BRIGADE_CHIEF,), "周", "磊", "综合行政执法大队大队长", "13800000002",
+             channels=("sms",)),
+    # An officer reached by WeCom app messages (企业微信应用消息) under his account in the town's directory.
+    DemoUser("zhifa01", (roles.ENFORCEMENT_OFFICER,), "吴", "涛", "综合行政执法大队执法队员", "13800000101",
+             channels=("wecom",), wecom_userid="WuTao"),
+    DemoUser("admin", (roles.ADMIN,), "郑", "敏", "系统管理员", "13800000019", superuser=True),
 )
 
 
@@ -352,6 +373,7 @@ class Command(BaseCommand):
             self.users = self.seed_users()
             self.seed_decisions()
             self.created += case_demo.seed_cases(self.stdout)
+            self.plan_missing_reminders()
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail}") from refusal
         if self.created:
@@ -371,9 +393,12 @@ class Command(BaseCommand):
                     username=spec.username,
                     defaults={
                         "first_name": spec.first_name, "last_name": spec.last_name, "phone": spec.phone,
-                        "email": f"{spec.username}@shiqiao.example.gov.cn",
-                        "legal_qualification": spec.legal_qualification,
+                        "email": spec.email, "legal_qualification": spec.legal_qualification,
                         "is_staff": roles.ADMIN in spec.roles, "is_superuser": spec.superuser,
+                        # Preferences are the user's own once created (PATCH /api/v1/me/): set on creation only.
+                        "notification_channels": list(spec.channels), "wecom_userid": spec.wecom_userid,
+                        "quiet_hours_start": _time(spec.quiet_hours[0]) if spec.quiet_hours else None,
+                        "quiet_hours_end": _time(spec.quiet_hours[1]) if spec.quiet_hours else None,
                     },
                 )
                 if created:
@@ -385,6 +410,20 @@ class Command(BaseCommand):
                     user.groups.add(*Group.objects.filter(name__in=missing))
                 users[spec.username] = user
         return users
+
+    # --- reminders --------------------------------------------------------------------------------
+
+    def plan_missing_reminders(self):
+        """Open deadlines that have no reminder rows at all get them planned (a demo database loaded before
+        reminders were planned in the database). Every deadline the demo opens has its reminders planned
+        already, so on a fresh database, and on any second run, this plans nothing."""
+        planned = 0
+        with transaction.atomic():
+            for deadline in (Deadline.objects.filter(status=Deadline.Status.OPEN, reminders__isnull=True)
+                             .select_related("rule")):
+                planned += len(plan_reminders(deadline))
+        if planned:
+            self.stdout.write(f"reminders: planned {planned} for deadlines that had none")
 
     # --- decisions --------------------------------------------------------------------------------
 
@@ -474,14 +513,14 @@ class Command(BaseCommand):
 
     def to_in_review_overdue(self, decision):
         self.submit(decision, comment="请司法所审查。")
-        # Demo data only: pretend the review was requested long ago, so that the review deadline (条例 Art 26)
-        # is already past and the inbox shows it overdue. Real deadlines are only ever computed by
-        # notifications.deadlines.open_deadline from the business date.
-        yesterday = self.today - datetime.timedelta(days=1)
-        Deadline.objects.filter(
-            object_type=object_type_of(decision), object_id=decision.pk, kind="decision.review",
-            status=Deadline.Status.OPEN,
-        ).update(due_date=yesterday, due_at=end_of_day(yesterday))
+        # Demo data only: pretend the review was requested two working days more than the review period ago, so
+        # that the review deadline (条例 Art 26) passed two working days ago: the inbox shows it overdue, and its
+        # first escalation to the principal is due whatever the time of day. The deadline is recomputed from that
+        # anchor by its rule, as a corrected business date would be (notifications.deadlines.reanchor), and its
+        # reminders are planned anew for the moved due date, so the Celery worker sends them.
+        deadline = Deadline.objects.get(object_type=object_type_of(decision), object_id=decision.pk,
+                                        kind="decision.review", status=Deadline.Status.OPEN)
+        reanchor(deadline, calendar.add_working_days(self.today, -(deadline.rule.length + 2)).date)
 
     def to_returned(self, decision):
         self.submit(decision)
@@ -612,6 +651,10 @@ class Command(BaseCommand):
         out.write("")
         out.write(f"password for every demo login / 演示密码: {DEMO_PASSWORD}")
         out.write(f"open {DEMO_URL}")
+
+
+def _time(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
 
 
 def _width(text: str) -> int:

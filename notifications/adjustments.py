@@ -1,0 +1,383 @@
+"""Suspension (中止), resumption and extension (延期) of a deadline (DESIGN §4).
+
+A change is asked for with a reason and takes effect only on the approval of the rule's escalation role
+(`DeadlineRule.escalate_to`); a holder of that role who asks is taken to approve at once. Who may ask: the rule's
+responsible role (for `enforcement_officer`, only the officers of that case, or the holder of that certificate)
+and the escalation role.
+
+- suspend: while suspended the period does not run (`suspended_on`); its reminders are cancelled.
+- resume: the days that were left on the day of suspension — in the rule's unit, working days counted by the
+  calendar service — are counted again from the day of resumption; reminders are planned anew. The resumption
+  records on its request how many days the period stood still, so that a later correction of the business
+  date (deadlines.reanchor) keeps them.
+- extend: the due date moves by `days` units of the rule (`extended_days` adds them up).
+
+Each request and each decision is one transaction that locks the deadline row, and each is audited on the object
+the deadline belongs to (the case, the decision, the certificate), so it shows in that object's history.
+Periods the law gives a party (no escalation role, e.g. case.statement_window) are never adjusted; nor is a
+certificate's expiry, which the issuing authority sets (renew the certificate instead).
+"""
+
+import datetime
+
+from django.apps import apps
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows import audit, roles
+from workflows.errors import (
+    InvalidInput,
+    Message,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    StateConflict,
+    bilingual,
+)
+
+from . import calendar
+from .deadlines import alert_admins_of_provisional_year, end_of_day, extend_date
+from .models import Deadline, DeadlineAdjustment, DeadlineRule
+from .reminders import cancel_reminders, plan_reminders
+from .services import notify_users
+
+Action = DeadlineAdjustment.Action
+MAX_EXTENSION_DAYS = 365
+NOT_ADJUSTABLE_KINDS = {
+    # 处罚法 Art 42: a certificate is valid until the date the issuing authority printed on it.
+    "officer.certificate": _("A certificate's expiry is set by the issuing authority and cannot be suspended or "
+                             "extended here; record the renewed certificate instead (Art 42)."),
+}
+
+UNKNOWN_ACTION = _("Choose suspend, resume or extend.")
+INPUT_INVALID = _("Some fields are missing or invalid.")
+REASON_REQUIRED = _("Give the reason for the request.")
+DAYS_RANGE = _("An extension is a whole number of days from 1 to {max}.")
+NO_ESCALATION = _("“{name}” is a period the law gives the party ({basis}); no one approves changes to it, so it "
+                  "is neither suspended nor extended.")
+MAY_NOT_REQUEST = _("Only those responsible for “{name}” or the {role} may ask to suspend or extend it.")
+MAY_NOT_DECIDE = _("Only the {role} decides on requests to change “{name}”.")
+NOT_RUNNING = _("“{name}” is {status}: only a running deadline can be suspended or extended.")
+NOT_SUSPENDED = _("“{name}” is {status}, not suspended: there is nothing to resume.")
+ALREADY_ENDED = _("“{name}” ended on {due}: a period that has run out cannot be suspended; ask for an extension "
+                  "instead.")
+ALREADY_PENDING = _("A request to change “{name}” ({action}) awaits a decision already.")
+ALREADY_DECIDED = _("This request is {status} already.")
+NO_SUCH_DEADLINE = _("No such deadline.")
+REQUEST_TITLE = _("Approval needed: {action} of “{name}” on {object}")
+REQUEST_BODY = _("{user} asks: {reason}")
+APPROVED_TITLE = _("Approved: {action} of “{name}” on {object}")
+REJECTED_TITLE = _("Rejected: {action} of “{name}” on {object}")
+DECISION_BODY = _("Decided by {user}. {note}")
+
+OBJECT_LABELS = {
+    "cases.case": _("enforcement case"),
+    "review.decision": _("major decision"),
+    "cases.officercertificate": _("enforcement certificate"),
+}
+
+
+# --- the object a deadline is on, and who may do what -------------------------------------------------------
+
+
+def object_of(deadline):
+    """The case, decision or certificate the deadline belongs to (None if it is gone)."""
+    try:
+        model = apps.get_model(deadline.object_type)
+    except (LookupError, ValueError):
+        return None
+    return model.objects.filter(pk=deadline.object_id).first()
+
+
+def object_label(deadline, obj=None) -> str:
+    obj = obj if obj is not None else object_of(deadline)
+    kind = OBJECT_LABELS.get(deadline.object_type, deadline.object_type)
+    if obj is None:
+        return f"{kind} #{deadline.object_id}"
+    number = getattr(obj, "number", None) or ""
+    title = getattr(obj, "title", None) or str(obj)
+    if number and number in title:
+        return f"{kind} {title}"
+    return f"{kind} {number}「{title}」" if number else f"{kind}「{title}」"
+
+
+def deadline_link(deadline) -> str:
+    try:
+        return reverse("inbox:deadline", args=[deadline.pk])
+    except NoReverseMatch:  # pragma: no cover - the UI is always mounted in this project
+        return ""
+
+
+def is_responsible(deadline, user, obj=None) -> bool:
+    """The rule's responsible role; for enforcement officers only those on the case (or holding the certificate)."""
+    role = deadline.rule.responsible_role
+    if not role or not roles.has_role(user, role):
+        return False
+    if role == roles.ENFORCEMENT_OFFICER:
+        obj = obj if obj is not None else object_of(deadline)
+        if obj is None:
+            return False
+        if hasattr(obj, "officers"):
+            return obj.officers.filter(pk=user.pk).exists()
+        if hasattr(obj, "officer_id"):
+            return obj.officer_id == user.pk
+    return True
+
+
+def may_decide(deadline, user) -> bool:
+    escalate_to = deadline.rule.escalate_to
+    return bool(escalate_to) and roles.has_role(user, escalate_to)
+
+
+def adjustable(deadline) -> bool:
+    return bool(deadline.rule.escalate_to) and deadline.kind not in NOT_ADJUSTABLE_KINDS
+
+
+def may_request(deadline, user, obj=None) -> bool:
+    if not adjustable(deadline) or not getattr(user, "is_authenticated", False):
+        return False
+    return may_decide(deadline, user) or is_responsible(deadline, user, obj)
+
+
+def may_view(deadline, user, obj=None) -> bool:
+    """Those who may see the object the deadline is on (and whoever may act on the deadline)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if may_decide(deadline, user) or is_responsible(deadline, user, obj):
+        return True
+    if deadline.object_type == "cases.case":
+        return roles.may("case.view", user)
+    if deadline.object_type == "cases.officercertificate":
+        obj = obj if obj is not None else object_of(deadline)
+        return roles.may("certificate.edit", user) or (obj is not None and obj.officer_id == user.pk)
+    if deadline.object_type in ("review.decision", "review.meeting"):
+        return True  # decisions and meetings are open to every user of the town (review.api)
+    return roles.has_role(user, roles.ADMIN)
+
+
+def pending_request(deadline):
+    return deadline.adjustments.filter(status=DeadlineAdjustment.Status.REQUESTED).select_related(
+        "requested_by").first()
+
+
+def possible_actions(deadline, today=None) -> list[str]:
+    """What could be asked of the deadline now, whoever asks (none while a request is pending)."""
+    if not adjustable(deadline) or pending_request(deadline) is not None:
+        return []
+    today = today or timezone.localdate()
+    if deadline.status == Deadline.Status.OPEN:
+        return ([Action.SUSPEND] if deadline.due_date >= today else []) + [Action.EXTEND]
+    if deadline.status == Deadline.Status.SUSPENDED:
+        return [Action.RESUME]
+    return []
+
+
+def available_actions(deadline, user, obj=None) -> list[str]:
+    """The changes `user` may ask for on this deadline now."""
+    if not may_request(deadline, user, obj):
+        return []
+    return possible_actions(deadline)
+
+
+# --- arithmetic ----------------------------------------------------------------------------------------------
+
+
+def units_between(rule: DeadlineRule, start: datetime.date, end: datetime.date) -> int:
+    """Units of the rule from `start` (excluded) to `end` (included): working days or calendar days."""
+    if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
+        return calendar.working_days_between(start, end)
+    return max(0, (end - start).days)
+
+
+def days_left(deadline, on: datetime.date) -> int:
+    """What is left of the period on day `on` (that day counted as spent), in the rule's unit."""
+    return units_between(deadline.rule, on, deadline.due_date)
+
+
+# --- validation ---------------------------------------------------------------------------------------------
+
+
+def _name(deadline):
+    return deadline.rule.name or deadline.kind
+
+
+def _role_label(role):
+    return roles.ROLE_LABELS.get(role, role)
+
+
+def _check_adjustable(deadline):
+    if deadline.kind in NOT_ADJUSTABLE_KINDS:
+        raise RuleViolation(NOT_ADJUSTABLE_KINDS[deadline.kind], rule=deadline.kind)
+    if not deadline.rule.escalate_to:
+        raise RuleViolation(Message(NO_ESCALATION, name=_name(deadline), basis=deadline.basis), rule=deadline.kind)
+
+
+def _check_state(deadline, action, today):
+    status = deadline.get_status_display()
+    if action == Action.RESUME:
+        if deadline.status != Deadline.Status.SUSPENDED:
+            raise StateConflict(Message(NOT_SUSPENDED, name=_name(deadline), status=status), rule="state")
+        return
+    if deadline.status != Deadline.Status.OPEN:
+        raise StateConflict(Message(NOT_RUNNING, name=_name(deadline), status=status), rule="state")
+    if action == Action.SUSPEND and deadline.due_date < today:
+        raise RuleViolation(Message(ALREADY_ENDED, name=_name(deadline), due=deadline.due_date), rule="suspension")
+
+
+def _clean_days(action, days, errors):
+    if action != Action.EXTEND:
+        return None
+    message = bilingual(Message(DAYS_RANGE, max=MAX_EXTENSION_DAYS))
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days.strip())
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        errors["days"] = [message]
+        return None
+    return days
+
+
+def _lock(deadline_pk) -> Deadline:
+    deadline = Deadline.objects.select_for_update().filter(pk=deadline_pk).first()
+    if deadline is None:
+        raise NotFound(NO_SUCH_DEADLINE)
+    deadline.rule = DeadlineRule.objects.get(pk=deadline.rule_id)
+    return deadline
+
+
+def _audit(obj, deadline, transition, user, fields, comment="", client_ip=None):
+    target = obj if obj is not None else deadline
+    state = getattr(obj, "state", "") if obj is not None else ""
+    audit.record(target, transition=transition, source=state, target=state, user=user, comment=comment,
+                 client_ip=client_ip, fields={"deadline": deadline.pk, "kind": deadline.kind, **fields})
+
+
+# --- the two services ---------------------------------------------------------------------------------------
+
+
+def request_adjustment(deadline, *, action, reason, days=None, user, client_ip=None) -> DeadlineAdjustment:
+    """Ask to suspend, resume or extend `deadline`; approved at once when the asker holds the escalation role.
+
+    Refusals: 400 unknown action, no reason, days outside 1..365 for an extension; 403 neither responsible nor
+    the escalation role; 409 a party's period or a certificate's expiry, a deadline not in a state for it, or a
+    request already pending.
+    """
+    if action not in Action.values:
+        raise InvalidInput(UNKNOWN_ACTION, fields={"action": [bilingual(UNKNOWN_ACTION)]})
+    with transaction.atomic():
+        deadline = _lock(deadline.pk)
+        _check_adjustable(deadline)
+        obj = object_of(deadline)
+        if not may_request(deadline, user, obj):
+            raise NotPermitted(Message(MAY_NOT_REQUEST, name=_name(deadline),
+                                       role=_role_label(deadline.rule.escalate_to)), rule="roles")
+        errors = {}
+        reason = (reason or "").strip() if isinstance(reason, str) else ""
+        if not reason:
+            errors["reason"] = [bilingual(REASON_REQUIRED)]
+        days = _clean_days(action, days, errors)
+        if errors:
+            raise InvalidInput(INPUT_INVALID, fields=errors)
+        today = timezone.localdate()
+        _check_state(deadline, action, today)
+        pending = pending_request(deadline)
+        if pending is not None:
+            raise StateConflict(Message(ALREADY_PENDING, name=_name(deadline), action=pending.get_action_display()),
+                                rule="state")
+        adjustment = DeadlineAdjustment.objects.create(deadline=deadline, action=action, days=days, reason=reason,
+                                                       requested_by=user)
+        _audit(obj, deadline, f"request_deadline_{action}", user,
+               {"adjustment": adjustment.pk, "days": days, "reason": reason, "due_date": deadline.due_date},
+               comment=reason, client_ip=client_ip)
+        if may_decide(deadline, user):
+            _decide(deadline, adjustment, approve=True, user=user, note="", obj=obj, today=today,
+                    client_ip=client_ip)
+        else:
+            what = Message(REQUEST_TITLE, action=adjustment.get_action_display(), name=_name(deadline),
+                           object=object_label(deadline, obj))
+            approvers = [u for u in _users_in_role(deadline.rule.escalate_to) if u.pk != user.pk]
+            notify_users(approvers, str(what), str(Message(REQUEST_BODY, user=user, reason=reason)),
+                         link=deadline_link(deadline))
+    return adjustment
+
+
+def decide_adjustment(adjustment, *, approve: bool, user, note: str = "", client_ip=None) -> DeadlineAdjustment:
+    """Approve (and apply) or reject a pending request. Only the rule's escalation role decides (403); only a
+    pending request (409); an approval must still fit the deadline's state (409)."""
+    with transaction.atomic():
+        deadline = _lock(DeadlineAdjustment.objects.filter(pk=adjustment.pk).values_list(
+            "deadline_id", flat=True).first() or 0)
+        adjustment = DeadlineAdjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if not may_decide(deadline, user):
+            raise NotPermitted(Message(MAY_NOT_DECIDE, name=_name(deadline),
+                                       role=_role_label(deadline.rule.escalate_to or roles.ADMIN)), rule="roles")
+        if adjustment.status != DeadlineAdjustment.Status.REQUESTED:
+            raise StateConflict(Message(ALREADY_DECIDED, status=adjustment.get_status_display()), rule="state")
+        today = timezone.localdate()
+        if approve:
+            _check_adjustable(deadline)
+            _check_state(deadline, adjustment.action, today)
+        _decide(deadline, adjustment, approve=approve, user=user, note=(note or "").strip(), obj=object_of(deadline),
+                today=today, client_ip=client_ip)
+    return adjustment
+
+
+def _users_in_role(role):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=role, is_active=True).distinct())
+
+
+def _decide(deadline, adjustment, *, approve, user, note, obj, today, client_ip):
+    adjustment.status = DeadlineAdjustment.Status.APPROVED if approve else DeadlineAdjustment.Status.REJECTED
+    adjustment.decided_by, adjustment.decided_at, adjustment.decision_note = user, timezone.now(), note
+    old_due = deadline.due_date
+    fields = {"adjustment": adjustment.pk, "reason": adjustment.reason, "note": note}
+    if approve:
+        fields.update(_apply(deadline, adjustment, today))
+    adjustment.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "days"])
+    verdict = "approve" if approve else "reject"
+    fields.update({"days": adjustment.days, "due_date": old_due, "new_due_date": deadline.due_date,
+                   "status": deadline.status})
+    _audit(obj, deadline, f"{verdict}_deadline_{adjustment.action}", user, fields, comment=note, client_ip=client_ip)
+    if adjustment.requested_by_id != user.pk:
+        title = Message(APPROVED_TITLE if approve else REJECTED_TITLE, action=adjustment.get_action_display(),
+                        name=_name(deadline), object=object_label(deadline, obj))
+        notify_users([adjustment.requested_by], str(title), str(Message(DECISION_BODY, user=user, note=note)),
+                     link=deadline_link(deadline))
+
+
+def _apply(deadline, adjustment, today) -> dict:
+    """Make an approved change take effect; returns what to add to the audit entry."""
+    rule = deadline.rule
+    if adjustment.action == Action.SUSPEND:
+        left = days_left(deadline, today)
+        deadline.status, deadline.suspended_on = Deadline.Status.SUSPENDED, today
+        deadline.save(update_fields=["status", "suspended_on"])
+        cancel_reminders([deadline.pk])
+        return {"suspended_on": today, "days_left": left, "unit": rule.unit}
+    if adjustment.action == Action.RESUME:
+        suspended_on = deadline.suspended_on or today
+        left = days_left(deadline, suspended_on)
+        result = extend_date(rule, today, left)
+        # How long the period stood still, in the rule's unit: reanchor() keeps it after a date correction.
+        adjustment.days = units_between(rule, suspended_on, today)
+        deadline.status, deadline.suspended_on = Deadline.Status.OPEN, None
+        _move(deadline, result)
+        return {"suspended_on": suspended_on, "resumed_on": today, "days_left": left, "unit": rule.unit}
+    result = extend_date(rule, deadline.due_date, adjustment.days)
+    deadline.extended_days += adjustment.days
+    _move(deadline, result)
+    return {"extended_days": deadline.extended_days, "unit": rule.unit}
+
+
+def _move(deadline, result: calendar.CalendarResult) -> None:
+    if result.provisional:
+        alert_admins_of_provisional_year(result.date.year)
+    deadline.due_date, deadline.due_at = result.date, end_of_day(result.date)
+    deadline.provisional = deadline.provisional or result.provisional
+    deadline.calendar_version = calendar.calendar_version()
+    deadline.save(update_fields=["status", "suspended_on", "due_date", "due_at", "extended_days", "provisional",
+                                 "calendar_version"])
+    plan_reminders(deadline)

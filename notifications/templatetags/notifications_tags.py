@@ -1,0 +1,13 @@
+"""{% unread_messages as n %}: how many unread in-app messages the signed-in user has (the inbox shows it)."""
+
+from django import template
+
+from ..views import unread_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_messages(context) -> int:
+    request = context.get("request")
+    return unread_count(getattr(request, "user", None))
