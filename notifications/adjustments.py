@@ -20,7 +20,6 @@ certificate's expiry, which the issuing authority sets (renew the certificate in
 
 import datetime
 
-from django.apps import apps
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -39,6 +38,7 @@ from workflows.errors import (
 
 from . import calendar
 from .deadlines import alert_admins_of_provisional_year, end_of_day, extend_date
+from .messages import describe, object_of
 from .models import Deadline, DeadlineAdjustment, DeadlineRule
 from .reminders import cancel_reminders, plan_reminders
 from .services import notify_users
@@ -72,35 +72,9 @@ APPROVED_TITLE = _("Approved: {action} of “{name}” on {object}")
 REJECTED_TITLE = _("Rejected: {action} of “{name}” on {object}")
 DECISION_BODY = _("Decided by {user}. {note}")
 
-OBJECT_LABELS = {
-    "cases.case": _("enforcement case"),
-    "review.decision": _("major decision"),
-    "cases.officercertificate": _("enforcement certificate"),
-}
-
-
-# --- the object a deadline is on, and who may do what -------------------------------------------------------
-
-
-def object_of(deadline):
-    """The case, decision or certificate the deadline belongs to (None if it is gone)."""
-    try:
-        model = apps.get_model(deadline.object_type)
-    except (LookupError, ValueError):
-        return None
-    return model.objects.filter(pk=deadline.object_id).first()
-
-
 def object_label(deadline, obj=None) -> str:
-    obj = obj if obj is not None else object_of(deadline)
-    kind = OBJECT_LABELS.get(deadline.object_type, deadline.object_type)
-    if obj is None:
-        return f"{kind} #{deadline.object_id}"
-    number = getattr(obj, "number", None) or ""
-    title = getattr(obj, "title", None) or str(obj)
-    if number and number in title:
-        return f"{kind} {title}"
-    return f"{kind} {number}「{title}」" if number else f"{kind}「{title}」"
+    """The object as messages name it: kind, number and title (notifications.messages.describe)."""
+    return str(describe(deadline, obj))
 
 
 def deadline_link(deadline) -> str:

@@ -37,7 +37,12 @@ OBJECT_KINDS = {
 
 
 def object_of(deadline):
-    return apps.get_model(deadline.object_type).objects.filter(pk=deadline.object_id).first()
+    """The case, decision or certificate the deadline belongs to (None if it is gone)."""
+    try:
+        model = apps.get_model(deadline.object_type)
+    except (LookupError, ValueError):
+        return None
+    return model.objects.filter(pk=deadline.object_id).first()
 
 
 def describe(deadline, obj=None) -> ObjectRef:

@@ -12,12 +12,10 @@ This module does not import review.ui at load time: review.ui includes these URL
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -25,6 +23,7 @@ from viewflow.forms import Layout, Row
 
 from workflows import roles
 from workflows.errors import Refusal
+from workflows.pages import PageMixin
 
 from . import adjustments as services
 from .models import Deadline, DeadlineAdjustment
@@ -77,19 +76,6 @@ def show_refusal(form, refusal: Refusal):
     for field, field_messages in (refusal.fields or {}).items():
         form.add_error(field if field in form.fields else None, list(field_messages))
     return form
-
-
-class PageMixin(LoginRequiredMixin):
-    """Login required; viewflow's site, app and viewset on the request for the Material page (review.ui.PageMixin)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        match = request.resolver_match
-        for name, value in getattr(getattr(match, "url_name", None), "extra", {}).items():
-            setattr(match, name, value)
-        return super().dispatch(request, *args, **kwargs)
-
-    def render(self, template, context, status=200):
-        return TemplateResponse(self.request, template, context, status=status)
 
 
 def visible_deadline(request, pk) -> Deadline:

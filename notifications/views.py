@@ -8,7 +8,6 @@ marked: another user's message is a 404. Mounted under the inbox application (re
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,6 +15,8 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _, ngettext
 from django.views import View
+
+from workflows.pages import PageMixin
 
 from .models import Notification
 from .services import mark_read
@@ -46,16 +47,7 @@ def local_link(link: str) -> str:
     return ""
 
 
-class MessagesPageMixin(LoginRequiredMixin):
-    """Login required; puts viewflow's site, app and viewset on the request as review.ui.PageMixin does, so the
-    Material base template draws the menu and the title."""
-
-    def dispatch(self, request, *args, **kwargs):
-        match = request.resolver_match
-        for name, value in getattr(getattr(match, "url_name", None), "extra", {}).items():
-            setattr(match, name, value)
-        return super().dispatch(request, *args, **kwargs)
-
+class MessagesPageMixin(PageMixin):
     def back(self, request):
         """Back to the list the form was posted from (its filter and page), never to another site."""
         index = reverse("inbox:messages")

@@ -12,13 +12,11 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +34,7 @@ from workflows.api import client_ip
 from workflows.audit import history_of
 from workflows.errors import Refusal
 from workflows.inbox import inbox
+from workflows.pages import PageMixin
 from workflows.services import available_transitions, fire_transition, get_process, transition_form
 
 from . import selectors, services
@@ -54,6 +53,7 @@ KIND_LABELS = {
     "decision": _("Major decision"),
     "meeting": _("Joint meeting"),
     "case": _("Enforcement case"),
+    "deadline_adjustment": _("Deadline change request"),
 }
 # Audit entries that are not transitions (review.services records them).
 ACTION_LABELS = {
@@ -86,20 +86,6 @@ CURRENT_STATE_STYLE = 'color="#c62828", fontcolor="#ffffff", borderWidth=3'
 # --------------------------------------------------------------------------------------------------
 # Plumbing
 # --------------------------------------------------------------------------------------------------
-
-
-class PageMixin(LoginRequiredMixin):
-    """Login required; puts the viewflow site, app and viewset on the request (what viewflow's
-    SiteMiddleware does) so the Material base template draws the menu and the title."""
-
-    def dispatch(self, request, *args, **kwargs):
-        match = request.resolver_match
-        for name, value in getattr(getattr(match, "url_name", None), "extra", {}).items():
-            setattr(match, name, value)
-        return super().dispatch(request, *args, **kwargs)
-
-    def render(self, template, context, status=200):
-        return TemplateResponse(self.request, template, context, status=status)
 
 
 def error_status(request, status: int) -> int:

@@ -105,8 +105,17 @@ def test_officer_asks_the_chief_approves_and_art60_then_lets_the_principal_decid
                    rule="Art 60")
     pending = ok(town.api("chief").get(ADJUSTMENTS, {"status": "requested"}))["results"]
     assert [p["id"] for p in pending] == [asked["id"]]
+    # … and it waits in the chief's inbox (not in the officer's), linked to the deadline's page.
+    chief_inbox = ok(town.api("chief").get("/api/v1/inbox/"))["results"]
+    [row] = [r for r in chief_inbox if r["kind"] == "deadline_adjustment"]
+    assert (row["id"], row["url"], row["deadline_kind"]) == (asked["id"], f"/inbox/deadlines/{ninety.pk}/",
+                                                             "case.decision")
+    assert "作出处罚决定期限" in row["title"]
+    assert not [r for r in ok(town.api("o1").get("/api/v1/inbox/"))["results"] if r["kind"] == "deadline_adjustment"]
 
     decided = ok(approve(town.api("chief"), asked["id"], note="同意延长三十日"))
+    assert not [r for r in ok(town.api("chief").get("/api/v1/inbox/"))["results"]
+                if r["kind"] == "deadline_adjustment"]
     assert (decided["status"], decided["decided_by"], decided["decision_note"]) == ("approved", "chief", "同意延长三十日")
     ninety.refresh_from_db()
     assert ninety.due_date == days_ago(5) + datetime.timedelta(days=30)  # 30 calendar days, as the rule counts
