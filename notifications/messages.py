@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _g, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from workflows import roles
 
@@ -78,18 +78,18 @@ def compose(reminder: Reminder, obj=None, today=None) -> Message:
         values = {"item": rule.name, "object": str(ref), "due": due, "days": (today - deadline.due_date).days}
         title = str(TITLES[reminder.stage]).format(**values)
         lines = [
-            _g("Object: {object}").format(**values),
-            _g("Item: {item}").format(**values),
-            _g("Due: {due_at}").format(due_at=due_at),
-            _g("Legal basis: {basis}").format(basis=deadline.basis),
+            gettext("Object: {object}").format(**values),
+            gettext("Item: {item}").format(**values),
+            gettext("Due: {due_at}").format(due_at=due_at),
+            gettext("Legal basis: {basis}").format(basis=deadline.basis),
         ]
         if rule.responsible_role:
-            lines.append(_g("Responsible: {role}").format(role=role_label(rule.responsible_role)))
+            lines.append(gettext("Responsible: {role}").format(role=role_label(rule.responsible_role)))
         if reminder.is_escalation and rule.escalate_to:
-            lines.append(_g("Escalated to: {role}").format(role=role_label(rule.escalate_to)))
+            lines.append(gettext("Escalated to: {role}").format(role=role_label(rule.escalate_to)))
         if deadline.provisional:
-            lines.append(_g("Computed on a provisional holiday calendar."))
-        lines.append(_g("Open: {link}").format(link=link))
+            lines.append(gettext("Computed on a provisional holiday calendar."))
+        lines.append(gettext("Open: {link}").format(link=link))
         short = {"object": ref.number or ref.title[:20], "item": rule.name, "due": due}
         sms_text = str(SMS_TEXT_OVERDUE if reminder.is_escalation else SMS_TEXT).format(**short)
     return Message(title=title[:200], body="\n".join(lines), link=link, escalation=reminder.is_escalation,
