@@ -43,6 +43,15 @@ def users(db):
 
 
 @pytest.fixture
+def judicial(users):
+    """The judicial office's user, with e-mail and SMS chosen besides in-app."""
+    user = users["judicial"]
+    user.email, user.phone, user.notification_channels = "sifa@shiqiao.example", "13800000001", ["email", "sms"]
+    user.save()
+    return user
+
+
+@pytest.fixture
 def api(users):
     """api['drafter'] etc.: APIClient authenticated as that role's user."""
     return {name: client_for(user) for name, user in users.items()}

@@ -154,14 +154,6 @@ def mails(tmp_path: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*"))] if folder.exists() else []
 
 
-@pytest.fixture
-def judicial(users):
-    user = users["judicial"]
-    user.email, user.phone, user.notification_channels = "sifa@shiqiao.example", "13800000001", ["email", "sms"]
-    user.save()
-    return user
-
-
 def test_a_due_reminder_reaches_every_chosen_channel_exactly_once(api, judicial, start_worker, tmp_path):
     sms = tmp_path / "sms.jsonl"
     worker = start_worker(sms)

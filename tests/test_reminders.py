@@ -2,6 +2,7 @@
 would. tests/test_celery_reminders.py runs the same pipeline through Redis and a real worker."""
 
 import datetime
+import json
 
 import pytest
 from django.core import mail
@@ -23,6 +24,7 @@ from .reminder_fixtures import (
     titles_for,
     working_day_on_or_after,
 )
+from .test_channels import FakeProvider
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +34,6 @@ def sms_file(tmp_path, settings):
     path = tmp_path / "sms.jsonl"
     settings.SMS_BACKEND = f"file:{path}"
     return path
-
-
-@pytest.fixture
-def judicial(users):
-    user = users["judicial"]
-    user.email, user.phone, user.notification_channels = "sifa@shiqiao.example", "13800000001", ["email", "sms"]
-    user.save()
-    return user
 
 
 def test_reminders_are_planned_when_a_deadline_opens(api, today):
@@ -238,40 +232,28 @@ def test_a_permanent_failure_is_not_retried(api, judicial, sms_file):
     assert len(titles_for(judicial)) == 1  # the in-app copy still arrives
 
 
-def test_a_rate_limited_robot_gets_its_share_per_minute_and_nothing_is_dropped(api, users, monkeypatch):
-    robot = GroupRobot.objects.create(name="司法所工作群", kind="other", url="json://127.0.0.1:9/",
+@pytest.fixture
+def webhook():
+    """The group's webhook: a local HTTP server; apprise's json:// plugin posts to it as it would to a robot."""
+    server = FakeProvider((200, {"errcode": 0, "errmsg": "ok"}), "application/json")
+    yield server
+    server.close()
+
+
+def test_a_rate_limited_robot_gets_its_share_per_minute_and_nothing_is_dropped(api, users, webhook):
+    robot = GroupRobot.objects.create(name="司法所工作群", kind="other", url=f"json://{webhook.address}/",
                                       roles=["judicial_office"], per_minute=2)
-    sent = []
-
-    class Recorder:
-        interrupting = False
-
-        def target(self, delivery):
-            return f"robot:{delivery.robot_id}"
-
-        def per_minute(self, delivery):
-            return delivery.robot.per_minute
-
-        def already_delivered(self, delivery):
-            return False
-
-        def send(self, delivery, message):
-            sent.append(message.title)
-            from notifications.channels.base import Answer
-            return Answer(ok=True, answer="errcode 0")
-
-    # The robot's webhook is outside this machine: record what would be posted, count it against the limit.
-    original = reminders.get_channel
-    monkeypatch.setattr(reminders, "get_channel", lambda name: Recorder() if name == "robot" else original(name))
     deadlines = [review_deadline(submit_decision(api, title=f"决策{n}")) for n in range(3)]
     moment = max(stage_time(d, "before", 3) for d in deadlines)
     sweep(now=moment, queue=lambda pk: deliver(pk, now=moment))
-    assert len(sent) == 2
+    assert len(webhook.requests) == 2
     waiting = Delivery.objects.get(robot=robot, status="pending")
     assert waiting.not_before == moment + datetime.timedelta(minutes=1)
     next_minute = moment + datetime.timedelta(minutes=1)
     sweep(now=next_minute, queue=lambda pk: deliver(pk, now=next_minute))
-    assert len(sent) == 3 and not Delivery.objects.filter(robot=robot).exclude(status="sent").exists()
+    assert len(webhook.requests) == 3 and not Delivery.objects.filter(robot=robot).exclude(status="sent").exists()
+    posted = [json.dumps(json.loads(r["body"]), ensure_ascii=False) for r in webhook.requests]
+    assert sorted(n for text in posted for n in ("决策0", "决策1", "决策2") if n in text) == ["决策0", "决策1", "决策2"]
 
 
 def test_replanning_after_a_due_date_moves_never_repeats_a_sent_stage(api, judicial):
