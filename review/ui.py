@@ -8,6 +8,7 @@ Material base template with the assets shipped in the viewflow package (no CDN: 
 
 import json
 import re
+from collections import Counter
 
 from django import forms
 from django.contrib import messages
@@ -29,7 +30,7 @@ from viewflow.utils import Icon
 from notifications import ui as deadline_ui, views as notification_views
 from notifications.deadlines import deadlines_of
 from notifications.models import DeadlineAdjustment
-from workflows import roles
+from workflows import overview, roles
 from workflows.api import client_ip
 from workflows.audit import history_of
 from workflows.errors import Refusal
@@ -199,8 +200,11 @@ def deadline_rows(obj) -> list:
         status=DeadlineAdjustment.Status.REQUESTED).select_related("requested_by"))
     rows = DeadlineRows(deadlines_of(obj).select_related("rule").prefetch_related(pending))
     rows.obj = obj
+    limit = overview.soon_limit(timezone.localdate(now))
     for deadline in rows:
-        deadline.overdue = deadline.status == deadline.Status.OPEN and deadline.due_at < now
+        running = deadline.status == deadline.Status.OPEN
+        deadline.overdue = running and deadline.due_at < now
+        deadline.soon = running and overview.urgency(deadline.due_at, now, limit) == "soon"
         deadline.pending = deadline.pending_requests[0] if deadline.pending_requests else None
     return rows
 
@@ -298,15 +302,20 @@ class MeetingFilterForm(forms.Form):
 
 
 class InboxView(PageMixin, View):
-    """我的待办: what the user must act on now, soonest deadline first (workflows.inbox)."""
+    """The home page: 我的待办 (what the user must act on now, soonest deadline first, overdue red, due within
+    three working days amber), counts by state, and for the principal and the brigade chief the overview."""
 
     def get(self, request):
-        items = inbox(request.user)
+        items = overview.mark_urgency(inbox(request.user))
         for item in items:
             item["kind_label"] = KIND_LABELS.get(item["kind"], item["kind"])
         return self.render("review/inbox.html", {
             "items": items, "roles": [roles.ROLE_LABELS[r] for r in sorted(roles.user_roles(request.user))
                                       if r in roles.ROLE_LABELS],
+            "urgent": Counter(item["urgency"] for item in items),
+            "soon_days": overview.SOON_WORKING_DAYS,
+            "state_counts": overview.state_counts(request.user),
+            "overview": overview.overview() if roles.may("overview.view", request.user) else None,
         })
 
 
@@ -508,6 +517,10 @@ class MeetingDetailView(PageMixin, View):
     def get(self, request, pk):
         meeting = get_object_or_404(selectors.meeting_list(), pk=pk)
         process = get_process("meeting")
+        attendees = []
+        for person in meeting.attendees.prefetch_related("groups").order_by("username"):
+            held = sorted({group.name for group in person.groups.all()} & set(roles.ROLE_LABELS))
+            attendees.append({"user": person, "role_names": held, "roles": [roles.ROLE_LABELS[r] for r in held]})
         agenda = []
         for item in meeting.agenda_items.select_related("decision"):
             pending = item.outcome == item.Outcome.PENDING and item.decision.meeting_id == meeting.pk
@@ -518,7 +531,8 @@ class MeetingDetailView(PageMixin, View):
             })
         return self.render("review/meeting_detail.html", {
             "meeting": meeting,
-            "attendees": meeting.attendees.prefetch_related("groups").order_by("username"),
+            "attendees": attendees,
+            "judicial_attends": any(roles.JUDICIAL_OFFICE in row["role_names"] for row in attendees),
             "agenda": agenda,
             "transitions": transition_buttons("meeting", meeting, request.user, "review:meetings:transition"),
             "history": history_rows(process, meeting),

@@ -170,7 +170,7 @@ def test_inbox_marks_overdue_items_in_red(client, users):
         due_at=timezone.now() - datetime.timedelta(days=2))
     login(client, users["judicial"])
     html = html_of(client.get("/inbox/"))
-    row = re.search(r'<tr class="([^"]*)" data-kind="decision" data-id="%d">' % decision.pk, html)
+    row = re.search(r'<tr class="([^"]*)" data-kind="decision" data-id="%d"[^>]*>' % decision.pk, html)
     assert row and "lf-overdue" in row.group(1)
     assert ".lf-overdue" in html and "#c62828" in html  # the red
 

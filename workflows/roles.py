@@ -82,6 +82,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),
+    # The leaders' overview on the home page: cases, overdue rate, reviews, certificates (issue 5).
+    "overview.view": frozenset({PRINCIPAL, BRIGADE_CHIEF}),
 }
 
 

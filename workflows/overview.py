@@ -1,0 +1,229 @@
+"""Selectors for the home page (issue 5): how urgent each inbox row is, counts by state, and the leaders'
+overview — cases per month and state, the overdue rate, legality-review outcomes and time, certificates.
+
+Read-only queries; the charts are drawn by workflows.charts. Sizes are a township's (hundreds of objects a
+year), so months and rates are counted in Python from a few narrow queries, alike on SQLite and PostgreSQL.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from notifications.calendar import add_working_days, working_days_between
+from notifications.models import Deadline
+
+from . import charts, roles
+
+# Amber on the home page: due within this many working days (issue 5); red once past due.
+SOON_WORKING_DAYS = 3
+OVERVIEW_MONTHS = 12
+OVERDUE_PROCESSES = {"cases.case": "case", "review.decision": "decision"}  # Deadline.object_type → process
+REVIEW_DEADLINE_KIND = "decision.review"  # 条例 Art 27: the legality review period, counted in working days
+
+DECISION_ROLES = (roles.DRAFTER, roles.JUDICIAL_OFFICE, roles.OFFICE_SECRETARY, roles.MEETING_CHAIR,
+                  roles.PRINCIPAL, roles.ADMIN)
+MEETING_ROLES = (roles.OFFICE_SECRETARY, roles.MEETING_CHAIR, roles.PRINCIPAL, roles.ADMIN)
+
+
+# --------------------------------------------------------------------------------------------------
+# Urgency of inbox rows
+# --------------------------------------------------------------------------------------------------
+
+
+def soon_limit(today: datetime.date) -> datetime.date:
+    """The last day that still counts as "due soon": the third working day after today."""
+    return add_working_days(today, SOON_WORKING_DAYS).date
+
+
+def urgency(due_at, now, limit: datetime.date) -> str:
+    """'overdue' (past due), 'soon' (due by `limit`) or '' for a deadline's due time."""
+    if due_at is None:
+        return ""
+    if due_at < now:
+        return "overdue"
+    if timezone.localtime(due_at).date() <= limit:
+        return "soon"
+    return ""
+
+
+def mark_urgency(items: list[dict], now=None) -> list[dict]:
+    now = now or timezone.now()
+    limit = soon_limit(timezone.localdate(now))
+    for item in items:
+        item["urgency"] = urgency(item.get("due_at"), now, limit)
+    return items
+
+
+# --------------------------------------------------------------------------------------------------
+# Counts by state
+# --------------------------------------------------------------------------------------------------
+
+
+def _count_rows(queryset, choices, list_url: str) -> list[dict]:
+    counts = dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
+    return [{"state": value, "label": label, "count": counts[value], "url": f"{list_url}?state={value}"}
+            for value, label in choices if counts.get(value)]
+
+
+def state_counts(user) -> list[dict]:
+    """Per process the user works on: how many objects are in each state (only states that have any), each
+    linked to the list filtered by that state. Enforcement officers count their own cases."""
+    from cases.models import Case, CaseState
+    from review.models import Decision, DecisionState, Meeting, MeetingState
+
+    sections = []
+    if roles.has_role(user, *DECISION_ROLES):
+        sections.append({"key": "decisions", "title": _("Major decisions"),
+                         "rows": _count_rows(Decision.objects.all(), DecisionState.choices,
+                                             reverse("review:decisions:index"))})
+    if roles.has_role(user, *MEETING_ROLES):
+        sections.append({"key": "meetings", "title": _("Joint meetings"),
+                         "rows": _count_rows(Meeting.objects.all(), MeetingState.choices,
+                                             reverse("review:meetings:index"))})
+    if roles.may("case.view", user):
+        own_only = roles.user_roles(user) == {roles.ENFORCEMENT_OFFICER}
+        cases = Case.objects.filter(officers=user) if own_only else Case.objects.all()
+        sections.append({"key": "cases", "title": _("My cases") if own_only else _("Enforcement cases"),
+                         "rows": _count_rows(cases, CaseState.choices, reverse("cases:cases:index"))})
+    return sections
+
+
+# --------------------------------------------------------------------------------------------------
+# The leaders' overview (principal, brigade chief)
+# --------------------------------------------------------------------------------------------------
+
+
+def month_starts(today: datetime.date, months: int = OVERVIEW_MONTHS) -> list[datetime.date]:
+    """The first days of the last `months` months, oldest first, this month last."""
+    year, month = today.year, today.month
+    starts = []
+    for _i in range(months):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _month_key(moment) -> datetime.date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def _window_start(first_month: datetime.date):
+    return timezone.make_aware(datetime.datetime.combine(first_month, datetime.time.min))
+
+
+def cases_per_month(months: list[datetime.date]) -> list[tuple[str, list[int]]]:
+    """Cases registered in each month, one series per state they are in now (states with none left out)."""
+    from cases.models import Case, CaseState
+
+    counts = Counter()
+    for reported_at, state in Case.objects.filter(reported_at__gte=_window_start(months[0])).values_list(
+            "reported_at", "state"):
+        counts[(_month_key(reported_at), state)] += 1
+    series = []
+    for value, label in CaseState.choices:
+        row = [counts[(month, value)] for month in months]
+        if any(row):
+            series.append((str(label), row))
+    return series
+
+
+def overdue_by_month(months: list[datetime.date], now) -> dict:
+    """Of the deadlines of cases and decisions that fell due in each month (up to now), how many were or are
+    overdue: still open past their due time, or met only after it. Party windows (statement, hearing request:
+    no responsible role in the town), suspended and cancelled deadlines are not counted; certificates have
+    their own list."""
+    due = defaultdict(Counter)
+    late = defaultdict(Counter)
+    rows = (Deadline.objects.filter(due_at__gte=_window_start(months[0]), due_at__lt=now,
+                                    object_type__in=OVERDUE_PROCESSES,
+                                    status__in=[Deadline.Status.OPEN, Deadline.Status.CLOSED])
+            .exclude(rule__responsible_role="").values_list("object_type", "due_at", "status", "closed_at"))
+    for object_type, due_at, status, closed_at in rows:
+        process = OVERDUE_PROCESSES[object_type]
+        month = _month_key(due_at)
+        due[process][month] += 1
+        if status == Deadline.Status.OPEN or (closed_at and closed_at > due_at):
+            late[process][month] += 1
+    total_due = sum(sum(c.values()) for c in due.values())
+    total_late = sum(sum(c.values()) for c in late.values())
+
+    def rates(process):
+        return [round(100 * late[process][m] / due[process][m], 1) if due[process][m] else None for m in months]
+
+    return {
+        "due": total_due, "late": total_late,
+        "rate": round(100 * total_late / total_due, 1) if total_due else None,
+        "series": [(gettext("Enforcement cases"), rates("case")), (gettext("Major decisions"), rates("decision"))],
+    }
+
+
+def review_outcomes(since) -> dict:
+    """Legality reviews of decisions (条例 Art 27-28) and legal reviews of major cases (处罚法 Art 58) by outcome."""
+    from cases.models import LegalReview
+    from review.models import ReviewOpinion
+
+    decisions = dict(ReviewOpinion.objects.filter(created_at__gte=since).order_by().values_list("outcome")
+                     .annotate(n=Count("id")))
+    cases = dict(LegalReview.objects.filter(created_at__gte=since).order_by().values_list("outcome")
+                 .annotate(n=Count("id")))
+    outcomes = [(ReviewOpinion.Outcome.PASSED, _("Passed")), (ReviewOpinion.Outcome.RETURNED, _("Returned")),
+                (ReviewOpinion.Outcome.FAILED, _("Failed"))]
+    return {
+        "labels": [str(label) for _value, label in outcomes],
+        "decisions": [decisions.get(value, 0) for value, _label in outcomes],
+        "cases": [cases.get(value, 0) if value in LegalReview.Outcome.values else None for value, _label in outcomes],
+    }
+
+
+def average_review_time(since) -> dict:
+    """Working days from submission to the judicial office's opinion, over the legality reviews finished since
+    `since` (the review deadline opens on submission and closes with the opinion)."""
+    spans = [working_days_between(timezone.localtime(opened).date(), timezone.localtime(closed).date())
+             for opened, closed in Deadline.objects.filter(
+                 kind=REVIEW_DEADLINE_KIND, status=Deadline.Status.CLOSED, closed_at__gte=since)
+             .values_list("opened_at", "closed_at")]
+    return {"count": len(spans), "average": round(sum(spans) / len(spans), 1) if spans else None}
+
+
+def certificates_needing_attention(today: datetime.date) -> list:
+    """Enforcement officers whose certificate expires soon (cases.ui.EXPIRING_DAYS), has expired, was revoked,
+    or who hold none: 持证上岗, 处罚法 Art 42. Soonest first."""
+    from cases.selectors import officer_list
+    from cases.ui import certificate_status
+
+    rows = [certificate_status(officer, today) for officer in officer_list()]
+    rows = [row for row in rows if row.status != "valid"]
+    rows.sort(key=lambda row: (row.days_left is None, row.days_left if row.days_left is not None else 0,
+                               row.officer.username))
+    return rows
+
+
+def overview(now=None) -> dict:
+    """Everything on the principal's and the brigade chief's overview, charts included."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    months = month_starts(today)
+    since = _window_start(months[0])
+    labels = [f"{m.year}-{m.month:02d}" for m in months]
+    cases = cases_per_month(months)
+    overdue = overdue_by_month(months, now)
+    reviews = review_outcomes(since)
+    return {
+        "since": months[0],
+        "cases_total": sum(sum(values) for _name, values in cases),
+        "overdue": overdue,
+        "reviews": reviews,
+        "review_time": average_review_time(since),
+        "certificates": certificates_needing_attention(today),
+        "cases_chart": charts.stacked_bars(gettext("Cases per month, by state"), labels, cases) if cases else "",
+        "overdue_chart": charts.bars(gettext("Overdue rate per month"), labels, overdue["series"], percent=True)
+        if overdue["due"] else "",
+        "reviews_chart": charts.bars(gettext("Review outcomes"), reviews["labels"], [
+            (gettext("Legality review of major decisions"), reviews["decisions"]),
+            (gettext("Legal review of major enforcement decisions"), reviews["cases"]),
+        ]) if any(reviews["decisions"]) or any(v for v in reviews["cases"] if v) else "",
+    }
