@@ -615,4 +615,5 @@ class InboxApplication(Application):
 
     index_path = path("", InboxView.as_view(), name="index")
     messages_path = path("messages/", include(notification_views.urlpatterns))  # 我的消息 (notifications.views)
+    preferences_path = path("preferences/", notification_views.PreferencesView.as_view(), name="preferences")
     deadlines_path = path("deadlines/", include(deadline_ui.urlpatterns))  # 中止, 延期, 更正日期 (notifications.ui)

@@ -23,6 +23,7 @@ from .audit import history_of
 from .errors import Refusal, bilingual
 from .inbox import inbox
 from .models import User
+from .preferences import update_preferences
 from .services import available_transitions, fire_transition
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,20 @@ class UserBriefSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    """The calling user. PATCH changes their own preferences through workflows.preferences.update_preferences,
+    which holds every rule (formats, a chosen channel needs its contact, quiet hours both or neither); this
+    serializer only reads the JSON types."""
+
     roles = serializers.SerializerMethodField()
+    phone = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="An 11-digit mainland mobile number; needed for the sms channel.")
+    email = serializers.CharField(required=False, allow_blank=True,
+                                  help_text="An e-mail address; needed for the email channel.")
+    wecom_userid = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="The WeCom directory UserID; needed for the wecom channel.")
     notification_channels = serializers.ListField(
-        child=serializers.ChoiceField(choices=PERSONAL_CHANNELS), required=False, allow_empty=True
+        child=serializers.CharField(), required=False, allow_empty=True,
+        help_text=f"Channels besides in-app (always on), any of: {', '.join(PERSONAL_CHANNELS)}.",
     )
 
     class Meta:
@@ -126,24 +138,30 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "first_name", "last_name", "roles", "phone", "email", "notification_channels",
                   "wecom_userid", "quiet_hours_start", "quiet_hours_end", "legal_qualification"]
         read_only_fields = ["id", "username", "roles", "legal_qualification"]
+        extra_kwargs = {
+            "quiet_hours_start": {"help_text": "HH:MM; with quiet_hours_end, or both null. SMS and WeCom wait "
+                                               "until the quiet hours end; escalations are not held."},
+            "quiet_hours_end": {"help_text": "HH:MM; may be earlier than the start (overnight, e.g. 22:00–07:00)."},
+        }
 
     def get_roles(self, user) -> list[str]:
         return sorted(roles.user_roles(user))
 
-    def validate_phone(self, value):
-        import re
-
-        if value and not re.fullmatch(r"1[3-9]\d{9}", value):
-            raise serializers.ValidationError(bilingual(_("Enter an 11-digit mainland mobile number.")))
-        return value
-
 
 class MeView(generics.RetrieveUpdateAPIView):
+    """The calling user; PATCH changes their own name and notification preferences (the web page
+    /inbox/preferences/ applies the same rules). 400 with `fields` when a value is malformed or a choice can never
+    work: sms without a phone, email without an address, wecom without a WeCom user ID, quiet hours with one end
+    only or with both ends equal."""
+
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer):
+        serializer.instance = update_preferences(self.request.user, dict(serializer.validated_data))
 
 
 class UserListView(generics.ListAPIView):
