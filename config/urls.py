@@ -7,7 +7,8 @@ from .ui import auth as ui_auth, site as ui_site
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
-    path("accounts/", ui_auth.urls),  # web UI login at /accounts/login/ (CONTRACT §4)
+    path("accounts/", ui_auth.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the user's choice of 中文 or English  # web UI login at /accounts/login/ (CONTRACT §4)
     path("", ui_site.urls),  # web UI (config/ui.py)
 ]
 

@@ -256,3 +256,32 @@ def test_overview_on_an_empty_town_shows_dashes_not_errors(client, users):
     assert 'id="overview"' in html
     assert re.search(r'id="kpi-overdue">\s*<div class="lf-kpi__value">—</div>', html)
     assert "每名执法队员均持有有效证件" in html
+
+
+# --------------------------------------------------------------------------------------------------
+# Chinese first: the browser's Accept-Language does not switch the interface, the user's own choice does
+# --------------------------------------------------------------------------------------------------
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english(client, users):
+    login(client, users["judicial"])
+    response = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "<h1 class=\"vf-card__title\">我的待办</h1>" in html_of(response)
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/inbox/"})
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    html = html_of(client.get("/inbox/"))
+    assert "<h1 class=\"vf-card__title\">My inbox</h1>" in html
+    assert 'name="language" value="zh-hans"' in html  # the switch back offers 中文
+
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/inbox/"})
+    assert "<h1 class=\"vf-card__title\">我的待办</h1>" in html_of(client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_the_operator_can_make_english_the_default(client, users, settings):
+    settings.LANGUAGE_CODE = "en"
+    login(client, users["judicial"])
+    assert "<h1 class=\"vf-card__title\">My inbox</h1>" in html_of(client.get("/inbox/"))
+    client.cookies["django_language"] = "klingon"  # an unknown choice falls back to the default
+    assert "<h1 class=\"vf-card__title\">My inbox</h1>" in html_of(client.get("/inbox/"))
