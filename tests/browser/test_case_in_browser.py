@@ -1,0 +1,182 @@
+"""A penalty case from report to closing, driven in Chromium by the brigade (CONTRACT §4-5, DESIGN §3): an officer
+registers a report through the "register a report" form, the brigade chief files it choosing two certified
+officers, the officer records an inquiry with both, notifies the party of a proposed fine and, the party having
+waived statement and hearing, submits the case for decision; the principal decides a penalty; the officer serves
+the decision and records its execution; the chief closes the case. The browser-side twin of
+tests/test_case_scenarios.py::test_penalty_case_from_report_to_closed.
+"""
+
+import re
+
+import pytest
+from django.utils.translation import gettext_lazy as _
+from playwright.sync_api import expect
+
+from cases.models import Case
+from cases.ui import CASE_ACTION_LABELS, officer_label
+
+from ..case_fixtures import VALID_ID, days_ago, town_fixture  # noqa: F401 - town_fixture is the `town` fixture
+from .ui import (
+    card,
+    choose,
+    choose_many,
+    expect_done,
+    expect_state,
+    fill,
+    history_steps,
+    start_transition,
+    state_label,
+    submit,
+    transition_label,
+    zh,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PARTY = "李某某"
+DESCRIPTION = "群众投诉：当事人在石桥村主干道占道摆摊经营，影响通行，经劝导未改正。"
+RECORD = "问：你是否在石桥村主干道摆摊？答：是的，已经摆了一周。"
+FACTS = "当事人在石桥村主干道占道经营，经劝导未改正，事实清楚，证据确凿。"
+BASIS = "《城市市容和环境卫生管理条例》第三十六条"
+SUMMARY = "罚款已缴纳，案件办结。"
+
+
+def open_from_inbox(page, text):
+    """Open the inbox row that mentions `text` (the user lands on the inbox after logging in)."""
+    row = page.locator("#inbox").get_by_role("row").filter(has_text=text)
+    expect(row).to_have_count(1)
+    row.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/cases/cases/\d+/$"))
+
+
+def test_penalty_case_from_report_to_closed(browser_user, town):
+    officer, chief, principal = town.u["o1"], town.u["chief"], town.u["principal"]
+
+    # --- the officer registers the report ------------------------------------------------------------
+    page = browser_user(officer)
+    page.get_by_role("navigation").get_by_role("link", name="综合行政执法").click()
+    page.get_by_role("navigation").get_by_role("link", name="执法案件").click()
+    expect(page).to_have_url(re.compile(r"/cases/cases/(\?.*)?$"))
+    page.get_by_role("link", name="登记案件线索").click()
+    expect(page).to_have_url(re.compile(r"/cases/cases/add/$"))
+    choose(page, "案件来源", zh(Case.Source.COMPLAINT.label))
+    choose(page, "村（社区）", "石桥村")
+    choose(page, "违法行为类型", "占道经营（ZDJY）")
+    fill(page, "违法行为发生日期", days_ago(3).isoformat())
+    fill(page, "情况描述", DESCRIPTION)
+    fill(page, "当事人姓名或名称", PARTY)
+    fill(page, "公民身份号码/统一社会信用代码", VALID_ID)
+    fill(page, "联系电话", "13800138000")
+    fill(page, "地址", "石桥村三组")
+    submit(page, "登记")
+    expect(page).to_have_url(re.compile(r"/cases/cases/\d+/$"))
+    case = Case.objects.get(party__name=PARTY)
+    detail = f"/cases/cases/{case.pk}/"
+    assert page.url.endswith(detail)
+    expect_state(page, "case", "reported")
+    expect(card(page, "当事人")).to_contain_text(VALID_ID)  # whole on the case page
+
+    # --- the brigade chief files it with two certified officers ---------------------------------------
+    page = browser_user(chief)
+    open_from_inbox(page, PARTY)
+    assert page.url.endswith(detail)
+    expect_state(page, "case", "reported")
+    label = start_transition(page, "case", "file")
+    pair = [town.u["o1"], town.u["o2"]]
+    with_certificates = [zh(officer_label(o)) for o in pair]
+    choose_many(page, "办案人员", with_certificates)
+    fill(page, "备注", "符合立案条件，予以立案。")
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "investigating")
+    number = Case.objects.get(pk=case.pk).number
+    assert number
+    expect(page.get_by_role("row", name=re.compile(r"^案号"))).to_contain_text(number)
+
+    # --- the officer: inquiry with both officers, notice, submission for decision ------------------------
+    page = browser_user(officer)
+    page.reload()  # the registration page, now filed
+    expect_state(page, "case", "investigating")
+    page.get_by_role("region", name="操作").get_by_role("link", name="制作询问笔录").click()
+    expect(page).to_have_url(re.compile(rf"{detail}inquiries/add/$"))
+    officers = page.get_by_role("button", name=re.compile(r"^\s*执法人员"))
+    for text in with_certificates:  # the case's two officers are proposed
+        expect(officers).to_contain_text(text)
+    fill(page, "被询问人", PARTY)
+    fill(page, "笔录内容", RECORD)
+    submit(page, "添加")
+    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    expect(page.get_by_role("main")).to_contain_text(RECORD)
+    expect_state(page, "case", "investigating")
+
+    label = start_transition(page, "case", "notify")
+    fill(page, "违法事实", FACTS)
+    fill(page, "法律依据", BASIS)
+    page.get_by_role("spinbutton", name=re.compile(r"^拟罚款金额")).fill("800")
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "notified")
+
+    label = start_transition(page, "case", "submit_decision")
+    page.get_by_role("checkbox", name="当事人书面放弃陈述、申辩和听证权利").check()
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "deciding")
+
+    # --- the principal decides the penalty -------------------------------------------------------------
+    page = browser_user(principal)
+    open_from_inbox(page, PARTY)
+    expect_state(page, "case", "deciding")
+    label = start_transition(page, "case", "decide")
+    choose(page, "结果", zh(Case.Outcome.PENALTY.label))
+    page.get_by_role("spinbutton", name=re.compile(r"^罚款金额")).fill("800")
+    fill(page, "处罚措施", "责令改正")
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "decided")
+
+    # --- the officer serves the decision and records its execution -------------------------------------
+    page = browser_user(officer)
+    page.reload()
+    expect_state(page, "case", "decided")
+    label = start_transition(page, "case", "serve")
+    fill(page, "送达方式", "直接送达")
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "served")
+
+    label = start_transition(page, "case", "record_execution")
+    fill(page, "执行情况", "当事人已缴纳罚款800元")
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "executed")
+
+    # --- the chief closes it --------------------------------------------------------------------------------
+    page = browser_user(chief)
+    page.get_by_role("link", name="我的待办").click()
+    open_from_inbox(page, PARTY)
+    expect_state(page, "case", "executed")
+    label = start_transition(page, "case", "close")
+    fill(page, "结案小结", SUMMARY)
+    submit(page, label)
+    expect_done(page, detail, label)
+    expect_state(page, "case", "closed")
+    # no transition is left; only the publicity of the penalty decision may still be recorded (Art 48)
+    expect(page.get_by_role("region", name="操作").get_by_role("link")).to_have_text([zh(_("Record publicity"))])
+    expect(page.get_by_role("main")).to_contain_text(SUMMARY)
+    assert Case.objects.get(pk=case.pk).state == "closed"
+
+    # --- the history lists every step with its user ----------------------------------------------------------
+    o1, boss = officer.username, chief.username
+    assert history_steps(page) == [
+        (zh(CASE_ACTION_LABELS["report"]), o1),
+        (transition_label("case", "file"), boss),
+        (zh(CASE_ACTION_LABELS["record_inquiry"]), o1),
+        (transition_label("case", "notify"), o1),
+        (transition_label("case", "submit_decision"), o1),
+        (transition_label("case", "decide"), principal.username),
+        (transition_label("case", "serve"), o1),
+        (transition_label("case", "record_execution"), o1),
+        (transition_label("case", "close"), boss),
+    ], history_steps(page)
+    assert state_label("case", "closed") in page.get_by_role("main").inner_text()
