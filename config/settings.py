@@ -226,6 +226,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise ask validator.swagger.io to check the schema (a badge image) on any host but
+    # localhost when a layout that draws it is used: nothing leaves the intranet.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "DecisionStateEnum": "review.models.DecisionState",
         "MeetingStateEnum": "review.models.MeetingState",

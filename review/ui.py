@@ -255,7 +255,9 @@ class PreparationForm(forms.ModelForm):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        held = "、".join(str(roles.ROLE_LABELS[r]) for r in sorted(roles.user_roles(user)) if r in roles.ROLE_LABELS)
+        # the groups prefetched by active_users(): one query for the whole list, not one per user
+        names = sorted(group.name for group in user.groups.all())
+        held = "、".join(str(roles.ROLE_LABELS[r]) for r in names if r in roles.ROLE_LABELS)
         return f"{user}（{held}）" if held else str(user)
 
 
