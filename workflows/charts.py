@@ -41,7 +41,8 @@ def _render(chart, label: str) -> str:
 
 def stacked_bars(label: str, x_labels: list[str], series: list[tuple[str, list[int]]]) -> str:
     """Counts per column, stacked by series (e.g. cases per month, by state); drawn for a full-width card."""
-    chart = pygal.StackedBar(**{**COMMON, "width": 1100, "height": 380, "legend_at_bottom_columns": 7},
+    # The legend stands on the right: up to 13 states fit in one column, where rows under the plot get clipped.
+    chart = pygal.StackedBar(**{**COMMON, "width": 1100, "height": 380, "legend_at_bottom": False},
                              print_values_position="center")
     chart.x_labels = x_labels
     for name, values in series:
@@ -50,8 +51,10 @@ def stacked_bars(label: str, x_labels: list[str], series: list[tuple[str, list[i
 
 
 def bars(label: str, x_labels: list[str], series: list[tuple[str, list]], percent: bool = False) -> str:
-    """Side-by-side bars, drawn for a half-width card; `percent` formats values as 12.5%."""
-    options = {**COMMON, "width": 560, "height": 360, "legend_at_bottom_columns": 1}
+    """Side-by-side bars, drawn for a half-width card; `percent` formats values as 12.5%. Many columns (months)
+    get slanted labels so that they do not run into each other."""
+    options = {**COMMON, "width": 560, "height": 360, "legend_at_bottom_columns": 1,
+               "x_label_rotation": 40 if len(x_labels) > 6 else 0}
     if percent:
         options.update(value_formatter=lambda v: f"{v:.0f}%", range=(0, 100))
     chart = pygal.Bar(**options)
