@@ -202,9 +202,8 @@ def deadline_rows(obj) -> list:
     rows.obj = obj
     limit = overview.soon_limit(timezone.localdate(now))
     for deadline in rows:
-        running = deadline.status == deadline.Status.OPEN
-        deadline.overdue = running and deadline.due_at < now
-        deadline.soon = running and overview.urgency(deadline.due_at, now, limit) == "soon"
+        urgency = overview.urgency(deadline.due_at, now, limit) if deadline.status == deadline.Status.OPEN else ""
+        deadline.overdue, deadline.soon = urgency == "overdue", urgency == "soon"
         deadline.pending = deadline.pending_requests[0] if deadline.pending_requests else None
     return rows
 

@@ -170,8 +170,7 @@ def review_outcomes(since) -> dict:
                      .annotate(n=Count("id")))
     cases = dict(LegalReview.objects.filter(created_at__gte=since).order_by().values_list("outcome")
                  .annotate(n=Count("id")))
-    outcomes = [(ReviewOpinion.Outcome.PASSED, _("Passed")), (ReviewOpinion.Outcome.RETURNED, _("Returned")),
-                (ReviewOpinion.Outcome.FAILED, _("Failed"))]
+    outcomes = ReviewOpinion.Outcome.choices  # passed, returned for revision, failed: the opinion's own labels
     return {
         "labels": [str(label) for _value, label in outcomes],
         "decisions": [decisions.get(value, 0) for value, _label in outcomes],

@@ -24,6 +24,7 @@ from .ui import (
     expect_state,
     fill,
     history_steps,
+    open_from_inbox,
     start_transition,
     state_label,
     submit,
@@ -39,14 +40,6 @@ RECORD = "问：你是否在石桥村主干道摆摊？答：是的，已经摆�
 FACTS = "当事人在石桥村主干道占道经营，经劝导未改正，事实清楚，证据确凿。"
 BASIS = "《城市市容和环境卫生管理条例》第三十六条"
 SUMMARY = "罚款已缴纳，案件办结。"
-
-
-def open_from_inbox(page, text):
-    """Open the inbox row that mentions `text` (the user lands on the inbox after logging in)."""
-    row = page.locator("#inbox").get_by_role("row").filter(has_text=text)
-    expect(row).to_have_count(1)
-    row.get_by_role("link").first.click()
-    expect(page).to_have_url(re.compile(r"/cases/cases/\d+/$"))
 
 
 def test_penalty_case_from_report_to_closed(browser_user, town):
@@ -78,7 +71,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the brigade chief files it with two certified officers ---------------------------------------
     page = browser_user(chief)
-    open_from_inbox(page, PARTY)
+    open_from_inbox(page, PARTY, r"/cases/cases/\d+/$")
     assert page.url.endswith(detail)
     expect_state(page, "case", "reported")
     label = start_transition(page, "case", "file")
@@ -125,7 +118,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the principal decides the penalty -------------------------------------------------------------
     page = browser_user(principal)
-    open_from_inbox(page, PARTY)
+    open_from_inbox(page, PARTY, r"/cases/cases/\d+/$")
     expect_state(page, "case", "deciding")
     label = start_transition(page, "case", "decide")
     choose(page, "结果", zh(Case.Outcome.PENALTY.label))
@@ -154,7 +147,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     # --- the chief closes it --------------------------------------------------------------------------------
     page = browser_user(chief)
     page.get_by_role("link", name="我的待办").click()
-    open_from_inbox(page, PARTY)
+    open_from_inbox(page, PARTY, r"/cases/cases/\d+/$")
     expect_state(page, "case", "executed")
     label = start_transition(page, "case", "close")
     fill(page, "结案小结", SUMMARY)

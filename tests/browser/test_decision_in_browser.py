@@ -26,6 +26,7 @@ from .ui import (
     field_control,
     fill,
     history_steps,
+    open_from_inbox,
     required_message,
     start_transition,
     state_label,
@@ -61,12 +62,7 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
 
     # --- the judicial office: inbox → decision → pass review --------------------------------------------
     page = browser_user(users["judicial"])
-    inbox = page.locator("#inbox")
-    row = inbox.get_by_role("row").filter(has_text=TITLE)
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text(state_label("decision", "in_review"))
-    row.get_by_role("link", name=TITLE).click()
-    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    open_from_inbox(page, TITLE, rf"{detail}$", ("decision", "in_review"))
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     expect_state(page, "decision", "in_review")
     expect(page.get_by_text(BODY)).to_be_visible()
@@ -115,10 +111,7 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
     expect_state(page, "meeting", "planned")
 
     page.get_by_role("link", name="我的待办").click()
-    row = page.locator("#inbox").get_by_role("row").filter(has_text=TITLE)
-    expect(row).to_contain_text(state_label("decision", "review_passed"))
-    row.get_by_role("link", name=TITLE).click()
-    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    open_from_inbox(page, TITLE, rf"{detail}$", ("decision", "review_passed"))
     label = start_transition(page, "decision", "schedule")
     choose(page, "党政联席会议", f"{MEETING_TITLE}（{today.isoformat()}）")
     fill(page, "紧急理由", URGENCY)  # the meeting is today: fewer than 7 working days after the submission (D7)
@@ -140,10 +133,7 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
 
     # --- the meeting chair approves ------------------------------------------------------------------------
     page = browser_user(users["chair"])
-    row = page.locator("#inbox").get_by_role("row").filter(has_text=TITLE)
-    expect(row).to_contain_text(state_label("decision", "scheduled"))
-    row.get_by_role("link", name=TITLE).click()
-    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    open_from_inbox(page, TITLE, rf"{detail}$", ("decision", "scheduled"))
     label = start_transition(page, "decision", "approve")
     fill(page, "备注", APPROVAL)
     submit(page, label)
@@ -152,10 +142,7 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
 
     # --- the principal signs ------------------------------------------------------------------------------
     page = browser_user(users["principal"])
-    row = page.locator("#inbox").get_by_role("row").filter(has_text=TITLE)
-    expect(row).to_contain_text(state_label("decision", "approved"))
-    row.get_by_role("link", name=TITLE).click()
-    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    open_from_inbox(page, TITLE, rf"{detail}$", ("decision", "approved"))
     label = start_transition(page, "decision", "sign")
     submit(page, label)
     expect_done(page, detail, label)

@@ -113,6 +113,17 @@ def expect_done(page: Page, url_path: str, label: str):
     expect(page.get_by_role("main").get_by_role("status").filter(has_text=label)).to_be_visible()
 
 
+def open_from_inbox(page: Page, text: str, url: str, state: tuple[str, str] | None = None):
+    """On 我的待办 (#inbox), open the one row that mentions `text` (checking it shows `state`, a (process, state)
+    pair, when given) and wait for the object page whose path matches the regular expression `url`."""
+    row = page.locator("#inbox").get_by_role("row").filter(has_text=text)
+    expect(row).to_have_count(1)
+    if state:
+        expect(row).to_contain_text(state_label(*state))
+    row.get_by_role("link", name=text).click()
+    expect(page).to_have_url(re.compile(url))
+
+
 def card(page: Page, title: str):
     """The card whose title (a heading) is `title`."""
     return page.locator(".vf-card").filter(has=page.get_by_role("heading", name=exactly(title)))
