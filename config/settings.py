@@ -149,6 +149,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # a sweep that waited in the queue longer than a minute is dropped, the next one does its work.
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 60.0, "options": {"expires": 55}},
+    # Issue 10: deadlines computed on an older calendar (a chinesecalendar upgrade, a year made official by the
+    # library) are recomputed; changes made in the admin or the API recompute at once and leave nothing stale.
+    "calendar-check": {"task": "notifications.tasks.recompute_stale_deadlines", "schedule": 600.0,
+                       "options": {"expires": 590}},
 }
 
 if REDIS_URL:

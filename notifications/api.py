@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from workflows import audit, roles
 from workflows.errors import NotFound, NotPermitted, bilingual
 
-from . import adjustments as adjustment_services, calendar
+from . import adjustments as adjustment_services, calendar, calendar_changes
 from .models import CalendarDay, Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
 from .services import mark_read
 
@@ -92,6 +92,9 @@ class CalendarDayView(APIView):
             )
             audit.record(row, transition="override_day", user=request.user,
                          fields={"date": date, **serializer.validated_data})
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=(date,), reason=calendar_changes.day_saved_reason(row)),
+                user=request.user)
         return Response(CalendarDaySerializer(row).data)
 
     def delete(self, request, day):
@@ -103,6 +106,9 @@ class CalendarDayView(APIView):
                 raise exceptions.NotFound()
             audit.record(row, transition="remove_override", user=request.user, fields={"date": date})
             row.delete()
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=(date,), reason=calendar_changes.day_removed_reason(date)),
+                user=request.user)
         return Response(status=204)
 
 
