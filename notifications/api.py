@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from workflows import audit, roles
 from workflows.errors import NotFound, NotPermitted, bilingual
+from workflows.text_limits import BoundedTextSerializer
 
 from . import adjustments as adjustment_services, calendar, calendar_changes
 from .models import CalendarDay, Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
@@ -250,14 +251,14 @@ class DeadlineDetailSerializer(serializers.ModelSerializer):
         return [str(a) for a in adjustment_services.available_actions(deadline, self.context["request"].user)]
 
 
-class AdjustmentRequestSerializer(serializers.Serializer):
+class AdjustmentRequestSerializer(BoundedTextSerializer, serializers.Serializer):
     action = serializers.ChoiceField(choices=DeadlineAdjustment.Action.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     days = serializers.IntegerField(required=False, allow_null=True, default=None,
                                     help_text="Extension only: 1 to 365 units of the rule (days).")
 
 
-class AdjustmentDecisionSerializer(serializers.Serializer):
+class AdjustmentDecisionSerializer(BoundedTextSerializer, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
