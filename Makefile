@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 DEMO_ADDR ?= 127.0.0.1:8000
+DEMO_SITE_URL = $(or $(SITE_URL),http://$(DEMO_ADDR))
 
 # Translations are compiled with Babel (pure Python; no GNU gettext needed).
 # No catalogues yet -> MO_FILES is empty and this step is a no-op.
@@ -45,10 +46,11 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
 var:
 	@mkdir -p var/broker/queue var/broker/processed
 
+# Links in reminders point at the address the demo serves: SITE_URL if set, else http://DEMO_ADDR.
 demo: venv var
 	$(BIN)/python manage.py migrate --noinput
-	set -o pipefail; $(BIN)/python manage.py seed_demo | tee var/demo-logins.txt
-	DEMO_ADDR=$(DEMO_ADDR) bash scripts/demo.sh
+	set -o pipefail; SITE_URL="$(DEMO_SITE_URL)" $(BIN)/python manage.py seed_demo | tee var/demo-logins.txt
+	DEMO_ADDR=$(DEMO_ADDR) SITE_URL="$(DEMO_SITE_URL)" bash scripts/demo.sh
 
 test: venv var
 	$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \

@@ -22,6 +22,7 @@ from workflows.errors import NotPermitted, bilingual
 from workflows.flows.case import has_valid_certificate
 from workflows.models import User
 from workflows.services import require
+from workflows.text_limits import BoundedTextSerializer
 
 from . import selectors, services
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
@@ -92,7 +93,7 @@ class InquirySerializer(serializers.ModelSerializer):
         fields = ["id", "officers", "subject_name", "record", "held_at", "recorded_by", "created_at"]
 
 
-class InquiryWriteSerializer(serializers.Serializer):
+class InquiryWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
     subject_name = serializers.CharField(max_length=100)
     record = serializers.CharField()
@@ -158,7 +159,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         return None if surcharge is None else str(surcharge)
 
 
-class CaseWriteSerializer(serializers.Serializer):
+class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     source = serializers.ChoiceField(choices=Case.Source.choices)
     description = serializers.CharField()
     village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
@@ -172,7 +173,7 @@ class PublicitySerializer(serializers.Serializer):
     channel = serializers.CharField(max_length=200)
 
 
-class DateCorrectionSerializer(serializers.Serializer):
+class DateCorrectionSerializer(BoundedTextSerializer, serializers.Serializer):
     field = serializers.ChoiceField(choices=list(services.CORRECTABLE_DATES))
     date = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)

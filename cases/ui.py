@@ -45,6 +45,7 @@ from workflows.api import client_ip
 from workflows.errors import Refusal
 from workflows.forms import IdChoiceField, IdMultipleChoiceField
 from workflows.services import get_process
+from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import Case, CaseState, OfficerCertificate, Party, Village, ViolationType
@@ -185,7 +186,7 @@ class CaseFilterForm(forms.Form):
                 "search": data.get("q") or None}
 
 
-class CaseReportForm(forms.Form):
+class CaseReportForm(BoundedTextForm, forms.Form):
     """A report (登记), CONTRACT §5 "Create"; cases.services.create_case checks the party's numbers."""
 
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
@@ -222,7 +223,7 @@ class CaseReportForm(forms.Form):
         }
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(BoundedTextForm, forms.Form):
     """询问笔录 (Art 55): at least two officers certified on the day (C1)."""
 
     officers = IdMultipleChoiceField(
@@ -240,7 +241,7 @@ class InquiryForm(forms.Form):
         officers_field(self.fields["officers"])
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(BoundedTextForm, forms.Form):
     """Art 48: a penalty decision is made public (国办发〔2018〕118号: within 7 working days)."""
 
     published_on = forms.DateField(label=_("Published on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),

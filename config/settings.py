@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -59,7 +60,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its page is in the user's language; it still reads the body before any view or CSRF check.
+    "config.request_limits.RequestSizeLimitMiddleware",
 ]
+
+# Request size (issue 10): the largest form filled to its bounds (workflows/text_limits.py: a 100,000-character
+# document text is about 0.9 MB form-encoded) fits; a bigger request gets a page or JSON naming the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "20"))
+# Uploaded files above this size are streamed to a temporary file instead of being held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -149,6 +160,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # a sweep that waited in the queue longer than a minute is dropped, the next one does its work.
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 60.0, "options": {"expires": 55}},
+    # Issue 10: deadlines computed on an older calendar (a chinesecalendar upgrade, a year made official by the
+    # library) are recomputed; changes made in the admin or the API recompute at once and leave nothing stale.
+    "calendar-check": {"task": "notifications.tasks.recompute_stale_deadlines", "schedule": 600.0,
+                       "options": {"expires": 590}},
 }
 
 if REDIS_URL:
@@ -163,15 +178,21 @@ if os.environ.get("EMAIL_FILE_PATH"):
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
 # Reminders (DESIGN §5): sent at this local time of day; escalations repeat daily (working days) up to the cap;
 # a failed send is retried with back-off (1, 2, 4 … minutes, at most an hour) up to REMINDER_MAX_FAILURES times.
 REMINDER_SEND_TIME = os.environ.get("REMINDER_SEND_TIME", "09:00")
 REMINDER_ESCALATION_CAP = int(os.environ.get("REMINDER_ESCALATION_CAP", "5"))
 REMINDER_MAX_FAILURES = int(os.environ.get("REMINDER_MAX_FAILURES", "8"))
-# Where links in messages point: the address users open lawflow at.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where links in messages point (in-app, e-mail, robots): the address users open lawflow at, scheme and host
+# (and port, and a path prefix if any), e.g. https://fazhi.shiqiao.gov.cn. `make demo` sets it from DEMO_ADDR.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+_SITE = urlsplit(SITE_URL)
+if _SITE.scheme not in ("http", "https") or not _SITE.hostname:
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address such as https://fazhi.example.gov.cn, "
+                               f"not {SITE_URL!r}.")
+if not os.environ.get("ALLOWED_HOSTS") and _SITE.hostname not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_SITE.hostname)  # the site serves the address its own links point at
 
 # --- Outside channels (all optional: the intranet may have none of them) ---------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
@@ -196,6 +217,12 @@ CHANNEL_TIMEOUT_SECONDS = int(os.environ.get("CHANNEL_TIMEOUT_SECONDS", "10"))  
 # The town (DESIGN §2 D8: number format configurable per town).
 TOWN_NAME = os.environ.get("TOWN_NAME", "石桥镇")
 TOWN_SHORT_NAME = os.environ.get("TOWN_SHORT_NAME", TOWN_NAME[:1])
+# The sender of e-mail reminders: the town's platform at the site's own domain (a bare IP or a single-label host
+# such as localhost is no mail domain, so those fall back to localhost; set DEFAULT_FROM_EMAIL in production).
+_MAIL_DOMAIN = _SITE.hostname if "." in _SITE.hostname and not _SITE.hostname.replace(".", "").isdigit() \
+    else "localhost"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{TOWN_NAME}法治平台 <lawflow@{_MAIL_DOMAIN}>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
 MEETING_NUMBER_FORMAT = os.environ.get("MEETING_NUMBER_FORMAT", "{year}年第{seq}次党政联席会议")

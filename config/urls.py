@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .api_errors import api_bad_request, api_not_found, api_server_error
+from .api_errors import api_not_found, api_server_error
+from .request_limits import bad_request
 from .ui import auth as ui_auth, site as ui_site
 
 urlpatterns = [
@@ -12,6 +13,6 @@ urlpatterns = [
     path("", ui_site.urls),  # web UI (config/ui.py)
 ]
 
-handler400 = api_bad_request
+handler400 = bad_request
 handler404 = api_not_found
 handler500 = api_server_error

@@ -8,13 +8,15 @@ adjustments. These rows are written by the services and the reminder sweep only.
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from workflows import roles
+from workflows import audit, roles
 
+from . import calendar_changes
 from .models import (
     CalendarDay,
     CalendarYear,
@@ -59,15 +61,75 @@ def reminder_label(reminder: Reminder) -> str:
     return f"{reminder.deadline.kind} · {reminder.get_stage_display()}{offset}"
 
 
+# Every change to the calendar goes through calendar_changes, so running deadlines follow it (issue 10): the
+# admin's add, change, delete and bulk delete, in the same transaction as the row itself.
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "kind", "note", "updated_at")
     list_filter = ("kind",)
+    readonly_fields = ("updated_by",)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = CalendarDay.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if obj.pk else None
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+            days = tuple({obj.date, before} - {None})
+            reason = calendar_changes.day_saved_reason(obj)
+            if before is not None and before != obj.date:
+                reason = f"{calendar_changes.day_removed_reason(before)}; {reason}"
+            audit.record(obj, transition="override_day", user=request.user,
+                         fields={"date": obj.date, "kind": obj.kind, "note": obj.note, "previous_date": before})
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=days, reason=reason), user=request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, CalendarDay.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rows = list(queryset)
+            for row in rows:
+                audit.record(row, transition="remove_override", user=request.user, fields={"date": row.date})
+            queryset.delete()
+            reason = "; ".join(calendar_changes.day_removed_reason(row.date) for row in rows)
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=tuple(row.date for row in rows), reason=reason),
+                user=request.user)
 
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "notice", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = CalendarYear.objects.filter(pk=obj.pk).values_list("year", flat=True).first() if obj.pk else None
+            super().save_model(request, obj, form, change)
+            audit.record(obj, transition="mark_year_official", user=request.user,
+                         fields={"year": obj.year, "notice": obj.notice, "previous_year": before})
+            reason = calendar_changes.year_saved_reason(obj.year)
+            if before is not None and before != obj.year:
+                reason = f"{calendar_changes.year_removed_reason(before)}; {reason}"
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(years=tuple({obj.year, before} - {None}), reason=reason),
+                user=request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, CalendarYear.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rows = list(queryset)
+            for row in rows:
+                audit.record(row, transition="unmark_year_official", user=request.user, fields={"year": row.year})
+            queryset.delete()
+            reason = "; ".join(calendar_changes.year_removed_reason(row.year) for row in rows)
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(years=tuple(row.year for row in rows), reason=reason),
+                user=request.user)
 
 
 @admin.register(DeadlineRule)

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from workflows import audit, roles
 from workflows.errors import NotFound, NotPermitted, bilingual
+from workflows.text_limits import BoundedTextSerializer
 
-from . import adjustments as adjustment_services, calendar
+from . import adjustments as adjustment_services, calendar, calendar_changes
 from .models import CalendarDay, Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
 from .services import mark_read
 
@@ -92,6 +93,9 @@ class CalendarDayView(APIView):
             )
             audit.record(row, transition="override_day", user=request.user,
                          fields={"date": date, **serializer.validated_data})
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=(date,), reason=calendar_changes.day_saved_reason(row)),
+                user=request.user)
         return Response(CalendarDaySerializer(row).data)
 
     def delete(self, request, day):
@@ -103,6 +107,9 @@ class CalendarDayView(APIView):
                 raise exceptions.NotFound()
             audit.record(row, transition="remove_override", user=request.user, fields={"date": date})
             row.delete()
+            calendar_changes.recompute_after_calendar_change(
+                calendar_changes.CalendarChange(days=(date,), reason=calendar_changes.day_removed_reason(date)),
+                user=request.user)
         return Response(status=204)
 
 
@@ -244,14 +251,14 @@ class DeadlineDetailSerializer(serializers.ModelSerializer):
         return [str(a) for a in adjustment_services.available_actions(deadline, self.context["request"].user)]
 
 
-class AdjustmentRequestSerializer(serializers.Serializer):
+class AdjustmentRequestSerializer(BoundedTextSerializer, serializers.Serializer):
     action = serializers.ChoiceField(choices=DeadlineAdjustment.Action.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     days = serializers.IntegerField(required=False, allow_null=True, default=None,
                                     help_text="Extension only: 1 to 365 units of the rule (days).")
 
 
-class AdjustmentDecisionSerializer(serializers.Serializer):
+class AdjustmentDecisionSerializer(BoundedTextSerializer, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

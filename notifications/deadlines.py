@@ -63,18 +63,31 @@ def reanchor(deadline: Deadline, anchor: date) -> Deadline:
 
     Days already spent in suspension or granted by an extension stay granted.
     """
-    due = compute_due(deadline.rule, anchor)
+    deadline.anchor_date = anchor
+    due = recompute_due(deadline)
     due_date = due.date
-    granted = deadline.extended_days + suspended_units(deadline)
-    if granted:
-        due_date = extend_date(deadline.rule, due_date, granted).date
     if due.provisional:
         alert_admins_of_provisional_year(due_date.year)
-    deadline.anchor_date, deadline.due_date, deadline.due_at = anchor, due_date, end_of_day(due_date)
+    deadline.due_date, deadline.due_at = due_date, end_of_day(due_date)
     deadline.provisional, deadline.calendar_version = due.provisional, calendar.calendar_version()
     deadline.save(update_fields=["anchor_date", "due_date", "due_at", "provisional", "calendar_version"])
     plan_reminders(deadline)
     return deadline
+
+
+def recompute_due(deadline: Deadline) -> calendar.CalendarResult:
+    """The due date the deadline's rule gives from its anchor date on today's calendar, with the days that
+    suspensions already resumed and extensions granted added after it (they stay granted).
+
+    Used when the business date is corrected (reanchor) and when the calendar changes (calendar_changes).
+    ``provisional`` is true when any day counted, the added days included, is provisional.
+    """
+    due = compute_due(deadline.rule, deadline.anchor_date)
+    granted = deadline.extended_days + suspended_units(deadline)
+    if not granted:
+        return due
+    extended = extend_date(deadline.rule, due.date, granted)
+    return calendar.CalendarResult(extended.date, due.provisional or extended.provisional)
 
 
 def suspended_units(deadline: Deadline) -> int:

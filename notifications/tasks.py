@@ -18,3 +18,12 @@ def sweep_reminders() -> int:
              autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def send_reminder(self, delivery_id: int) -> str:
     return reminders.deliver(delivery_id)
+
+
+@shared_task(name="notifications.tasks.recompute_stale_deadlines", ignore_result=True)
+def recompute_stale_deadlines() -> int:
+    """Beat runs this (config.settings.CELERY_BEAT_SCHEDULE): running deadlines computed on an older calendar —
+    a chinesecalendar / holidays upgrade, overrides changed outside the admin and the API — are recomputed."""
+    from .calendar_changes import recompute_stale_deadlines as recompute
+
+    return len(recompute())

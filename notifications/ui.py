@@ -24,6 +24,7 @@ from viewflow.forms import Layout, Row
 from workflows import roles
 from workflows.errors import Refusal
 from workflows.pages import PageMixin
+from workflows.text_limits import BoundedTextForm
 
 from . import adjustments as services
 from .models import Deadline, DeadlineAdjustment
@@ -104,7 +105,7 @@ def deadline_context(deadline) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-class AdjustmentRequestForm(forms.Form):
+class AdjustmentRequestForm(BoundedTextForm, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("e.g. an expert appraisal is under way (中止), the case is complex (延期)."))
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=services.MAX_EXTENSION_DAYS)
@@ -118,12 +119,12 @@ class AdjustmentRequestForm(forms.Form):
                 unit=unit_label, max=services.MAX_EXTENSION_DAYS)
 
 
-class AdjustmentDecisionForm(forms.Form):
+class AdjustmentDecisionForm(BoundedTextForm, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Told to the requester and kept in the history."))
 
 
-class DateCorrectionForm(forms.Form):
+class DateCorrectionForm(BoundedTextForm, forms.Form):
     field = forms.ChoiceField(label=_("Business date"))
     date = forms.DateField(label=_("Correct date"), widget=forms.DateInput(format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),

@@ -15,12 +15,13 @@ from workflows.api import (
     state_filter,
 )
 from workflows.models import User
+from workflows.text_limits import BoundedTextSerializer
 
 from . import selectors, services
 from .models import Decision, DecisionState, Meeting, MeetingState, PreparationRecord
 
 
-class PreparationSerializer(serializers.ModelSerializer):
+class PreparationSerializer(BoundedTextSerializer, serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
 
     class Meta:
@@ -72,7 +73,7 @@ class DecisionSerializer(StatefulSerializer, serializers.ModelSerializer):
         return bool(obj.reviewed_fingerprint) and obj.reviewed_fingerprint == obj.content_fingerprint()
 
 
-class DecisionWriteSerializer(serializers.Serializer):
+class DecisionWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField()
     category = serializers.ChoiceField(choices=Decision.Category.choices)
@@ -157,7 +158,7 @@ class MeetingSerializer(StatefulSerializer, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetingWriteSerializer(serializers.Serializer):
+class MeetingWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     date = serializers.DateField()
     chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))

@@ -37,6 +37,7 @@ from workflows.errors import Refusal
 from workflows.inbox import inbox
 from workflows.pages import PageMixin
 from workflows.services import available_transitions, fire_transition, get_process, transition_form
+from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import (
@@ -229,7 +230,7 @@ def meeting_url(pk) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(BoundedTextForm, forms.ModelForm):
     """The content of a decision; review.services.create_decision / update_decision act on it."""
 
     class Meta:
@@ -241,7 +242,7 @@ class DecisionForm(forms.ModelForm):
         }
 
 
-class PreparationForm(forms.ModelForm):
+class PreparationForm(BoundedTextForm, forms.ModelForm):
     class Meta:
         model = PreparationRecord
         fields = ["kind", "started_on", "ended_on", "summary"]
@@ -276,7 +277,7 @@ def active_users():
     return get_user_model().objects.filter(is_active=True).prefetch_related("groups").order_by("username")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedTextForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d"))
     chair = UserChoiceField(label=_("Chair"), queryset=active_users())

@@ -8,6 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${DEMO_ADDR:-127.0.0.1:8000}
+# Links in reminders (in-app, e-mail) point at the address served here, unless SITE_URL says otherwise
+# (e.g. the address other PCs use when ADDR is 0.0.0.0:8000).
+export SITE_URL=${SITE_URL:-http://$ADDR}
 
 if [ ! -x "$BIN/python" ]; then
     echo "demo.sh: $BIN/python not found; run 'make demo' (or 'make venv') first." >&2
@@ -63,12 +66,13 @@ set +m
 sleep 3
 echo
 echo "================================================================"
-echo " lawflow demo: http://$ADDR/   (API: http://$ADDR/api/v1/docs/)"
+echo " lawflow demo: $SITE_URL/   (API: $SITE_URL/api/v1/docs/)"
 if [ -s var/demo-logins.txt ]; then
     echo " Demo logins (from seed_demo, also in var/demo-logins.txt):"
     sed 's/^/   /' var/demo-logins.txt
 fi
-echo " Reminders (every minute): in-app (我的消息), e-mail in $EMAIL_FILE_PATH/, SMS in the worker's log."
+echo " Reminders (every minute): in-app (我的消息), e-mail in $EMAIL_FILE_PATH/, SMS in the worker's log;"
+echo " their links point at SITE_URL=$SITE_URL."
 echo " Ctrl-C stops the web server, the Celery worker and beat."
 echo "================================================================"
 echo

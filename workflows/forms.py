@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .errors import bilingual
+from .text_limits import BoundedTextForm
 
 MAX_ID = 2**63 - 1
 
@@ -100,8 +101,9 @@ def json_type_errors(form, data: dict) -> dict:
     return errors
 
 
-class TransitionForm(forms.Form):
-    """Base of every transition's input form; a transition with no fields uses it as is."""
+class TransitionForm(BoundedTextForm, forms.Form):
+    """Base of every transition's input form; a transition with no fields uses it as is. Its free-text fields
+    are bounded (workflows.text_limits), in the UI and the API alike."""
 
     def __init__(self, *args, flow=None, **kwargs):
         self.flow = flow

@@ -22,6 +22,7 @@ import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -41,7 +42,6 @@ from workflows.errors import Refusal
 from workflows.services import fire_transition
 
 DEMO_PASSWORD = "lawflow-demo"
-DEMO_URL = "http://127.0.0.1:8000/"
 
 MAJOR = Decision.Category.MAJOR_DECISION
 NORMATIVE = Decision.Category.NORMATIVE_DOCUMENT
@@ -650,7 +650,7 @@ class Command(BaseCommand):
             out.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.write("")
         out.write(f"password for every demo login / 演示密码: {DEMO_PASSWORD}")
-        out.write(f"open {DEMO_URL}")
+        out.write(f"open {settings.SITE_URL}/")
 
 
 def _time(text: str) -> datetime.time:
