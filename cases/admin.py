@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.deadlines import close_deadlines
 from notifications.models import Deadline
+from workflows.owned_admin import FlowOwnedAdmin
 
 from .models import Case, InquiryRecord, LegalReview, OfficerCertificate, Village, ViolationType
 from .services import CERTIFICATE_KIND, sync_certificate_deadlines
@@ -63,7 +64,7 @@ class LegalReviewInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(FlowOwnedAdmin):
     list_display = ("number", "state", "violation_type", "village", "party", "filed_on")
     list_filter = ("state", "violation_type", "village")
     search_fields = ("number", "party__name")

@@ -524,6 +524,14 @@ class CaseSeeder:
         return day
 
     def file(self, case, spec, filed_on, comment="经审查，符合立案条件，予以立案。"):
+        # A filing follows the violation and the report's registration (workflows.dates, 处罚法 Art 54). The
+        # demo counts filings in working days and violations in calendar days, so across a holiday a violation
+        # could land after its filing: the demo moves it to the day before, and dates the registration of the
+        # report to the filing day.
+        at = timezone.make_aware(datetime.datetime.combine(filed_on, datetime.time(8, 30)))
+        Case.objects.filter(pk=case.pk, reported_at__gt=at).update(reported_at=at)
+        Case.objects.filter(pk=case.pk, violation_date__gt=filed_on).update(
+            violation_date=filed_on - datetime.timedelta(days=1))
         return self.fire(case, "file", "daduizhang", officers=[self.user(u).pk for u in spec.officers],
                          filed_on=filed_on, comment=comment)
 

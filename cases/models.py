@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflows.owned import FlowOwnedFields
+
 from .validators import mask_id
 
 
@@ -118,7 +120,17 @@ class CaseState(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
 
 
-class Case(models.Model):
+class Case(FlowOwnedFields, models.Model):
+    # Everything but the report is set by CaseFlow's transitions (or, under the row lock with update_fields, by
+    # cases.services: publicity, a corrected date); a plain save() leaves these alone (workflows.owned).
+    FLOW_OWNED_FIELDS = (
+        "number", "state", "filed_on", "limitation_override_reason", "decline_reason", "facts", "legal_basis",
+        "proposed_fine", "proposed_measures", "major", "major_reason", "notified_on", "hearing_eligible",
+        "hearing_requested_on", "hearing_record", "waiver", "outcome", "fine", "measures", "collective_discussion",
+        "decided_on", "decided_by", "published_on", "publicity_channel", "served_on", "service_method",
+        "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
+    )
+
     class Source(models.TextChoices):
         PATROL = "patrol", _("Patrol")
         COMPLAINT = "complaint", _("Complaint")

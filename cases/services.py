@@ -12,6 +12,7 @@ from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, o
 from notifications.models import Deadline, DeadlineRule
 from notifications.reminders import plan_reminders
 from workflows import audit, roles
+from workflows.dates import check_business_date
 from workflows.errors import (
     InvalidInput,
     Message,
@@ -30,7 +31,7 @@ from workflows.flows.case import (
 )
 from workflows.services import require
 
-from .models import Case, CaseState, InquiryRecord, MediationAgreement, OfficerCertificate, Party
+from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
 from .validators import validate_credit_code, validate_phone, validate_resident_id
 
 C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); inquiries are recorded while it is "
@@ -39,7 +40,6 @@ NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inq
 INQUIRY_BEFORE_FILING = _("An inquiry cannot be dated before the case was filed ({filed_on}).")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
 PUBLICITY_NEEDS_PENALTY = _("Only a decided penalty is made public.")
-PUBLICITY_DATE = _("The publication date lies between the decision and today.")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
 ONLY_CHIEF_CORRECTS = _("Only the brigade chief may correct a business date of a case.")
@@ -47,10 +47,6 @@ CORRECTION_INVALID = _("The correction is incomplete or invalid.")
 UNKNOWN_DATE_FIELD = _("Choose one of the filing, notice, decision or service dates.")
 CORRECTION_REASON_REQUIRED = _("Give the reason for the correction.")
 DATE_NOT_REACHED = _("The case has no {field} yet: only a date already recorded can be corrected.")
-CORRECTED_IN_FUTURE = _("The date cannot be in the future.")
-CORRECTED_BEFORE_REPORT = _("The date cannot be before the report was registered ({reported_on}).")
-CORRECTED_BEFORE = _("The date cannot be before the {other} ({day}).")
-CORRECTED_AFTER = _("The date cannot be after the {other} ({day}).")
 CORRECTED_SAME = _("The {field} is {day} already.")
 CORRECTED_OTHER_YEAR = _("The case number {number} was given in {year}; a filing date in another year would not "
                          "match it (Art 54, case numbers per year).")
@@ -69,8 +65,6 @@ DATE_LABELS = {
     "served_on": _("service date"),
     "executed_on": _("execution date"),
 }
-# The business dates of a case follow one another.
-DATE_ORDER = ("filed_on", "notified_on", "decided_on", "served_on", "executed_on")
 
 
 
@@ -98,8 +92,7 @@ def create_case(*, user, source, description, village, violation_type, violation
                 client_ip=None) -> Case:
     """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered."""
     require("case.create", user)
-    if violation_date > timezone.localdate():
-        raise InvalidInput(DATE_IN_FUTURE, fields={"violation_date": [str(DATE_IN_FUTURE)]})
+    check_business_date(Case(violation_type=violation_type), "violation_date", violation_date)
     party_row = Party.objects.create(**validate_party(party))
     case = Case.objects.create(source=source, description=description, village=village,
                                violation_type=violation_type, violation_date=violation_date, party=party_row,
@@ -127,6 +120,7 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
         raise InvalidInput(DATE_IN_FUTURE, fields={"held_at": [str(DATE_IN_FUTURE)]})
     if case.filed_on and day < case.filed_on:
         raise RuleViolation(Message(INQUIRY_BEFORE_FILING, filed_on=case.filed_on), rule="C2 Art 54")
+    check_business_date(case, "inquiry", day, input_name="held_at")  # Art 54-55, and within bounds
     require_certified_pair(officers, day)
     inquiry = InquiryRecord.objects.create(case=case, subject_name=subject_name, record=record, held_at=held_at,
                                            recorded_by=user)
@@ -147,8 +141,7 @@ def record_publicity(*, case_pk, user, channel, published_on=None, client_ip=Non
     if case.outcome != Case.Outcome.PENALTY or case.decided_on is None:
         raise RuleViolation(PUBLICITY_NEEDS_PENALTY, rule="Art 48")
     published_on = published_on or timezone.localdate()
-    if published_on > timezone.localdate() or published_on < case.decided_on:
-        raise InvalidInput(PUBLICITY_DATE, fields={"published_on": [str(PUBLICITY_DATE)]})
+    check_business_date(case, "published_on", published_on)  # Art 48: after the decision, not ahead
     case.published_on, case.publicity_channel = published_on, channel
     case.save(update_fields=["published_on", "publicity_channel"])
     close_deadlines(case, "case.publicity")
@@ -225,23 +218,10 @@ def correct_business_date(case, *, field: str, day: datetime.date, reason: str, 
     old = getattr(case, field)
     if old is None:
         raise StateConflict(Message(DATE_NOT_REACHED, field=label), rule="state")
-    today = timezone.localdate()
-    if day > today:
-        _invalid("date", CORRECTED_IN_FUTURE)
-    reported_on = timezone.localdate(case.reported_at)
-    if day < reported_on:
-        _invalid("date", Message(CORRECTED_BEFORE_REPORT, reported_on=reported_on))
-    position = DATE_ORDER.index(field)
-    for other in reversed(DATE_ORDER[:position]):
-        if getattr(case, other) is not None:
-            if day < getattr(case, other):
-                _invalid("date", Message(CORRECTED_BEFORE, other=DATE_LABELS[other], day=getattr(case, other)))
-            break
-    for other, other_day in _later_dates(case, field):
-        if day > other_day:
-            _invalid("date", Message(CORRECTED_AFTER, other=other, day=other_day))
     if day == old:
         _invalid("date", Message(CORRECTED_SAME, field=label, day=day))
+    # The same date rule the transitions apply, and the dates recorded after it (workflows.dates).
+    check_business_date(case, field, day, correcting=True, input_name="date")
     _check_correction_rules(case, field, day)
 
     setattr(case, field, day)
@@ -257,27 +237,6 @@ def correct_business_date(case, *, field: str, day: datetime.date, reason: str, 
                  comment=reason, client_ip=client_ip,
                  fields={"field": field, "old": old, "new": day, "reason": reason, "deadlines": recomputed})
     return case
-
-
-def _later_dates(case, field):
-    """(label, date) of what the case recorded after `field`: the next business date, and the records that may
-    not precede it (inquiries and mediation after filing, a hearing request after the notice, publicity after
-    the decision)."""
-    position = DATE_ORDER.index(field)
-    later = [(DATE_LABELS[other], getattr(case, other)) for other in DATE_ORDER[position + 1:]
-             if getattr(case, other) is not None][:1]
-    if field == "filed_on":
-        first = case.inquiries.order_by("held_at").first()
-        if first is not None:
-            later.append((_("first inquiry"), timezone.localdate(first.held_at)))
-        agreement = MediationAgreement.objects.filter(case=case).first()
-        if agreement is not None:
-            later.append((_("mediation agreement"), agreement.concluded_on))
-    if field == "notified_on" and case.hearing_requested_on:
-        later.append((_("hearing request"), case.hearing_requested_on))
-    if field == "decided_on" and case.published_on:
-        later.append((_("publication of the decision"), case.published_on))
-    return later
 
 
 def _check_correction_rules(case, field, day):

@@ -1,15 +1,26 @@
-"""Admin views of decisions and meetings. States and reviewed content are read only here: the admin cannot
-go around the flow (transitions happen in the UI or the API, through the same service)."""
+"""Admin views of decisions and meetings. The fields the flows own (state, numbers, fingerprints, transition
+dates and actors) are read only here and never written by a change form (workflows.owned_admin): the admin
+cannot go around the flow (transitions happen in the UI or the API, through the same service)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import EDITABLE_DECISION_STATES, AgendaItem, Decision, Meeting, PreparationRecord, ReviewOpinion
+from workflows.errors import Message, RuleViolation, StateConflict
+from workflows.owned_admin import FlowOwnedAdmin
+from workflows.services import state_label
 
-ALWAYS_READ_ONLY = ("number", "state", "created_by", "submitted_at", "reviewed_fingerprint", "meeting",
-                    "scheduling_urgency_reason", "signed_by", "signed_at", "published_on", "publication_channel",
-                    "withdrawal_reason")
-CONTENT = ("title", "body", "category", "department", "public_participation_required",
-           "expert_argumentation_required", "risk_assessment_required", "participation_urgency_reason")
+from .models import (
+    EDITABLE_DECISION_STATES,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingState,
+    PreparationRecord,
+    ReviewOpinion,
+)
+from .services import CONTENT_FIELDS as CONTENT, D3_NOT_EDITABLE
+
+MEETING_NOT_PLANNED = _("A meeting can be changed only while it is planned; now it is “{state}”.")
 
 
 class PreparationInline(admin.TabularInline):
@@ -34,16 +45,24 @@ class OpinionInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(FlowOwnedAdmin):
     list_display = ("id", "number", "title", "state", "department", "created_at")
     list_filter = ("state", "category")
     search_fields = ("title", "number")
     inlines = [PreparationInline, OpinionInline]
 
     def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj) + ("created_by",)
         if obj is not None and obj.state not in EDITABLE_DECISION_STATES:
-            return ALWAYS_READ_ONLY + CONTENT  # D3: content frozen after submission
-        return ALWAYS_READ_ONLY
+            return fields + CONTENT  # D3: content frozen after submission
+        return fields
+
+    def locked_edit_refusal(self, locked, changed):
+        """D3, checked again under the row lock: a transition may have moved the decision since the form
+        was loaded."""
+        if locked.state not in EDITABLE_DECISION_STATES and set(changed) & set(CONTENT):
+            return RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(locked)), rule="D3")
+        return None
 
     def has_add_permission(self, request):
         return False  # created by drafters in the UI or API, so the audit trail starts with them
@@ -64,11 +83,22 @@ class AgendaInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(FlowOwnedAdmin):
     list_display = ("id", "number", "title", "date", "state", "chair")
     list_filter = ("state",)
-    readonly_fields = ("number", "state", "minutes", "held_at", "created_by")
+    readonly_fields = ("created_by",)
     inlines = [AgendaInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.state != MeetingState.PLANNED:
+            return fields + ("title", "date", "chair", "attendees")  # what was held stays as held
+        return fields
+
+    def locked_edit_refusal(self, locked, changed):
+        if locked.state != MeetingState.PLANNED:
+            return StateConflict(Message(MEETING_NOT_PLANNED, state=state_label(locked)), rule="state")
+        return None
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from workflows.owned import FlowOwnedFields
+
 
 class DecisionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -28,7 +30,12 @@ class DecisionState(models.TextChoices):
 EDITABLE_DECISION_STATES = (DecisionState.DRAFT, DecisionState.RETURNED, DecisionState.REVIEW_FAILED)
 
 
-class Decision(models.Model):
+class Decision(FlowOwnedFields, models.Model):
+    # Set by DecisionFlow's transitions only (workflows.owned): a plain save() leaves them alone.
+    FLOW_OWNED_FIELDS = ("number", "state", "submitted_at", "reviewed_fingerprint", "meeting",
+                         "scheduling_urgency_reason", "signed_by", "signed_at", "published_on",
+                         "publication_channel", "withdrawal_reason")
+
     class Category(models.TextChoices):
         MAJOR_DECISION = "major_decision", _("Major administrative decision")
         NORMATIVE_DOCUMENT = "normative_document", _("Normative document")
@@ -140,8 +147,11 @@ class MeetingState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("meeting state", "Closed")
 
 
-class Meeting(models.Model):
+class Meeting(FlowOwnedFields, models.Model):
     """A joint meeting of the Party committee and the government (党政联席会议)."""
+
+    # Set by MeetingFlow's transitions only (workflows.owned).
+    FLOW_OWNED_FIELDS = ("number", "state", "minutes", "held_at")
 
     number = models.CharField(_("number"), max_length=50, null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -48,7 +48,7 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
             setattr(decision, field, value)
             changed[field] = value
     if changed:
-        decision.save()
+        decision.save(update_fields=sorted(changed))  # content only; the flow's fields stay the flow's
         audit.record(decision, transition="edit", source=decision.state, target=decision.state, user=user,
                      fields={"changed": sorted(changed)}, client_ip=client_ip)
     return decision

@@ -41,6 +41,7 @@ from .case_fixtures import (
     make_user,
     ok,
     party,
+    registered_on,
     report_case,
     resident_id_with_check,
     snapshot,
@@ -378,6 +379,7 @@ def test_c4_hearing_request_date_cannot_be_in_the_future(town):
 def legal_review_case(town, officers):
     """A major case in legal_review whose officers are `officers`."""
     case = town.report(violation_type=WFJS)
+    registered_on(case["id"], days_ago(40))
     ok(file_case(town.api("chief"), case["id"], officers, filed_on=days_ago(40)))
     ok(fire(town.api("o1"), case["id"], "notify", facts="事实", legal_basis="依据", proposed_fine="1500",
             major=True, major_reason="案情复杂", notified_on=working_days_ago(10)))

@@ -27,6 +27,7 @@ from .case_fixtures import (
     history_names,
     make_user,
     ok,
+    registered_on,
     report_case,
     snapshot,
     today,
@@ -389,6 +390,7 @@ def test_inbox_judicial_office_does_not_see_its_own_cases(town):
     other = town.legal_review()  # officers o1, o2
 
     own = town.report(violation_type=WFJS)
+    registered_on(own["id"], working_days_ago(30))
     ok(file_case(town.api("chief"), own["id"], [reviewer, town.u["o1"]], filed_on=working_days_ago(30)))
     ok(fire(town.api("o1"), own["id"], "notify", facts="事实", legal_basis="依据", proposed_fine="1500", major=True,
             major_reason="案情复杂", notified_on=working_days_ago(10)))

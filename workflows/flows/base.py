@@ -40,7 +40,7 @@ def model_state(states, default) -> fsm.State:
 
     @state.on_success()
     def _on_success(flow, descriptor, source, target, **fields):
-        flow.obj.save()
+        flow.obj.save(flow=True)  # the flow writes the fields it owns (workflows.owned), under the row lock
         name = descriptor._func.__name__
         comment = next((str(fields[f]) for f in COMMENT_FIELDS if fields.get(f)), "")
         flow.audit_entry = audit.record(

@@ -16,7 +16,8 @@ from notifications.models import Deadline
 from notifications.services import notify_role, notify_users
 
 from .. import roles
-from ..errors import InvalidInput, Message, NotPermitted, RuleViolation
+from ..dates import check_business_date
+from ..errors import Message, NotPermitted, RuleViolation
 from ..numbering import next_number
 from .base import BaseFlow, model_state, refuse
 
@@ -41,8 +42,6 @@ HEARING_LATE = _("A hearing must be requested within 5 working days of the notic
 ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an approved extension first.")
 CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
-DATE_IN_FUTURE = _("{field} cannot be in the future.")
-DATE_BEFORE = _("{field} cannot be before {event} ({earliest}).")
 
 
 def _fmt_money(value) -> str:
@@ -74,7 +73,7 @@ class CaseFlow(BaseFlow):
     def file(self, officers, comment="", filed_on=None, limitation_override_reason=""):
         case = self.obj
         filed_on = filed_on or timezone.localdate()
-        _not_in_future(filed_on, _("Filing date"))
+        check_business_date(case, "filed_on", filed_on)  # Art 54: after the violation and its report
         require_certified_pair(officers, filed_on)  # C1
         if limitation_expired(case, filed_on) and not limitation_override_reason.strip():  # C3
             raise RuleViolation(Message(C3_LIMITATION, violation_date=case.violation_date,
@@ -115,8 +114,7 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(C8_NOT_CORRECTED, rule="C8")
         case = self.obj
         concluded_on = concluded_on or timezone.localdate()
-        _not_in_future(concluded_on, _("Conclusion date"))
-        _not_before(concluded_on, case.filed_on, _("Conclusion date"), _("the filing date"))
+        check_business_date(case, "concluded_on", concluded_on)
         MediationAgreement.objects.create(case=case, agreement=agreement, concluded_on=concluded_on,
                                           recorded_by=self.user)
         case.outcome = Case.Outcome.NO_PENALTY
@@ -143,9 +141,9 @@ class CaseFlow(BaseFlow):
         # Once major (flagged, or a hearing was held), always major: C5 cannot be undone by a new notice.
         case.major = case.major or bool(major)
         case.major_reason = major_reason or case.major_reason
-        case.notified_on = notified_on or timezone.localdate()
-        _not_in_future(case.notified_on, _("Notice date"))
-        _not_before(case.notified_on, case.filed_on, _("Notice date"), _("the filing date"))
+        notified_on = notified_on or timezone.localdate()
+        check_business_date(case, "notified_on", notified_on)  # Art 44: after the filing and the inquiries
+        case.notified_on = notified_on
         # Art 63: a fine at or above the threshold entitles the party to request a hearing.
         case.hearing_eligible = proposed_fine is not None and proposed_fine >= case.violation_type.hearing_threshold
         open_deadline(case, "case.statement_window", case.notified_on)  # Art 44-45
@@ -159,8 +157,7 @@ class CaseFlow(BaseFlow):
         if not case.hearing_eligible:
             raise RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63")
         requested_on = requested_on or timezone.localdate()
-        _not_in_future(requested_on, _("Request date"))
-        _not_before(requested_on, case.notified_on, _("Request date"), _("the notice"))
+        check_business_date(case, "hearing_requested_on", requested_on, input_name="requested_on")  # Art 64
         window = window_end(case, "case.hearing_request")
         if window and requested_on > window:
             raise RuleViolation(Message(HEARING_LATE, until=window), rule="C4 Art 64")
@@ -215,8 +212,7 @@ class CaseFlow(BaseFlow):
     def decide(self, outcome, fine=None, measures="", collective_discussion="", decided_on=None):
         case = self.obj
         decided_on = decided_on or timezone.localdate()
-        _not_in_future(decided_on, _("Decision date"))
-        _not_before(decided_on, case.notified_on, _("Decision date"), _("the notice"))
+        check_business_date(case, "decided_on", decided_on)  # Art 44, 62: after the notice (and hearing request)
         self._require_within_ninety_days(decided_on)  # Art 60
         if case.major and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
             raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
@@ -241,9 +237,9 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "serve"))
     def serve(self, method, served_on=None):
         case = self.obj
-        case.served_on = served_on or timezone.localdate()
-        _not_in_future(case.served_on, _("Service date"))
-        _not_before(case.served_on, case.decided_on, _("Service date"), _("the decision"))
+        served_on = served_on or timezone.localdate()
+        check_business_date(case, "served_on", served_on)  # Art 61: after the decision
+        case.served_on = served_on
         case.service_method = method
         close_deadlines(case, "case.service")
         if case.outcome == Case.Outcome.PENALTY and case.fine:
@@ -253,9 +249,9 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "record_execution"))
     def record_execution(self, detail, executed_on=None):
         case = self.obj
-        case.executed_on = executed_on or timezone.localdate()
-        _not_in_future(case.executed_on, _("Execution date"))
-        _not_before(case.executed_on, case.served_on, _("Execution date"), _("service"))
+        executed_on = executed_on or timezone.localdate()
+        check_business_date(case, "executed_on", executed_on)  # Art 67: after service
+        case.executed_on = executed_on
         case.execution_detail = detail
         close_deadlines(case, "case.payment")
 
@@ -355,14 +351,3 @@ def require_fine_in_range(case, fine) -> None:
         raise RuleViolation(Message(C7_RANGE, fine=_fmt_money(fine), name=violation_type.name,
                                     low=_fmt_money(violation_type.fine_min), high=_fmt_money(violation_type.fine_max)),
                             rule="C7")
-
-
-def _not_in_future(day, field):
-    if day > timezone.localdate():
-        raise InvalidInput(Message(DATE_IN_FUTURE, field=field))
-
-
-def _not_before(day, earliest, field, event):
-    if earliest and day < earliest:
-        raise InvalidInput(Message(DATE_BEFORE, field=field, event=event, earliest=earliest))
-

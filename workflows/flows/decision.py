@@ -14,6 +14,7 @@ from notifications.services import notify_role
 from review.models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
 
 from .. import roles
+from ..dates import check_business_date
 from ..errors import Message, RuleViolation
 from ..numbering import next_number
 from .base import BaseFlow, model_state, refuse
@@ -162,7 +163,9 @@ class DecisionFlow(BaseFlow):
         permission=roles.permission("decision", "publish"),
     )
     def publish(self, channel, published_on=None):
-        self.obj.published_on = published_on or timezone.localdate()
+        published_on = published_on or timezone.localdate()
+        check_business_date(self.obj, "published_on", published_on)  # 条例 Art 32: after signing, not ahead
+        self.obj.published_on = published_on
         self.obj.publication_channel = channel
         close_deadlines(self.obj, "decision.publication")
 

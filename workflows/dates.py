@@ -1,0 +1,170 @@
+"""One date rule per business date, in one place: the flows, the services and the date correction all call
+`check_business_date`.
+
+A business date is refused (400, API `rule` "date …", the field named) when it
+- lies after today (a record says what happened, not what is planned);
+- lies more than EARLIEST_YEARS_BACK years back: local practice — four times the longest limitation period of
+  处罚法 Art 36 (5 years); anything older is a typing error (1900-01-01), not a record;
+- lies before the event it follows (table ORDER below; each pair names the article where the statute fixes the
+  order, "local practice" where it does not);
+- when a recorded date is corrected: lies after an event recorded as following it.
+
+Case:     violation → report registered → filing → inquiries → notice → hearing request → decision →
+          service → execution; mediation after filing; publicity after the decision.
+Decision: submission → review → meeting → signing → publication. Submission, review, meeting and signing
+          take today's date in their transitions (no date is typed), so only the publication date is checked
+          here; it follows the signing.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import InvalidInput, Message, bilingual
+
+EARLIEST_YEARS_BACK = 20
+
+LOCAL_PRACTICE = _("local practice")
+DATE_IN_FUTURE = _("The {field} {day} lies in the future (today is {today}).")
+DATE_TOO_OLD = _("The {field} {day} lies more than {years} years back (the earliest possible date is {earliest}).")
+DATE_BEFORE = _("The {field} {day} cannot be before the {event} ({other}); {basis}.")
+DATE_AFTER = _("The {field} {day} cannot be after the {event} ({other}); {basis}.")
+
+
+def _day(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _inquiries(case, before_notice=False):
+    if case.pk is None:
+        return []
+    days = [_day(held_at) for held_at in case.inquiries.values_list("held_at", flat=True)]
+    if before_notice and case.notified_on:
+        days = [d for d in days if d <= case.notified_on]
+    return days
+
+
+def _mediation(case):
+    from cases.models import MediationAgreement
+
+    if case.pk is None:
+        return None
+    return MediationAgreement.objects.filter(case=case).values_list("concluded_on", flat=True).first()
+
+
+@dataclass(frozen=True)
+class Event:
+    label: object  # a lazy translatable label
+    read: Callable  # obj → the date recorded for the event, or None
+
+
+@dataclass(frozen=True)
+class Follows:
+    earlier: str  # the event key it follows
+    basis: object  # the article fixing the order, or LOCAL_PRACTICE
+
+
+CASE_EVENTS = {
+    "violation_date": Event(_("date of the violation"), lambda c: c.violation_date),
+    "reported_on": Event(_("registration of the report"), lambda c: _day(c.reported_at)),
+    "filed_on": Event(_("filing date"), lambda c: c.filed_on),
+    # For a successor check the first inquiry counts; for the notice the latest inquiry before it.
+    "inquiry": Event(_("first inquiry"), lambda c: min(_inquiries(c), default=None)),
+    "last_inquiry": Event(_("latest inquiry before the notice"),
+                          lambda c: max(_inquiries(c, before_notice=True), default=None)),
+    "concluded_on": Event(_("mediation agreement"), _mediation),
+    "notified_on": Event(_("notice date"), lambda c: c.notified_on),
+    "hearing_requested_on": Event(_("hearing request"), lambda c: c.hearing_requested_on),
+    "decided_on": Event(_("decision date"), lambda c: c.decided_on),
+    "published_on": Event(_("publication of the decision"), lambda c: c.published_on),
+    "served_on": Event(_("service date"), lambda c: c.served_on),
+    "executed_on": Event(_("execution date"), lambda c: c.executed_on),
+}
+
+CASE_ORDER = {
+    "violation_date": [],
+    # 处罚法 Art 54: a case is filed once the violation is found; the record cannot file what was not reported.
+    "filed_on": [Follows("violation_date", "处罚法 Art 54"), Follows("reported_on", "处罚法 Art 54")],
+    # Art 54-55: investigation (inquiries) begins with the filing.
+    "inquiry": [Follows("filed_on", "处罚法 Art 54-55")],
+    "concluded_on": [Follows("filed_on", LOCAL_PRACTICE)],
+    # Art 44: the party is told the facts the investigation found, so after the filing and the inquiries.
+    "notified_on": [Follows("filed_on", "处罚法 Art 44"), Follows("last_inquiry", "处罚法 Art 44")],
+    "hearing_requested_on": [Follows("notified_on", "处罚法 Art 64")],
+    "decided_on": [Follows("notified_on", "处罚法 Art 44, 62"), Follows("hearing_requested_on", "处罚法 Art 64")],
+    "published_on": [Follows("decided_on", "处罚法 Art 48")],
+    "served_on": [Follows("decided_on", "处罚法 Art 61")],
+    "executed_on": [Follows("served_on", "处罚法 Art 67")],
+}
+
+DECISION_EVENTS = {
+    "signed_on": Event(_("signing"), lambda d: _day(d.signed_at)),
+    "published_on": Event(_("publication date"), lambda d: d.published_on),
+}
+
+DECISION_ORDER = {
+    # 条例 Art 32: the decision is published after it is made (signed).
+    "published_on": [Follows("signed_on", "重大行政决策程序暂行条例 Art 32")],
+}
+
+RULES = {
+    "cases.case": (CASE_EVENTS, CASE_ORDER),
+    "review.decision": (DECISION_EVENTS, DECISION_ORDER),
+}
+
+
+def date_label(model: str, field: str):
+    """The translatable label of a business date of `model` ("cases.case")."""
+    return RULES[model][0][field].label
+
+
+def earliest_date(today: datetime.date) -> datetime.date:
+    try:
+        return today.replace(year=today.year - EARLIEST_YEARS_BACK)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - EARLIEST_YEARS_BACK, day=28)
+
+
+def _refuse(input_name, message, basis):
+    rule = "date" if basis is None or basis == LOCAL_PRACTICE else f"date {basis}"
+    raise InvalidInput(message, rule=rule, fields={input_name: [bilingual(message)]})
+
+
+def check_business_date(obj, field: str, value, *, today: datetime.date | None = None, correcting: bool = False,
+                        input_name: str | None = None) -> None:
+    """Refuse `value` for business date `field` of `obj` (a Case or a Decision, saved or not) unless it lies
+    between the latest event it follows and today, and not more than EARLIEST_YEARS_BACK years back. With
+    `correcting`, a recorded date is being replaced: it may also not lie after an event recorded as following
+    it. Raises InvalidInput (400) with rule "date [article]" and `fields[input_name or field]`; returns None."""
+    events, order = RULES[obj._meta.label_lower]
+    value = _day(value)
+    today = today or timezone.localdate()
+    label = events[field].label
+    name = input_name or field
+    if value > today:
+        _refuse(name, Message(DATE_IN_FUTURE, field=label, day=value, today=today), None)
+    earliest = earliest_date(today)
+    if value < earliest:
+        _refuse(name, Message(DATE_TOO_OLD, field=label, day=value, years=EARLIEST_YEARS_BACK, earliest=earliest),
+                None)
+    for rule in order.get(field, ()):
+        other = events[rule.earlier].read(obj)
+        if other is not None and value < other:
+            _refuse(name, Message(DATE_BEFORE, field=label, day=value, event=events[rule.earlier].label,
+                                  other=other, basis=rule.basis), rule.basis)
+    if correcting:
+        for later, rules in order.items():
+            for rule in rules:
+                if rule.earlier != field:
+                    continue
+                other = events[later].read(obj)
+                if other is not None and value > other:
+                    _refuse(name, Message(DATE_AFTER, field=label, day=value, event=events[later].label,
+                                          other=other, basis=rule.basis), rule.basis)
