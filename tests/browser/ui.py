@@ -8,9 +8,10 @@ navigate with Turbo 7.3 (viewflow/static/viewflow/js/turbo.es2017-umd.js): a cli
 fetches the next page in the background and then swaps in its <body>. The address changes just before the swap
 (PageView.renderPage calls Visit.changeHistory, then renders), and does not change at all for a link to the page
 already shown (the side menu's 执法案件 on /cases/cases/, where 综合行政执法 redirects). So "the URL matches" does not
-mean "the next page is there": an action taken meanwhile lands on the page being replaced, and a click whose
-mousedown hits the old <body> and whose mouseup hits the new one is no click at all (the page then stays where it
-was: fault 11). The page's widgets come to life after the swap, too: the custom elements upgrade on insertion and
+mean "the next page is there": an action taken meanwhile lands on the page being replaced (traced on a loaded
+machine: the 登记案件线索 link found on the old <body> while the 执法案件 visit was in flight, detached before the click
+could land), and a click whose mousedown hits the old <body> and whose mouseup hits the new one fires no click at
+all (UI Events: the two targets share no ancestor), so the page stays where it was, as in fault 11. The page's widgets come to life after the swap, too: the custom elements upgrade on insertion and
 MDC attaches a select's handlers in a setTimeout (vf-field-select), so an early click on a select opens nothing.
 Hence, one helper for each kind of step:
 - `follow` (a link), `submit` (a form's button), `open_menu` (the side menu), `reload`, `log_in`: mark the page
