@@ -7,6 +7,9 @@
   on PostgreSQL it is an ordinary database. `serialized_rollback` puts back the roles and deadline rules the
   migrations load, which the flush after each transactional test removes.
 - Every user logs in through the real login page in a browser context of their own (`browser_user`).
+- Every step waits for what a person waits for (the next page shown and its scripts ready, a select enabled), never
+  for "network idle" or a fixed sleep: tests/browser/ui.py says how. Timeouts: TIMEOUT_MS, ui.NAVIGATION_MS and
+  SCENARIO_TIMEOUT_S (pytest-timeout) below.
 - A failing test leaves a full-page screenshot of every open page in test-artifacts/screenshots/ (where
   .ci/run collects artifacts); the paths are printed with the failure and recorded as junit properties.
 """
@@ -38,8 +41,12 @@ CHROMIUM_ARGS = [
 PASSWORD = "pw-for-tests-123"  # tests/conftest.py make_user
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-# Playwright's default wait for expect() and actions; a page here answers within a second or two.
-TIMEOUT_MS = 15_000
+# Playwright's default wait for expect() and actions on a page already shown (a new page gets ui.NAVIGATION_MS):
+# a page here answers within a second or two when the machine is idle, several times that when it is busy.
+TIMEOUT_MS = 30_000
+# pytest-timeout for a whole scenario (the suite's default is 300 s): some forty page changes, each a few seconds on
+# a busy machine, each bounded by ui.NAVIGATION_MS.
+SCENARIO_TIMEOUT_S = 900
 
 
 def _missing_browser(reason: str):
@@ -92,6 +99,14 @@ def _restore_async_check(before):
         os.environ[ASYNC_UNSAFE] = before
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser scenario gets SCENARIO_TIMEOUT_S (an explicit marker on a test wins)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SCENARIO_TIMEOUT_S))
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item: the `browser_user` teardown reads whether the test failed."""
@@ -120,7 +135,7 @@ class BrowserUsers:
 
     def __call__(self, user):
         """The page of `user`, logged in (a new context the first time)."""
-        from playwright.sync_api import expect
+        from .ui import log_in
 
         username = user.username
         if username in self.contexts:
@@ -133,12 +148,7 @@ class BrowserUsers:
             context.set_default_timeout(TIMEOUT_MS)
             self.contexts[username] = context
             page = context.new_page()
-            page.goto("/accounts/login/")
-            page.get_by_label("用户名").fill(username)
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录").click()
-            # `/` redirects to the inbox (CONTRACT §4)
-            expect(page).to_have_url(re.compile(r"/inbox/$"))
+            log_in(page, username, PASSWORD)
         self.last = page
         return page
 

@@ -23,8 +23,11 @@ from .ui import (
     expect_done,
     expect_state,
     fill,
+    follow,
     history_steps,
     open_from_inbox,
+    open_menu,
+    reload,
     start_transition,
     state_label,
     submit,
@@ -47,11 +50,8 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the officer registers the report ------------------------------------------------------------
     page = browser_user(officer)
-    page.get_by_role("navigation").get_by_role("link", name="综合行政执法").click()
-    page.get_by_role("navigation").get_by_role("link", name="执法案件").click()
-    expect(page).to_have_url(re.compile(r"/cases/cases/(\?.*)?$"))
-    page.get_by_role("link", name="登记案件线索").click()
-    expect(page).to_have_url(re.compile(r"/cases/cases/add/$"))
+    open_menu(page, "综合行政执法", "执法案件", r"/cases/cases/(\?.*)?$")
+    follow(page, page.get_by_role("link", name="登记案件线索"), r"/cases/cases/add/$")
     choose(page, "案件来源", zh(Case.Source.COMPLAINT.label))
     choose(page, "村（社区）", "石桥村")
     choose(page, "违法行为类型", "占道经营（ZDJY）")
@@ -61,8 +61,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     fill(page, "公民身份号码/统一社会信用代码", VALID_ID)
     fill(page, "联系电话", "13800138000")
     fill(page, "地址", "石桥村三组")
-    submit(page, "登记")
-    expect(page).to_have_url(re.compile(r"/cases/cases/\d+/$"))
+    submit(page, "登记", r"/cases/cases/\d+/$")
     case = Case.objects.get(party__name=PARTY)
     detail = f"/cases/cases/{case.pk}/"
     assert page.url.endswith(detail)
@@ -88,17 +87,16 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the officer: inquiry with both officers, notice, submission for decision ------------------------
     page = browser_user(officer)
-    page.reload()  # the registration page, now filed
+    reload(page)  # the registration page, now filed
     expect_state(page, "case", "investigating")
-    page.get_by_role("region", name="操作").get_by_role("link", name="制作询问笔录").click()
-    expect(page).to_have_url(re.compile(rf"{detail}inquiries/add/$"))
+    follow(page, page.get_by_role("region", name="操作").get_by_role("link", name="制作询问笔录"),
+           rf"{detail}inquiries/add/$")
     officers = page.get_by_role("button", name=re.compile(r"^\s*执法人员"))
     for text in with_certificates:  # the case's two officers are proposed
         expect(officers).to_contain_text(text)
     fill(page, "被询问人", PARTY)
     fill(page, "笔录内容", RECORD)
-    submit(page, "添加")
-    expect(page).to_have_url(re.compile(rf"{detail}$"))
+    submit(page, "添加", rf"{detail}$")
     expect(page.get_by_role("main")).to_contain_text(RECORD)
     expect_state(page, "case", "investigating")
 
@@ -130,7 +128,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the officer serves the decision and records its execution -------------------------------------
     page = browser_user(officer)
-    page.reload()
+    reload(page)
     expect_state(page, "case", "decided")
     label = start_transition(page, "case", "serve")
     fill(page, "送达方式", "直接送达")
@@ -146,7 +144,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the chief closes it --------------------------------------------------------------------------------
     page = browser_user(chief)
-    page.get_by_role("link", name="我的待办").click()
+    follow(page, page.get_by_role("link", name="我的待办"), r"/inbox/$")
     open_from_inbox(page, PARTY, r"/cases/cases/\d+/$")
     expect_state(page, "case", "executed")
     label = start_transition(page, "case", "close")

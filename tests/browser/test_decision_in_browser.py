@@ -25,8 +25,10 @@ from .ui import (
     expect_state,
     field_control,
     fill,
+    follow,
     history_steps,
     open_from_inbox,
+    open_menu,
     required_message,
     start_transition,
     state_label,
@@ -92,25 +94,21 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
 
     # --- the office secretary: a joint meeting today, the decision onto it, the meeting held ---------------
     page = browser_user(users["secretary"])
-    page.get_by_role("navigation").get_by_role("link", name="重大行政决策").first.click()
-    page.get_by_role("navigation").get_by_role("link", name="党政联席会议").click()
-    expect(page).to_have_url(re.compile(r"/review/meetings/$"))
-    page.get_by_role("link", name="新建党政联席会议").click()
-    expect(page).to_have_url(re.compile(r"/review/meetings/add/$"))
+    open_menu(page, "重大行政决策", "党政联席会议", r"/review/meetings/$")
+    follow(page, page.get_by_role("link", name="新建党政联席会议"), r"/review/meetings/add/$")
     today = timezone.localdate()
     fill(page, "标题", MEETING_TITLE)
     fill(page, "日期", today.isoformat())
     choose(page, "会议主持人", f"{users['chair'].username}（会议主持人）")
     choose_many(page, "参会人员", [f"{users[name].username}（{role}）" for name, role in (
         ("judicial", "司法所"), ("chair", "会议主持人"), ("principal", "镇长（行政机关负责人）"))])
-    submit(page, "创建")
-    expect(page).to_have_url(re.compile(r"/review/meetings/\d+/$"))
+    submit(page, "创建", r"/review/meetings/\d+/$")
     meeting = Meeting.objects.get(title=MEETING_TITLE)
     assert page.url.endswith(f"/review/meetings/{meeting.pk}/")
     expect(page.get_by_role("heading", level=1, name=MEETING_TITLE)).to_be_visible()
     expect_state(page, "meeting", "planned")
 
-    page.get_by_role("link", name="我的待办").click()
+    follow(page, page.get_by_role("link", name="我的待办"), r"/inbox/$")
     open_from_inbox(page, TITLE, rf"{detail}$", ("decision", "review_passed"))
     label = start_transition(page, "decision", "schedule")
     choose(page, "党政联席会议", f"{MEETING_TITLE}（{today.isoformat()}）")
@@ -120,8 +118,7 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
     expect_state(page, "decision", "scheduled")
 
     meeting_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="党政联席会议", exact=True))
-    meeting_row.get_by_role("link", name=str(meeting)).click()
-    expect(page).to_have_url(re.compile(rf"/review/meetings/{meeting.pk}/$"))
+    follow(page, meeting_row.get_by_role("link", name=str(meeting)), rf"/review/meetings/{meeting.pk}/$")
     agenda = page.locator("#agenda")
     expect(agenda.get_by_role("row").filter(has_text=TITLE)).to_contain_text(state_label("decision", "scheduled"))
     label = start_transition(page, "meeting", "hold")
