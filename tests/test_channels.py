@@ -461,11 +461,11 @@ def test_robot_webhook_answering_an_error_is_a_failure(db, provider):
 
 
 def test_wecom_robot_gets_plain_text_with_title_body_and_link(db, provider, monkeypatch):
-    from apprise.plugins.wecombot import NotifyWeComBot
+    from notifications.channels import robot as robots
 
     server = provider(200, {"errcode": 0, "errmsg": "ok"})
     # WeCom's webhook host is replaced by the local server: nothing leaves this machine.
-    monkeypatch.setattr(NotifyWeComBot, "notify_url", f"http://{server.address}/cgi-bin/webhook/send?key={{key}}")
+    monkeypatch.setattr(robots, "WECOM_WEBHOOK", f"http://{server.address}/cgi-bin/webhook/send?key={{token}}")
     key = "693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa"
     robot = GroupRobot.objects.create(name="镇政府工作群", kind=GroupRobot.Kind.WECOM, url=f"wecombot://{key}")
 
