@@ -352,7 +352,7 @@ def _start(delivery_id: int, now):
             return "throttled"
         attempt = DeliveryAttempt.objects.create(
             delivery=delivery, at=now, state=DeliveryAttempt.State.IN_FLIGHT, ok=False,
-            target=channel.target(delivery), answer=f"in flight since {timezone.localtime(now):%Y-%m-%d %H:%M:%S}")
+            target=channel.target(delivery), answer="")
         delivery.status, delivery.claimed_until = Delivery.Status.SENDING, now + lease
         delivery.save(update_fields=["status", "claimed_until"])
         return "send", delivery, attempt

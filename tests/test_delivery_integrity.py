@@ -21,14 +21,18 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 
-from notifications.channels import IN_APP, ROBOT, SMS, get_channel
-from notifications.channels import robot as robots  # its webhook addresses, pointed at local servers
-from notifications.models import Delivery, DeliveryAttempt, GroupRobot, Notification
+from notifications.channels import IN_APP, ROBOT, SMS, get_channel, robot as robots
+from notifications.models import DeliveryAttempt, GroupRobot, Notification
 from notifications.reminders import claim_due_deliveries, deliver, sweep
 
+from . import test_celery_reminders as celery_tests, test_channels as channel_tests
 from .reminder_fixtures import deliveries, review_deadline, stage_time, submit_decision
-from .test_celery_reminders import broker, redis_server, start_worker, wait_until  # noqa: F401 - fixtures
-from .test_channels import ALIYUN_JSON, aliyun, delivery_for, officer, provider, tencent  # noqa: F401 - fixtures
+
+# Shared with the Celery and channel tests: the worker and broker fixtures, the fake providers and their settings.
+broker, redis_server, start_worker, wait_until = (celery_tests.broker, celery_tests.redis_server,
+                                                  celery_tests.start_worker, celery_tests.wait_until)
+aliyun, tencent, officer, provider = channel_tests.aliyun, channel_tests.tencent, channel_tests.officer, channel_tests.provider
+ALIYUN_JSON, delivery_for = channel_tests.ALIYUN_JSON, channel_tests.delivery_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Wednesday morning, a working day: nothing here depends on the hour, but the clock is the test's.
@@ -160,9 +164,10 @@ def test_a_robots_refusal_with_http_200_is_logged_not_sent_with_its_body(
     server.only_request()
     delivery.refresh_from_db()
     [attempt] = DeliveryAttempt.objects.filter(delivery=delivery)
-    assert (attempt.state, attempt.ok) == ("failed", False)
+    assert attempt.ok is False and delivery.status != "sent"
     assert json.dumps(reply, ensure_ascii=False)[:60] in attempt.answer  # the platform's own words
     assert str(reply.get("errcode", reply.get("code"))) in delivery.last_answer
+    assert attempt.state == "failed"  # it certainly did not reach the group
     if permanent:  # a keyword or token error: no retry cures it
         assert (result, delivery.status) == ("failed", "failed")
     else:  # a rate limit passes: back-off, then again
@@ -459,3 +464,45 @@ def test_api_writes_answer_at_once_while_a_worker_sends_through_a_slow_smtp_serv
         assert "Message-ID: <lawflow-" in message
     finally:
         smtp.close()
+
+
+# --- the admin resolves an uncertain delivery -------------------------------------------------------------------
+
+
+@pytest.mark.clock
+def test_an_admin_marks_an_uncertain_delivery_delivered_from_the_admin_site(db, clock, users, client, settings):
+    """A robot whose webhook takes the POST and never answers: uncertain at once (a robot cannot be asked), the
+    admins told; the admin marks it delivered from the deliveries list, and that decision is in the attempt log."""
+    from .conftest import make_user
+
+    settings.CHANNEL_TIMEOUT_SECONDS = 1
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        robot = GroupRobot.objects.create(
+            name="镇政府工作群", kind=GroupRobot.Kind.WECOM,
+            url=f"http://127.0.0.1:{listener.getsockname()[1]}/cgi-bin/webhook/send?key=K1")
+        delivery = delivery_for(ROBOT, robot=robot)
+        claimed(delivery)
+        assert deliver(delivery.pk) == "uncertain"
+    finally:
+        listener.close()
+    [note] = admin_notes(users["admin"])
+    assert "镇政府工作群" in note.title and "群机器人" in note.title and "不会自动重发" in note.body
+
+    staff = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    changelist = reverse("admin:notifications_delivery_changelist")
+    assert "标记为已送达" in client.get(changelist).content.decode()
+    response = client.post(changelist, {"action": "mark_delivered", "_selected_action": [delivery.pk], "index": 0})
+    assert response.status_code == 302
+
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    resolved = DeliveryAttempt.objects.get(delivery=delivery, state="resolved")
+    assert resolved.by == staff and "marked it as delivered" in resolved.answer
+    # A second time: refused, nothing changes.
+    client.post(changelist, {"action": "send_again", "_selected_action": [delivery.pk], "index": 0})
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and DeliveryAttempt.objects.filter(delivery=delivery, state="resolved").count() == 1
