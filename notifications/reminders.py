@@ -359,11 +359,16 @@ def _start(delivery_id: int, now):
 
 
 def _send(delivery: Delivery, now) -> Answer:
-    """Step 2: the outside call, no transaction open. A bug in a channel must not lose the reminder: it is an
-    answer, and since the call may have gone out before the bug struck, an uncertain one."""
+    """Step 2: the outside call, no transaction open. A bug must not lose the reminder: it is an answer; one in
+    composing the message sent nothing (retried), one inside a channel may have struck after the call went out
+    (uncertain)."""
     _no_transaction()
     try:
         message = compose(delivery.reminder, object_of(delivery.reminder.deadline), today=timezone.localdate(now))
+    except Exception as error:
+        log.exception("could not compose delivery %s", delivery.pk)
+        return Answer(ok=False, answer=f"{type(error).__name__}: {error}")
+    try:
         return get_channel(delivery.channel).send(delivery, message)
     except Exception as error:
         log.exception("channel %s failed on delivery %s", delivery.channel, delivery.pk)
