@@ -294,4 +294,6 @@ def test_the_beat_task_sweeps_and_the_worker_sends(api, users, judicial, start_w
     move_due_date(deadline, today - datetime.timedelta(days=10))  # missed: the escalation is due now
     task.delay()  # what beat sends every minute
     wait_until(lambda: titles_for(users["principal"]), what=f"the swept escalation\n{worker.output()}")
-    assert deliveries(deadline, recipient=users["principal"]).get().status == "sent"
+    # The message is there before the worker records the send's outcome (no transaction spans the two).
+    wait_until(lambda: deliveries(deadline, recipient=users["principal"]).get().status == "sent",
+               what=f"the recorded send\n{worker.output()}")
