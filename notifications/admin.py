@@ -2,21 +2,23 @@
 
 Editable: calendar overrides, the deadline rules' length, unit, offsets and escalation role, and the group robots.
 Read only: deadlines, reminders, deliveries and every delivery attempt with the provider's answer, deadline
-adjustments. These rows are written by the services and the reminder sweep only.
+adjustments. These rows are written by the services and the reminder sweep only; the one thing an admin decides is
+the fate of an "uncertain" delivery (mark it delivered, or send it again), through reminders.resolve_uncertain.
 """
 
 from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from workflows import audit, roles
 
 from . import calendar_changes
+from .channels.robot import webhook_of
 from .models import (
     CalendarDay,
     CalendarYear,
@@ -199,6 +201,15 @@ class GroupRobotForm(forms.ModelForm):
         import apprise  # loaded only when a robot is saved
 
         url = self.cleaned_data["url"].strip()
+        hook = webhook_of(url)
+        if hook is not None:  # posted by lawflow itself (notifications.channels.robot), not by apprise
+            expected = {GroupRobot.Kind.WECOM: "wecom", GroupRobot.Kind.DINGTALK: "dingtalk",
+                        GroupRobot.Kind.FEISHU: "feishu"}.get(self.cleaned_data.get("kind"))
+            if expected and hook.platform != expected:
+                raise forms.ValidationError(URL_WRONG_SCHEME, params={
+                    "kind": GroupRobot.Kind(self.cleaned_data["kind"]).label,
+                    "schemes": " / ".join(f"{s}://" for s in ROBOT_SCHEMES[self.cleaned_data["kind"]])})
+            return url
         plugin = apprise.Apprise.instantiate(url) if "://" in url else None
         if plugin is None:
             raise forms.ValidationError(URL_NOT_RECOGNISED)
@@ -260,7 +271,7 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 class DeliveryAttemptInline(admin.TabularInline):
     model = DeliveryAttempt
-    fields = ("at", "ok", "target", "answer")
+    fields = ("at", "state", "ok", "finished_at", "target", "answer", "by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -282,6 +293,35 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ("reminder__deadline", "recipient", "robot")
     list_per_page = 50
     inlines = [DeliveryAttemptInline]
+    actions = ["mark_delivered", "send_again"]
+
+    def has_resolve_permission(self, request):
+        return request.user.is_superuser or roles.ADMIN in {g.name for g in request.user.groups.all()}
+
+    def _resolve(self, request, queryset, send_again: bool):
+        from .reminders import NotUncertain, resolve_uncertain
+
+        done, refused = 0, []
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                resolve_uncertain(pk, request.user, send_again=send_again)
+                done += 1
+            except NotUncertain:
+                refused.append(f"#{pk}")
+        if done:
+            self.message_user(request, ngettext("%(count)d delivery resolved.", "%(count)d deliveries resolved.",
+                                                done) % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, _("Only uncertain deliveries can be resolved; left as they were: %(ids)s.")
+                              % {"ids": ", ".join(refused)}, messages.WARNING)
+
+    @admin.action(description=_("Mark as delivered (uncertain deliveries)"), permissions=["resolve"])
+    def mark_delivered(self, request, queryset):
+        self._resolve(request, queryset, send_again=False)
+
+    @admin.action(description=_("Send again (uncertain deliveries)"), permissions=["resolve"])
+    def send_again(self, request, queryset):
+        self._resolve(request, queryset, send_again=True)
 
     @admin.display(description=_("reminder"), ordering="reminder__send_at")
     def reminder_label(self, delivery):
@@ -300,8 +340,8 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnlyAdmin):
-    list_display = ("at", "delivery_link", "reminder_label", "channel", "ok", "target", "short_answer")
-    list_filter = ("ok", "delivery__channel")
+    list_display = ("at", "delivery_link", "reminder_label", "channel", "state", "ok", "target", "short_answer")
+    list_filter = ("state", "ok", "delivery__channel")
     search_fields = ("target", "answer")
     date_hierarchy = "at"
     list_select_related = ("delivery__reminder__deadline",)

@@ -200,16 +200,21 @@ class GroupRobot(models.Model):
 class Delivery(models.Model):
     """One reminder to one recipient on one channel: unique (deadline, stage, recipient, channel), sent once.
 
-    pending → claimed (by a sweep, with a lease) → sent | failed | cancelled. The send task holds the row lock
-    while it sends, so a second worker skips it; a worker that dies releases the lock, and once the lease has run
-    out the next sweep claims the row again.
+    pending → claimed (by a sweep, with a lease) → sending → sent | failed | uncertain | cancelled (or back to
+    pending, for a retry with back-off). "sending" is committed, together with an in-flight DeliveryAttempt, before
+    the outside call, and no transaction is open during the call; a second worker sees "sending" and skips the row.
+    A worker that dies mid-send leaves "sending" and its in-flight attempt behind; once the lease has run out the
+    next sweep claims the row again, and the sender asks the provider by the delivery's key instead of resending,
+    or, where the provider cannot be asked, marks the delivery "uncertain" and tells the admins.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         CLAIMED = "claimed", _("claimed")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        UNCERTAIN = "uncertain", _("uncertain")
         CANCELLED = "cancelled", _("cancelled")
 
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
@@ -223,6 +228,8 @@ class Delivery(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     claims = models.PositiveSmallIntegerField(default=0)
     failures = models.PositiveSmallIntegerField(default=0)
+    # How often the provider was asked about an in-flight attempt and had no record of it yet.
+    lookups = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_answer = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -245,13 +252,34 @@ class Delivery(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    """Every attempt to send, with the provider's answer (DESIGN §5)."""
+    """Every attempt to send, every question to the provider about one, and every admin resolution (DESIGN §5).
+
+    A send attempt is committed "in flight" before the outside call and gets its outcome after it: sent, failed
+    (the message certainly did not leave) or uncertain (it may have left: a read time-out after the request went
+    out, a worker that died mid-send, with a provider that cannot be asked). An in-flight attempt that outlives its
+    worker is what the next run finds: it asks the provider (a "lookup" row records the answer) rather than sending.
+    """
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", _("in flight")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        UNCERTAIN = "uncertain", _("uncertain")
+        LOOKUP = "lookup", _("asked the provider")
+        RESOLVED = "resolved", _("resolved by an admin")
+
+    # What counts against a target's rate limit: the calls that (may have) sent something.
+    SENDS = (State.IN_FLIGHT, State.SENT, State.FAILED, State.UNCERTAIN)
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
     at = models.DateTimeField(_("at"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SENT)
     ok = models.BooleanField(_("delivered"))
     target = models.CharField(_("target"), max_length=200, blank=True)
     answer = models.TextField(_("provider answer"), blank=True)
+    finished_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", verbose_name=_("by"))
 
     class Meta:
         ordering = ["at", "id"]

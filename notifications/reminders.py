@@ -5,13 +5,19 @@
    after it (capped), all at REMINDER_SEND_TIME.
 2. sweep(): beat runs it every minute. It expands due stages into Delivery rows (recipient × channel, unique),
    claims due deliveries with SELECT … FOR UPDATE SKIP LOCKED and a lease, and queues one send task for each.
-3. deliver(id): the send task. It holds the delivery's row lock while it sends, so no second worker can send the
-   same row; it records every attempt with the provider's answer; failures come back with back-off.
+3. deliver(id): the send task, in three steps so that no transaction is open during the outside call: a short
+   transaction checks the row (deadline open, quiet hours, rate limit) and commits it "sending" with an in-flight
+   attempt, so a second worker skips it; the channel sends; a second short transaction records the answer (sent,
+   retry with back-off when the message certainly did not leave, failed, or, when it may have left, asking the
+   provider on the next run or "uncertain").
 
-The database is the source of truth: the broker only carries ids. A task lost with Redis, or a worker killed
-mid-send, leaves its row claimed; when the lease runs out the next sweep claims and queues it again. On SQLite
-(the embedded demo) SELECT … FOR UPDATE does not exist; every write transaction there starts with BEGIN IMMEDIATE
-(config.settings), which takes the database's write lock, so two sweeps or two senders run one after the other.
+The database is the source of truth: the broker only carries ids. A task lost with Redis leaves its row claimed; a
+worker killed mid-send leaves it "sending" with its attempt in flight; when the lease runs out the next sweep claims
+it again. A run that finds an in-flight attempt never sends blindly: it asks the provider by the delivery's key
+(in-app, the SMS file, Aliyun, Tencent) and records what it says; where the provider cannot be asked (e-mail, group
+robots, WeCom) the delivery becomes "uncertain" and the admins are told, to mark it delivered or send it again.
+On SQLite (the embedded demo) SELECT … FOR UPDATE does not exist; every write transaction there starts with BEGIN
+IMMEDIATE (config.settings), which takes the database's write lock for the few milliseconds of each step.
 """
 
 import datetime
@@ -20,17 +26,29 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from workflows import roles
 
 from . import calendar
 from .channels import IN_APP, PERSONAL_CHANNELS, ROBOT, get_channel
-from .channels.base import Answer
+from .channels.base import Answer, Lookup
+from .channels.in_app import stored_link
 from .messages import compose, object_of
-from .models import Deadline, DeadlineRule, Delivery, DeliveryAttempt, GroupRobot, RateLimit, Reminder
+from .models import (
+    Deadline,
+    DeadlineRule,
+    Delivery,
+    DeliveryAttempt,
+    GroupRobot,
+    Notification,
+    RateLimit,
+    Reminder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -219,12 +237,13 @@ def expand_due_reminders(now) -> int:
 
 
 def claim_due_deliveries(now, limit: int = CLAIM_BATCH) -> list[int]:
-    """Claim due rows, and rows whose lease ran out (their worker died or their task was lost), for one lease."""
+    """Claim due rows, and rows whose lease ran out (their worker died mid-send, or their task was lost), for one
+    lease. A row left "sending" keeps its in-flight attempt: the sender asks the provider about it first."""
     lease = datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
     with transaction.atomic():
         due = (Delivery.objects.select_for_update(skip_locked=True)
                .filter(Q(status=Delivery.Status.PENDING, not_before__lte=now)
-                       | Q(status=Delivery.Status.CLAIMED, claimed_until__lte=now))
+                       | Q(status__in=(Delivery.Status.CLAIMED, Delivery.Status.SENDING), claimed_until__lte=now))
                .order_by("not_before", "id")
                .values_list("pk", flat=True)[:limit])
         ids = list(due)
@@ -279,23 +298,47 @@ def _rate_limited_until(channel, delivery, now) -> datetime.datetime | None:
     target = channel.target(delivery)
     RateLimit.objects.get_or_create(key=target)
     RateLimit.objects.select_for_update().get(key=target)
-    window = list(DeliveryAttempt.objects.filter(target=target, at__gt=now - datetime.timedelta(minutes=1))
+    window = list(DeliveryAttempt.objects.filter(target=target, at__gt=now - datetime.timedelta(minutes=1),
+                                                 state__in=DeliveryAttempt.SENDS)
                   .order_by("-at").values_list("at", flat=True)[:limit])
     if len(window) < limit:
         return None
     return window[-1] + datetime.timedelta(minutes=1)
 
 
-def deliver(delivery_id: int, now=None) -> str:
-    """Send one claimed delivery. Returns what happened: sent, failed, retry, held, throttled, cancelled, skipped."""
-    now = now or timezone.now()
+def _no_transaction() -> None:
+    """Outside calls (SMTP, HTTP, SDKs) run with no transaction open: on SQLite an open write transaction holds
+    the whole database's write lock, and on PostgreSQL a row lock, for as long as the provider takes. (The rule of
+    Django's atomic(durable=True): a test case's own wrapping transaction does not count.)"""
+    if any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+        raise RuntimeError("an outside call inside a database transaction")
+
+
+def _locked(delivery_id: int, skip_locked: bool):
+    return (Delivery.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+            .select_related("reminder__deadline__rule", "recipient", "robot").filter(pk=delivery_id).first())
+
+
+def _start(delivery_id: int, now):
+    """Step 1, one short transaction: check the claimed row and commit it as "sending" with an in-flight attempt.
+
+    Returns a result word when there is nothing to send (skipped, cancelled, held, throttled), else
+    ("send", delivery, attempt) or, when an earlier run left an attempt in flight, ("ask", delivery, attempt).
+    """
+    lease = datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("reminder__deadline__rule", "recipient", "robot").filter(pk=delivery_id).first())
+        delivery = _locked(delivery_id, skip_locked=True)
         if delivery is None or delivery.status != Delivery.Status.CLAIMED:
-            return "skipped"  # sent or cancelled already, or another worker holds it right now
-        deadline = delivery.reminder.deadline
-        if deadline.status != Deadline.Status.OPEN:
+            return "skipped"  # sent, cancelled, or another worker is sending it right now
+        channel = get_channel(delivery.channel)
+        in_flight = delivery.attempts.filter(state=DeliveryAttempt.State.IN_FLIGHT).order_by("-at", "-id").first()
+        if in_flight is not None:
+            # An earlier run started this send and never recorded its outcome (its worker died, or the provider's
+            # answer did not come in time): ask before anything else, whatever the deadline or the hour.
+            delivery.status, delivery.claimed_until = Delivery.Status.SENDING, now + lease
+            delivery.save(update_fields=["status", "claimed_until"])
+            return "ask", delivery, in_flight
+        if delivery.reminder.deadline.status != Deadline.Status.OPEN:
             delivery.status = Delivery.Status.CANCELLED
             delivery.save(update_fields=["status"])
             return "cancelled"
@@ -303,32 +346,253 @@ def deliver(delivery_id: int, now=None) -> str:
         if hold:
             _release(delivery, hold, f"held for quiet hours until {timezone.localtime(hold):%Y-%m-%d %H:%M}")
             return "held"
-        channel = get_channel(delivery.channel)
         free_at = _rate_limited_until(channel, delivery, now)
         if free_at:
             _release(delivery, free_at, f"rate limit of {channel.target(delivery)}: waiting until {free_at:%H:%M:%S}")
             return "throttled"
-        if channel.already_delivered(delivery):
-            answer = Answer(ok=True, answer="already delivered (key found at the provider); not sent again")
-        else:
-            try:
-                answer = channel.send(delivery, compose(delivery.reminder, object_of(deadline),
-                                                        today=timezone.localdate(now)))
-            except Exception as error:  # a bug in a channel must not lose the reminder: log it as a failure
-                log.exception("channel %s failed on delivery %s", delivery.channel, delivery.pk)
-                answer = Answer(ok=False, answer=f"{type(error).__name__}: {error}")
-        DeliveryAttempt.objects.create(delivery=delivery, at=now, ok=answer.ok, target=channel.target(delivery),
-                                       answer=answer.answer[:4000])
+        attempt = DeliveryAttempt.objects.create(
+            delivery=delivery, at=now, state=DeliveryAttempt.State.IN_FLIGHT, ok=False,
+            target=channel.target(delivery), answer="")
+        delivery.status, delivery.claimed_until = Delivery.Status.SENDING, now + lease
+        delivery.save(update_fields=["status", "claimed_until"])
+        return "send", delivery, attempt
+
+
+def _send(delivery: Delivery, now) -> Answer:
+    """Step 2: the outside call, no transaction open. A bug must not lose the reminder: it is an answer; one in
+    composing the message sent nothing (retried), one inside a channel may have struck after the call went out
+    (uncertain)."""
+    _no_transaction()
+    try:
+        message = compose(delivery.reminder, object_of(delivery.reminder.deadline), today=timezone.localdate(now))
+    except Exception as error:
+        log.exception("could not compose delivery %s", delivery.pk)
+        return Answer(ok=False, answer=f"{type(error).__name__}: {error}")
+    try:
+        return get_channel(delivery.channel).send(delivery, message)
+    except Exception as error:
+        log.exception("channel %s failed on delivery %s", delivery.channel, delivery.pk)
+        return Answer(ok=False, answer=f"{type(error).__name__}: {error}", uncertain=True)
+
+
+def _append(attempt: DeliveryAttempt, text: str) -> str:
+    return f"{attempt.answer}\n{text}".strip()[:4000]
+
+
+def _finish(delivery_id: int, attempt_id: int, answer: Answer, now) -> str:
+    """Step 3, one short transaction: the provider's answer on the attempt and the delivery.
+
+    sent; retry (it certainly did not leave: back-off); failed (for good, or too many failures); asking (it may
+    have left and the provider can be asked: the attempt stays in flight and the next run asks); uncertain (it
+    may have left and the provider cannot be asked: the admins are told; nothing is sent again by itself).
+    """
+    with transaction.atomic():
+        delivery = _locked(delivery_id, skip_locked=False)
+        attempt = DeliveryAttempt.objects.select_for_update().get(pk=attempt_id)
+        channel = get_channel(delivery.channel)
+        attempt.finished_at = now
+        if attempt.state != DeliveryAttempt.State.IN_FLIGHT:
+            # Too late: the lease ran out and another run settled this attempt meanwhile. A real "sent" still wins.
+            attempt.answer = _append(attempt, f"late answer: {answer.answer}")
+            if answer.ok:
+                attempt.state, attempt.ok = DeliveryAttempt.State.SENT, True
+                if delivery.status != Delivery.Status.SENT:
+                    _mark_sent(delivery, now, answer.answer)
+            attempt.save(update_fields=["answer", "state", "ok", "finished_at"])
+            return "sent" if answer.ok else "late"
+        attempt.answer = _append(attempt, answer.answer)
         delivery.last_answer = answer.answer[:4000]
         if answer.ok:
-            delivery.status, delivery.sent_at, delivery.claimed_until = Delivery.Status.SENT, now, None
-            delivery.save(update_fields=["status", "sent_at", "claimed_until", "last_answer"])
+            attempt.state, attempt.ok = DeliveryAttempt.State.SENT, True
+            attempt.save(update_fields=["state", "ok", "answer", "finished_at"])
+            _mark_sent(delivery, now, answer.answer)
             return "sent"
-        delivery.failures += 1
-        if answer.permanent or delivery.failures >= settings.REMINDER_MAX_FAILURES:
-            delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
-            delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
-            return "failed"
-        delivery.save(update_fields=["failures"])
-        _release(delivery, now + retry_delay(delivery.failures), delivery.last_answer)
-        return "retry"
+        if answer.uncertain:
+            if channel.can_look_up(delivery):
+                attempt.answer = _append(attempt, "the message may have left: the provider is asked on the next run")
+                attempt.save(update_fields=["answer", "finished_at"])
+                _release(delivery, now + retry_delay(delivery.lookups + 1), delivery.last_answer)
+                return "asking"
+            attempt.state = DeliveryAttempt.State.UNCERTAIN
+            attempt.save(update_fields=["state", "answer", "finished_at"])
+            _mark_uncertain(delivery, answer.answer)
+            return "uncertain"
+        attempt.state = DeliveryAttempt.State.FAILED
+        attempt.save(update_fields=["state", "answer", "finished_at"])
+        return _failed(delivery, now, permanent=answer.permanent)
+
+
+def _mark_sent(delivery: Delivery, now, answer: str) -> None:
+    delivery.status, delivery.sent_at, delivery.claimed_until = Delivery.Status.SENT, now, None
+    delivery.last_answer = answer[:4000]
+    delivery.save(update_fields=["status", "sent_at", "claimed_until", "last_answer"])
+
+
+def _failed(delivery: Delivery, now, permanent: bool) -> str:
+    """A failure where the message certainly did not leave: retried with back-off, or failed for good."""
+    delivery.failures += 1
+    if permanent or delivery.failures >= settings.REMINDER_MAX_FAILURES:
+        delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
+        delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
+        return "failed"
+    delivery.save(update_fields=["failures"])
+    _release(delivery, now + retry_delay(delivery.failures), delivery.last_answer)
+    return "retry"
+
+
+def _mark_uncertain(delivery: Delivery, answer: str) -> None:
+    delivery.status, delivery.claimed_until = Delivery.Status.UNCERTAIN, None
+    delivery.last_answer = answer[:4000]
+    delivery.save(update_fields=["status", "claimed_until", "last_answer"])
+    tell_admins_uncertain(delivery)
+
+
+def _ask(delivery: Delivery, attempt: DeliveryAttempt, now) -> str:
+    """Recovery of an in-flight attempt: ask the provider by the delivery's key (no transaction open), then
+    record what it said. Returns sent, resend (the provider certainly has nothing: send now), asking (no record
+    yet: asked again later) or uncertain (the admins are told)."""
+    channel = get_channel(delivery.channel)
+    if channel.can_look_up(delivery):
+        _no_transaction()
+        try:
+            found = channel.lookup(delivery, attempt.at)
+        except Exception as error:
+            log.exception("lookup on channel %s failed for delivery %s", delivery.channel, delivery.pk)
+            found = Lookup(found=None, answer=f"{type(error).__name__}: {error}")
+    else:
+        found = None
+    with transaction.atomic():
+        delivery = _locked(delivery.pk, skip_locked=False)
+        attempt = DeliveryAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.state != DeliveryAttempt.State.IN_FLIGHT or delivery.status != Delivery.Status.SENDING:
+            return "skipped"  # settled meanwhile (a late answer, an admin)
+        if found is None:
+            text = (f"{channel.name}: the send of {timezone.localtime(attempt.at):%Y-%m-%d %H:%M:%S} has no recorded "
+                    f"outcome and this provider cannot be asked; not sent again")
+            attempt.state, attempt.finished_at = DeliveryAttempt.State.UNCERTAIN, now
+            attempt.answer = _append(attempt, text)
+            attempt.save(update_fields=["state", "finished_at", "answer"])
+            _mark_uncertain(delivery, text)
+            return "uncertain"
+        DeliveryAttempt.objects.create(delivery=delivery, at=now, finished_at=now, state=DeliveryAttempt.State.LOOKUP,
+                                       ok=found.found is True, target=attempt.target, answer=found.answer[:4000])
+        delivery.last_answer = found.answer[:4000]
+        if found.found:
+            attempt.state, attempt.ok, attempt.finished_at = DeliveryAttempt.State.SENT, True, now
+            attempt.answer = _append(attempt, f"the provider has it: {found.answer}")
+            attempt.save(update_fields=["state", "ok", "finished_at", "answer"])
+            _mark_sent(delivery, now, found.answer)
+            return "sent"
+        if found.found is False and found.final:
+            # Our own record (in-app, the SMS file) says it never left: failed, and sent now, counted as a failure
+            # so that a send that keeps killing its worker stops after REMINDER_MAX_FAILURES.
+            attempt.state, attempt.finished_at = DeliveryAttempt.State.FAILED, now
+            attempt.answer = _append(attempt, f"never left: {found.answer}")
+            attempt.save(update_fields=["state", "finished_at", "answer"])
+            delivery.failures += 1
+            if delivery.failures >= settings.REMINDER_MAX_FAILURES:
+                delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
+                delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
+                return "failed"
+            delivery.status = Delivery.Status.CLAIMED
+            delivery.save(update_fields=["status", "failures", "last_answer"])
+            return "resend"
+        # No record yet, or the provider did not answer. Aliyun's and Tencent's records can lag behind an accepted
+        # message (Tencent lists a message only once the carrier's receipt is in), so "not found" is no proof that
+        # it never left: ask again with back-off, and after REMINDER_LOOKUP_TRIES asks hand it to the admins
+        # rather than risk a second text to the same phone.
+        delivery.lookups += 1
+        if delivery.lookups < settings.REMINDER_LOOKUP_TRIES:
+            delivery.save(update_fields=["lookups"])
+            _release(delivery, now + retry_delay(delivery.lookups), found.answer)
+            return "asking"
+        attempt.state, attempt.finished_at = DeliveryAttempt.State.UNCERTAIN, now
+        attempt.answer = _append(attempt, f"still unknown after {delivery.lookups} questions: {found.answer}")
+        attempt.save(update_fields=["state", "finished_at", "answer"])
+        delivery.save(update_fields=["lookups"])
+        _mark_uncertain(delivery, found.answer)
+        return "uncertain"
+
+
+def deliver(delivery_id: int, now=None) -> str:
+    """Send one claimed delivery, never twice. Returns what happened: sent, retry, failed, asking, uncertain, held,
+    throttled, cancelled, skipped (or late: an answer that came after the lease, recorded on its attempt).
+
+    Three steps, no transaction open during the outside call: (1) a short transaction checks the row and commits
+    it "sending" with an in-flight attempt; (2) the channel sends (or, if an earlier run left an attempt in flight,
+    the provider is asked about it by the delivery's key); (3) a short transaction records the answer.
+    """
+    now = now or timezone.now()
+    for _round in range(2):  # a second round only after the provider said for certain that nothing left
+        started = _start(delivery_id, now)
+        if isinstance(started, str):
+            return started
+        step, delivery, attempt = started
+        if step == "ask":
+            result = _ask(delivery, attempt, now)
+            if result != "resend":
+                return result
+            continue
+        return _finish(delivery.pk, attempt.pk, _send(delivery, now), now)
+    return "skipped"
+
+
+# --- admins: uncertain deliveries -------------------------------------------------------------------------------
+
+
+def recipient_label(delivery: Delivery) -> str:
+    if delivery.robot_id:
+        return str(delivery.robot)
+    user = delivery.recipient
+    if user is None:
+        return delivery.recipient_key
+    return user.get_full_name() or user.get_username()
+
+
+def tell_admins_uncertain(delivery: Delivery) -> int:
+    """An in-app message to every active admin: this delivery may or may not have reached its recipient and is
+    not sent again by itself. Written in the site's language; links to the delivery's admin page. Returns how
+    many were told."""
+    admins = users_in_role(roles.ADMIN)
+    if not admins:
+        log.warning("delivery %s is uncertain and there is no active admin to tell", delivery.pk)
+        return 0
+    link = f"{settings.SITE_URL}{reverse('admin:notifications_delivery_change', args=[delivery.pk])}"
+    channel = get_channel(delivery.channel)
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"id": delivery.pk, "channel": str(channel.label or channel.name),
+                  "recipient": recipient_label(delivery)}
+        title = gettext("Reminder #{id} to {recipient} ({channel}): sent or not? Please check").format(**params)
+        body = gettext(
+            "The reminder #{id} to {recipient} by {channel} may have been sent, or not: the outcome of the send is "
+            "unknown and the provider cannot tell. It will not be sent again by itself. Check with the recipient, "
+            "then in the admin site mark it as delivered or send it again.").format(**params)
+    Notification.objects.bulk_create([
+        Notification(recipient=admin, title=title[:200], body=body, link=stored_link(link)) for admin in admins])
+    return len(admins)
+
+
+class NotUncertain(Exception):
+    """resolve_uncertain on a delivery that is not (or no longer) uncertain."""
+
+
+def resolve_uncertain(delivery_id: int, user, send_again: bool, now=None) -> Delivery:
+    """An admin's decision on an uncertain delivery: mark it delivered, or send it again (queued for the next
+    sweep). Logged as an attempt by that admin. Refuses (NotUncertain) a delivery that is not uncertain."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = _locked(delivery_id, skip_locked=False)
+        if delivery is None or delivery.status != Delivery.Status.UNCERTAIN:
+            raise NotUncertain(delivery_id)
+        who = user.get_username()
+        text = (f"{who} had it sent again" if send_again else f"{who} marked it as delivered")
+        DeliveryAttempt.objects.create(delivery=delivery, at=now, finished_at=now, state=DeliveryAttempt.State.RESOLVED,
+                                       ok=not send_again, target="", answer=text, by=user)
+        log.info("delivery %s: %s", delivery.pk, text)
+        if send_again:
+            delivery.lookups = 0
+            delivery.save(update_fields=["lookups"])
+            _release(delivery, now, text)
+        else:
+            _mark_sent(delivery, now, text)
+    return delivery

@@ -13,7 +13,9 @@ def sweep_reminders() -> int:
 
 
 # acks_late: a worker that dies mid-send leaves the message unacknowledged; and whatever the broker does with it,
-# the row's lease runs out and the next sweep claims it again. A database hiccup is retried with back-off.
+# the row's lease runs out and the next sweep claims it again. A task run twice is harmless: the row is "sending"
+# (skipped) or its in-flight attempt makes the sender ask the provider instead of sending (reminders.deliver).
+# A database hiccup is retried with back-off.
 @shared_task(name="notifications.tasks.send_reminder", bind=True, acks_late=True, ignore_result=True,
              autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def send_reminder(self, delivery_id: int) -> str:

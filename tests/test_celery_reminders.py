@@ -83,7 +83,7 @@ def database_url() -> str:
 class Worker:
     """A `celery -A config worker` process on the test database and the test Redis."""
 
-    def __init__(self, tmp_path: Path, sms_path: Path):
+    def __init__(self, tmp_path: Path, sms_path: Path, **extra_env):
         self.log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
         env = {
             **os.environ,
@@ -94,6 +94,7 @@ class Worker:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(tmp_path / "mail"),
             "SITE_URL": settings.SITE_URL,
+            **extra_env,
         }
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
@@ -126,8 +127,8 @@ class Worker:
 def start_worker(broker, tmp_path):
     started = []
 
-    def start(sms_path):
-        worker = Worker(tmp_path, sms_path)
+    def start(sms_path, **extra_env):
+        worker = Worker(tmp_path, sms_path, **extra_env)
         started.append(worker)
         return worker
 
@@ -215,8 +216,9 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates(api, judicial, st
     wait_until(lambda: _blocked_in_fifo_open(first.process.pid) or not Path("/proc").exists(), timeout=15,
                what="the worker to block in the SMS send")
     first.kill()
-    assert statuses(deadline)["sms"] == "claimed"  # the killed send left no trace but its claim
-    assert not DeliveryAttempt.objects.filter(delivery__channel="sms").exists()
+    assert statuses(deadline)["sms"] == "sending"  # the killed send left its in-flight attempt, committed before
+    assert list(DeliveryAttempt.objects.filter(delivery__channel="sms").values_list("state", flat=True)) == [
+        "in_flight"]
 
     sms.unlink()  # the provider is back
     second = start_worker(sms)
@@ -226,6 +228,9 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates(api, judicial, st
     assert len(lines) == 1 and lines[0]["phone"] == "13800000001"
     assert len(titles_for(judicial)) == 1
     assert Delivery.objects.get(reminder__deadline=deadline, channel="sms").claims == 2
+    # The second worker asked the SMS file first (no line for the key: it never left), then sent.
+    assert list(DeliveryAttempt.objects.filter(delivery__channel="sms").values_list("state", flat=True)) == [
+        "failed", "lookup", "sent"]
 
 
 def test_a_closed_deadline_sends_nothing(api, judicial, start_worker, tmp_path):
@@ -289,4 +294,6 @@ def test_the_beat_task_sweeps_and_the_worker_sends(api, users, judicial, start_w
     move_due_date(deadline, today - datetime.timedelta(days=10))  # missed: the escalation is due now
     task.delay()  # what beat sends every minute
     wait_until(lambda: titles_for(users["principal"]), what=f"the swept escalation\n{worker.output()}")
-    assert deliveries(deadline, recipient=users["principal"]).get().status == "sent"
+    # The message is there before the worker records the send's outcome (no transaction spans the two).
+    wait_until(lambda: deliveries(deadline, recipient=users["principal"]).get().status == "sent",
+               what=f"the recorded send\n{worker.output()}")

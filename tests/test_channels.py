@@ -184,6 +184,7 @@ def test_email_to_an_unreachable_server_is_a_failure_to_retry(officer, settings)
 
     assert not answer.ok and not answer.permanent
     assert "ConnectionRefusedError" in answer.answer
+    assert not answer.uncertain  # refused: it certainly did not leave, so it is simply sent again later
 
 
 # --- SMS: console and file ----------------------------------------------------------------------------------------
@@ -324,6 +325,7 @@ def test_aliyun_unreachable_is_a_failure_to_retry(officer, aliyun):
     answer = get_channel(SMS).send(delivery_for(SMS, user=officer), MESSAGE)
 
     assert not answer.ok and not answer.permanent and answer.answer.startswith("aliyun:")
+    assert not answer.uncertain
 
 
 def test_aliyun_without_sign_or_keys_names_what_is_missing(officer, aliyun):
@@ -461,11 +463,11 @@ def test_robot_webhook_answering_an_error_is_a_failure(db, provider):
 
 
 def test_wecom_robot_gets_plain_text_with_title_body_and_link(db, provider, monkeypatch):
-    from apprise.plugins.wecombot import NotifyWeComBot
+    from notifications.channels import robot as robots
 
     server = provider(200, {"errcode": 0, "errmsg": "ok"})
     # WeCom's webhook host is replaced by the local server: nothing leaves this machine.
-    monkeypatch.setattr(NotifyWeComBot, "notify_url", f"http://{server.address}/cgi-bin/webhook/send?key={{key}}")
+    monkeypatch.setattr(robots, "WECOM_WEBHOOK", f"http://{server.address}/cgi-bin/webhook/send?key={{token}}")
     key = "693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa"
     robot = GroupRobot.objects.create(name="镇政府工作群", kind=GroupRobot.Kind.WECOM, url=f"wecombot://{key}")
 
@@ -546,3 +548,96 @@ def test_wecom_app_message_failure_is_an_answer_to_retry(officer, settings, monk
     answer = get_channel(WECOM).send(delivery_for(WECOM, user=officer), MESSAGE)
 
     assert not answer.ok and not answer.permanent and "access token" in answer.answer
+
+
+# --- robots posted by lawflow: webhook addresses, DingTalk's signature, answers by JSON code ------------------------
+
+
+def test_robot_urls_name_their_webhooks_in_apprise_form_and_as_addresses():
+    from dataclasses import astuple
+
+    from notifications.channels.robot import webhook_of
+
+    assert astuple(webhook_of("wecombot://693a91f6-7aaa")) == ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa", "")
+    assert astuple(webhook_of("dingtalk://SEC123@abc123")) == ("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abc123", "SEC123")
+    assert webhook_of("feishu://f19a-uuid").url == "https://open.feishu.cn/open-apis/bot/v2/hook/f19a-uuid"
+    assert webhook_of("lark://l1").url == "https://open.larksuite.com/open-apis/bot/v2/hook/l1"
+    # The address itself, on the platform's host or on a proxy (政务外网), the DingTalk secret as a parameter.
+    hook = webhook_of("http://10.1.2.3:8080/robot/send?access_token=abc123&secret=SEC123")
+    assert astuple(hook) == ("dingtalk", "http://10.1.2.3:8080/robot/send?access_token=abc123", "SEC123")
+    assert webhook_of("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K1").platform == "wecom"
+    assert webhook_of("json://127.0.0.1/") is None and webhook_of("nosuchscheme://x") is None
+
+
+def test_dingtalk_robot_with_a_secret_signs_as_dingtalk_documents(db, provider, monkeypatch):
+    import base64
+    import hashlib
+    import hmac
+
+    from notifications.channels import robot as robots
+
+    server = provider(200, {"errcode": 0, "errmsg": "ok"})
+    monkeypatch.setattr(robots, "DINGTALK_WEBHOOK", f"http://{server.address}/robot/send?access_token={{token}}")
+    robot = GroupRobot.objects.create(name="执法大队群", kind=GroupRobot.Kind.DINGTALK, url="dingtalk://SECabc@tok123")
+
+    answer = get_channel(ROBOT).send(delivery_for(ROBOT, robot=robot), MESSAGE)
+
+    assert answer.ok, answer.answer
+    request = server.only_request()
+    query = {name: values[0] for name, values in parse_qs(urlsplit(request["path"]).query).items()}
+    assert query["access_token"] == "tok123"
+    expected = base64.b64encode(hmac.new(b"SECabc", f"{query['timestamp']}\nSECabc".encode(), hashlib.sha256).digest())
+    assert query["sign"] == expected.decode()  # parse_qs undid the URL encoding
+    assert abs(int(query["timestamp"]) / 1000 - timezone.now().timestamp()) < 60
+    posted = json.loads(request["body"])
+    assert posted["msgtype"] == "text" and posted["text"]["content"].startswith(MESSAGE.title)
+
+
+def test_feishu_robot_answer_ok_is_sent_and_a_rate_limit_is_retried(db, provider, monkeypatch):
+    from notifications.channels import robot as robots
+
+    server = provider(200, {"code": 0, "msg": "success", "data": {}})
+    monkeypatch.setattr(robots, "FEISHU_WEBHOOK", f"http://{server.address}/open-apis/bot/v2/hook/{{token}}")
+    robot = GroupRobot.objects.create(name="党政办群", kind=GroupRobot.Kind.FEISHU, url="feishu://f19a")
+    delivery = delivery_for(ROBOT, robot=robot)
+
+    assert get_channel(ROBOT).send(delivery, MESSAGE).ok
+    posted = json.loads(server.only_request()["body"])
+    assert posted["msg_type"] == "text" and MESSAGE.link in posted["content"]["text"]
+
+    server.reply = (200, {"code": 11232, "msg": "frequency limited psm[lark.oapi.app_platform_runtime]"})
+    limited = get_channel(ROBOT).send(delivery, MESSAGE)
+    assert not limited.ok and not limited.permanent and "11232" in limited.answer
+
+
+def test_robot_webhook_that_does_not_answer_in_time_may_have_posted(db, settings):
+    """A read time-out after the POST went out: uncertain, never simply sent again."""
+    settings.CHANNEL_TIMEOUT_SECONDS = 1
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()  # accepts the connection (the kernel does) and never answers
+    try:
+        port = listener.getsockname()[1]
+        robot = GroupRobot.objects.create(name="慢群", kind=GroupRobot.Kind.WECOM,
+                                          url=f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=K1")
+
+        answer = get_channel(ROBOT).send(delivery_for(ROBOT, robot=robot), MESSAGE)
+
+        assert not answer.ok and answer.uncertain and "ReadTimeout" in answer.answer
+    finally:
+        listener.close()
+
+
+def test_aliyun_read_timeout_is_uncertain(officer, aliyun):
+    """The SDK's read time-out (the request went out, no answer) is told apart from a refused connection."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        aliyun.SMS_ENDPOINT, aliyun.SMS_TIMEOUT_SECONDS = f"http://127.0.0.1:{listener.getsockname()[1]}", 1
+
+        answer = get_channel(SMS).send(delivery_for(SMS, user=officer), MESSAGE)
+
+        assert not answer.ok and answer.uncertain and "timed out" in answer.answer.lower()
+    finally:
+        listener.close()

@@ -3,7 +3,7 @@
 The sender (notifications.reminders.deliver) looks a channel up by the name stored on the Delivery.
 """
 
-from .base import Answer, Channel, Message
+from .base import Answer, Channel, Lookup, Message
 
 IN_APP = "in_app"
 EMAIL = "email"
@@ -36,5 +36,5 @@ def get_channel(name: str) -> Channel:
     return _channels[name]
 
 
-__all__ = ["IN_APP", "EMAIL", "SMS", "WECOM", "ROBOT", "PERSONAL_CHANNELS", "Answer", "Channel", "Message",
+__all__ = ["IN_APP", "EMAIL", "SMS", "WECOM", "ROBOT", "PERSONAL_CHANNELS", "Answer", "Channel", "Lookup", "Message",
            "get_channel"]

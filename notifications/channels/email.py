@@ -21,6 +21,7 @@ def address_of(delivery) -> str:
 
 class EmailChannel(Channel):
     name = "email"
+    label = _("E-mail")
 
     def target(self, delivery) -> str:
         return address_of(delivery) or delivery.recipient_key
@@ -30,16 +31,29 @@ class EmailChannel(Channel):
         if not address:
             return refuse(_("No e-mail address on record."))
         timeout = getattr(settings, "EMAIL_TIMEOUT", None) or settings.CHANNEL_TIMEOUT_SECONDS
+        connection = get_connection(timeout=timeout)
         mail = EmailMessage(
             subject=" ".join(message.title.split()),  # a header: no line breaks
             body=plain_text(message),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             headers={"Message-ID": message_id(delivery)},
-            connection=get_connection(timeout=timeout),
+            connection=connection,
         )
         try:
-            count = mail.send()
+            connection.open()  # connect, greet, log in: a failure here certainly sent nothing
         except (smtplib.SMTPException, OSError) as error:  # refused, unreachable, timed out: retried later
             return Answer(ok=False, answer=f"{type(error).__name__}: {error}")
+        try:
+            count = mail.send()
+        except smtplib.SMTPResponseException as error:  # the server answered with a refusal: nothing accepted
+            return Answer(ok=False, answer=f"{type(error).__name__}: {error}")
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+            return Answer(ok=False, answer=f"{type(error).__name__}: {error}")
+        except (smtplib.SMTPException, OSError) as error:
+            # No answer in time, or the connection dropped during the conversation: the server may have taken the
+            # message (after the final "." it only has to say 250). Message-ID is the key, but SMTP cannot be asked.
+            return Answer(ok=False, answer=f"{type(error).__name__}: {error}", uncertain=True)
+        finally:
+            connection.close()
         return Answer(ok=count == 1, answer=f"{count} message accepted for {address}, Message-ID {message_id(delivery)}")

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import Answer, Channel, Message
+from .base import Answer, Channel, Lookup, Message
 from .text import refuse
 
 LINK_MAX = 200  # Notification.link
@@ -21,11 +21,18 @@ def stored_link(link: str) -> str:
 
 class InAppChannel(Channel):
     name = "in_app"
+    label = _("In-app message")
 
-    def already_delivered(self, delivery) -> bool:
+    def can_look_up(self, delivery) -> bool:
+        return True
+
+    def lookup(self, delivery, since) -> Lookup:
         from ..models import Notification
 
-        return Notification.objects.filter(delivery=delivery).exists()
+        note = Notification.objects.filter(delivery=delivery).first()
+        if note is None:  # our own table: "not there" is certain
+            return Lookup(found=False, final=True, answer="in-app: no notification for this delivery")
+        return Lookup(found=True, answer=f"in-app: notification #{note.pk} is there")
 
     def send(self, delivery, message: Message) -> Answer:
         from ..models import Notification

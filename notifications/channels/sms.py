@@ -5,10 +5,15 @@
 - aliyun: Alibaba Cloud SMS (dysmsapi 2017-05-25), the delivery key as OutId;
 - tencent: Tencent Cloud SMS (2021-01-11), the delivery key as SessionContext.
 
+A send that may have reached the provider without an answer (a read time-out) is not sent again blindly: the
+file, Aliyun (QuerySendDetails by phone and send date, matched on OutId) and Tencent (PullSmsSendStatusByPhoneNumber,
+matched on SessionContext) are asked first (`lookup`); the console cannot be asked.
+
 Provider settings: SMS_SIGN_NAME, SMS_TEMPLATE_CODE, SMS_TEMPLATE_PARAMS, SMS_ACCESS_KEY_ID, SMS_ACCESS_KEY_SECRET,
 SMS_SDK_APP_ID (Tencent), SMS_REGION, SMS_ENDPOINT, SMS_TIMEOUT_SECONDS; SMS_PER_MINUTE limits sends per phone.
 """
 
+import datetime
 import json
 import os
 import re
@@ -19,8 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Answer, Channel, Message
-from .text import refuse
+from .base import Answer, Channel, Lookup, Message
+from .text import maybe_sent, refuse
 
 # Provider codes that a retry cannot cure: a wrong number, a signature or template not approved, the template's
 # variables not matching. Everything else (rate limits, balance, outages) is retried with back-off.
@@ -87,7 +92,7 @@ def endpoint() -> tuple[str, str | None]:
 
 
 class ConsoleBackend:
-    def already_delivered(self, key: str) -> bool:
+    def can_look_up(self) -> bool:
         return False
 
     def send(self, phone: str, key: str, message: Message) -> Answer:
@@ -100,16 +105,19 @@ class FileBackend:
     def __init__(self, path: str):
         self.path = path
 
-    def already_delivered(self, key: str) -> bool:
-        # A worker that died after writing its line must not write a second one. Only a regular file keeps
-        # lines to look through (a pipe or a device does not; opening one to read would wait for a writer).
-        if not os.path.isfile(self.path):
-            return False
+    def can_look_up(self) -> bool:
+        # Only a regular file keeps lines to look through (a pipe or a device does not; opening one to read would
+        # wait for a writer).
+        return not os.path.exists(self.path) or os.path.isfile(self.path)
+
+    def lookup(self, phone: str, key: str, since) -> Lookup:
         try:
             with open(self.path, encoding="utf-8") as lines:
-                return any(json.loads(line).get("key") == key for line in lines if line.strip())
+                found = any(json.loads(line).get("key") == key for line in lines if line.strip())
         except FileNotFoundError:
-            return False
+            found = False
+        return Lookup(found=found, final=True,
+                      answer=f"file: a line for {key} {'found' if found else 'not found'} in {self.path}")
 
     def send(self, phone: str, key: str, message: Message) -> Answer:
         line = {"key": key, "phone": phone, "sign": settings.SMS_SIGN_NAME, "template": settings.SMS_TEMPLATE_CODE,
@@ -123,14 +131,18 @@ class FileBackend:
         return Answer(ok=True, answer=f"file: line written to {self.path}")
 
 
-class AliyunBackend:
-    def already_delivered(self, key: str) -> bool:
-        return False
+def since_dates(since) -> list[datetime.date]:
+    """The local send dates from `since` to today (Aliyun keeps send records by date; at most 30 days back)."""
+    today = timezone.localdate()
+    first = timezone.localdate(since) if since is not None else today
+    first = max(first, today - datetime.timedelta(days=29))
+    return [first + datetime.timedelta(days=n) for n in range((today - first).days + 1)]
 
-    def send(self, phone: str, key: str, message: Message) -> Answer:
-        require(["SMS_SIGN_NAME", "SMS_TEMPLATE_CODE", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"])
-        params = json.dumps(dict(template_values(message)), ensure_ascii=False)
-        from alibabacloud_dysmsapi20170525 import models
+
+class AliyunBackend:
+    PAGE = 50  # QuerySendDetails' largest page
+
+    def client(self):
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi.utils_models import Config
 
@@ -139,30 +151,107 @@ class AliyunBackend:
         config = Config(access_key_id=settings.SMS_ACCESS_KEY_ID, access_key_secret=settings.SMS_ACCESS_KEY_SECRET,
                         region_id=settings.SMS_REGION or "cn-hangzhou", endpoint=host, protocol=scheme,
                         read_timeout=timeout_ms, connect_timeout=timeout_ms)
+        return Client(config)
+
+    def can_look_up(self) -> bool:
+        return True
+
+    def lookup(self, phone: str, key: str, since) -> Lookup:
+        """QuerySendDetails for the phone on each send date since `since`, looking for our OutId. A record (any
+        SendStatus: 1 waiting for the receipt, 2 failed at the carrier, 3 delivered) means Aliyun accepted it."""
+        require(["SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"])
+        from alibabacloud_dysmsapi20170525 import models
+
+        client = self.client()
+        asked = []
+        try:
+            for day in since_dates(since):
+                page = 1
+                while True:
+                    body = client.query_send_details(models.QuerySendDetailsRequest(
+                        phone_number=mainland(phone), send_date=f"{day:%Y%m%d}", page_size=self.PAGE,
+                        current_page=page)).body
+                    if body.code != "OK":
+                        return Lookup(found=None, answer=f"aliyun QuerySendDetails {day:%Y%m%d}: Code={body.code} "
+                                                         f"Message={body.message} RequestId={body.request_id}")
+                    records = (body.sms_send_detail_dtos.sms_send_detail_dto or []) if body.sms_send_detail_dtos else []
+                    for record in records:
+                        if record.out_id == key:
+                            return Lookup(found=True, answer=(
+                                f"aliyun QuerySendDetails {day:%Y%m%d}: OutId={key} found, SendStatus="
+                                f"{record.send_status} ErrCode={record.err_code} SendDate={record.send_date} "
+                                f"RequestId={body.request_id}"))
+                    asked.append(f"{day:%Y%m%d} page {page}: {len(records)} records")
+                    if page * self.PAGE >= int(body.total_count or 0) or not records:
+                        break
+                    page += 1
+        except Exception as error:  # noqa: BLE001 - the SDK raises for HTTP errors and network failures alike
+            return Lookup(found=None, answer=f"aliyun QuerySendDetails: {sdk_error('aliyun', error)}")
+        return Lookup(found=False, answer=f"aliyun QuerySendDetails: OutId={key} not found ({'; '.join(asked)})")
+
+    def send(self, phone: str, key: str, message: Message) -> Answer:
+        require(["SMS_SIGN_NAME", "SMS_TEMPLATE_CODE", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"])
+        params = json.dumps(dict(template_values(message)), ensure_ascii=False)
+        from alibabacloud_dysmsapi20170525 import models
+
         request = models.SendSmsRequest(phone_numbers=mainland(phone), sign_name=settings.SMS_SIGN_NAME,
                                         template_code=settings.SMS_TEMPLATE_CODE, template_param=params, out_id=key)
         try:
-            body = Client(config).send_sms(request).body
+            body = self.client().send_sms(request).body
         except Exception as error:  # the SDK raises for HTTP errors and network failures alike
-            return Answer(ok=False, answer=sdk_error("aliyun", error))
+            text = sdk_error("aliyun", error)
+            return Answer(ok=False, answer=text, uncertain=maybe_sent(text))
         answer = f"aliyun: Code={body.code} Message={body.message} BizId={body.biz_id} RequestId={body.request_id}"
         return Answer(ok=body.code == "OK", answer=answer, permanent=body.code in ALIYUN_PERMANENT)
 
 
 class TencentBackend:
-    def already_delivered(self, key: str) -> bool:
-        return False
+    def client(self):
+        from tencentcloud.common.credential import Credential
+        from tencentcloud.common.profile.client_profile import ClientProfile
+        from tencentcloud.common.profile.http_profile import HttpProfile
+        from tencentcloud.sms.v20210111.sms_client import SmsClient
+
+        scheme, host = endpoint()
+        profile = ClientProfile(httpProfile=HttpProfile(protocol=scheme, endpoint=host,
+                                                        reqTimeout=settings.SMS_TIMEOUT_SECONDS))
+        return SmsClient(Credential(settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET),
+                         settings.SMS_REGION or "ap-guangzhou", profile)
+
+    def can_look_up(self) -> bool:
+        return True
+
+    def lookup(self, phone: str, key: str, since) -> Lookup:
+        """PullSmsSendStatusByPhoneNumber since `since`, looking for our SessionContext. Tencent lists a message
+        once the carrier's receipt has come back, so a message just accepted may not be there yet."""
+        require(["SMS_SDK_APP_ID", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"])
+        from tencentcloud.sms.v20210111 import models
+
+        now = int(timezone.now().timestamp())
+        begin = int(since.timestamp()) - 60 if since is not None else now - 86400
+        request = models.PullSmsSendStatusByPhoneNumberRequest()
+        request.BeginTime, request.EndTime = max(begin, now - 7 * 86400), now + 60
+        request.Offset, request.Limit = 0, 100
+        request.PhoneNumber, request.SmsSdkAppId = e164(phone), settings.SMS_SDK_APP_ID
+        try:
+            response = self.client().PullSmsSendStatusByPhoneNumber(request)
+        except Exception as error:  # noqa: BLE001 - TencentCloudSDKException for API errors and network failures
+            return Lookup(found=None, answer=f"tencent PullSmsSendStatusByPhoneNumber: {sdk_error('tencent', error)}")
+        statuses = response.PullSmsSendStatusSet or []
+        for status in statuses:
+            if status.SessionContext == key:
+                return Lookup(found=True, answer=(
+                    f"tencent PullSmsSendStatusByPhoneNumber: SessionContext={key} found, SerialNo={status.SerialNo} "
+                    f"ReportStatus={status.ReportStatus} Description={status.Description} "
+                    f"RequestId={response.RequestId}"))
+        return Lookup(found=False, answer=(f"tencent PullSmsSendStatusByPhoneNumber: SessionContext={key} not found "
+                                           f"among {len(statuses)} receipts, RequestId={response.RequestId}"))
 
     def send(self, phone: str, key: str, message: Message) -> Answer:
         require(["SMS_SIGN_NAME", "SMS_TEMPLATE_CODE", "SMS_SDK_APP_ID", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"])
         values = [value for _variable, value in template_values(message)]
-        from tencentcloud.common.credential import Credential
-        from tencentcloud.common.profile.client_profile import ClientProfile
-        from tencentcloud.common.profile.http_profile import HttpProfile
         from tencentcloud.sms.v20210111 import models
-        from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-        scheme, host = endpoint()
         request = models.SendSmsRequest()
         request.PhoneNumberSet = [e164(phone)]
         request.SmsSdkAppId = settings.SMS_SDK_APP_ID
@@ -171,13 +260,10 @@ class TencentBackend:
         request.TemplateParamSet = values
         request.SessionContext = key
         try:
-            profile = ClientProfile(httpProfile=HttpProfile(protocol=scheme, endpoint=host,
-                                                            reqTimeout=settings.SMS_TIMEOUT_SECONDS))
-            client = SmsClient(Credential(settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET),
-                               settings.SMS_REGION or "ap-guangzhou", profile)
-            response = client.SendSms(request)
+            response = self.client().SendSms(request)
         except Exception as error:  # TencentCloudSDKException for API errors and network failures alike
-            return Answer(ok=False, answer=sdk_error("tencent", error))
+            text = sdk_error("tencent", error)
+            return Answer(ok=False, answer=text, uncertain=maybe_sent(text))
         status = (response.SendStatusSet or [None])[0]
         if status is None:
             return Answer(ok=False, answer=f"tencent: no send status in the answer, RequestId={response.RequestId}")
@@ -214,6 +300,7 @@ def backend():
 
 class SmsChannel(Channel):
     name = "sms"
+    label = _("SMS")
     interrupting = True
 
     def target(self, delivery) -> str:
@@ -223,8 +310,14 @@ class SmsChannel(Channel):
     def per_minute(self, delivery) -> int | None:
         return settings.SMS_PER_MINUTE or None
 
-    def already_delivered(self, delivery) -> bool:
-        return backend().already_delivered(delivery.key)
+    def can_look_up(self, delivery) -> bool:
+        return bool(phone_of(delivery)) and backend().can_look_up()
+
+    def lookup(self, delivery, since) -> Lookup:
+        try:
+            return backend().lookup(phone_of(delivery), delivery.key, since)
+        except Misconfigured as refusal:
+            return Lookup(found=None, answer=refusal.answer.answer)
 
     def send(self, delivery, message: Message) -> Answer:
         sender = backend()

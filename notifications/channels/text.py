@@ -23,6 +23,26 @@ def refuse(reason, **params) -> Answer:
     return Answer(ok=False, permanent=True, answer=bilingual(Text(reason, **params)))
 
 
+# How a network failure reads once an SDK or apprise has turned it into text (requests/urllib3 wording). A failure
+# before the request was sent (no connection, no such host, connect time-out) certainly delivered nothing; one after
+# it (no answer in time, the connection dropped mid-answer) may have: the provider may have accepted the message.
+NOT_SENT_SIGNS = ("connection refused", "failed to establish a new connection", "name or service not known",
+                  "temporary failure in name resolution", "nodename nor servname", "no route to host",
+                  "network is unreachable", "connect timeout", "connecttimeout", "getaddrinfo failed")
+MAYBE_SENT_SIGNS = ("read timed out", "read timeout", "readtimeout", "remotedisconnected", "connection aborted",
+                    "connection reset", "incompleteread", "timed out")
+
+
+def maybe_sent(text: str) -> bool:
+    """True when a failure's text says the request may have reached the provider (a read time-out, a dropped
+    connection); False when it certainly did not (refused, unknown host, connect time-out) or it is not a network
+    failure at all (the provider answered with an error)."""
+    lowered = text.lower()
+    if any(sign in lowered for sign in NOT_SENT_SIGNS):
+        return False
+    return any(sign in lowered for sign in MAYBE_SENT_SIGNS)
+
+
 def with_timeouts(url: str) -> str:
     """Apprise's own connect/read timeouts (cto, rto) from CHANNEL_TIMEOUT_SECONDS, unless the URL sets them."""
     parts = urlsplit(url)
@@ -44,17 +64,20 @@ def send_with_apprise(url: str, message: Message) -> Answer:
     import apprise
 
     app = apprise.Apprise()
-    # Apprise reports why it failed only in its log: keep that log as the provider's answer.
-    with apprise.LogCapture(level=logging.INFO, fmt="%(levelname)s %(message)s") as log:
+    # Apprise reports why it failed only in its log: keep that log as the provider's answer (its debug lines only
+    # for the network error, which says whether the request went out).
+    with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
         if not app.add(with_timeouts(url)):
             return refuse(_("apprise does not accept this URL; check its form ({scheme}://…)."),
                           scheme=urlsplit(url).scheme or "?")
         # The sender already paces each target (per_minute); apprise's own pause between a plugin's requests
-        # (5.5 s between WeCom's token and message calls) would only hold the delivery's row lock longer.
+        # (5.5 s between WeCom's token and message calls) would only make the send slower.
         for service in app:
             service.request_rate_per_sec = 0
         # Plain text: group robots (WeCom, DingTalk) show markdown marks literally or not at all.
         ok = app.notify(title=message.title, body=plain_text(message), body_format=apprise.NotifyFormat.TEXT)
-        captured = log.getvalue().strip()
+        captured = "\n".join(line for line in log.getvalue().splitlines()
+                             if not line.startswith("DEBUG") or "Exception" in line).strip()
     result = "sent" if ok else "not sent"
-    return Answer(ok=bool(ok), answer=f"apprise: {result}" + (f"\n{captured}" if captured else ""))
+    return Answer(ok=bool(ok), answer=f"apprise: {result}" + (f"\n{captured}" if captured else ""),
+                  uncertain=not ok and maybe_sent(captured))

@@ -17,6 +17,7 @@ def userid_of(delivery) -> str:
 
 class WeComChannel(Channel):
     name = "wecom"
+    label = _("WeCom app message")
     interrupting = True
 
     def target(self, delivery) -> str:
