@@ -160,7 +160,7 @@ def test_a_stale_save_does_not_undo_a_transition(clock):
 
 
 # --------------------------------------------------------------------------------------------------
-# The race of fault 6, on the real PostgreSQL
+# The race of fault 6 (seen on PostgreSQL), on whichever database the pass runs
 # --------------------------------------------------------------------------------------------------
 
 
