@@ -5,6 +5,8 @@ import pytest
 from notifications import calendar
 from notifications.models import DeadlineRule, Notification
 
+pytestmark = pytest.mark.clock  # deadlines count from today
+
 
 def create_and_submit(api):
     decision = api["drafter"].post("/api/v1/decisions/", {

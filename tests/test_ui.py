@@ -15,7 +15,7 @@ from workflows.services import available_transitions, fire_transition
 
 from .conftest import far_meeting_date, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 PASSWORD = "pw-for-tests-123"  # tests/conftest.py make_user
 TITLE = "石桥镇农村生活垃圾分类管理办法"
