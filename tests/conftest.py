@@ -1,4 +1,5 @@
-"""Shared fixtures: one user per role, API clients authenticated by token, a decision ready for review."""
+"""Shared fixtures: one user per role, API clients authenticated by token, a decision ready for review; the
+controlled clock every test runs under (tests/clock.py)."""
 
 import datetime
 import itertools
@@ -10,6 +11,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from workflows.models import User
+
+from .clock import INSTANT_ENV, Clock, session_instant
 
 _counter = itertools.count(1)
 
@@ -57,9 +60,67 @@ def api(users):
     return {name: client_for(user) for name, user in users.items()}
 
 
+# --- the clock (tests/clock.py) ----------------------------------------------------------------------------
+
+_session_clock: Clock | None = None
+
+
+def pytest_configure(config):
+    """Start the whole session under the session instant (LAWFLOW_CLOCK_INSTANT, else the default), the clock
+    running, before anything — collection, Django's set-up, module-level dates — reads it. A bad instant stops the
+    run at once with a clear message."""
+    global _session_clock
+    try:
+        start = session_instant()
+    except ValueError as error:
+        raise pytest.UsageError(f"{INSTANT_ENV}: not an ISO 8601 instant ({error})") from None
+    _session_clock = Clock(start)._start()
+
+
+def pytest_unconfigure(config):
+    global _session_clock
+    if _session_clock is not None:
+        _session_clock._stop()
+        _session_clock = None
+
+
+def pytest_collection_modifyitems(items):
+    """A test that asks for the clock or for `today` reads the clock: mark it (the CI clock pass selects these).
+    Under pytest-xdist (`--dist loadgroup`), the tests that share one Redis database (REDIS_URL_TEST: the broker
+    of their Celery workers, flushed by each) run in one process, and so do the browser tests (one Chromium)."""
+    for item in items:
+        if {"clock", "today"} & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("clock"):
+            item.add_marker(pytest.mark.clock)
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+        elif "browser" in item.nodeid.split("::")[0].split("/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_of_marked_tests(request):
+    """Every `clock`-marked test starts at exactly the session instant, its clock running; others run on in the
+    session's travel. The clock is put back after the test."""
+    if request.node.get_closest_marker("clock") is None:
+        yield None
+        return
+    clock = Clock(_session_clock.start_instant if _session_clock else session_instant())._start()
+    try:
+        yield clock
+    finally:
+        clock._stop()
+
+
 @pytest.fixture
-def today():
-    return timezone.localdate()
+def clock(_clock_of_marked_tests):
+    """The test's controlled clock (tests/clock.py Clock): .now(), .today(), .move_to(…), .shift(…), .freeze()."""
+    return _clock_of_marked_tests
+
+
+@pytest.fixture
+def today(clock):
+    """Today in the town, from the test's controlled clock (as it is when the test starts)."""
+    return clock.today()
 
 
 def far_meeting_date():
@@ -71,4 +132,5 @@ def pytest_report_header(config):
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"lawflow: database backend {engine}"
+    instant = _session_clock.start_instant.isoformat() if _session_clock else "wall clock"
+    return [f"lawflow: database backend {engine}", f"lawflow: clock starts at {instant} (time-machine, ticking)"]

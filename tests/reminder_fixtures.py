@@ -45,6 +45,11 @@ def working_day_on_or_after(day: datetime.date) -> datetime.date:
     return day
 
 
+def working_days_before(day: datetime.date, n: int) -> datetime.date:
+    """The n-th working day before `day` (the holiday calendar's, provisional in a year it does not know)."""
+    return calendar.add_working_days(day, -n).date
+
+
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
@@ -63,5 +68,6 @@ def deliveries(deadline, **filters):
     return Delivery.objects.filter(reminder__deadline=deadline, **filters)
 
 
-__all__ = ["submit_decision", "review_deadline", "stage_time", "move_due_date", "working_day_on_or_after", "at",
+__all__ = ["submit_decision", "review_deadline", "stage_time", "move_due_date", "working_day_on_or_after",
+           "working_days_before", "at",
            "titles_for", "sms_lines", "deliveries", "send_time"]

@@ -53,7 +53,7 @@ from .case_fixtures import (
     years_ago,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 
 def number(seq, year=None):

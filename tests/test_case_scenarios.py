@@ -37,7 +37,7 @@ from .case_fixtures import (
     working_days_ago,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 
 def open_kinds(case):

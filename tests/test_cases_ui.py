@@ -26,7 +26,7 @@ from .case_fixtures import (  # noqa: F401 - town_fixture is the `town` fixture
 from .conftest import make_user
 from .test_ui import ASSET, NASTY, button, field_tag, html_of, language_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 CASES = "/cases/cases/"
 RECORD = "问：你是否在石桥村主干道摆摊？答：是的，已经摆了一周。"

@@ -21,6 +21,7 @@ from django.db import connection
 from notifications.models import Delivery, DeliveryAttempt, Notification
 from notifications.reminders import sweep
 
+from .clock import worker_clock_env
 from .reminder_fixtures import (
     deliveries,
     move_due_date,
@@ -29,9 +30,10 @@ from .reminder_fixtures import (
     stage_time,
     submit_decision,
     titles_for,
+    working_days_before,
 )
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.clock, pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +96,7 @@ class Worker:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(tmp_path / "mail"),
             "SITE_URL": settings.SITE_URL,
+            **worker_clock_env(),  # the worker's clock is this test's clock, not the wall (config/celery.py)
             **extra_env,
         }
         with open(self.log, "wb") as log:
@@ -250,12 +253,15 @@ def test_an_escalation_reaches_the_escalation_role(api, users, judicial, start_w
     worker = start_worker(tmp_path / "sms.jsonl")
     decision = submit_decision(api)
     deadline = review_deadline(decision)
-    move_due_date(deadline, today - datetime.timedelta(days=3))  # missed three days ago
+    # Missed two working days ago: the first escalation (09:00 on the next working day) is past at any hour today
+    # — "three days ago" was not, at 06:45 on a Monday (issue 10, fault 1).
+    due = working_days_before(today, 2)
+    move_due_date(deadline, due)
     assert sweep() == 4  # the judicial office on its three channels, the principal in-app
     principal = users["principal"]
     wait_until(lambda: titles_for(principal), what=f"the escalation\n{worker.output()}")
     [title] = titles_for(principal)
-    assert title.startswith("【逾期督办】") and decision["title"] in title and "已逾期3日" in title
+    assert title.startswith("【逾期督办】") and decision["title"] in title and f"已逾期{(today - due).days}日" in title
     assert "升级至：镇长" in Notification.objects.get(recipient=principal, delivery__isnull=False).body
 
 
@@ -297,3 +303,12 @@ def test_the_beat_task_sweeps_and_the_worker_sends(api, users, judicial, start_w
     # The message is there before the worker records the send's outcome (no transaction spans the two).
     wait_until(lambda: deliveries(deadline, recipient=users["principal"]).get().status == "sent",
                what=f"the recorded send\n{worker.output()}")
+
+
+@pytest.mark.clock
+def test_a_worker_runs_on_the_test_clock_not_the_wall(clock, start_worker, tmp_path):
+    # A leap day the wall clock has long left behind: the worker's own log stamps show whose clock it runs on.
+    clock.move_to(datetime.datetime(2024, 2, 29, 12, 34, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+    worker = start_worker(tmp_path / "sms.jsonl")
+    ready = next(line for line in worker.output().splitlines() if "ready." in line)
+    assert ready.startswith("[2024-02-29 "), worker.output()

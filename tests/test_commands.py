@@ -22,7 +22,7 @@ from workflows.audit import verify_chain
 from workflows.models import AuditChain, AuditEntry, User
 from workflows.services import fire_transition
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ from workflows.services import fire_transition
 from .conftest import client_for, make_user
 
 # serialized_rollback: the flush after each test would drop the roles and deadline rules the migrations load.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.clock, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def race(*calls):

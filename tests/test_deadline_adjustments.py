@@ -33,7 +33,7 @@ from .case_fixtures import (  # noqa: F401 - town_fixture is the `town` fixture
 from .conftest import client_for, make_user
 from .test_ui import field_tag, html_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 DEADLINES = "/api/v1/deadlines/"
 ADJUSTMENTS = "/api/v1/deadline-adjustments/"

@@ -1,9 +1,13 @@
 """Deadlines opened and closed by the decision flow, computed in working days from the calendar service."""
 
+import datetime
+
 import pytest
 
 from notifications import calendar
 from notifications.models import DeadlineRule, Notification
+
+pytestmark = pytest.mark.clock  # deadlines count from today
 
 
 def create_and_submit(api):
@@ -38,8 +42,9 @@ def test_review_outcome_closes_the_deadline(api):
 
 
 @pytest.mark.django_db
-def test_a_deadline_reaching_an_unknown_year_is_provisional_and_the_admin_is_told(api, users, today):
+def test_a_deadline_reaching_an_unknown_year_is_provisional_and_the_admin_is_told(api, users, clock):
     # 60 working days from late November reach into 2027, which chinesecalendar 1.11 does not know.
+    today = clock.move_to(datetime.date(2026, 11, 20)).date()
     DeadlineRule.objects.filter(kind="decision.review").update(length=60)
     decision = create_and_submit(api)
     [deadline] = decision["deadlines"]

@@ -17,7 +17,7 @@ from workflows.models import AuditEntry
 
 from .conftest import far_meeting_date
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,7 @@ from .test_decision_flow import (  # noqa: F401 - fast_password_hasher is an aut
     year,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 ALL_ROLES = ["drafter", "judicial_office", "office_secretary", "meeting_chair", "principal", "brigade_chief",
              "enforcement_officer", "admin"]

@@ -16,7 +16,7 @@ from .case_fixtures import certify, town_fixture  # noqa: F401 - the fixture `to
 from .conftest import make_user
 from .test_ui import OPINION, html_of, login, make_decision, make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 
 def set_review_due(decision, due_at):

@@ -29,7 +29,7 @@ from workflows.models import User
 
 from .conftest import client_for, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 PAGE = "/inbox/messages/"
 

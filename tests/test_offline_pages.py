@@ -41,6 +41,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+pytestmark = pytest.mark.clock  # the demo town's dates, deadlines and overdue marks count from today
+
 # --------------------------------------------------------------------------------------------------
 # The demo users (review/management/commands/seed_demo.py USERS and cases/demo.py), one per role
 # --------------------------------------------------------------------------------------------------

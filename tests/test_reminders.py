@@ -26,7 +26,7 @@ from .reminder_fixtures import (
 )
 from .test_channels import FakeProvider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -141,6 +141,7 @@ def test_impossible_birth_dates_are_refused_even_with_a_right_check_digit(first1
         validate_resident_id(value)
 
 
+@pytest.mark.clock
 def test_a_birth_date_in_the_future_is_refused():
     future = datetime.date.today() + datetime.timedelta(days=400)
     value = resident_id(f"110105{future:%Y%m%d}002")

@@ -37,7 +37,7 @@ from .ui import (
     zh,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.clock, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 EXPERT_REPORT = "专家论证报告：垃圾分类设施选址合理，收费标准符合上位法。"
 MEETING_TITLE = "石桥镇2026年第12次党政联席会议"
