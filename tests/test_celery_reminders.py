@@ -292,9 +292,11 @@ def test_quiet_hours_hold_sms_back(api, judicial, start_worker, tmp_path, today)
 
 def test_the_beat_task_sweeps_and_the_worker_sends(api, users, judicial, start_worker, tmp_path, today):
     from config.celery import app
+    from notifications import tasks  # registers the tasks with the app, as the worker's autodiscovery does
 
     assert settings.CELERY_BEAT_SCHEDULE["reminder-sweep"]["schedule"] == 60.0
     task = app.tasks[settings.CELERY_BEAT_SCHEDULE["reminder-sweep"]["task"]]
+    assert task.name == tasks.sweep_reminders.name
     worker = start_worker(tmp_path / "sms.jsonl")
     deadline = review_deadline(submit_decision(api))
     move_due_date(deadline, today - datetime.timedelta(days=10))  # missed: the escalation is due now
@@ -306,9 +308,15 @@ def test_the_beat_task_sweeps_and_the_worker_sends(api, users, judicial, start_w
 
 
 @pytest.mark.clock
-def test_a_worker_runs_on_the_test_clock_not_the_wall(clock, start_worker, tmp_path):
-    # A leap day the wall clock has long left behind: the worker's own log stamps show whose clock it runs on.
-    clock.move_to(datetime.datetime(2024, 2, 29, 12, 34, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+def test_a_worker_runs_on_the_test_clock_not_the_wall(api, judicial, clock, start_worker, tmp_path):
+    # A leap day the wall clock has long left behind: what the worker's task writes shows whose clock it ran on.
+    leap_day = datetime.datetime(2024, 2, 29, 12, 34, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    clock.move_to(leap_day)
     worker = start_worker(tmp_path / "sms.jsonl")
-    ready = next(line for line in worker.output().splitlines() if "ready." in line)
-    assert ready.startswith("[2024-02-29 "), worker.output()
+    deadline = review_deadline(submit_decision(api))
+    assert sweep(now=stage_time(deadline, "before", 3)) == 3
+    wait_until(lambda: set(statuses(deadline).values()) == {"sent"}, what=f"three sends\n{worker.output()}")
+    # The sweep ran here, at the reminder's own time; the worker sent on the test's clock (a few seconds after
+    # 12:34 on the leap day), not on today's wall clock.
+    for attempt in DeliveryAttempt.objects.filter(delivery__reminder__deadline=deadline):
+        assert leap_day <= attempt.at < leap_day + datetime.timedelta(minutes=5), (attempt.at, worker.output())
