@@ -64,6 +64,8 @@ def test_a_case_cannot_be_filed_before_its_violation_and_report(clock, town):
         data = assert_refused(fire(town.api("chief"), case["id"], "file", officers=[u.pk for u in town.pair],
                                    filed_on=filed_on), 400, rule="date 处罚法 Art 54", field="filed_on")
         assert filed_on in data["detail"] and earlier in data["detail"], data  # both dates named
+        chinese = data["detail"].split(" / ")[0]
+        assert "处罚法第54条" in chinese and "Art" not in chinese.replace(data["rule"], ""), data  # cited as a clerk does
         assert_unchanged_case(before, case["id"])
     assert NumberSequence.objects.filter(scope="case").count() == 0  # no number spent on a refusal
     filed = ok(fire(town.api("chief"), case["id"], "file", officers=[u.pk for u in town.pair],

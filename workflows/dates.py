@@ -65,6 +65,28 @@ class Event:
     read: Callable  # obj → the date recorded for the event, or None
 
 
+# How an article is cited in a message: "处罚法第54条" in Chinese, "处罚法 Art 54" in English. The API's `rule`
+# code keeps the English form ("date 处罚法 Art 54"); a page shows the message only.
+ARTICLE = _("{law} Art {articles}")
+
+
+class Citation:
+    """An article code such as "处罚法 Art 44, 62", rendered in whichever language renders the message."""
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __str__(self):
+        law, sep, articles = self.code.partition(" Art ")
+        if not sep:
+            return str(self.code)
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("zh"):
+            articles = articles.replace(", ", "、")
+        return str(ARTICLE).format(law=law, articles=articles)
+
+
 @dataclass(frozen=True)
 class Follows:
     earlier: str  # the event key it follows
@@ -132,6 +154,10 @@ def earliest_date(today: datetime.date) -> datetime.date:
         return today.replace(year=today.year - EARLIEST_YEARS_BACK, day=28)
 
 
+def _cited(basis):
+    return Citation(basis) if isinstance(basis, str) else basis
+
+
 def _refuse(input_name, message, basis):
     rule = "date" if basis is None or basis == LOCAL_PRACTICE else f"date {basis}"
     raise InvalidInput(message, rule=rule, fields={input_name: [bilingual(message)]})
@@ -158,7 +184,7 @@ def check_business_date(obj, field: str, value, *, today: datetime.date | None =
         other = events[rule.earlier].read(obj)
         if other is not None and value < other:
             _refuse(name, Message(DATE_BEFORE, field=label, day=value, event=events[rule.earlier].label,
-                                  other=other, basis=rule.basis), rule.basis)
+                                  other=other, basis=_cited(rule.basis)), rule.basis)
     if correcting:
         for later, rules in order.items():
             for rule in rules:
@@ -167,4 +193,4 @@ def check_business_date(obj, field: str, value, *, today: datetime.date | None =
                 other = events[later].read(obj)
                 if other is not None and value > other:
                     _refuse(name, Message(DATE_AFTER, field=label, day=value, event=events[later].label,
-                                          other=other, basis=rule.basis), rule.basis)
+                                          other=other, basis=_cited(rule.basis)), rule.basis)
