@@ -9,8 +9,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from workflows import roles
-from workflows.api import (
+from web.api import (
     ID_PATTERN,
     StatefulSerializer,
     TransitionsMixin,
@@ -18,13 +17,14 @@ from workflows.api import (
     client_ip,
     state_filter,
 )
+from workflows import roles
 from workflows.errors import NotPermitted, bilingual
-from workflows.flows.case import has_valid_certificate
 from workflows.models import User
 from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
 
 from . import selectors, services
+from .flows import has_valid_certificate
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
 
 MUST_BE_ID = _("Must be an id.")

@@ -1,6 +1,6 @@
 """Enforcement cases of the comprehensive administrative enforcement brigade (综合行政执法大队).
 
-Models are data; the rules C1–C9 (DESIGN §3) live in workflows.flows.case (CaseFlow) and cases.services.
+Models are data; the rules C1–C9 (DESIGN §3) live in cases.flows (CaseFlow) and cases.services.
 Statute: 行政处罚法 (2021) unless named otherwise.
 """
 

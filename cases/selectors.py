@@ -1,11 +1,14 @@
-"""Queries for case lists, officers, and the case half of the inbox; values the case page and the API show."""
+"""Queries for case lists, officers and their certificates, and the case half of the inbox; values the case page
+and the API show."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows import roles
@@ -102,7 +105,7 @@ def case_inbox_items(user) -> list[dict]:
 
 def limitation_warning(case, today: datetime.date | None = None) -> str | None:
     """C3 (Art 36): a report whose violation lies beyond the limitation period; filing needs an override reason."""
-    from workflows.flows.case import limitation_expired
+    from .flows import limitation_expired
 
     if case.state == CS.REPORTED and limitation_expired(case, today or timezone.localdate()):
         return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
@@ -128,3 +131,65 @@ def late_payment_surcharge(case, today: datetime.date | None = None) -> Decimal 
     if days <= 0:
         return None
     return min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Certificates (Art 42): which one an officer holds and whether it is valid
+# --------------------------------------------------------------------------------------------------
+
+
+EXPIRING_DAYS = 30  # a certificate that expires within this many days is shown in amber
+
+
+@dataclass
+class CertificateStatus:
+    officer: object
+    certificate: OfficerCertificate | None
+    status: str  # valid, expiring, expired, revoked, not_yet_valid, none
+    days_left: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.status in ("valid", "expiring")
+
+    @property
+    def label(self):
+        cert = self.certificate
+        if cert is None:
+            return _("no enforcement certificate")
+        if self.status == "revoked":
+            return format_lazy(_("revoked on {date}"), date=cert.revoked_on.isoformat())
+        if self.status == "expired":
+            return format_lazy(_("expired on {date}"), date=cert.expires_on.isoformat())
+        if self.status == "not_yet_valid":
+            return format_lazy(_("valid from {date}"), date=cert.issued_on.isoformat())
+        if self.status == "expiring":
+            return format_lazy(_("valid until {date}, expires in {days} days"), date=cert.expires_on.isoformat(),
+                               days=self.days_left)
+        return format_lazy(_("valid until {date}"), date=cert.expires_on.isoformat())
+
+    @property
+    def status_label(self):
+        return {
+            "valid": _("Valid"), "expiring": _("Expiring soon"), "expired": _("Expired"), "revoked": _("Revoked"),
+            "not_yet_valid": _("Not yet valid"), "none": _("No certificate"),
+        }[self.status]
+
+
+def certificate_status(officer, today: datetime.date | None = None) -> CertificateStatus:
+    """The certificate valid today, else the latest one (as /api/v1/officers/ shows it), and its status."""
+    today = today or timezone.localdate()
+    certificates = sorted(officer.certificates.all(), key=lambda c: (c.expires_on, c.pk), reverse=True)
+    certificate = next((c for c in certificates if c.valid_on(today)), certificates[0] if certificates else None)
+    if certificate is None:
+        return CertificateStatus(officer, None, "none")
+    days_left = (certificate.expires_on - today).days
+    if certificate.valid_on(today):
+        status = "expiring" if days_left <= EXPIRING_DAYS else "valid"
+    elif certificate.revoked_on and certificate.revoked_on <= today:
+        status = "revoked"
+    elif certificate.issued_on and today < certificate.issued_on:
+        status = "not_yet_valid"
+    else:
+        status = "expired"
+    return CertificateStatus(officer, certificate, status, days_left)

@@ -22,15 +22,15 @@ from workflows.errors import (
     StateConflict,
     bilingual,
 )
-from workflows.flows.case import (
+from workflows.services import require
+
+from .flows import (
     ART60_LATE,
     C3_LIMITATION,
     has_valid_certificate,
     limitation_expired,
     require_certified_pair,
 )
-from workflows.services import require
-
 from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
 from .validators import validate_credit_code, validate_phone, validate_resident_id
 

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.views.defaults import bad_request, page_not_found, server_error
 
-from workflows.api import MESSAGES, error_body
+from web.api import MESSAGES, error_body
 from workflows.errors import bilingual
 
 

@@ -18,7 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from workflows.api import MESSAGES, error_body
+from web.api import MESSAGES, error_body
 from workflows.errors import Message, bilingual
 
 REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)

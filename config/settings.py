@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "review",
     "cases",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -243,7 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "workflows.api.exception_handler",
+    "EXCEPTION_HANDLER": "web.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "workflows.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",

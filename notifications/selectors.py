@@ -1,4 +1,5 @@
-"""Queries for lists: requests to suspend, resume or extend a deadline awaiting the calling user's approval."""
+"""Queries for lists: requests to suspend, resume or extend a deadline awaiting the calling user's approval;
+the count of a user's unread in-app messages (the bell)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows import roles
 
 from .adjustments import deadline_link, object_label
-from .models import DeadlineAdjustment
+from .models import DeadlineAdjustment, Notification
 
 DECIDE_ACTION = _("Approve or reject the request")
 
@@ -25,3 +26,10 @@ def adjustment_inbox_items(user) -> list[dict]:
         "due_at": request.deadline.due_at, "deadline_kind": request.deadline.kind,
         "overdue": request.deadline.due_at < now, "url": deadline_link(request.deadline),
     } for request in pending]
+
+
+def unread_count(user) -> int:
+    """How many in-app messages `user` has not read (0 for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from workflows.api import (
+from web.api import (
     ID_PATTERN,
     StatefulSerializer,
     TransitionsMixin,

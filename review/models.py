@@ -1,6 +1,6 @@
 """Major administrative decisions, their preparation and legality review, and joint meetings.
 
-Models are data; the rules live in workflows.flows (DecisionFlow, MeetingFlow) and review.services.
+Models are data; the rules live in review.flows (DecisionFlow, MeetingFlow) and review.services.
 """
 
 import hashlib

@@ -65,7 +65,7 @@ def _action_for(user, decision):
 
 
 def decision_inbox_items(user) -> list[dict]:
-    """Inbox rows for decisions and meetings (unsorted; workflows.inbox merges and sorts)."""
+    """Inbox rows for decisions and meetings (unsorted; web.inbox merges and sorts)."""
     decisions = list(_decisions_for(user))
     meetings = list(_meetings_for(user))
     open_deadlines = {}

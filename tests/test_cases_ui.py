@@ -181,7 +181,7 @@ def test_file_form_shows_each_officers_certificate_validity(client, town):
     for number in ("CERT-001", "CERT-002", "CERT-003", "CERT-EXP", "CERT-REV"):
         assert number in options, options
     with translation.override(language_of(response)):
-        from cases.ui import certificate_status
+        from cases.selectors import certificate_status
 
         expired = str(certificate_status(town.u["expired"]).label)
         valid = str(certificate_status(town.u["o1"]).label)

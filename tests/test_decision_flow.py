@@ -564,8 +564,8 @@ def test_a_sign_that_fails_does_not_consume_a_number(api, users):
 
 def test_a_sign_rolled_back_after_the_number_was_drawn_gives_the_number_back(api, users, monkeypatch):
     """The number is drawn inside the signing transaction; a refusal later in it rolls the number back."""
+    from review import flows as decision_flow
     from workflows.errors import RuleViolation
-    from workflows.flows import decision as decision_flow
 
     first, _ = to_state(api, users, "signed")
     second, _ = to_state(api, users, "approved")

@@ -1,6 +1,6 @@
 """我的通知设置 (issue 5, item 4): each user edits their own notification preferences at /inbox/preferences/ —
 channels, phone, e-mail, WeCom user ID, quiet hours — and `PATCH /api/v1/me/` follows the very same rules
-(workflows.preferences.update_preferences): a refusal is shown beside the field, in Chinese, and stores nothing."""
+(notifications.preferences.update_preferences): a refusal is shown beside the field, in Chinese, and stores nothing."""
 
 import datetime
 import re
@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from cases.models import OfficerCertificate
-from notifications.views import PREFERENCES_SAVED, PreferencesForm
+from notifications.pages.messages import PREFERENCES_SAVED, PreferencesForm
 from workflows import preferences
 from workflows.errors import bilingual
 from workflows.models import User

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.demo import CATALOGUE, VILLAGES
+from cases.flows import has_valid_certificate
 from cases.models import (
     Case,
     CaseState,
@@ -25,7 +26,6 @@ from notifications import calendar
 from notifications.models import Deadline, Notification, Reminder
 from workflows.audit import verify_chain
 from workflows.errors import RuleViolation
-from workflows.flows.case import has_valid_certificate
 from workflows.models import AuditEntry, User
 from workflows.services import fire_transition
 

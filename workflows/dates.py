@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Callable
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,10 +53,10 @@ def _inquiries(case, before_notice=False):
 
 
 def _mediation(case):
-    from cases.models import MediationAgreement
-
     if case.pk is None:
         return None
+    # The model through Django's app registry: workflows sits below the apps and imports none of them.
+    MediationAgreement = apps.get_model("cases", "MediationAgreement")
     return MediationAgreement.objects.filter(case=case).values_list("concluded_on", flat=True).first()
 
 

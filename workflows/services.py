@@ -57,23 +57,24 @@ class Process:
         return next(iter(method.get_transitions())).label
 
 
+# The processes, registered by their apps when Django starts (review.apps, cases.apps): the flows live in
+# their apps and this module imports none of them.
+_PROCESSES: dict[str, Process] = {}
+
+
+def register_process(name: str, model: type, flow: type, forms: dict) -> None:
+    """Make process `name` known to fire_transition: its model, its flow class and one form per transition
+    (the forms validate the input of both the UI and the API). Called from an AppConfig.ready()."""
+    _PROCESSES[name] = Process(name, model, flow, forms)
+
+
 def processes() -> dict[str, Process]:
-    from cases.forms import CASE_TRANSITION_FORMS
-    from cases.models import Case
-    from review.forms import DECISION_TRANSITION_FORMS, MEETING_TRANSITION_FORMS
-    from review.models import Decision, Meeting
-
-    from .flows import CaseFlow, DecisionFlow, MeetingFlow
-
-    return {
-        "decision": Process("decision", Decision, DecisionFlow, DECISION_TRANSITION_FORMS),
-        "meeting": Process("meeting", Meeting, MeetingFlow, MEETING_TRANSITION_FORMS),
-        "case": Process("case", Case, CaseFlow, CASE_TRANSITION_FORMS),
-    }
+    """{name: Process} of every registered process (decision, meeting, case, …)."""
+    return dict(_PROCESSES)
 
 
 def get_process(name: str) -> Process:
-    return processes()[name]
+    return _PROCESSES[name]
 
 
 def transition_form(process: Process, name: str, flow=None, data=None):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from playwright.sync_api import expect
 
 from cases.models import Case
-from cases.ui import CASE_ACTION_LABELS, officer_label
+from cases.pages import CASE_ACTION_LABELS, officer_label
 
 from ..case_fixtures import VALID_ID, days_ago, town_fixture  # noqa: F401 - town_fixture is the `town` fixture
 from .ui import (

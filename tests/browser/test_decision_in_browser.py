@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from review import services
 from review.models import Decision, Meeting, ReviewOpinion
-from review.ui import ACTION_LABELS
+from web.history import ACTION_LABELS
 from workflows.services import fire_transition
 
 from ..test_ui import BODY, OPINION, TITLE, make_decision

@@ -2,11 +2,11 @@
 
 Newest first, unread ones marked, an unread-only filter, "mark as read" one by one and all at once (POST with
 CSRF, through notifications.services.mark_read, as the API does). Only the user's own messages are shown or
-marked: another user's message is a 404. Mounted under the inbox application (review.ui.InboxApplication) at
+marked: another user's message is a 404. Mounted under the inbox application (config.ui.InboxApplication) at
 /inbox/messages/.
 
 我的通知设置: the user's own notification preferences (channels, phone, e-mail, WeCom user ID, quiet hours) at
-/inbox/preferences/ (PreferencesView), saved through workflows.preferences.update_preferences as
+/inbox/preferences/ (PreferencesView), saved through notifications.preferences.update_preferences as
 `PATCH /api/v1/me/` is; only ever the logged-in user's own.
 """
 
@@ -24,26 +24,19 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from django.views import View
 from viewflow.forms import Layout, Row
 
+from web.pages import MAX_ID, PageMixin, error_status, show_refusal
 from workflows import roles
 from workflows.errors import Refusal
 from workflows.models import User
-from workflows.pages import PageMixin
-from workflows.preferences import update_preferences
 
-from .channels import EMAIL, PERSONAL_CHANNELS, SMS, WECOM
-from .models import Notification
-from .services import mark_read
+from ..channels import EMAIL, PERSONAL_CHANNELS, SMS, WECOM
+from ..models import Notification
+from ..preferences import update_preferences
+from ..services import mark_read
 
 PAGE_SIZE = 20
-MAX_ID = 2**63 - 1
 
 ALL_MARKED = _("All messages are read.")
-
-
-def unread_count(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def local_link(link: str) -> str:
@@ -135,7 +128,7 @@ def _label(field: str):
 
 class PreferencesForm(forms.Form):
     """Reads the browser's input; the rules (formats, a channel needs its contact, quiet hours both or neither)
-    are workflows.preferences.update_preferences's, shown beside the fields when it refuses."""
+    are notifications.preferences.update_preferences's, shown beside the fields when it refuses."""
 
     notification_channels = forms.MultipleChoiceField(
         # SelectMultiple: viewflow's open-core scripts draw <vf-field-select-multiple>, not the checkbox list.
@@ -198,8 +191,6 @@ class PreferencesView(PageMixin, View):
         return self.page(PreferencesForm.of(request.user))
 
     def post(self, request):
-        from review.ui import error_status, show_refusal  # review.ui includes these URL patterns: import late
-
         form = PreferencesForm.of(request.user, request.POST)
         if not form.is_valid():
             return self.page(form, status=error_status(request, 400))
@@ -211,7 +202,7 @@ class PreferencesView(PageMixin, View):
         return HttpResponseRedirect(reverse("inbox:preferences"))
 
 
-# Included by review.ui.InboxApplication (`messages_path`): names inbox:messages, inbox:message_read,
+# Included by config.ui.InboxApplication (`messages_path`): names inbox:messages, inbox:message_read,
 # inbox:messages_read_all.
 urlpatterns = [
     path("", MessagesView.as_view(), name="messages"),

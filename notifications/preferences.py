@@ -1,7 +1,7 @@
 """A user's own notification preferences (issue 5): channels, contact details, quiet hours.
 
-One service, `update_preferences`, holds every rule; both `PATCH /api/v1/me/` (workflows.api.MeView) and the web
-page /inbox/preferences/ (notifications.views.PreferencesView) call it. Callers parse their input into Python
+One service, `update_preferences`, holds every rule; both `PATCH /api/v1/me/` (web.api.MeView) and the web
+page /inbox/preferences/ (notifications.pages.messages.PreferencesView) call it. Callers parse their input into Python
 values (text, a list of channel names, `datetime.time` or None); the rules are checked here:
 
 - phone: empty or an 11-digit mainland mobile number (1[3-9] and nine digits);
@@ -26,10 +26,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from notifications.channels import EMAIL, PERSONAL_CHANNELS, SMS, WECOM
+from workflows.errors import InvalidInput, Message, bilingual
+from workflows.models import User
 
-from .errors import InvalidInput, Message, bilingual
-from .models import User
+from .channels import EMAIL, PERSONAL_CHANNELS, SMS, WECOM
 
 EDITABLE = ("first_name", "last_name", "phone", "email", "notification_channels", "wecom_userid",
             "quiet_hours_start", "quiet_hours_end")

@@ -1,8 +1,9 @@
-"""{% unread_messages as n %}: how many unread in-app messages the signed-in user has (the inbox shows it)."""
+"""{% unread_messages as n %}: how many unread in-app messages the signed-in user has (the bell in the top bar
+of every page and the inbox show it)."""
 
 from django import template
 
-from ..views import unread_count
+from notifications.selectors import unread_count
 
 register = template.Library()
 

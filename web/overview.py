@@ -1,7 +1,7 @@
 """Selectors for the home page (issue 5): how urgent each inbox row is, counts by state, and the leaders'
 overview — cases per month and state, the overdue rate, legality-review outcomes and time, certificates.
 
-Read-only queries; the charts are drawn by workflows.charts. Sizes are a township's (hundreds of objects a
+Read-only queries; the charts are drawn by web.charts. Sizes are a township's (hundreds of objects a
 year), so months and rates are counted in Python from a few narrow queries, alike on SQLite and PostgreSQL.
 """
 
@@ -13,10 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from cases.models import Case, CaseState, LegalReview
+from cases.selectors import certificate_status, officer_list
 from notifications.calendar import add_working_days, working_days_between
 from notifications.models import Deadline
+from review.models import Decision, DecisionState, Meeting, MeetingState, ReviewOpinion
+from workflows import roles
 
-from . import charts, roles
+from . import charts
 
 # Amber on the home page: due within this many working days (issue 5); red once past due.
 SOON_WORKING_DAYS = 3
@@ -72,9 +76,6 @@ def _count_rows(queryset, choices, list_url: str) -> list[dict]:
 def state_counts(user) -> list[dict]:
     """Per process the user works on: how many objects are in each state (only states that have any), each
     linked to the list filtered by that state. Enforcement officers count their own cases."""
-    from cases.models import Case, CaseState
-    from review.models import Decision, DecisionState, Meeting, MeetingState
-
     sections = []
     if roles.has_role(user, *DECISION_ROLES):
         sections.append({"key": "decisions", "title": _("Major decisions"),
@@ -117,8 +118,6 @@ def _window_start(first_month: datetime.date):
 
 def cases_per_month(months: list[datetime.date]) -> list[tuple[str, list[int]]]:
     """Cases registered in each month, one series per state they are in now (states with none left out)."""
-    from cases.models import Case, CaseState
-
     counts = Counter()
     for reported_at, state in Case.objects.filter(reported_at__gte=_window_start(months[0])).values_list(
             "reported_at", "state"):
@@ -163,9 +162,6 @@ def overdue_by_month(months: list[datetime.date], now) -> dict:
 
 def review_outcomes(since) -> dict:
     """Legality reviews of decisions (条例 Art 27-28) and legal reviews of major cases (处罚法 Art 58) by outcome."""
-    from cases.models import LegalReview
-    from review.models import ReviewOpinion
-
     decisions = dict(ReviewOpinion.objects.filter(created_at__gte=since).order_by().values_list("outcome")
                      .annotate(n=Count("id")))
     cases = dict(LegalReview.objects.filter(created_at__gte=since).order_by().values_list("outcome")
@@ -189,11 +185,8 @@ def average_review_time(since) -> dict:
 
 
 def certificates_needing_attention(today: datetime.date) -> list:
-    """Enforcement officers whose certificate expires soon (cases.ui.EXPIRING_DAYS), has expired, was revoked,
+    """Enforcement officers whose certificate expires soon (cases.selectors.EXPIRING_DAYS), has expired, was revoked,
     or who hold none: 持证上岗, 处罚法 Art 42. Soonest first."""
-    from cases.selectors import officer_list
-    from cases.ui import certificate_status
-
     rows = [certificate_status(officer, today) for officer in officer_list()]
     rows = [row for row in rows if row.status != "valid"]
     rows.sort(key=lambda row: (row.days_left is None, row.days_left if row.days_left is not None else 0,

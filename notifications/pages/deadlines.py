@@ -1,48 +1,32 @@
 """Web pages for deadlines (DESIGN §4): a deadline with its reminders and requests, the forms to ask for a
-suspension (中止), resumption or extension (延期), the escalation role's approval or rejection, and the brigade
-chief's correction of a case's business date (更正业务日期).
+suspension (中止), resumption or extension (延期), and the escalation role's approval or rejection.
 
-Mounted under the inbox application (review.ui.InboxApplication, `deadlines_path`) at /inbox/deadlines/; the
-deadlines card on decision and case pages (review/deadlines.html, notifications.templatetags.deadline_tags)
-links here. Every action goes through notifications.adjustments or cases.services.correct_business_date, and
-their refusals (403, 409, 400 with the fields) are shown on the form page, beside the fields.
-
-This module does not import review.ui at load time: review.ui includes these URL patterns.
+Mounted under the inbox application (config.ui.InboxApplication, `deadlines_path`) at /inbox/deadlines/; the
+deadlines card on decision and case pages (web/deadlines.html, web.deadlines.action_links) links here. Every
+action goes through notifications.adjustments, and its refusals (403, 409, 400 with the fields) are shown on the
+form page, beside the fields.
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from viewflow.forms import Layout, Row
 
+from web.deadlines import DIRECT_LABELS, REQUEST_LABELS, action_links
+from web.pages import MAX_ID, PageMixin, error_status, show_refusal
 from workflows import roles
 from workflows.errors import Refusal
-from workflows.pages import PageMixin
 from workflows.text_limits import BoundedTextForm
 
-from . import adjustments as services
-from .models import Deadline, DeadlineAdjustment
+from .. import adjustments as services
+from ..models import Deadline, DeadlineAdjustment
 
 Action = DeadlineAdjustment.Action
-MAX_ID = 2**63 - 1
 
-REQUEST_LABELS = {
-    Action.SUSPEND: _("Request suspension"),
-    Action.RESUME: _("Request resumption"),
-    Action.EXTEND: _("Request extension"),
-}
-# A holder of the escalation role who asks approves at once.
-DIRECT_LABELS = {
-    Action.SUSPEND: _("Suspend the deadline"),
-    Action.RESUME: _("Resume the deadline"),
-    Action.EXTEND: _("Extend the deadline"),
-}
 VERDICT_LABELS = {"approve": _("Approve the request"), "reject": _("Reject the request")}
 REQUEST_HELP = {
     Action.SUSPEND: _("While suspended the period does not run and no reminders are sent; on resumption the days "
@@ -53,7 +37,6 @@ REQUEST_HELP = {
 REQUESTED = _("The request was sent to the {role} for approval.")
 APPLIED = _("“{label}” done.")
 DECIDED = _("The request was {status}.")
-CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
 
 
 def object_url(deadline) -> str:
@@ -63,20 +46,6 @@ def object_url(deadline) -> str:
     if deadline.object_type == "review.decision":
         return reverse("review:decisions:detail", args=[deadline.object_id])
     return reverse("inbox:deadline", args=[deadline.pk])
-
-
-def error_status(request, status: int) -> int:
-    """As review.ui.error_status: Turbo re-renders a form only from a 422."""
-    return 422 if request.headers.get("X-Request-Framework") == "Turbo" else status
-
-
-def show_refusal(form, refusal: Refusal):
-    """The service's field messages beside the fields of the bound form (as review.ui.show_refusal)."""
-    form._errors = ErrorDict()
-    form.cleaned_data = {}
-    for field, field_messages in (refusal.fields or {}).items():
-        form.add_error(field if field in form.fields else None, list(field_messages))
-    return form
 
 
 def visible_deadline(request, pk) -> Deadline:
@@ -124,23 +93,6 @@ class AdjustmentDecisionForm(BoundedTextForm, forms.Form):
                            help_text=_("Told to the requester and kept in the history."))
 
 
-class DateCorrectionForm(BoundedTextForm, forms.Form):
-    field = forms.ChoiceField(label=_("Business date"))
-    date = forms.DateField(label=_("Correct date"), widget=forms.DateInput(format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Why the recorded date is wrong; kept in the case history."))
-
-    layout = Layout(Row("field", "date"), "reason")
-
-    def __init__(self, *args, case, **kwargs):
-        from cases.services import CORRECTABLE_DATES, DATE_LABELS
-
-        super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "---------")] + [
-            (name, f"{DATE_LABELS[name]}（{getattr(case, name).isoformat()}）") for name in CORRECTABLE_DATES
-            if getattr(case, name) is not None]
-
-
 # --------------------------------------------------------------------------------------------------
 # Views
 # --------------------------------------------------------------------------------------------------
@@ -158,22 +110,6 @@ class DeadlineView(PageMixin, View):
             "reminders": reminders,
             "actions": action_links(deadline, request.user),
         })
-
-
-def action_links(deadline, user) -> dict:
-    """What `user` may do on the deadline now: the requests to ask for, and approve/reject of a pending one."""
-    direct = services.may_decide(deadline, user)
-    links = {"request": [
-        {"action": action, "label": (DIRECT_LABELS if direct else REQUEST_LABELS)[action],
-         "url": reverse("inbox:deadline_adjust", args=[deadline.pk, action])}
-        for action in services.available_actions(deadline, user)
-    ]}
-    pending = deadline.pending if hasattr(deadline, "pending") else services.pending_request(deadline)
-    if pending is not None and direct:
-        links["approve_url"] = reverse("inbox:deadline_decide", args=[pending.pk, "approve"])
-        links["reject_url"] = reverse("inbox:deadline_decide", args=[pending.pk, "reject"])
-    links["details_url"] = reverse("inbox:deadline", args=[deadline.pk])
-    return links
 
 
 class AdjustmentRequestView(PageMixin, View):
@@ -262,54 +198,10 @@ class AdjustmentDecisionView(PageMixin, View):
         return HttpResponseRedirect(object_url(self.deadline))
 
 
-class DateCorrectionView(PageMixin, View):
-    """更正业务日期: the brigade chief corrects a case's filing, notice, decision or service date."""
-
-    def load(self, request, pk):
-        from cases.models import Case
-
-        if pk > MAX_ID:
-            raise Http404
-        if not roles.may("case.view", request.user):
-            raise PermissionDenied
-        self.case = get_object_or_404(Case.objects.select_related("violation_type", "party"), pk=pk)
-
-    def page(self, form, refusal=None, status=200):
-        from cases.ui import case_summary
-
-        return self.render("notifications/correct_date_form.html", {
-            **case_summary(self.case), "form": form, "refusal": refusal,
-            "available": roles.has_role(self.request.user, roles.BRIGADE_CHIEF),
-            "case_url": reverse("cases:cases:detail", args=[self.case.pk]),
-        }, status=status)
-
-    def get(self, request, pk):
-        self.load(request, pk)
-        return self.page(DateCorrectionForm(case=self.case))
-
-    def post(self, request, pk):
-        from cases.services import DATE_LABELS, correct_business_date
-
-        self.load(request, pk)
-        form = DateCorrectionForm(request.POST, case=self.case)
-        if not form.is_valid():
-            return self.page(form, status=error_status(request, 400))
-        data = form.cleaned_data
-        try:
-            correct_business_date(self.case, field=data["field"], day=data["date"], reason=data["reason"],
-                                  user=request.user, client_ip=request.META.get("REMOTE_ADDR"))
-        except Refusal as refusal:
-            self.case.refresh_from_db()
-            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
-        messages.success(request, str(CORRECTED).format(field=DATE_LABELS[data["field"]]))
-        return HttpResponseRedirect(reverse("cases:cases:detail", args=[self.case.pk]))
-
-
-# Included by review.ui.InboxApplication (`deadlines_path`, /inbox/deadlines/): names inbox:deadline,
-# inbox:deadline_adjust, inbox:deadline_decide, inbox:case_correct_date.
+# Included by config.ui.InboxApplication (`deadlines_path`, /inbox/deadlines/): names inbox:deadline,
+# inbox:deadline_adjust, inbox:deadline_decide (inbox:case_correct_date comes from cases.pages).
 urlpatterns = [
     path("<int:pk>/", DeadlineView.as_view(), name="deadline"),
     path("<int:pk>/<slug:action>/", AdjustmentRequestView.as_view(), name="deadline_adjust"),
     path("requests/<int:pk>/<slug:verdict>/", AdjustmentDecisionView.as_view(), name="deadline_decide"),
-    path("cases/<int:pk>/correct-date/", DateCorrectionView.as_view(), name="case_correct_date"),
 ]

@@ -1,4 +1,5 @@
-"""API plumbing every app uses: the error format of CONTRACT §5, the transition endpoint, `me`, users."""
+"""API plumbing every app's API uses (the error format of CONTRACT §5, the transition endpoint, the fields of
+every stateful object) and the endpoints that span apps: the inbox, `me`, users, health."""
 
 import logging
 
@@ -17,14 +18,14 @@ from rest_framework.views import APIView
 
 from notifications.channels import PERSONAL_CHANNELS
 from notifications.deadlines import deadlines_of
+from notifications.preferences import update_preferences
+from workflows import roles
+from workflows.audit import history_of
+from workflows.errors import Refusal, bilingual
+from workflows.models import User
+from workflows.services import available_transitions, fire_transition
 
-from . import roles
-from .audit import history_of
-from .errors import Refusal, bilingual
 from .inbox import inbox
-from .models import User
-from .preferences import update_preferences
-from .services import available_transitions, fire_transition
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    """The calling user. PATCH changes their own preferences through workflows.preferences.update_preferences,
+    """The calling user. PATCH changes their own preferences through notifications.preferences.update_preferences,
     which holds every rule (formats, a chosen channel needs its contact, quiet hours both or neither); this
     serializer only reads the JSON types."""
 

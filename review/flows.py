@@ -1,4 +1,5 @@
-"""Major administrative decision (重大行政决策): legality review, joint meeting, signature, publication.
+"""The flows of the review app: the major administrative decision (重大行政决策: legality review, joint
+meeting, signature, publication) and the joint meeting (党政联席会议: planned → held → closed).
 
 "未经审查不上会，未经审议不签发" — no review, no meeting; no deliberation, no signing. The states and who may
 move them are CONTRACT §5; the rules D1–D9 are DESIGN §2. Statute: 重大行政决策程序暂行条例 (条例).
@@ -11,13 +12,13 @@ from notifications import calendar
 from notifications.deadlines import close_deadlines, open_deadline
 from notifications.models import DeadlineRule
 from notifications.services import notify_role
-from review.models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
+from workflows import roles
+from workflows.base_flow import BaseFlow, model_state, refuse
+from workflows.dates import check_business_date
+from workflows.errors import Message, RuleViolation
+from workflows.numbering import next_number
 
-from .. import roles
-from ..dates import check_business_date
-from ..errors import Message, RuleViolation
-from ..numbering import next_number
-from .base import BaseFlow, model_state, refuse
+from .models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
 
 # Rule texts, one place; each names its source.
 D1_NOT_REVIEWED = _("Only a decision that passed legality review can go to the joint meeting.")
@@ -255,3 +256,45 @@ def _decision_number_format() -> str:
 
     return settings.DECISION_NUMBER_FORMAT
 
+
+# --------------------------------------------------------------------------------------------------
+# Joint meeting (党政联席会议): planned → held (with minutes) → closed.
+# --------------------------------------------------------------------------------------------------
+
+D9_NOT_YET = _("A meeting can be recorded as held only on or after its date.")
+MINUTES_REQUIRED = _("Every agenda item needs an outcome (approve, reject or defer) before the meeting is closed.")
+
+
+class MeetingFlow(BaseFlow):
+    process = "meeting"
+    state = model_state(MeetingState, MeetingState.PLANNED)
+
+    @state.transition(
+        source=MeetingState.PLANNED, target=MeetingState.HELD, label=_("Record as held"),
+        conditions=[lambda flow: flow._date_has_come()],
+        permission=roles.permission("meeting", "hold"),
+    )
+    def hold(self, minutes):
+        from django.conf import settings
+
+        meeting = self.obj
+        meeting.minutes = minutes
+        meeting.held_at = timezone.now()
+        meeting.number = next_number("meeting", meeting.date.year, settings.MEETING_NUMBER_FORMAT)
+
+    @state.transition(
+        source=MeetingState.HELD, target=MeetingState.CLOSED, label=_("Close"),
+        conditions=[lambda flow: flow._every_item_decided()],
+        permission=roles.permission("meeting", "close"),
+    )
+    def close(self, comment=""):
+        pass
+
+    def _date_has_come(self):
+        """D9: deliberation is recorded at the meeting, so not before its date."""
+        return refuse(self.obj.date <= timezone.localdate(), RuleViolation(D9_NOT_YET, rule="D9"))
+
+    def _every_item_decided(self):
+        """条例 Art 30: the minutes record each item's outcome."""
+        pending = self.obj.agenda_items.filter(outcome=AgendaItem.Outcome.PENDING).exists()
+        return refuse(not pending, RuleViolation(MINUTES_REQUIRED, rule="条例 Art 30"))

@@ -1,42 +1,34 @@
-"""The web UI for major decisions and joint meetings, and every user's inbox (CONTRACT §4).
+"""The web pages for major decisions and joint meetings (CONTRACT §4), on the shared page machinery of web/.
 
-Views are thin: lists come from review.selectors and workflows.inbox, actions go through review.services and
+Views are thin: lists come from review.selectors, actions go through review.services and
 workflows.services.fire_transition, and every refusal (403 roles, 409 state or rule, 400 input) comes from
 those services and is shown on the form page with its bilingual reason. Pages render inside viewflow's
 Material base template with the assets shipped in the viewflow package (no CDN: DESIGN §6).
 """
 
-import json
-import re
-from collections import Counter
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from viewflow.forms import Layout, Row
-from viewflow.fsm import chart
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
-from notifications import ui as deadline_ui, views as notification_views
-from notifications.deadlines import deadlines_of
-from notifications.models import DeadlineAdjustment
-from workflows import overview, roles
-from workflows.api import client_ip
-from workflows.audit import history_of
+from web.api import client_ip
+from web.deadlines import deadline_rows
+from web.history import history_rows
+from web.pages import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
+from web.state_chart import chart_context
+from web.transitions import TransitionView, transition_buttons
+from workflows import roles
 from workflows.errors import Refusal
-from workflows.inbox import inbox
-from workflows.pages import PageMixin
-from workflows.services import available_transitions, fire_transition, get_process, transition_form
+from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
@@ -48,173 +40,10 @@ from .models import (
     PreparationRecord,
 )
 
-PAGE_SIZE = 25
-MAX_ID = 2**63 - 1
-
-KIND_LABELS = {
-    "decision": _("Major decision"),
-    "meeting": _("Joint meeting"),
-    "case": _("Enforcement case"),
-    "deadline_adjustment": _("Deadline change request"),
-}
-# Audit entries that are not transitions (review.services records them).
-ACTION_LABELS = {
-    "create": _("Created"),
-    "edit": _("Content edited"),
-    "record_preparation": _("Preparation recorded"),
-    # notifications.adjustments and cases.services.correct_business_date, on decisions and cases alike
-    "request_deadline_suspend": _("Suspension of a deadline requested"),
-    "request_deadline_resume": _("Resumption of a deadline requested"),
-    "request_deadline_extend": _("Extension of a deadline requested"),
-    "approve_deadline_suspend": _("Deadline suspended"),
-    "approve_deadline_resume": _("Deadline resumed"),
-    "approve_deadline_extend": _("Deadline extended"),
-    "reject_deadline_suspend": _("Suspension of a deadline rejected"),
-    "reject_deadline_resume": _("Resumption of a deadline rejected"),
-    "reject_deadline_extend": _("Extension of a deadline rejected"),
-    "correct_business_date": _("Business date corrected"),
-}
-DONE = _("“{label}” done.")
 DECISION_CREATED = _("The decision was created.")
 DECISION_SAVED = _("The content was saved.")
 PREPARATION_SAVED = _("The preparation record was added.")
 MEETING_CREATED = _("The joint meeting was created.")
-NOT_AVAILABLE = _("This action is not available to you on this object now; the system will refuse it.")
-
-# The current state in the chart: a filled, bold node (vis-network reads these DOT attributes).
-CURRENT_STATE_STYLE = 'color="#c62828", fontcolor="#ffffff", borderWidth=3'
-
-
-# --------------------------------------------------------------------------------------------------
-# Plumbing
-# --------------------------------------------------------------------------------------------------
-
-
-def error_status(request, status: int) -> int:
-    """Turbo (viewflow's page navigation) renders a re-displayed form only from a 4xx answer and stops
-    navigating after any 4xx but 422, its convention for "form with errors"; plain clients get the
-    refusal's own status (400, 403, 404, 409)."""
-    return 422 if request.headers.get("X-Request-Framework") == "Turbo" else status
-
-
-def single_values(querydict, form=None) -> dict:
-    """request.POST as a plain dict, the shape the API passes to fire_transition: single values, and a list for
-    each multiple-choice field of `form` (e.g. a case's officers)."""
-    multiple = {name for name, field in (form.fields.items() if form is not None else ())
-                if getattr(field.widget, "allow_multiple_selected", False)}
-    return {key: querydict.getlist(key) if key in multiple else querydict.get(key)
-            for key in querydict if key != "csrfmiddlewaretoken"}
-
-
-def show_refusal(form, refusal: Refusal):
-    """Put the refusal's field messages (Chinese / English) beside the fields of a bound form."""
-    form._errors = ErrorDict()  # only the service's verdict, not a second validation here
-    form.cleaned_data = {}
-    for field, field_messages in (refusal.fields or {}).items():
-        form.add_error(field if field in form.fields else None, list(field_messages))
-    return form
-
-
-def state_labels(model) -> dict:
-    return {str(value): label for value, label in model._meta.get_field("state").choices}
-
-
-def marked_chart(process, state: str) -> str:
-    """The flow's state chart in DOT (viewflow.fsm.chart) with the current state drawn filled."""
-    dot = chart(process.flow.state).rstrip().removesuffix("}")
-    return f'{dot}"{state}" [{CURRENT_STATE_STYLE}];\n}}'
-
-
-DOT_EDGE = re.compile(r'^"([^"]+)" -> "([^"]+)"', re.M)
-
-
-def chart_levels(process, dot: str) -> dict:
-    """Left-to-right columns for the chart: the longest path from the initial state once the edges that
-    lead back (revise, defer, resubmit) are set aside, so the main line reads from draft to the end."""
-    edges: dict[str, list[str]] = {}
-    for source, target in DOT_EDGE.findall(dot):
-        edges.setdefault(source, []).append(target)
-        edges.setdefault(target, [])
-    root = str(process.model._meta.get_field("state").default)
-    forward: dict[str, list[str]] = {node: [] for node in edges}
-    on_path, seen = set(), set()
-
-    def visit(node):
-        seen.add(node)
-        on_path.add(node)
-        for target in edges[node]:
-            if target in on_path:
-                continue  # leads back: not a column step
-            forward[node].append(target)
-            if target not in seen:
-                visit(target)
-        on_path.discard(node)
-
-    if root in edges:
-        visit(root)
-    levels: dict[str, int] = {}
-
-    def level(node):
-        if node not in levels:
-            parents = [source for source, targets in forward.items() if node in targets]
-            levels[node] = 0 if node == root or not parents else 1 + max(level(p) for p in parents)
-        return levels[node]
-
-    return {node: level(node) for node in edges}
-
-
-def chart_context(process, state: str) -> dict:
-    dot = marked_chart(process, state)
-    return {"chart_dot": dot, "chart_levels": json.dumps(chart_levels(process, dot))}
-
-
-def history_rows(process, obj, action_labels=None) -> list[dict]:
-    """The audit entries of `obj`; `action_labels` names the process's recorded actions that are not transitions."""
-    labels = state_labels(process.model)
-    transitions = set(process.flow.transition_names())
-    action_labels = {**ACTION_LABELS, **(action_labels or {})}
-    rows = []
-    for entry in history_of(obj):
-        if entry.transition in transitions:
-            action = process.label(entry.transition)
-        else:
-            action = action_labels.get(entry.transition, entry.transition)
-        rows.append({
-            "at": entry.at, "user": entry.user or entry.username, "action": action,
-            "source": labels.get(entry.source, entry.source), "target": labels.get(entry.target, entry.target),
-            "comment": entry.comment, "sequence": entry.sequence,
-        })
-    return rows
-
-
-class DeadlineRows(list):
-    """The deadlines of one object; `obj` is that object (the deadlines card links its forms from it)."""
-
-    obj = None
-
-
-def deadline_rows(obj) -> list:
-    """The object's deadlines with `overdue` (never while suspended) and `pending`, a request to suspend, resume
-    or extend awaiting the escalation role (notifications.adjustments)."""
-    now = timezone.now()
-    pending = Prefetch("adjustments", to_attr="pending_requests", queryset=DeadlineAdjustment.objects.filter(
-        status=DeadlineAdjustment.Status.REQUESTED).select_related("requested_by"))
-    rows = DeadlineRows(deadlines_of(obj).select_related("rule").prefetch_related(pending))
-    rows.obj = obj
-    limit = overview.soon_limit(timezone.localdate(now))
-    for deadline in rows:
-        urgency = overview.urgency(deadline.due_at, now, limit) if deadline.status == deadline.Status.OPEN else ""
-        deadline.overdue, deadline.soon = urgency == "overdue", urgency == "soon"
-        deadline.pending = deadline.pending_requests[0] if deadline.pending_requests else None
-    return rows
-
-
-def transition_buttons(process_name: str, obj, user, url_name: str) -> list[dict]:
-    """The transitions `user` may fire now, labelled exactly as available_transitions labels them."""
-    return [
-        {**t, "url": reverse(url_name, args=[obj.pk, t["name"]])}
-        for t in available_transitions(process_name, obj, user)
-    ]
 
 
 def decision_url(pk) -> str:
@@ -299,48 +128,16 @@ class MeetingFilterForm(forms.Form):
 
 
 # --------------------------------------------------------------------------------------------------
-# Inbox
-# --------------------------------------------------------------------------------------------------
-
-
-class InboxView(PageMixin, View):
-    """The home page: 我的待办 (what the user must act on now, soonest deadline first, overdue red, due within
-    three working days amber), counts by state, and for the principal and the brigade chief the overview."""
-
-    def get(self, request):
-        items = overview.mark_urgency(inbox(request.user))
-        for item in items:
-            item["kind_label"] = KIND_LABELS.get(item["kind"], item["kind"])
-        return self.render("review/inbox.html", {
-            "items": items, "roles": [roles.ROLE_LABELS[r] for r in sorted(roles.user_roles(request.user))
-                                      if r in roles.ROLE_LABELS],
-            "urgent": Counter(item["urgency"] for item in items),
-            "soon_days": overview.SOON_WORKING_DAYS,
-            "state_counts": overview.state_counts(request.user),
-            "overview": overview.overview() if roles.may("overview.view", request.user) else None,
-        })
-
-
-# --------------------------------------------------------------------------------------------------
 # Transitions (decisions and meetings): the form from review.forms, fired through fire_transition
 # --------------------------------------------------------------------------------------------------
 
 
-class TransitionView(PageMixin, View):
-    process_name = ""
-    detail_url_name = ""
-
-    def load(self, pk, name):
-        self.process = get_process(self.process_name)
-        if name not in self.process.forms or name not in self.process.flow.transition_names():
-            raise Http404
-        self.obj = get_object_or_404(self.process.model, pk=pk)
-        self.name = name
-        self.label = self.process.label(name)
+class DecisionTransitionView(TransitionView):
+    process_name = "decision"
+    detail_url_name = "review:decisions:detail"
 
     def make_form(self, data=None):
-        flow = self.process.flow(self.obj, user=self.request.user)
-        form = transition_form(self.process, self.name, flow=flow, data=data)
+        form = super().make_form(data)
         if self.name == "schedule" and "meeting" in form.fields:
             # Only meetings a decision can go onto (D9); the service checks it again.
             form.fields["meeting"].queryset = (
@@ -348,36 +145,6 @@ class TransitionView(PageMixin, View):
                 .filter(date__gte=timezone.localdate()).order_by("date", "id")
             )
         return form
-
-    def page(self, form, refusal=None, status=200):
-        available = {t["name"] for t in available_transitions(self.process_name, self.obj, self.request.user)}
-        return self.render("review/transition.html", {
-            "object": self.obj, "process": self.process_name, "name": self.name, "label": self.label,
-            "form": form, "refusal": refusal, "available": self.name in available,
-            "object_url": reverse(self.detail_url_name, args=[self.obj.pk]),
-            "kind_label": KIND_LABELS[self.process_name],
-        }, status=status)
-
-    def get(self, request, pk, name):
-        self.load(pk, name)
-        return self.page(self.make_form())
-
-    def post(self, request, pk, name):
-        self.load(pk, name)
-        try:
-            fire_transition(self.process_name, self.obj.pk, name, request.user,
-                            single_values(request.POST, self.make_form()), client_ip(request))
-        except Refusal as refusal:
-            self.obj.refresh_from_db()
-            form = show_refusal(self.make_form(data=request.POST), refusal)
-            return self.page(form, refusal, status=error_status(request, refusal.status))
-        messages.success(request, str(DONE).format(label=self.label))
-        return HttpResponseRedirect(reverse(self.detail_url_name, args=[self.obj.pk]))
-
-
-class DecisionTransitionView(TransitionView):
-    process_name = "decision"
-    detail_url_name = "review:decisions:detail"
 
 
 class MeetingTransitionView(TransitionView):
@@ -566,7 +333,7 @@ class MeetingCreateView(PageMixin, View):
 
 
 # --------------------------------------------------------------------------------------------------
-# Viewflow viewsets and applications (mounted by config/ui.py)
+# Viewflow viewsets and the application (mounted by config/ui.py)
 # --------------------------------------------------------------------------------------------------
 
 
@@ -605,17 +372,3 @@ class ReviewApplication(Application):
 
     decisions_path = route("decisions/", DecisionViewset())
     meetings_path = route("meetings/", MeetingViewset())
-
-
-class InboxApplication(Application):
-    """我的待办: the landing page of every user."""
-
-    app_name = "inbox"
-    title = _("My inbox")
-    icon = Icon("inbox")
-    menu_template_name = None  # a single page: the site menu lists it
-
-    index_path = path("", InboxView.as_view(), name="index")
-    messages_path = path("messages/", include(notification_views.urlpatterns))  # 我的消息 (notifications.views)
-    preferences_path = path("preferences/", notification_views.PreferencesView.as_view(), name="preferences")
-    deadlines_path = path("deadlines/", include(deadline_ui.urlpatterns))  # 中止, 延期, 更正日期 (notifications.ui)

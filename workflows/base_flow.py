@@ -4,7 +4,7 @@ from django.db import models
 from viewflow import fsm
 from viewflow.fsm.base import TransitionDescriptor
 
-from .. import audit
+from . import audit
 
 
 def refuse(ok: bool, violation) -> fsm.State.CONDITION:

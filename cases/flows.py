@@ -10,16 +10,16 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseState as S, LegalReview, MediationAgreement
 from notifications.deadlines import close_deadlines, open_deadline
 from notifications.models import Deadline
 from notifications.services import notify_role, notify_users
+from workflows import roles
+from workflows.base_flow import BaseFlow, model_state, refuse
+from workflows.dates import check_business_date
+from workflows.errors import Message, NotPermitted, RuleViolation
+from workflows.numbering import next_number
 
-from .. import roles
-from ..dates import check_business_date
-from ..errors import Message, NotPermitted, RuleViolation
-from ..numbering import next_number
-from .base import BaseFlow, model_state, refuse
+from .models import Case, CaseState as S, LegalReview, MediationAgreement
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")

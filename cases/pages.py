@@ -1,54 +1,47 @@
 """The web UI for enforcement cases (行政执法, CONTRACT §4-5, DESIGN §3).
 
-Built like the decision half (review.ui), whose plumbing it reuses: lists come from cases.selectors, transitions
+Built on the shared page machinery of web/ (page mixin, transition view, state chart, history, deadlines card):
+lists come from cases.selectors, transitions
 go through workflows.services.fire_transition with the forms of cases.forms, other actions through
 cases.services (create_case, add_inquiry, record_publicity), and every refusal (403 roles, 409 state or rule,
 400 input) is shown on the form page with its bilingual reason.
 
 Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /cases/cases/<pk>/ (the case),
 /cases/cases/<pk>/transitions/<name>/, /cases/cases/add/, /cases/cases/<pk>/inquiries/add/,
-/cases/cases/<pk>/publicity/, /cases/officers/ (certificates).
+/cases/cases/<pk>/publicity/, /cases/officers/ (certificates), and the brigade chief's correction of a case's
+business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.ui).
 """
 
-import datetime
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
-from review.ui import (
-    PAGE_SIZE,
-    PageMixin,
-    TransitionView,
-    chart_context,
-    deadline_rows,
-    error_status,
-    history_rows,
-    show_refusal,
-    transition_buttons,
-)
+from web.api import client_ip
+from web.deadlines import deadline_rows
+from web.history import history_rows
+from web.pages import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
+from web.state_chart import chart_context
+from web.transitions import TransitionView, transition_buttons
 from workflows import roles
-from workflows.api import client_ip
 from workflows.errors import Refusal
 from workflows.forms import IdChoiceField, IdMultipleChoiceField
 from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
-from .models import Case, CaseState, OfficerCertificate, Party, Village, ViolationType
+from .models import Case, CaseState, Party, Village, ViolationType
 
 # Audit entries of a case that are not transitions (cases.services records them).
 CASE_ACTION_LABELS = {
@@ -59,7 +52,7 @@ CASE_ACTION_LABELS = {
 CASE_CREATED = _("The report was registered.")
 INQUIRY_SAVED = _("The inquiry record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
-EXPIRING_DAYS = 30  # a certificate that expires within this many days is shown in amber
+CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
 
 # create_case names the party's fields "party.<name>"; the report form calls them "party_<name>".
 PARTY_FIELDS = ("name", "kind", "id_number", "phone", "address")
@@ -69,68 +62,9 @@ def case_url(pk) -> str:
     return reverse("cases:cases:detail", args=[pk])
 
 
-# --------------------------------------------------------------------------------------------------
-# Certificates (Art 42): which one an officer holds and whether it is valid
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CertificateStatus:
-    officer: object
-    certificate: OfficerCertificate | None
-    status: str  # valid, expiring, expired, revoked, not_yet_valid, none
-    days_left: int | None = None
-
-    @property
-    def valid(self) -> bool:
-        return self.status in ("valid", "expiring")
-
-    @property
-    def label(self):
-        cert = self.certificate
-        if cert is None:
-            return _("no enforcement certificate")
-        if self.status == "revoked":
-            return format_lazy(_("revoked on {date}"), date=cert.revoked_on.isoformat())
-        if self.status == "expired":
-            return format_lazy(_("expired on {date}"), date=cert.expires_on.isoformat())
-        if self.status == "not_yet_valid":
-            return format_lazy(_("valid from {date}"), date=cert.issued_on.isoformat())
-        if self.status == "expiring":
-            return format_lazy(_("valid until {date}, expires in {days} days"), date=cert.expires_on.isoformat(),
-                               days=self.days_left)
-        return format_lazy(_("valid until {date}"), date=cert.expires_on.isoformat())
-
-    @property
-    def status_label(self):
-        return {
-            "valid": _("Valid"), "expiring": _("Expiring soon"), "expired": _("Expired"), "revoked": _("Revoked"),
-            "not_yet_valid": _("Not yet valid"), "none": _("No certificate"),
-        }[self.status]
-
-
-def certificate_status(officer, today: datetime.date | None = None) -> CertificateStatus:
-    """The certificate valid today, else the latest one (as /api/v1/officers/ shows it), and its status."""
-    today = today or timezone.localdate()
-    certificates = sorted(officer.certificates.all(), key=lambda c: (c.expires_on, c.pk), reverse=True)
-    certificate = next((c for c in certificates if c.valid_on(today)), certificates[0] if certificates else None)
-    if certificate is None:
-        return CertificateStatus(officer, None, "none")
-    days_left = (certificate.expires_on - today).days
-    if certificate.valid_on(today):
-        status = "expiring" if days_left <= EXPIRING_DAYS else "valid"
-    elif certificate.revoked_on and certificate.revoked_on <= today:
-        status = "revoked"
-    elif certificate.issued_on and today < certificate.issued_on:
-        status = "not_yet_valid"
-    else:
-        status = "expired"
-    return CertificateStatus(officer, certificate, status, days_left)
-
-
 def officer_label(officer):
     """An officer in a choice list, with the certificate and whether it is valid today."""
-    state = certificate_status(officer)
+    state = selectors.certificate_status(officer)
     number = state.certificate.number if state.certificate else "—"
     return f"{officer} · {number} · {state.label}"
 
@@ -263,7 +197,7 @@ def case_summary(case) -> dict:
     """What every page about one case shows beside it."""
     return {
         "case": case,
-        "officer_rows": [certificate_status(o) for o in case.officers.prefetch_related("certificates")
+        "officer_rows": [selectors.certificate_status(o) for o in case.officers.prefetch_related("certificates")
                          .order_by("username")],
         "limitation_warning": selectors.limitation_warning(case),
     }
@@ -297,6 +231,16 @@ class CaseListView(CaseAccessMixin, View):
         })
 
 
+def correct_date_url(case, user) -> str:
+    """The brigade chief's "correct a business date" form for `case` (shown in its deadlines card), or "" when
+    the user is not the brigade chief or the case has no date to correct yet."""
+    if not roles.has_role(user, roles.BRIGADE_CHIEF):
+        return ""
+    if not any(getattr(case, field) for field in services.CORRECTABLE_DATES):
+        return ""
+    return reverse("inbox:case_correct_date", args=[case.pk])
+
+
 class CaseDetailView(CaseAccessMixin, View):
     def get(self, request, pk):
         case = get_object_or_404(case_queryset(), pk=pk)
@@ -316,6 +260,7 @@ class CaseDetailView(CaseAccessMixin, View):
             "overdue_days": overdue_days,
             "surcharge": selectors.late_payment_surcharge(case),
             "deadlines": deadline_rows(case),
+            "correct_date_url": correct_date_url(case, request.user),
             "history": history_rows(process, case, CASE_ACTION_LABELS),
             **chart_context(process, case.state),
         })
@@ -455,9 +400,70 @@ class OfficerListView(CaseAccessMixin, View):
             Prefetch("cases", queryset=Case.objects.exclude(
                 state__in=[CaseState.CLOSED, CaseState.NOT_FILED, CaseState.TRANSFERRED]), to_attr="open_cases"))
         return self.render("cases/officer_list.html", {
-            "rows": [certificate_status(officer, today) for officer in officers],
-            "today": today, "expiring_days": EXPIRING_DAYS,
+            "rows": [selectors.certificate_status(officer, today) for officer in officers],
+            "today": today, "expiring_days": selectors.EXPIRING_DAYS,
         })
+
+
+# --------------------------------------------------------------------------------------------------
+# 更正业务日期: the brigade chief corrects a business date (cases.services.correct_business_date)
+# --------------------------------------------------------------------------------------------------
+
+
+class DateCorrectionForm(BoundedTextForm, forms.Form):
+    field = forms.ChoiceField(label=_("Business date"))
+    date = forms.DateField(label=_("Correct date"), widget=forms.DateInput(format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Why the recorded date is wrong; kept in the case history."))
+
+    layout = Layout(Row("field", "date"), "reason")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", "---------")] + [
+            (name, f"{services.DATE_LABELS[name]}（{getattr(case, name).isoformat()}）") for name in services.CORRECTABLE_DATES
+            if getattr(case, name) is not None]
+
+
+class DateCorrectionView(PageMixin, View):
+    """更正业务日期: the brigade chief corrects a case's filing, notice, decision or service date."""
+
+    def load(self, request, pk):
+        if pk > MAX_ID:
+            raise Http404
+        if not roles.may("case.view", request.user):
+            raise PermissionDenied
+        self.case = get_object_or_404(Case.objects.select_related("violation_type", "party"), pk=pk)
+
+    def page(self, form, refusal=None, status=200):
+        return self.render("cases/correct_date_form.html", {
+            **case_summary(self.case), "form": form, "refusal": refusal,
+            "available": roles.has_role(self.request.user, roles.BRIGADE_CHIEF),
+            "case_url": reverse("cases:cases:detail", args=[self.case.pk]),
+        }, status=status)
+
+    def get(self, request, pk):
+        self.load(request, pk)
+        return self.page(DateCorrectionForm(case=self.case))
+
+    def post(self, request, pk):
+        self.load(request, pk)
+        form = DateCorrectionForm(request.POST, case=self.case)
+        if not form.is_valid():
+            return self.page(form, status=error_status(request, 400))
+        data = form.cleaned_data
+        try:
+            services.correct_business_date(self.case, field=data["field"], day=data["date"], reason=data["reason"],
+                                  user=request.user, client_ip=request.META.get("REMOTE_ADDR"))
+        except Refusal as refusal:
+            self.case.refresh_from_db()
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+        messages.success(request, str(CORRECTED).format(field=services.DATE_LABELS[data["field"]]))
+        return HttpResponseRedirect(reverse("cases:cases:detail", args=[self.case.pk]))
+
+
+# Mounted by config.ui under the inbox's deadline pages (/inbox/deadlines/): name inbox:case_correct_date.
+date_correction_path = path("cases/<int:pk>/correct-date/", DateCorrectionView.as_view(), name="case_correct_date")
 
 
 # --------------------------------------------------------------------------------------------------
