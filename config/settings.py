@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "review",
     "cases",
+    "demo",
 ]
 
 MIDDLEWARE = [
