@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "review",
     "cases",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """Business actions on decisions and meetings other than transitions (those go through
-workflows.services.fire_transition). Called by the API, the UI, the admin and seed_demo alike."""
+workflows.services.fire_transition). Called by the API, the UI, the admin and the demo town
+(demo.decisions) alike."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction

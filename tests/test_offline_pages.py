@@ -44,7 +44,7 @@ from django.urls import Resolver404, resolve
 pytestmark = pytest.mark.clock  # the demo town's dates, deadlines and overdue marks count from today
 
 # --------------------------------------------------------------------------------------------------
-# The demo users (review/management/commands/seed_demo.py USERS and cases/demo.py), one per role
+# The demo users (demo/people.py USERS and demo/brigade.py OFFICERS), one per role
 # --------------------------------------------------------------------------------------------------
 
 DEMO_ROLE_USERS = {

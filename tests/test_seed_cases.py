@@ -1,5 +1,6 @@
-"""seed_demo, enforcement half (cases.demo; DESIGN §7): villages, the certified brigade, the violation catalogue
-and cases in every case state, all reached through the services; idempotent."""
+"""seed_demo, the enforcement parts of the demo town (demo.villages, demo.brigade, demo.catalogue, demo.cases;
+DESIGN §7): villages, the certified brigade, the violation catalogue and cases in every case state, all reached
+through the services; idempotent."""
 
 import datetime
 import io
@@ -8,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.demo import CATALOGUE, VILLAGES
 from cases.flows import has_valid_certificate
 from cases.models import (
     Case,
@@ -22,6 +22,8 @@ from cases.models import (
     ViolationType,
 )
 from cases.validators import credit_code_ok, resident_id_ok
+from demo.catalogue import CATALOGUE
+from demo.villages import VILLAGES
 from notifications import calendar
 from notifications.models import Deadline, Notification, Reminder
 from workflows.audit import verify_chain

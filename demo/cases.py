@@ -1,230 +1,37 @@
-"""The enforcement half of the demo town 石桥镇 (DESIGN §7), loaded by ``manage.py seed_demo`` after the decision half.
+"""The enforcement cases of the demo town 石桥镇 (DESIGN §7), loaded last: after the people, the decisions, the
+villages, the violation catalogue and the brigade, whose users, villages and violation types they name.
 
-What it loads, after the town's 2023 rule-of-law report ("16名执法队员均持证上岗", 28 administrative villages,
-the "一米线" for street shops, 违建拆除 as a risk point, the 500㎡ office with its 询问室 and 行政调解室):
+What it loads, after the town's 2023 rule-of-law report (the "一米线" for street shops, 违建拆除 as a risk point,
+the 500㎡ office with its 询问室 and 行政调解室): enforcement cases in every case state (CONTRACT §5), each moved
+there only through ``create_case``, ``add_inquiry`` and ``workflows.services.fire_transition`` as the user whose
+role acts, so that numbers, deadlines and the audit trail are real. Business dates (filing, inquiries, notice,
+hearing request, mediation agreement) lie in the past where the story needs it; one case is past its 90-day
+decision deadline, one close to it, one report close to its filing deadline. Parties have valid GB 11643 resident
+IDs and GB 32100 credit codes.
 
-- the 28 villages (codes 01–28);
-- the brigade: the chief ``daduizhang`` (decision half) and 16 certified officers, ``zhifa01`` (decision half)
-  to ``zhifa16``, each with an enforcement certificate recorded by ``cases.services.set_certificate``: one
-  certificate expires within 20 days, one has expired (C1: that officer cannot be assigned to a case);
-- a violation catalogue (赋权事项) with legal basis, discretion range (裁量基准), hearing threshold, mediable flag
-  and limitation period;
-- enforcement cases in every case state (CONTRACT §5), each moved there only through ``create_case``,
-  ``add_inquiry`` and ``workflows.services.fire_transition`` as the user whose role acts, so that numbers,
-  deadlines and the audit trail are real. Business dates (filing, inquiries, notice, hearing request,
-  mediation agreement) lie in the past where the story needs it; one case is past its 90-day decision
-  deadline, one close to it, one report close to its filing deadline.
-
-Idempotent like the decision half: villages by name, violation types by code, users by username,
-certificates by number, cases by their description. A case and all its steps are created in one transaction,
-so a run creates the whole case or none of it; a second run creates nothing and writes no audit entry.
+Idempotent: cases by their description. A case and all its steps are created in one transaction, so a run
+creates the whole case or none of it; a second run creates nothing and writes no audit entry.
 """
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from cases import services
+from cases.models import Case, Party, Village, ViolationType
+from cases.validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from notifications import calendar
 from notifications.deadlines import reanchor
 from notifications.models import Deadline
-from workflows import roles
 from workflows.audit import object_type_of
 from workflows.services import fire_transition
 
-from . import services
-from .models import Case, OfficerCertificate, Party, Village, ViolationType
-from .validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
+from .brigade import OFFICERS, certificate_of
 
 BAOFENG = "410421"  # 河南省平顶山市宝丰县, the county of 石桥镇 (GB/T 2260)
-
-
-# --------------------------------------------------------------------------------------------------
-# Villages (the report: 28 administrative villages, each with a legal adviser)
-# --------------------------------------------------------------------------------------------------
-
-VILLAGES = (
-    "石桥村", "东关村", "西街村", "南庄村", "北岗村", "大营村", "小营村", "前营村", "后营村", "柳林村",
-    "枣园村", "寺沟村", "河口村", "龙泉村", "杨庄村", "李庄村", "王庄村", "张庄村", "郭庄村", "黄庄村",
-    "高庙村", "白土岗村", "马岭村", "桃园村", "杏树沟村", "新集村", "岳庄村", "韩店村",
-)
-
-
-# --------------------------------------------------------------------------------------------------
-# The brigade: 16 certified officers (the report: "16名执法队员均持证上岗")
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoOfficer:
-    """Same attributes as seed_demo's DemoUser, so the logins table prints both."""
-
-    username: str
-    last_name: str
-    first_name: str
-    phone: str
-    expires_in: int  # the certificate expires this many days from the day it is recorded (negative: expired)
-    post: str = "综合行政执法大队执法队员"
-    roles: tuple[str, ...] = (roles.ENFORCEMENT_OFFICER,)
-
-    @property
-    def certificate_number(self) -> str:
-        # 豫 = Henan, 4104 = 平顶山市 (宝丰县 410421), then the year of issue and the officer's serial.
-        return f"豫行执字第41042123{self.username[-2:]}号"
-
-
-EXPIRING_IN = 12  # one certificate expires within 20 days (the officer.certificate reminder fires 30 days ahead)
-EXPIRED_AGO = 15  # one expired 15 days ago
-
-# zhifa01 (吴涛) is created by the decision half; only his certificate is recorded here.
-ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13800000101", expires_in=950)
-OFFICERS = (
-    DemoOfficer("zhifa02", "王", "强", "13800000102", expires_in=950),
-    DemoOfficer("zhifa03", "李", "娜", "13800000103", expires_in=950),
-    DemoOfficer("zhifa04", "刘", "伟", "13800000104", expires_in=950),
-    DemoOfficer("zhifa05", "陈", "刚", "13800000105", expires_in=730),
-    DemoOfficer("zhifa06", "杨", "帆", "13800000106", expires_in=730),
-    DemoOfficer("zhifa07", "黄", "海", "13800000107", expires_in=730),
-    DemoOfficer("zhifa08", "赵", "鹏", "13800000108", expires_in=730),
-    DemoOfficer("zhifa09", "孙", "丽", "13800000109", expires_in=540),
-    DemoOfficer("zhifa10", "马", "超", "13800000110", expires_in=540),
-    DemoOfficer("zhifa11", "朱", "明", "13800000111", expires_in=540),
-    DemoOfficer("zhifa12", "胡", "军", "13800000112", expires_in=540),
-    DemoOfficer("zhifa13", "郭", "勇", "13800000113", expires_in=400),
-    DemoOfficer("zhifa14", "何", "平", "13800000114", expires_in=400),
-    DemoOfficer("zhifa15", "高", "峰", "13800000115", expires_in=EXPIRING_IN,
-                post="综合行政执法大队执法队员（执法证即将到期，待换证）"),
-    DemoOfficer("zhifa16", "罗", "斌", "13800000116", expires_in=-EXPIRED_AGO,
-                post="综合行政执法大队执法队员（执法证已过期，不得办案）"),
-)
-CERTIFIED = (ZHIFA01, *OFFICERS)
-CERTIFICATE_YEARS = 3  # the demo certificates run three years from issue; the newest was issued ~4 months ago
-
-
-# --------------------------------------------------------------------------------------------------
-# The violation catalogue (赋权事项 of the township, with its 裁量基准)
-# --------------------------------------------------------------------------------------------------
-# Hearing thresholds (处罚法 Art 63 "较大数额罚款"): 《河南省行政处罚听证办法》(省政府令第204号, 2021) Art 4 — a
-# fine of 5,000 yuan or more on a citizen, 50,000 or more on a legal person or other organisation. A type has one
-# threshold: a type that applies to citizens and organisations alike takes 5,000, so that no one entitled to a
-# hearing loses it (an organisation may get more than the minimum, never less); types that name organisations
-# only take 50,000.
-#
-# Discretion ranges: where the statute fixes the amounts they are the statute's ("可以处2万元以下" → 0–20,000);
-# where it says only "并可处以罚款" (城市市容和环境卫生管理条例) the range is the county's discretion standard —
-# demo values, marked "裁量基准" in the legal basis. Types whose statute provides no fine (城乡规划法 Art 65,
-# 土地管理法 Art 78) have the range 0–0: the intended penalty is a measure (责令限期拆除), never a fine.
-#
-# Mediable only where a civil dispute lies under the violation (DESIGN C8): shops and stalls against their
-# neighbours (the 一米线 example), materials piled in a lane shared with a neighbour.
-
-
-@dataclass(frozen=True)
-class DemoViolation:
-    code: str
-    name: str
-    legal_basis: str
-    fine_min: str
-    fine_max: str
-    hearing_threshold: str
-    mediable: bool = False
-    limitation_years: int = 2
-
-
-CITIZEN_HEARING = "5000"
-ORG_HEARING = "50000"
-
-CATALOGUE = (
-    DemoViolation(
-        "ZDJY", "占道经营",
-        "《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项：未经批准擅自在街道两侧和公共场地堆放物料，"
-        "搭建建筑物、构筑物或者其他设施，影响市容的，责令停止违法行为，限期清理、拆除或者采取其他补救措施，并可处以"
-        "罚款；《石桥镇关于划定沿街商铺“一米线”经营范围的规定》第一条（“一米线”以内经营的不属占道）。"
-        "罚款50元至500元（县裁量基准）。",
-        "50", "500", CITIZEN_HEARING, mediable=True,
-    ),
-    DemoViolation(
-        "LDLF", "乱堆乱放",
-        "《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项：擅自在街道两侧和公共场地堆放物料，影响市容的，"
-        "责令停止违法行为，限期清理或者采取其他补救措施，并可处以罚款。罚款50元至500元（县裁量基准）。",
-        "50", "500", CITIZEN_HEARING, mediable=True,
-    ),
-    DemoViolation(
-        "LTLH", "乱贴乱画",
-        "《城市市容和环境卫生管理条例》第十七条、第三十四条第（二）项：在城市建筑物、设施以及树木上涂写、刻画或者"
-        "未经批准张挂、张贴宣传品的，责令纠正违法行为、采取补救措施，可以并处警告、罚款。罚款50元至500元（县裁量基准）。",
-        "50", "500", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "HWGG", "擅自设置大型户外广告",
-        "《城市市容和环境卫生管理条例》第十一条、第三十六条第（一）项：未经同意擅自设置大型户外广告，影响市容的，"
-        "责令停止违法行为，限期拆除，并可处以罚款。罚款200元至2000元（县裁量基准）。",
-        "200", "2000", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "QDLJ", "随意倾倒、焚烧生活垃圾（个人）",
-        "《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款：随意倾倒、"
-        "抛撒、堆放或者焚烧生活垃圾的，责令改正；个人处一百元以上五百元以下的罚款。",
-        "100", "500", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "JGFS", "露天焚烧秸秆",
-        "《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款：在禁烧区域露天焚烧秸秆、落叶等产生烟尘"
-        "污染的物质的，责令改正，并可以处五百元以上二千元以下的罚款。",
-        "500", "2000", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "FSYH", "焚烧塑料、橡胶等有毒有害物质（单位）",
-        "《中华人民共和国大气污染防治法》第八十二条第一款、第一百一十九条第二款：在人口集中地区和其他依法需要特殊保护"
-        "的区域内焚烧沥青、油毡、橡胶、塑料、皮革、垃圾以及其他产生有毒有害烟尘和恶臭气体的物质的，责令改正，"
-        "对单位处一万元以上十万元以下的罚款。",
-        "10000", "100000", ORG_HEARING,
-    ),
-    DemoViolation(
-        "WFJS", "违法建设（乡村规划区）",
-        "《中华人民共和国城乡规划法》第四十一条、第六十五条：在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照"
-        "乡村建设规划许可证的规定进行建设的，由乡、镇人民政府责令停止建设、限期改正；逾期不改正的，可以拆除。"
-        "（本条不设罚款。）",
-        "0", "0", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "FFZJ", "未经批准占用土地建住宅",
-        "《中华人民共和国土地管理法》第六十二条、第七十八条：农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地"
-        "建住宅的，责令退还非法占用的土地，限期拆除在非法占用的土地上新建的房屋；超过省、自治区、直辖市规定的标准，"
-        "多占的土地以非法占用土地论处。（本条不设罚款。）",
-        "0", "0", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "ZYDL", "擅自占用、挖掘城市道路",
-        "《城市道路管理条例》第二十七条第（一）项、第四十二条：擅自占用或者挖掘城市道路的，责令限期改正，可以处以"
-        "2万元以下的罚款；造成损失的，应当依法承担赔偿责任。",
-        "0", "20000", CITIZEN_HEARING,
-    ),
-    DemoViolation(
-        "SHSS", "损坏城市道路附属设施",
-        "《城市道路管理条例》第二十七条第（七）项、第四十二条：损害、侵占城市道路及其附属设施（路灯、检查井盖等）的，"
-        "责令限期改正，可以处以2万元以下的罚款；造成损失的，应当依法承担赔偿责任。",
-        "0", "20000", CITIZEN_HEARING,
-    ),
-    # 处罚法 Art 36 ¶1: five years where the violation "涉及公民生命健康安全、金融安全且有危害后果". Of this catalogue
-    # only the gas item touches life safety directly (a cylinder stored where it cannot be stored safely is how
-    # restaurant explosions happen), so it carries the five-year outer bound. The five years need harmful
-    # consequences as well: without them the two-year period applies, and the filing officer must say which
-    # (the type-level figure is what C3 warns against). Selling substandard gas appliances was not chosen: that
-    # is product-quality enforcement of the market regulator, not a township item.
-    DemoViolation(
-        "RQAQ", "在不具备安全条件的场所使用、储存燃气（单位）",
-        "《城镇燃气管理条例》第二十八条第（五）项、第四十九条：燃气用户在不具备安全条件的场所使用、储存燃气的，"
-        "责令限期改正；逾期不改正的，对单位可以处10万元以下罚款；造成损失的，依法承担赔偿责任。",
-        "0", "100000", ORG_HEARING, limitation_years=5,
-    ),
-)
-
 
 # --------------------------------------------------------------------------------------------------
 # Parties: valid GB 11643 resident IDs and GB 32100 credit codes, computed with cases.validators' tables
@@ -412,22 +219,20 @@ CASES = (
 # --------------------------------------------------------------------------------------------------
 
 
-def seed_cases(stdout) -> int:
-    """Load the enforcement half of the demo town; return the number of objects created (0 on a second run)."""
-    return CaseSeeder(stdout).run()
+def seed_cases(stdout, today: datetime.date) -> int:
+    """Load the enforcement cases, with dates counted from ``today``; return the number of objects created (0 on
+    a second run)."""
+    return CaseSeeder(stdout, today).run()
 
 
 class CaseSeeder:
-    def __init__(self, stdout):
+    def __init__(self, stdout, today: datetime.date):
         self.stdout = stdout
-        self.today = timezone.localdate()
+        self.today = today
         self.created = 0
         self.users = {}
 
     def run(self) -> int:
-        self.seed_villages()
-        self.seed_catalogue()
-        self.seed_brigade()
         new_cases = 0
         for spec in CASES:
             if Case.objects.filter(description=spec.description).exists():
@@ -446,61 +251,10 @@ class CaseSeeder:
             expiring, expired = OFFICERS[-2], OFFICERS[-1]
             self.stdout.write(
                 f"enforcement: {new_cases} cases; {expiring.username}'s certificate expires on "
-                f"{self.certificate_of(expiring).expires_on}, {expired.username}'s expired on "
-                f"{self.certificate_of(expired).expires_on}"
+                f"{certificate_of(expiring).expires_on}, {expired.username}'s expired on "
+                f"{certificate_of(expired).expires_on}"
             )
         return self.created
-
-    # --- reference data ---------------------------------------------------------------------------
-
-    def seed_villages(self):
-        with transaction.atomic():
-            for code, name in enumerate(VILLAGES, start=1):
-                _village, created = Village.objects.get_or_create(name=name, defaults={"code": f"{code:02d}"})
-                self.created += created
-
-    def seed_catalogue(self):
-        with transaction.atomic():
-            for spec in CATALOGUE:
-                _type, created = ViolationType.objects.get_or_create(code=spec.code, defaults={
-                    "name": spec.name, "legal_basis": spec.legal_basis, "fine_min": Decimal(spec.fine_min),
-                    "fine_max": Decimal(spec.fine_max), "hearing_threshold": Decimal(spec.hearing_threshold),
-                    "mediable": spec.mediable, "limitation_years": spec.limitation_years,
-                })
-                self.created += created
-
-    def seed_brigade(self):
-        from review.management.commands.seed_demo import DEMO_PASSWORD, demo_email
-
-        User = get_user_model()
-        officer_group = Group.objects.get(name=roles.ENFORCEMENT_OFFICER)
-        password = None  # hashed once: PBKDF2 takes a good fraction of a second per call
-        with transaction.atomic():
-            for spec in OFFICERS:
-                user, created = User.objects.get_or_create(username=spec.username, defaults={
-                    "first_name": spec.first_name, "last_name": spec.last_name, "phone": spec.phone,
-                    "email": demo_email(spec.username),
-                })
-                if created:
-                    password = password or make_password(DEMO_PASSWORD)
-                    user.password = password
-                    user.save(update_fields=["password"])
-                    self.created += 1
-                if not user.groups.filter(pk=officer_group.pk).exists():
-                    user.groups.add(officer_group)
-            chief = self.user("daduizhang")
-            for spec in CERTIFIED:
-                if OfficerCertificate.objects.filter(number=spec.certificate_number).exists():
-                    continue
-                expires_on = self.today + datetime.timedelta(days=spec.expires_in)
-                services.set_certificate(
-                    officer=self.user(spec.username), number=spec.certificate_number, expires_on=expires_on,
-                    issued_on=_years_before(expires_on, CERTIFICATE_YEARS), user=chief,
-                )
-                self.created += 1
-
-    def certificate_of(self, spec) -> OfficerCertificate:
-        return OfficerCertificate.objects.get(number=spec.certificate_number)
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -834,13 +588,6 @@ class CaseSeeder:
 
     def reported(self, case, spec):
         """Registered today: waiting for the brigade chief to file, decline or transfer."""
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _zh(day: datetime.date) -> str:

@@ -1,110 +1,38 @@
-"""`manage.py seed_demo` (CONTRACT §2, DESIGN §7): the decision half of the demo town 石桥镇.
+"""The decisions and joint meetings of the demo town 石桥镇 (CONTRACT §2, DESIGN §7), loaded after the people.
 
 What it loads, after the town's 2023 rule-of-law report (宝丰县石桥镇人民政府关于2023年法治政府建设情况的报告):
 
-- one user for every role of CONTRACT §3, all with the demo password ``lawflow-demo`` (DEMO_PASSWORD);
 - major decisions and normative documents in every decision state (CONTRACT §5), each moved there only by
   ``workflows.services.fire_transition`` as the user whose role fires it, so that the audit trail, the
   deadlines and the document numbers are real: "未经审查不上会，未经审议不签发";
 - a joint meeting (党政联席会议) dated today, held and closed, which approved, rejected and deferred items
   (the judicial office attends, 列席); a planned meeting at least two weeks ahead with one item scheduled;
-- one decision whose legality-review deadline has passed (the inbox shows it overdue);
-- then the enforcement half (villages, the brigade's 16 certified officers, the violation catalogue, cases in
-  every case state): ``cases.demo.seed_cases``.
+- one decision whose legality-review deadline has passed (the inbox shows it overdue).
 
-Idempotent: every object has a natural key (a user's username, a decision's or a meeting's title). A decision
-that exists is left alone; a meeting and the decisions deliberated on it are created together in one
-transaction, so a run either creates the whole group or none of it. A second run creates nothing, writes no
-audit entry and prints "demo data already loaded" with the logins.
+Idempotent: every object has a natural key (a decision's or a meeting's title). A decision that exists is left
+alone; a meeting and the decisions deliberated on it are created together in one transaction, so a run either
+creates the whole group or none of it. A second run creates nothing and writes no audit entry.
 """
 
 import datetime
-import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
-from django.utils import timezone
 
-from cases import demo as case_demo
 from notifications import calendar
 from notifications.deadlines import reanchor
 from notifications.models import Deadline, DeadlineRule
-from notifications.reminders import plan_reminders
 from review import services as review_services
 from review.models import Decision, Meeting, PreparationRecord
-from workflows import roles
 from workflows.audit import object_type_of
-from workflows.errors import Refusal
 from workflows.services import fire_transition
-
-DEMO_PASSWORD = "lawflow-demo"
 
 MAJOR = Decision.Category.MAJOR_DECISION
 NORMATIVE = Decision.Category.NORMATIVE_DOCUMENT
 PUBLIC_COMMENT = PreparationRecord.Kind.PUBLIC_COMMENT
 EXPERT = PreparationRecord.Kind.EXPERT_ARGUMENTATION
 RISK = PreparationRecord.Kind.RISK_ASSESSMENT
-
-
-# --------------------------------------------------------------------------------------------------
-# Users (CONTRACT §3)
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    roles: tuple[str, ...]
-    last_name: str
-    first_name: str
-    post: str  # 职务, shown in the logins table
-    phone: str
-    legal_qualification: bool = False
-    superuser: bool = False
-    # Reminder preferences (DESIGN §5): channels besides in-app, quiet hours ("22:00", "07:00"), WeCom account.
-    channels: tuple[str, ...] = ()
-    quiet_hours: tuple[str, str] | None = None
-    wecom_userid: str = ""
-
-    @property
-    def email(self) -> str:
-        return demo_email(self.username)
-
-
-def demo_email(username: str) -> str:
-    """A real-looking address under a reserved domain (RFC 2606 .example): mail to it can reach no one."""
-    return f"{username}@shiqiao.example"
-
-
-# The Chinese role names of CONTRACT §3, for the logins table (whatever language the catalogue is in).
-ROLE_NAMES_ZH = {
-    roles.DRAFTER: "承办人员", roles.JUDICIAL_OFFICE: "司法所", roles.OFFICE_SECRETARY: "党政办",
-    roles.MEETING_CHAIR: "会议主持人", roles.PRINCIPAL: "镇长", roles.BRIGADE_CHIEF: "执法大队长",
-    roles.ENFORCEMENT_OFFICER: "执法队员", roles.ADMIN: "系统管理员",
-}
-
-# Phone numbers: 138000000xx (the brigade: 138000001xx), real-looking but not the staff's; no real SMS goes out
-# unless an SMS provider is configured (SMS_BACKEND defaults to the console).
-USERS = (
-    DemoUser("zhangsan", (roles.DRAFTER,), "张", "三", "承办人员（农业农村办）", "13800000011"),
-    DemoUser("lisi", (roles.DRAFTER,), "李", "四", "承办人员（党政办）", "13800000012"),
-    # The judicial office wants SMS and e-mail, but no SMS between 22:00 and 07:00 (escalations excepted).
-    DemoUser("sifa", (roles.JUDICIAL_OFFICE,), "陈", "静", "司法所所长", "13800000001", legal_qualification=True,
-             channels=("sms", "email"), quiet_hours=("22:00", "07:00")),
-    DemoUser("dangzhengban", (roles.OFFICE_SECRETARY,), "刘", "洋", "党政办主任", "13800000014"),
-    DemoUser("shuji", (roles.MEETING_CHAIR,), "赵", "国强", "党委书记", "13800000015"),
-    DemoUser("zhenzhang", (roles.PRINCIPAL,), "孙", "建华", "镇长", "13800000016"),
-    DemoUser("daduizhang", (roles.BRIGADE_CHIEF,), "周", "磊", "综合行政执法大队大队长", "13800000002",
-             channels=("sms",)),
-    # An officer reached by WeCom app messages (企业微信应用消息) under his account in the town's directory.
-    DemoUser("zhifa01", (roles.ENFORCEMENT_OFFICER,), "吴", "涛", "综合行政执法大队执法队员", "13800000101",
-             channels=("wecom",), wecom_userid="WuTao"),
-    DemoUser("admin", (roles.ADMIN,), "郑", "敏", "系统管理员", "13800000019", superuser=True),
-)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -358,72 +286,26 @@ URGENCY = (
 
 
 # --------------------------------------------------------------------------------------------------
-# The command
+# Seeding
 # --------------------------------------------------------------------------------------------------
 
 
-class Command(BaseCommand):
-    help = ("Load the demo town 石桥镇 (users, major decisions in every state, joint meetings, the enforcement "
-            "brigade and cases in every state); idempotent.")
+def seed_decisions(users: dict, today: datetime.date, stderr) -> int:
+    """Load the decisions and meetings, acting as ``users`` (``demo.people.seed_users``) with dates counted from
+    ``today``; warnings go to ``stderr``. Return the number of objects created (0 on a second run)."""
+    return DecisionSeeder(users, today, stderr).run()
 
-    def handle(self, *args, **options):
+
+class DecisionSeeder:
+    def __init__(self, users: dict, today: datetime.date, stderr):
+        self.users = users
+        self.today = today
+        self.stderr = stderr
         self.created = 0
-        self.today = timezone.localdate()
-        try:
-            self.users = self.seed_users()
-            self.seed_decisions()
-            self.created += case_demo.seed_cases(self.stdout)
-            self.plan_missing_reminders()
-        except Refusal as refusal:
-            raise CommandError(f"the services refused a demo step: {refusal.detail}") from refusal
-        if self.created:
-            self.stdout.write(self.style.SUCCESS(f"demo data loaded: {self.created} objects created"))
-        else:
-            self.stdout.write("demo data already loaded")
-        self.print_logins()
 
-    # --- users ------------------------------------------------------------------------------------
-
-    def seed_users(self) -> dict:
-        User = get_user_model()
-        users = {}
-        with transaction.atomic():
-            for spec in USERS:
-                user, created = User.objects.get_or_create(
-                    username=spec.username,
-                    defaults={
-                        "first_name": spec.first_name, "last_name": spec.last_name, "phone": spec.phone,
-                        "email": spec.email, "legal_qualification": spec.legal_qualification,
-                        "is_staff": roles.ADMIN in spec.roles, "is_superuser": spec.superuser,
-                        # Preferences are the user's own once created (PATCH /api/v1/me/): set on creation only.
-                        "notification_channels": list(spec.channels), "wecom_userid": spec.wecom_userid,
-                        "quiet_hours_start": _time(spec.quiet_hours[0]) if spec.quiet_hours else None,
-                        "quiet_hours_end": _time(spec.quiet_hours[1]) if spec.quiet_hours else None,
-                    },
-                )
-                if created:
-                    user.set_password(DEMO_PASSWORD)
-                    user.save(update_fields=["password"])
-                    self.created += 1
-                missing = set(spec.roles) - set(user.groups.values_list("name", flat=True))
-                if missing:
-                    user.groups.add(*Group.objects.filter(name__in=missing))
-                users[spec.username] = user
-        return users
-
-    # --- reminders --------------------------------------------------------------------------------
-
-    def plan_missing_reminders(self):
-        """Open deadlines that have no reminder rows at all get them planned (a demo database loaded before
-        reminders were planned in the database). Every deadline the demo opens has its reminders planned
-        already, so on a fresh database, and on any second run, this plans nothing."""
-        planned = 0
-        with transaction.atomic():
-            for deadline in (Deadline.objects.filter(status=Deadline.Status.OPEN, reminders__isnull=True)
-                             .select_related("rule")):
-                planned += len(plan_reminders(deadline))
-        if planned:
-            self.stdout.write(f"reminders: planned {planned} for deadlines that had none")
+    def run(self) -> int:
+        self.seed_decisions()
+        return self.created
 
     # --- decisions --------------------------------------------------------------------------------
 
@@ -627,40 +509,3 @@ class Command(BaseCommand):
         )
         self.created += 1
         self.fire(anquan, "schedule", "dangzhengban", meeting=meeting.pk)
-
-    # --- output -----------------------------------------------------------------------------------
-
-    def print_logins(self):
-        rows = []
-        # The brigade's other officers (cases.demo) right after zhifa01.
-        specs = list(USERS)
-        after = next(i for i, spec in enumerate(specs) if spec.username == "zhifa01") + 1
-        specs[after:after] = case_demo.OFFICERS
-        for spec in specs:
-            role = ", ".join(f"{r} {ROLE_NAMES_ZH[r]}" for r in spec.roles)
-            rows.append((spec.username, role, f"{spec.last_name}{spec.first_name}", spec.post))
-        header = ("username", "role", "name", "post")
-        widths = [max(_width(r[i]) for r in (*rows, header)) for i in range(len(header))]
-        out = self.stdout
-        out.write("")
-        out.write("Demo logins / 演示账号")
-        out.write("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
-        out.write("  ".join("-" * w for w in widths))
-        for row in rows:
-            out.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-        out.write("")
-        out.write(f"password for every demo login / 演示密码: {DEMO_PASSWORD}")
-        out.write(f"open {settings.SITE_URL}/")
-
-
-def _time(text: str) -> datetime.time:
-    return datetime.time.fromisoformat(text)
-
-
-def _width(text: str) -> int:
-    """Terminal columns: CJK characters and full-width punctuation take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))

@@ -1,0 +1,29 @@
+"""The demo town 石桥镇 (DESIGN §7), loaded by ``manage.py seed_demo`` (CONTRACT §2).
+
+The town as its 2023 rule-of-law report describes it (宝丰县石桥镇人民政府关于2023年法治政府建设情况的报告): users for
+every role, 28 villages, a judicial office, a brigade of 16 certified officers (one certificate about to expire,
+one expired), a violation catalogue with discretion ranges, joint meetings, and decisions and cases spread over
+every state, some near or past their deadlines. Every step that has a flow goes through the services and
+``workflows.services.fire_transition`` as the user whose role acts, so that numbers, deadlines and the audit
+trail are real.
+
+One module per part of the town, loaded in this order by ``demo/management/commands/seed_demo.py``:
+
+1. ``people``: one user for every role of CONTRACT §3, the demo password (``DEMO_PASSWORD``);
+2. ``decisions``: major decisions and normative documents in every decision state, the joint meetings;
+3. ``villages``: the 28 administrative villages;
+4. ``catalogue``: the violation catalogue (赋权事项);
+5. ``brigade``: the other 15 officers and the 16 enforcement certificates;
+6. ``cases``: enforcement cases in every case state;
+7. ``reminders``: reminders planned for open deadlines that have none;
+
+then ``logins`` prints the demo logins. A part imports only the parts before it that it names (``brigade`` and
+``logins`` import ``people``; ``cases`` and ``logins`` import ``brigade``) and any app's models, services and
+selectors; no app imports ``demo``.
+
+Idempotent: every object has a natural key (a user's username, a decision's or a meeting's title, a village's
+name, a violation type's code, a certificate's number, a case's description) and each part creates only what is
+missing, in transactions that create a whole group or none of it (the users; a decision; a meeting with the
+decisions deliberated on it; the villages; the catalogue; the brigade; a case with all its steps). A second run
+creates nothing, writes no audit entry and prints "demo data already loaded" with the logins.
+"""

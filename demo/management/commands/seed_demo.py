@@ -1,0 +1,35 @@
+"""`manage.py seed_demo` (CONTRACT §2, DESIGN §7): load the demo town 石桥镇 (``demo``), one part after another,
+and print the demo logins; idempotent."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from demo import brigade, cases, catalogue, decisions, logins, people, reminders, villages
+from workflows.errors import Refusal
+
+
+class Command(BaseCommand):
+    help = ("Load the demo town 石桥镇 (users, major decisions in every state, joint meetings, the enforcement "
+            "brigade and cases in every state); idempotent.")
+
+    def handle(self, *args, **options):
+        self.created = 0
+        today = timezone.localdate()
+        try:
+            users, created = people.seed_users()
+            self.created += created
+            self.created += decisions.seed_decisions(users, today, self.stderr)
+            # The enforcement parts count from the day they start.
+            enforcement_day = timezone.localdate()
+            self.created += villages.seed_villages()
+            self.created += catalogue.seed_catalogue()
+            self.created += brigade.seed_brigade(enforcement_day)
+            self.created += cases.seed_cases(self.stdout, enforcement_day)
+            reminders.plan_missing_reminders(self.stdout)
+        except Refusal as refusal:
+            raise CommandError(f"the services refused a demo step: {refusal.detail}") from refusal
+        if self.created:
+            self.stdout.write(self.style.SUCCESS(f"demo data loaded: {self.created} objects created"))
+        else:
+            self.stdout.write("demo data already loaded")
+        logins.print_logins(self.stdout)
