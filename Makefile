@@ -18,12 +18,13 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint bench clean var
+.PHONY: help venv demo test lint layers bench clean var
 
 help:
 	@echo "make demo   - install, migrate, load the demo town, run web + Celery worker + beat (Ctrl-C stops)"
 	@echo "make test   - install with test extras and run the pytest suite (PYTEST_ARGS=... to pass options)"
-	@echo "make lint   - ruff check"
+	@echo "make lint   - ruff check and the layer contracts"
+	@echo "make layers - the layer contracts between apps and pages (import-linter, pyproject.toml), no cycle"
 	@echo "make bench  - run the benchmarks in tests/perf"
 	@echo "make clean  - remove .venv, var/, db.sqlite3, staticfiles"
 
@@ -57,8 +58,13 @@ test: venv var
 	  echo "make test: pytest exited with status $$rc$$( [ $$rc -eq 5 ] && echo ' (no tests collected)')" >&2; \
 	  exit $$rc; }
 
-lint: venv
+lint: venv layers
 	$(BIN)/ruff check .
+
+# DESIGN §13: apps depend downwards, no app's pages import another's (contracts in pyproject.toml).
+layers: venv
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/import_graph.py --cycles
 
 bench: venv
 	@if [ -d tests/perf ]; then \
