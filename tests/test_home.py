@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.calendar import add_working_days
 from notifications.models import Deadline, Notification
-from workflows import overview
+from web import overview
 from workflows.services import fire_transition
 
 from .case_fixtures import certify, town_fixture  # noqa: F401 - the fixture `town`

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import translation
 
 from cases.models import OfficerCertificate
+from notifications import preferences
 from notifications.pages.messages import PREFERENCES_SAVED, PreferencesForm
-from workflows import preferences
 from workflows.errors import bilingual
 from workflows.models import User
 
