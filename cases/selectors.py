@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from notifications.models import Deadline
 from workflows import roles
 from workflows.errors import Message
 
+from .flows import limitation_expired
 from .models import Case, CaseState as CS, OfficerCertificate
 
 LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
@@ -78,8 +80,6 @@ def cases_for_inbox(user):
 
 def case_inbox_items(user) -> list[dict]:
     """Inbox rows for cases, each with its soonest open deadline."""
-    from notifications.models import Deadline
-
     cases, actions = cases_for_inbox(user)
     cases = list(cases)
     soonest = {}
@@ -87,8 +87,6 @@ def case_inbox_items(user) -> list[dict]:
     for deadline in Deadline.objects.filter(object_type="cases.case", object_id__in=[c.pk for c in cases],
                                             status=Deadline.Status.OPEN).exclude(rule__responsible_role="").order_by("due_at"):
         soonest.setdefault(deadline.object_id, deadline)
-    from django.utils import timezone
-
     now = timezone.now()
     items = []
     for case in cases:
@@ -105,8 +103,6 @@ def case_inbox_items(user) -> list[dict]:
 
 def limitation_warning(case, today: datetime.date | None = None) -> str | None:
     """C3 (Art 36): a report whose violation lies beyond the limitation period; filing needs an override reason."""
-    from .flows import limitation_expired
-
     if case.state == CS.REPORTED and limitation_expired(case, today or timezone.localdate()):
         return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
     return None
@@ -114,8 +110,6 @@ def limitation_warning(case, today: datetime.date | None = None) -> str | None:
 
 def payment_overdue_days(case, today: datetime.date | None = None) -> int:
     """Days the fine is overdue (Art 67: pay within 15 days of service); 0 when not overdue or not served."""
-    from notifications.models import Deadline
-
     if case.state != CS.SERVED or not case.fine:
         return 0
     deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
