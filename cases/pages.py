@@ -9,7 +9,7 @@ cases.services (create_case, add_inquiry, record_publicity), and every refusal (
 Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /cases/cases/<pk>/ (the case),
 /cases/cases/<pk>/transitions/<name>/, /cases/cases/add/, /cases/cases/<pk>/inquiries/add/,
 /cases/cases/<pk>/publicity/, /cases/officers/ (certificates), and the brigade chief's correction of a case's
-business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.ui).
+business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.site).
 """
 
 
@@ -462,12 +462,12 @@ class DateCorrectionView(PageMixin, View):
         return HttpResponseRedirect(reverse("cases:cases:detail", args=[self.case.pk]))
 
 
-# Mounted by config.ui under the inbox's deadline pages (/inbox/deadlines/): name inbox:case_correct_date.
+# Mounted by config.site under the inbox's deadline pages (/inbox/deadlines/): name inbox:case_correct_date.
 date_correction_path = path("cases/<int:pk>/correct-date/", DateCorrectionView.as_view(), name="case_correct_date")
 
 
 # --------------------------------------------------------------------------------------------------
-# Viewflow viewsets and the application (mounted by config/ui.py)
+# Viewflow viewsets and the application (mounted by config/site.py)
 # --------------------------------------------------------------------------------------------------
 
 

@@ -333,7 +333,7 @@ class MeetingCreateView(PageMixin, View):
 
 
 # --------------------------------------------------------------------------------------------------
-# Viewflow viewsets and the application (mounted by config/ui.py)
+# Viewflow viewsets and the application (mounted by config/site.py)
 # --------------------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """Web pages for deadlines (DESIGN §4): a deadline with its reminders and requests, the forms to ask for a
 suspension (中止), resumption or extension (延期), and the escalation role's approval or rejection.
 
-Mounted under the inbox application (config.ui.InboxApplication, `deadlines_path`) at /inbox/deadlines/; the
+Mounted under the inbox application (config.site.InboxApplication, `deadlines_path`) at /inbox/deadlines/; the
 deadlines card on decision and case pages (web/deadlines.html, web.deadlines.action_links) links here. Every
 action goes through notifications.adjustments, and its refusals (403, 409, 400 with the fields) are shown on the
 form page, beside the fields.
@@ -198,7 +198,7 @@ class AdjustmentDecisionView(PageMixin, View):
         return HttpResponseRedirect(object_url(self.deadline))
 
 
-# Included by config.ui.InboxApplication (`deadlines_path`, /inbox/deadlines/): names inbox:deadline,
+# Included by config.site.InboxApplication (`deadlines_path`, /inbox/deadlines/): names inbox:deadline,
 # inbox:deadline_adjust, inbox:deadline_decide (inbox:case_correct_date comes from cases.pages).
 urlpatterns = [
     path("<int:pk>/", DeadlineView.as_view(), name="deadline"),

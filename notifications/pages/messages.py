@@ -2,7 +2,7 @@
 
 Newest first, unread ones marked, an unread-only filter, "mark as read" one by one and all at once (POST with
 CSRF, through notifications.services.mark_read, as the API does). Only the user's own messages are shown or
-marked: another user's message is a 404. Mounted under the inbox application (config.ui.InboxApplication) at
+marked: another user's message is a 404. Mounted under the inbox application (config.site.InboxApplication) at
 /inbox/messages/.
 
 我的通知设置: the user's own notification preferences (channels, phone, e-mail, WeCom user ID, quiet hours) at
@@ -202,7 +202,7 @@ class PreferencesView(PageMixin, View):
         return HttpResponseRedirect(reverse("inbox:preferences"))
 
 
-# Included by config.ui.InboxApplication (`messages_path`): names inbox:messages, inbox:message_read,
+# Included by config.site.InboxApplication (`messages_path`): names inbox:messages, inbox:message_read,
 # inbox:messages_read_all.
 urlpatterns = [
     path("", MessagesView.as_view(), name="messages"),
