@@ -84,7 +84,7 @@ class CaseFlow(BaseFlow):
         case.officers.set(officers)
         close_deadlines(case, "case.filing")
         open_deadline(case, "case.decision", filed_on)  # Art 60: 90 days from filing
-        notify_users(officers, _("Case assigned to you: {title}").format(title=case.title), link=case_link(case))
+        notify_users(officers, _("Case assigned to you: {title}").format(title=case.title), link=case.page_path())
 
     @state.transition(source=S.REPORTED, target=S.NOT_FILED, label=_("Decline to file"),
                       permission=roles.permission("case", "decline"))
@@ -308,11 +308,7 @@ class CaseFlow(BaseFlow):
 
     def _ask_judicial_office(self):
         notify_role(roles.JUDICIAL_OFFICE, _("Legal review requested: {title}").format(title=self.obj.title),
-                    link=case_link(self.obj))
-
-
-def case_link(case) -> str:
-    return f"/cases/cases/{case.pk}/"
+                    link=self.obj.page_path())
 
 
 def window_end(case, kind) -> datetime.date | None:

@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from workflows.owned import FlowOwnedFields
@@ -197,6 +198,10 @@ class Case(FlowOwnedFields, models.Model):
 
     def __str__(self):
         return self.number or f"{self.violation_type.name} · {self.party.name}"
+
+    def page_path(self) -> str:
+        """The path of the case's page on this site (inbox rows, reminders, messages link to it)."""
+        return reverse("cases:cases:detail", args=[self.pk])
 
     @property
     def title(self) -> str:

@@ -96,7 +96,7 @@ def case_inbox_items(user) -> list[dict]:
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,
             "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now), "url": f"/cases/cases/{case.pk}/",
+            "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
         })
     return items
 

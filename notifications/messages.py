@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -29,10 +30,10 @@ class ObjectRef:
 # object_type → (label, how to read number, title and page path off the object). One row per kind of object
 # that carries deadlines.
 OBJECT_KINDS = {
-    "review.decision": (_("major decision"), lambda o: (o.number, o.title, f"/review/decisions/{o.pk}/")),
-    "cases.case": (_("enforcement case"), lambda o: (o.number, o.title, f"/cases/cases/{o.pk}/")),
+    "review.decision": (_("major decision"), lambda o: (o.number, o.title, o.page_path())),
+    "cases.case": (_("enforcement case"), lambda o: (o.number, o.title, o.page_path())),
     "cases.officercertificate": (_("enforcement certificate"),
-                                 lambda o: (o.number, str(o.officer), "/cases/officers/")),
+                                 lambda o: (o.number, str(o.officer), reverse("cases:officers:index"))),
 }
 
 

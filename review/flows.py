@@ -63,7 +63,7 @@ class DecisionFlow(BaseFlow):
         decision.reviewed_fingerprint = ""
         open_deadline(decision, "decision.review", timezone.localdate())  # 条例 Art 26
         notify_role(roles.JUDICIAL_OFFICE, _("Legality review requested: {title}").format(title=decision.title),
-                    link=f"/review/decisions/{decision.pk}/")
+                    link=decision.page_path())
 
     @state.transition(
         source=S.IN_REVIEW, target=S.RETURNED, label=_("Return for revision"),

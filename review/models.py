@@ -7,6 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows.owned import FlowOwnedFields
@@ -84,6 +85,10 @@ class Decision(FlowOwnedFields, models.Model):
 
     def __str__(self):
         return self.number or self.title
+
+    def page_path(self) -> str:
+        """The path of the decision's page on this site (inbox rows, reminders, messages link to it)."""
+        return reverse("review:decisions:detail", args=[self.pk])
 
     def content_fingerprint(self) -> str:
         """SHA-256 of the content the review, the meeting and the signature must all refer to (D3)."""
@@ -175,6 +180,10 @@ class Meeting(FlowOwnedFields, models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.date}）"
+
+    def page_path(self) -> str:
+        """The path of the meeting's page on this site."""
+        return reverse("review:meetings:detail", args=[self.pk])
 
 
 class AgendaItem(models.Model):

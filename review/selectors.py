@@ -85,7 +85,7 @@ def decision_inbox_items(user) -> list[dict]:
             "due_at": deadline.due_at if deadline else None,
             "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now),
-            "url": f"/review/decisions/{decision.pk}/",
+            "url": decision.page_path(),
         })
     for meeting in meetings:
         items.append({
@@ -93,6 +93,6 @@ def decision_inbox_items(user) -> list[dict]:
             "state": meeting.state, "state_label": str(meeting.get_state_display()),
             "action": str(_("Record the meeting as held") if meeting.state == MS.PLANNED else _("Close the meeting")),
             "due_at": None, "deadline_kind": None, "overdue": False,
-            "url": f"/review/meetings/{meeting.pk}/",
+            "url": meeting.page_path(),
         })
     return items
