@@ -14,11 +14,11 @@ One module per part of the town, loaded in this order by ``demo/management/comma
 3. ``villages``: the 28 administrative villages;
 4. ``catalogue``: the violation catalogue (赋权事项);
 5. ``brigade``: the other 15 officers and the 16 enforcement certificates;
-6. ``cases``: enforcement cases in every case state;
+6. ``enforcement``: enforcement cases in every case state;
 7. ``reminders``: reminders planned for open deadlines that have none;
 
 then ``logins`` prints the demo logins. A part imports only the parts before it that it names (``brigade`` and
-``logins`` import ``people``; ``cases`` and ``logins`` import ``brigade``) and any app's models, services and
+``logins`` import ``people``; ``enforcement`` and ``logins`` import ``brigade``) and any app's models, services and
 selectors; no app imports ``demo``.
 
 Idempotent: every object has a natural key (a user's username, a decision's or a meeting's title, a village's

@@ -38,8 +38,8 @@ from workflows.errors import (
 
 from . import calendar
 from .deadlines import alert_admins_of_provisional_year, end_of_day, extend_date
-from .messages import describe, object_of
 from .models import Deadline, DeadlineAdjustment, DeadlineRule
+from .reminder_texts import describe, object_of
 from .reminders import cancel_reminders, plan_reminders
 from .services import notify_users
 
@@ -73,7 +73,7 @@ REJECTED_TITLE = _("Rejected: {action} of “{name}” on {object}")
 DECISION_BODY = _("Decided by {user}. {note}")
 
 def object_label(deadline, obj=None) -> str:
-    """The object as messages name it: kind, number and title (notifications.messages.describe)."""
+    """The object as messages name it: kind, number and title (notifications.reminder_texts.describe)."""
     return str(describe(deadline, obj))
 
 

@@ -41,8 +41,8 @@ from workflows.errors import Message
 from . import calendar
 from .adjustments import deadline_link
 from .deadlines import alert_admins_of_provisional_year, end_of_day, recompute_due
-from .messages import describe, object_of
 from .models import Deadline, DeadlineRule, Reminder
+from .reminder_texts import describe, object_of
 from .reminders import plan_reminders, responsible_users, users_in_role
 from .services import notify_users
 

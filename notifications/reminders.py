@@ -38,7 +38,6 @@ from . import calendar
 from .channels import IN_APP, PERSONAL_CHANNELS, ROBOT, get_channel
 from .channels.base import Answer, Lookup
 from .channels.in_app import stored_link
-from .messages import compose, object_of
 from .models import (
     Deadline,
     DeadlineRule,
@@ -49,6 +48,7 @@ from .models import (
     RateLimit,
     Reminder,
 )
+from .reminder_texts import compose, object_of
 
 log = logging.getLogger(__name__)
 

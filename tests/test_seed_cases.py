@@ -1,4 +1,4 @@
-"""seed_demo, the enforcement parts of the demo town (demo.villages, demo.brigade, demo.catalogue, demo.cases;
+"""seed_demo, the enforcement parts of the demo town (demo.villages, demo.brigade, demo.catalogue, demo.enforcement;
 DESIGN §7): villages, the certified brigade, the violation catalogue and cases in every case state, all reached
 through the services; idempotent."""
 
