@@ -17,7 +17,11 @@ from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
 from cases.pages import CasesApplication, date_correction_path
-from notifications.pages import deadlines as deadline_pages, messages as message_pages
+from notifications.pages import (
+    deadlines as deadline_pages,
+    messages as message_pages,
+    preferences as preference_pages,
+)
 from review.pages import ReviewApplication
 from web.home import HomeView
 
@@ -58,7 +62,7 @@ class InboxApplication(Application):
 
     index_path = path("", HomeView.as_view(), name="index")
     messages_path = path("messages/", include(message_pages.urlpatterns))  # 我的消息
-    preferences_path = path("preferences/", message_pages.PreferencesView.as_view(), name="preferences")
+    preferences_path = path("preferences/", preference_pages.PreferencesView.as_view(), name="preferences")
     # 中止, 延期 (notifications.pages.deadlines) and 更正业务日期 (cases.pages)
     deadlines_path = path("deadlines/", include(deadline_pages.urlpatterns + [date_correction_path]))
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cases.models import OfficerCertificate
 from notifications import preferences
-from notifications.pages.messages import PREFERENCES_SAVED, PreferencesForm
+from notifications.pages.preferences import PREFERENCES_SAVED, PreferencesForm
 from workflows.errors import bilingual
 from workflows.models import User
 

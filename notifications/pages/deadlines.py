@@ -16,9 +16,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from web.base import MAX_ID, PageMixin, error_status, show_refusal
 from web.deadlines import DIRECT_LABELS, REQUEST_LABELS, action_links
-from web.pages import MAX_ID, PageMixin, error_status, show_refusal
 from workflows import roles
+from workflows.audit import client_ip
 from workflows.errors import Refusal
 from workflows.text_limits import BoundedTextForm
 
@@ -145,7 +146,7 @@ class AdjustmentRequestView(PageMixin, View):
         try:
             adjustment = services.request_adjustment(
                 self.deadline, action=self.action, reason=form.cleaned_data["reason"],
-                days=form.cleaned_data.get("days"), user=request.user, client_ip=request.META.get("REMOTE_ADDR"))
+                days=form.cleaned_data.get("days"), user=request.user, client_ip=client_ip(request))
         except Refusal as refusal:
             self.deadline.refresh_from_db()
             return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
@@ -188,7 +189,7 @@ class AdjustmentDecisionView(PageMixin, View):
             return self.page(form, status=error_status(request, 400))
         try:
             services.decide_adjustment(self.adjustment, approve=verdict == "approve", user=request.user,
-                                       note=form.cleaned_data["note"], client_ip=request.META.get("REMOTE_ADDR"))
+                                       note=form.cleaned_data["note"], client_ip=client_ip(request))
         except Refusal as refusal:
             self.adjustment.refresh_from_db()
             self.deadline.refresh_from_db()
