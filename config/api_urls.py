@@ -12,7 +12,7 @@ from notifications.api import (
     NotificationViewSet,
 )
 from review.api import DecisionViewSet, MeetingViewSet
-from web.api import HealthView, InboxView, MeView, UserListView
+from web.site_api import HealthView, InboxView, MeView, UserListView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("decisions", DecisionViewSet, basename="decision")

@@ -1,6 +1,6 @@
 """A user's own notification preferences (issue 5): channels, contact details, quiet hours.
 
-One service, `update_preferences`, holds every rule; both `PATCH /api/v1/me/` (web.api.MeView) and the web
+One service, `update_preferences`, holds every rule; both `PATCH /api/v1/me/` (web.site_api.MeView) and the web
 page /inbox/preferences/ (notifications.pages.messages.PreferencesView) call it. Callers parse their input into Python
 values (text, a list of channel names, `datetime.time` or None); the rules are checked here:
 

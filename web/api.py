@@ -1,5 +1,6 @@
-"""API plumbing every app's API uses (the error format of CONTRACT §5, the transition endpoint, the fields of
-every stateful object) and the endpoints that span apps: the inbox, `me`, users, health."""
+"""API plumbing every app's API uses: the error format of CONTRACT §5 (exception_handler), the transition
+endpoint (TransitionsMixin), the fields of every stateful object (StatefulSerializer: state, available
+transitions, history, deadlines). The endpoints that span apps (inbox, `me`, users) are web.site_api."""
 
 import logging
 
@@ -11,21 +12,16 @@ from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from notifications.channels import PERSONAL_CHANNELS
 from notifications.deadlines import deadlines_of
-from notifications.preferences import update_preferences
 from workflows import roles
-from workflows.audit import history_of
+from workflows.audit import client_ip, history_of
 from workflows.errors import Refusal, bilingual
 from workflows.models import User
 from workflows.services import available_transitions, fire_transition
-
-from .inbox import inbox
 
 log = logging.getLogger(__name__)
 
@@ -117,69 +113,6 @@ class UserBriefSerializer(serializers.ModelSerializer):
         return sorted(roles.user_roles(user))
 
 
-class MeSerializer(serializers.ModelSerializer):
-    """The calling user. PATCH changes their own preferences through notifications.preferences.update_preferences,
-    which holds every rule (formats, a chosen channel needs its contact, quiet hours both or neither); this
-    serializer only reads the JSON types."""
-
-    roles = serializers.SerializerMethodField()
-    phone = serializers.CharField(required=False, allow_blank=True,
-                                  help_text="An 11-digit mainland mobile number; needed for the sms channel.")
-    email = serializers.CharField(required=False, allow_blank=True,
-                                  help_text="An e-mail address; needed for the email channel.")
-    wecom_userid = serializers.CharField(required=False, allow_blank=True,
-                                         help_text="The WeCom directory UserID; needed for the wecom channel.")
-    notification_channels = serializers.ListField(
-        child=serializers.CharField(), required=False, allow_empty=True,
-        help_text=f"Channels besides in-app (always on), any of: {', '.join(PERSONAL_CHANNELS)}.",
-    )
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "first_name", "last_name", "roles", "phone", "email", "notification_channels",
-                  "wecom_userid", "quiet_hours_start", "quiet_hours_end", "legal_qualification"]
-        read_only_fields = ["id", "username", "roles", "legal_qualification"]
-        extra_kwargs = {
-            "quiet_hours_start": {"help_text": "HH:MM; with quiet_hours_end, or both null. SMS and WeCom wait "
-                                               "until the quiet hours end; escalations are not held."},
-            "quiet_hours_end": {"help_text": "HH:MM; may be earlier than the start (overnight, e.g. 22:00–07:00)."},
-        }
-
-    def get_roles(self, user) -> list[str]:
-        return sorted(roles.user_roles(user))
-
-
-class MeView(generics.RetrieveUpdateAPIView):
-    """The calling user; PATCH changes their own name and notification preferences (the web page
-    /inbox/preferences/ applies the same rules). 400 with `fields` when a value is malformed or a choice can never
-    work: sms without a phone, email without an address, wecom without a WeCom user ID, quiet hours with one end
-    only or with both ends equal."""
-
-    serializer_class = MeSerializer
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_object(self):
-        return self.request.user
-
-    def perform_update(self, serializer):
-        serializer.instance = update_preferences(self.request.user, dict(serializer.validated_data))
-
-
-class UserListView(generics.ListAPIView):
-    """Users, for choosing a meeting's chair and attendees; `?role=` filters by role."""
-
-    serializer_class = UserBriefSerializer
-
-    def get_queryset(self):
-        qs = User.objects.filter(is_active=True).prefetch_related("groups").order_by("username")
-        role = self.request.query_params.get("role")
-        if role:
-            if role not in roles.ALL_ROLES:
-                raise exceptions.ValidationError({"role": [bilingual(_("Unknown role."))]})
-            qs = qs.filter(groups__name=role)
-        return qs
-
-
 class HistorySerializer(serializers.Serializer):
     transition = serializers.CharField()
     source = serializers.CharField()
@@ -218,44 +151,8 @@ class TransitionSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def history_data(obj):
     return HistorySerializer(history_of(obj), many=True).data
-
-
-class HealthView(APIView):
-    permission_classes = []
-    authentication_classes = []
-
-    @extend_schema(exclude=True)
-    def get(self, request):
-        return Response({"status": "ok"}, status=status.HTTP_200_OK)
-
-
-class InboxItemSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    id = serializers.IntegerField()
-    number = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
-    state = serializers.CharField()
-    state_label = serializers.CharField()
-    action = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    deadline_kind = serializers.CharField(allow_null=True)
-    overdue = serializers.BooleanField()
-    url = serializers.CharField()
-
-
-class InboxView(APIView):
-    """What the calling user must act on now, soonest deadline first."""
-
-    @extend_schema(responses=InboxItemSerializer(many=True))
-    def get(self, request):
-        items = inbox(request.user)
-        return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})
 
 
 ID_PATTERN = r"\d{1,18}"  # ids in URLs: digits that fit a bigint
