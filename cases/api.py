@@ -14,10 +14,10 @@ from web.api import (
     StatefulSerializer,
     TransitionsMixin,
     UserBriefSerializer,
-    client_ip,
     state_filter,
 )
 from workflows import roles
+from workflows.audit import client_ip
 from workflows.errors import NotPermitted, bilingual
 from workflows.models import User
 from workflows.services import require

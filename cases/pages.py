@@ -28,13 +28,13 @@ from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
-from web.api import client_ip
+from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.history import history_rows
-from web.pages import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
 from workflows import roles
+from workflows.audit import client_ip
 from workflows.errors import Refusal
 from workflows.forms import IdChoiceField, IdMultipleChoiceField
 from workflows.services import get_process
@@ -454,7 +454,7 @@ class DateCorrectionView(PageMixin, View):
         data = form.cleaned_data
         try:
             services.correct_business_date(self.case, field=data["field"], day=data["date"], reason=data["reason"],
-                                  user=request.user, client_ip=request.META.get("REMOTE_ADDR"))
+                                  user=request.user, client_ip=client_ip(request))
         except Refusal as refusal:
             self.case.refresh_from_db()
             return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))

@@ -290,8 +290,9 @@ class DeadlineViewSet(viewsets.GenericViewSet):
         deadline = _visible_deadline(request, pk)
         serializer = AdjustmentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        adjustment = adjustment_services.request_adjustment(deadline, user=request.user, client_ip=request.META.get(
-            "REMOTE_ADDR"), **serializer.validated_data)
+        adjustment = adjustment_services.request_adjustment(deadline, user=request.user,
+                                                            client_ip=audit.client_ip(request),
+                                                            **serializer.validated_data)
         adjustment.refresh_from_db()
         return Response(DeadlineAdjustmentSerializer(adjustment).data, status=201)
 
@@ -326,7 +327,7 @@ class DeadlineAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         serializer.is_valid(raise_exception=True)
         adjustment_services.decide_adjustment(adjustment, approve=approve, user=request.user,
                                       note=serializer.validated_data["note"],
-                                      client_ip=request.META.get("REMOTE_ADDR"))
+                                      client_ip=audit.client_ip(request))
         adjustment = DeadlineAdjustment.objects.select_related("deadline", "requested_by", "decided_by").get(pk=pk)
         return Response(DeadlineAdjustmentSerializer(adjustment).data)
 

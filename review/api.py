@@ -11,9 +11,9 @@ from web.api import (
     StatefulSerializer,
     TransitionsMixin,
     UserBriefSerializer,
-    client_ip,
     state_filter,
 )
+from workflows.audit import client_ip
 from workflows.models import User
 from workflows.text_limits import BoundedTextSerializer
 

@@ -20,13 +20,13 @@ from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
-from web.api import client_ip
+from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.history import history_rows
-from web.pages import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
 from workflows import roles
+from workflows.audit import client_ip
 from workflows.errors import Refusal
 from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm

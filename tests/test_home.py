@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.calendar import add_working_days
 from notifications.models import Deadline, Notification
-from web import overview
+from web import overview, urgency
 from workflows.services import fire_transition
 
 from .case_fixtures import certify, town_fixture  # noqa: F401 - the fixture `town`
@@ -65,13 +65,13 @@ def test_inbox_shows_overdue_red_due_within_three_working_days_amber_and_later_p
 
 def test_a_weekend_or_holiday_does_not_count_towards_the_three_working_days():
     friday = datetime.date(2026, 9, 25)  # National Day week follows: 10-01…10-08 off, Sunday 09-28 is worked
-    limit = overview.soon_limit(friday)
+    limit = urgency.soon_limit(friday)
     assert limit == datetime.date(2026, 9, 30)  # Mon 28 (make-up), Tue 29, Wed 30
     now = end_of(friday)
-    assert overview.urgency(end_of(datetime.date(2026, 9, 30)), now, limit) == "soon"
-    assert overview.urgency(end_of(datetime.date(2026, 10, 8)), now, limit) == ""
-    assert overview.urgency(now - datetime.timedelta(seconds=1), now, limit) == "overdue"
-    assert overview.urgency(None, now, limit) == ""
+    assert urgency.urgency(end_of(datetime.date(2026, 9, 30)), now, limit) == "soon"
+    assert urgency.urgency(end_of(datetime.date(2026, 10, 8)), now, limit) == ""
+    assert urgency.urgency(now - datetime.timedelta(seconds=1), now, limit) == "overdue"
+    assert urgency.urgency(None, now, limit) == ""
 
 
 def test_object_page_deadlines_card_marks_a_deadline_due_soon(client, users):

@@ -6,9 +6,9 @@ from django.forms.utils import ErrorDict
 from django.template.response import TemplateResponse
 
 from workflows.errors import Refusal
+from workflows.forms import MAX_ID  # noqa: F401 - an id in a URL beyond it is a 404, not an overflow
 
 PAGE_SIZE = 25  # rows per page of a list
-MAX_ID = 2**63 - 1  # an id in a URL beyond this is a 404, not a database overflow
 
 
 class PageMixin(LoginRequiredMixin):

@@ -11,7 +11,7 @@ from notifications import adjustments
 from notifications.deadlines import deadlines_of
 from notifications.models import DeadlineAdjustment
 
-from . import overview
+from . import urgency as urgency_of
 
 Action = DeadlineAdjustment.Action
 
@@ -42,9 +42,9 @@ def deadline_rows(obj) -> list:
         status=DeadlineAdjustment.Status.REQUESTED).select_related("requested_by"))
     rows = DeadlineRows(deadlines_of(obj).select_related("rule").prefetch_related(pending))
     rows.obj = obj
-    limit = overview.soon_limit(timezone.localdate(now))
+    limit = urgency_of.soon_limit(timezone.localdate(now))
     for deadline in rows:
-        urgency = overview.urgency(deadline.due_at, now, limit) if deadline.status == deadline.Status.OPEN else ""
+        urgency = urgency_of.urgency(deadline.due_at, now, limit) if deadline.status == deadline.Status.OPEN else ""
         deadline.overdue, deadline.soon = urgency == "overdue", urgency == "soon"
         deadline.pending = deadline.pending_requests[0] if deadline.pending_requests else None
     return rows

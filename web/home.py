@@ -8,22 +8,22 @@ from django.views import View
 
 from workflows import roles
 
-from . import overview
+from . import overview, urgency
+from .base import PageMixin
 from .inbox import inbox
-from .pages import PageMixin
 from .transitions import KIND_LABELS
 
 
 class HomeView(PageMixin, View):
     def get(self, request):
-        items = overview.mark_urgency(inbox(request.user))
+        items = urgency.mark_urgency(inbox(request.user))
         for item in items:
             item["kind_label"] = KIND_LABELS.get(item["kind"], item["kind"])
         return self.render("web/home.html", {
             "items": items, "roles": [roles.ROLE_LABELS[r] for r in sorted(roles.user_roles(request.user))
                                       if r in roles.ROLE_LABELS],
             "urgent": Counter(item["urgency"] for item in items),
-            "soon_days": overview.SOON_WORKING_DAYS,
+            "soon_days": urgency.SOON_WORKING_DAYS,
             "state_counts": overview.state_counts(request.user),
             "overview": overview.overview() if roles.may("overview.view", request.user) else None,
         })

@@ -1,5 +1,5 @@
-"""Selectors for the home page (issue 5): how urgent each inbox row is, counts by state, and the leaders'
-overview — cases per month and state, the overdue rate, legality-review outcomes and time, certificates.
+"""The home page's counts by state and the leaders' overview (issue 5): cases per month and state, the overdue
+rate, legality-review outcomes and time, certificates. (How urgent each row is: web.urgency.)
 
 Read-only queries; the charts are drawn by web.charts. Sizes are a township's (hundreds of objects a
 year), so months and rates are counted in Python from a few narrow queries, alike on SQLite and PostgreSQL.
@@ -15,15 +15,13 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from cases.models import Case, CaseState, LegalReview
 from cases.selectors import certificate_status, officer_list
-from notifications.calendar import add_working_days, working_days_between
+from notifications.calendar import working_days_between
 from notifications.models import Deadline
 from review.models import Decision, DecisionState, Meeting, MeetingState, ReviewOpinion
 from workflows import roles
 
 from . import charts
 
-# Amber on the home page: due within this many working days (issue 5); red once past due.
-SOON_WORKING_DAYS = 3
 OVERVIEW_MONTHS = 12
 OVERDUE_PROCESSES = {"cases.case": "case", "review.decision": "decision"}  # Deadline.object_type → process
 REVIEW_DEADLINE_KIND = "decision.review"  # 条例 Art 27: the legality review period, counted in working days
@@ -31,35 +29,6 @@ REVIEW_DEADLINE_KIND = "decision.review"  # 条例 Art 27: the legality review p
 DECISION_ROLES = (roles.DRAFTER, roles.JUDICIAL_OFFICE, roles.OFFICE_SECRETARY, roles.MEETING_CHAIR,
                   roles.PRINCIPAL, roles.ADMIN)
 MEETING_ROLES = (roles.OFFICE_SECRETARY, roles.MEETING_CHAIR, roles.PRINCIPAL, roles.ADMIN)
-
-
-# --------------------------------------------------------------------------------------------------
-# Urgency of inbox rows
-# --------------------------------------------------------------------------------------------------
-
-
-def soon_limit(today: datetime.date) -> datetime.date:
-    """The last day that still counts as "due soon": the third working day after today."""
-    return add_working_days(today, SOON_WORKING_DAYS).date
-
-
-def urgency(due_at, now, limit: datetime.date) -> str:
-    """'overdue' (past due), 'soon' (due by `limit`) or '' for a deadline's due time."""
-    if due_at is None:
-        return ""
-    if due_at < now:
-        return "overdue"
-    if timezone.localtime(due_at).date() <= limit:
-        return "soon"
-    return ""
-
-
-def mark_urgency(items: list[dict], now=None) -> list[dict]:
-    now = now or timezone.now()
-    limit = soon_limit(timezone.localdate(now))
-    for item in items:
-        item["urgency"] = urgency(item.get("due_at"), now, limit)
-    return items
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from workflows.audit import client_ip
 from workflows.errors import Refusal
 from workflows.services import available_transitions, fire_transition, get_process, transition_form
 
-from .api import client_ip
-from .pages import PageMixin, error_status, show_refusal, single_values
+from .base import PageMixin, error_status, show_refusal, single_values
 
 # What each process's objects are called on a page (the transition page's title, the inbox rows).
 KIND_LABELS = {

@@ -12,6 +12,12 @@ from django.utils import timezone
 from .models import AuditChain, AuditEntry
 
 
+def client_ip(request) -> str | None:
+    """The address an audit entry records for a request from the web pages, the API or the admin (None if the
+    server was not told one)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def json_safe(value) -> dict:
     """Round-trip through JSON so what is hashed is exactly what the database gives back."""
     return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder, ensure_ascii=False))

@@ -37,7 +37,7 @@ class FlowOwnedAdmin(admin.ModelAdmin):
             obj.save(update_fields=changed)
             audit.record(locked, transition="admin_edit", source=locked.state, target=locked.state,
                          user=request.user, fields={"changed": sorted(changed)},
-                         client_ip=request.META.get("REMOTE_ADDR"))
+                         client_ip=audit.client_ip(request))
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
