@@ -7,6 +7,7 @@ for the lock, then finds the state changed and gets a StateConflict (409).
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import NoTransition, TransitionConditionsUnmet
@@ -64,13 +65,12 @@ _PROCESSES: dict[str, Process] = {}
 
 def register_process(name: str, model: type, flow: type, forms: dict) -> None:
     """Make process `name` known to fire_transition: its model, its flow class and one form per transition
-    (the forms validate the input of both the UI and the API). Called from an AppConfig.ready()."""
-    _PROCESSES[name] = Process(name, model, flow, forms)
-
-
-def processes() -> dict[str, Process]:
-    """{name: Process} of every registered process (decision, meeting, case, …)."""
-    return dict(_PROCESSES)
+    (the forms validate the input of both the UI and the API). Called from an AppConfig.ready(); refuses a
+    second, different process under a name already taken (ImproperlyConfigured)."""
+    process = Process(name, model, flow, forms)
+    if _PROCESSES.get(name, process) != process:
+        raise ImproperlyConfigured(f"Two processes are registered as “{name}”: {_PROCESSES[name]} and {process}.")
+    _PROCESSES[name] = process
 
 
 def get_process(name: str) -> Process:
