@@ -64,7 +64,7 @@ lint: venv layers
 # DESIGN §13: apps depend downwards, no app's pages import another's (contracts in pyproject.toml).
 layers: venv
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python scripts/import_graph.py --cycles
+	$(BIN)/python scripts/import_graph.py --check
 
 bench: venv
 	@if [ -d tests/perf ]; then \

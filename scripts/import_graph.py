@@ -3,7 +3,8 @@
     .venv/bin/python scripts/import_graph.py            # app → app, with how many imports each edge has
     .venv/bin/python scripts/import_graph.py --modules  # and every module-level import behind each edge
     .venv/bin/python scripts/import_graph.py --apps     # apps only (pages and API counted in their app)
-    .venv/bin/python scripts/import_graph.py --cycles   # import cycles between modules of different apps
+    .venv/bin/python scripts/import_graph.py --check    # fails on an import cycle between modules of different
+                                                        # apps, or a package the contracts do not cover
 
 An app's pages (`<app>.pages`) and API (`<app>.api`) are shown as nodes of their own, so the layers of
 DESIGN §13 can be read off: pages and API above web/, web/ above the apps' services, selectors and models,
@@ -12,6 +13,7 @@ layers` checks them.
 """
 
 import sys
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -62,6 +64,14 @@ def cross_app_cycles(graph) -> list[list[str]]:
     return found
 
 
+def uncovered_packages() -> tuple[set[str], set[str]]:
+    """(package folders that import-linter's root_packages leave out, root_packages that are no folder): a new app
+    outside root_packages would be invisible to every contract."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        roots = set(tomllib.load(f)["tool"]["importlinter"]["root_packages"])
+    return set(PACKAGES) - roots, roots - set(PACKAGES)
+
+
 def main(argv) -> int:
     sys.path.insert(0, str(ROOT))
     graph = grimp.build_graph(*PACKAGES, include_external_packages=False)
@@ -72,12 +82,17 @@ def main(argv) -> int:
             if a != b:
                 edges[(a, b)].append(f"{module} -> {imported}")
     print(f"packages: {', '.join(PACKAGES)}")
-    if "--cycles" in argv:
+    if "--check" in argv or "--cycles" in argv:
         cycles = cross_app_cycles(graph)
         for component in cycles:
             print("cycle across apps: " + ", ".join(component))
         print(f"{len(cycles)} import cycle(s) between modules of different apps")
-        return 1 if cycles else 0
+        missing, stale = uncovered_packages()
+        for name in sorted(missing):
+            print(f"package {name}/ is not in pyproject.toml [tool.importlinter] root_packages: place it in the contracts")
+        for name in sorted(stale):
+            print(f"root package {name} of pyproject.toml [tool.importlinter] is no package folder")
+        return 1 if cycles or missing or stale else 0
     for (a, b), imports in sorted(edges.items()):
         print(f"{a} -> {b} ({len(imports)})")
         if "--modules" in argv:
