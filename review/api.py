@@ -11,6 +11,7 @@ from web.api import (
     StatefulSerializer,
     TransitionsMixin,
     UserBriefSerializer,
+    history_data,
     state_filter,
 )
 from workflows.audit import client_ip
@@ -18,7 +19,8 @@ from workflows.models import User
 from workflows.text_limits import BoundedTextSerializer
 
 from . import selectors, services
-from .models import Decision, DecisionState, Meeting, MeetingState, PreparationRecord
+from .flows import COMMENT_PERIOD_DAYS
+from .models import Decision, DecisionState, Meeting, MeetingState, PartyCommitteeReport, PreparationRecord
 
 
 class PreparationSerializer(BoundedTextSerializer, serializers.ModelSerializer):
@@ -36,8 +38,27 @@ class OpinionSerializer(serializers.Serializer):
     authority_ok = serializers.BooleanField(allow_null=True)
     procedure_ok = serializers.BooleanField(allow_null=True)
     content_ok = serializers.BooleanField(allow_null=True)
+    authority_note = serializers.CharField()
+    procedure_note = serializers.CharField()
+    content_note = serializers.CharField()
+    content_fingerprint = serializers.CharField()
     reviewer = serializers.CharField(source="reviewer.username")
     created_at = serializers.DateTimeField()
+
+
+class PartyCommitteeReportSerializer(BoundedTextSerializer, serializers.ModelSerializer):
+    """条例 Art 31: the report to the Party committee (请示报告)."""
+
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = PartyCommitteeReport
+        fields = ["id", "reported_on", "reference", "summary", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class PartyCommitteeRequiredSerializer(serializers.Serializer):
+    required = serializers.BooleanField()
 
 
 class DecisionListSerializer(serializers.ModelSerializer):
@@ -58,12 +79,17 @@ class DecisionSerializer(StatefulSerializer, serializers.ModelSerializer):
     opinions = OpinionSerializer(many=True, read_only=True)
     content_fingerprint = serializers.CharField(read_only=True)
     text_matches_review = serializers.SerializerMethodField()
+    comment_period_days = serializers.SerializerMethodField()
+    comment_period_shortened = serializers.SerializerMethodField()
+    party_committee_reports = PartyCommitteeReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = Decision
         fields = ["id", "number", "title", "body", "category", "department", "state",
-                  "public_participation_required", "expert_argumentation_required", "risk_assessment_required",
-                  "participation_urgency_reason", "created_by", "created_at", "submitted_at", "meeting",
+                  "public_participation_required", "participation_exemption_ground",
+                  "expert_argumentation_required", "risk_assessment_required",
+                  "participation_urgency_reason", "comment_period_days", "comment_period_shortened",
+                  "party_committee_report_required", "party_committee_reports", "created_by", "created_at", "submitted_at", "meeting",
                   "scheduling_urgency_reason", "signed_by", "signed_at", "published_on", "publication_channel",
                   "withdrawal_reason", "content_fingerprint", "reviewed_fingerprint", "text_matches_review",
                   "preparation", "opinions"]
@@ -72,6 +98,15 @@ class DecisionSerializer(StatefulSerializer, serializers.ModelSerializer):
     def get_text_matches_review(self, obj) -> bool:
         return bool(obj.reviewed_fingerprint) and obj.reviewed_fingerprint == obj.content_fingerprint()
 
+    def get_comment_period_days(self, obj) -> int | None:
+        """The longest public comment period recorded, in days (条例 Art 15)."""
+        return obj.counted_comment_days()
+
+    def get_comment_period_shortened(self, obj) -> bool:
+        """True when the period recorded is below Art 15's 30 days (allowed only with an urgency reason)."""
+        days = obj.counted_comment_days()
+        return days is not None and days < COMMENT_PERIOD_DAYS
+
 
 class DecisionWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     title = serializers.CharField(max_length=200)
@@ -79,6 +114,8 @@ class DecisionWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     category = serializers.ChoiceField(choices=Decision.Category.choices)
     department = serializers.CharField(max_length=100)
     public_participation_required = serializers.BooleanField(required=False)
+    participation_exemption_ground = serializers.CharField(required=False, allow_blank=True)
+    party_committee_report_required = serializers.BooleanField(required=False)
     expert_argumentation_required = serializers.BooleanField(required=False)
     risk_assessment_required = serializers.BooleanField(required=False)
     participation_urgency_reason = serializers.CharField(required=False, allow_blank=True)
@@ -134,6 +171,98 @@ class DecisionViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveMo
         services.add_preparation_record(decision_pk=pk, user=request.user, client_ip=client_ip(request),
                                         **serializer.validated_data)
         return self._detail(Decision.objects.get(pk=pk), status=201)
+
+    @extend_schema(request=PartyCommitteeRequiredSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="party-committee")
+    def party_committee(self, request, pk=None):
+        """Mark whether the decision must be reported to the Party committee before issuance (条例 Art 31)."""
+        serializer = PartyCommitteeRequiredSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = services.set_party_committee_report_required(
+            decision_pk=pk, user=request.user, required=serializer.validated_data["required"],
+            client_ip=client_ip(request))
+        return self._detail(decision)
+
+    @extend_schema(request=PartyCommitteeReportSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="party-committee-report")
+    def party_committee_report(self, request, pk=None):
+        """Record the report to the Party committee (请示报告, 条例 Art 31): `reported_on`, `reference`, `summary`."""
+        serializer = PartyCommitteeReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.record_party_committee_report(decision_pk=pk, user=request.user, client_ip=client_ip(request),
+                                               **serializer.validated_data)
+        return self._detail(Decision.objects.get(pk=pk), status=201)
+
+    @extend_schema(responses={200: {"type": "object", "additionalProperties": True}})
+    @action(detail=True, methods=["get"])
+    def archive(self, request, pk=None):
+        """The decision file (决策档案, 条例 Art 33): every record of the decision in one answer."""
+        archive = selectors.decision_archive(self.get_object())
+        return Response(ArchiveSerializer(archive).data)
+
+
+class ArchiveMeetingSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(source="meeting_id")
+    number = serializers.CharField(source="meeting.number", allow_null=True)
+    title = serializers.CharField(source="meeting.title")
+    date = serializers.DateField(source="meeting.date")
+    state = serializers.CharField(source="meeting.state")
+    minutes = serializers.CharField(source="meeting.minutes")
+    outcome = serializers.CharField()
+    comment = serializers.CharField()
+    dissent = serializers.CharField()
+    content_fingerprint = serializers.CharField()
+
+
+class ArchiveSerializer(serializers.Serializer):
+    """条例 Art 33: the decision file. Attachments (the documents themselves) come with the documents issue."""
+
+    def to_representation(self, archive):
+        decision = archive["decision"]
+        records = archive["preparation"]
+        return {
+            "id": decision.pk, "number": decision.number, "title": decision.title, "category": decision.category,
+            "department": decision.department, "state": decision.state,
+            "state_label": str(decision.get_state_display()),
+            "created_by": decision.created_by.username, "created_at": serializers.DateTimeField().to_representation(
+                decision.created_at),
+            "texts": archive["texts"],
+            "public_participation": {
+                "required": decision.public_participation_required,
+                "exemption_ground": decision.participation_exemption_ground,
+                "urgency_reason": decision.participation_urgency_reason,
+                "comment_period_days": decision.counted_comment_days(),
+                "shortened": archive["comment_period_shortened"],
+                "records": PreparationSerializer(records["public_comment"], many=True).data,
+            },
+            "expert_argumentation": {
+                "required": decision.expert_argumentation_required,
+                "records": PreparationSerializer(records["expert_argumentation"], many=True).data,
+            },
+            "risk_assessment": {
+                "required": decision.risk_assessment_required,
+                "records": PreparationSerializer(records["risk_assessment"], many=True).data,
+            },
+            "reviews": OpinionSerializer(archive["opinions"], many=True).data,
+            "meetings": ArchiveMeetingSerializer(archive["agenda_items"], many=True).data,
+            "scheduling_urgency_reason": decision.scheduling_urgency_reason,
+            "party_committee": {
+                "required": decision.party_committee_report_required,
+                "reports": PartyCommitteeReportSerializer(archive["party_committee_reports"], many=True).data,
+            },
+            "signature": {
+                "number": decision.number,
+                "signed_by": decision.signed_by.username if decision.signed_by else None,
+                "signed_at": serializers.DateTimeField().to_representation(decision.signed_at)
+                if decision.signed_at else None,
+            },
+            "publication": {
+                "published_on": decision.published_on.isoformat() if decision.published_on else None,
+                "channel": decision.publication_channel,
+            },
+            "withdrawal_reason": decision.withdrawal_reason,
+            "history": history_data(decision),
+        }
 
 
 class AgendaSerializer(serializers.Serializer):

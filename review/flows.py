@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications import calendar
 from notifications.deadlines import close_deadlines, open_deadline
-from notifications.models import DeadlineRule
 from notifications.services import notify_role
 from workflows import roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.dates import check_business_date
-from workflows.errors import Message, RuleViolation
+from workflows.errors import InvalidInput, Message, RuleViolation
 from workflows.numbering import next_number
 
 from .models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
@@ -28,11 +27,28 @@ D3_TEXT_CHANGED = _(
 )
 D5_COMMENT_PERIOD = _(
     "Public participation is required: record a public comment period of at least 30 days that has ended, "
-    "or an urgency reason (条例 Art 14-15)."
+    "or a shortened one with the urgency reason (条例 Art 14-15)."
+)
+D5_COMMENT_SHORTENED = _(
+    "An urgency reason shortens the public comment period but does not remove it: record a comment period of "
+    "at least {days} day(s) that has ended (条例 Art 15)."
+)
+D5_NO_GROUND = _(
+    "Public participation is off without a recorded legal ground: record the law that withholds the matter from "
+    "disclosure, or hold the public comment period (条例 Art 14)."
 )
 D5_EXPERT = _("Expert argumentation is required: record its report before submitting (条例 Art 19-21).")
 D5_RISK = _("A risk assessment is required: record its report before submitting (条例 Art 22-24).")
 D4_DEFECT_FOUND = _("A review that found a defect in authority, procedure or content cannot pass (条例 Art 27).")
+D4_CHECK_UNANSWERED = _("Answer this check of the legality review (条例 Art 27).")
+D4_NAME_THE_FAILED_CHECK = _(
+    "Name the check that failed: authority, procedure or content (条例 Art 27)."
+)
+D4_CHECKS = ("authority_ok", "procedure_ok", "content_ok")
+A31_REPORT_MISSING = _(
+    "This decision must be reported to the Party committee before it is issued: record the report first "
+    "(条例 Art 31)."
+)
 D6_NO_JUDICIAL_OFFICE = _("The judicial office must attend the meeting that deliberates the decision.")
 D7_TOO_SOON = _(
     "The meeting is fewer than {days} working days after the submission for review (earliest {earliest}); "
@@ -41,7 +57,19 @@ D7_TOO_SOON = _(
 D9_MEETING_NOT_PLANNED = _("Decisions can be scheduled only onto a planned meeting dated today or later.")
 D9_MEETING_NOT_HELD = _("The meeting's outcome can be recorded only once the meeting is held.")
 
-COMMENT_PERIOD_DAYS = 30  # 条例 Art 14 ¶2: 征求意见期限一般不少于30日
+COMMENT_PERIOD_DAYS = 30  # 条例 Art 15 (statute): 征求意见期限一般不少于30日
+# 条例 Art 15 lets an urgent matter shorten the period (the reason stated) and sets no floor; the floor below is
+# local practice, configurable as settings.DECISION_URGENT_COMMENT_MIN_DAYS (default 1 day: the period exists).
+URGENT_COMMENT_MIN_DAYS_DEFAULT = 1
+# 条例 Art 26 (statute): the judicial office is given "一般不少于7个工作日" to review. A minimum granted to the
+# reviewer (D7), not the reviewer's deadline: that target is the `decision.review` deadline rule (local practice).
+REVIEW_MINIMUM_WORKING_DAYS = 7
+
+
+def urgent_comment_min_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "DECISION_URGENT_COMMENT_MIN_DAYS", URGENT_COMMENT_MIN_DAYS_DEFAULT))
 
 
 class DecisionFlow(BaseFlow):
@@ -61,7 +89,8 @@ class DecisionFlow(BaseFlow):
         self._require_preparation()  # D5
         decision.submitted_at = timezone.now()
         decision.reviewed_fingerprint = ""
-        open_deadline(decision, "decision.review", timezone.localdate())  # 条例 Art 26
+        # The reviewer's target (local practice, the deadline rule); Art 26's 7 working days are D7's minimum.
+        open_deadline(decision, "decision.review", timezone.localdate())
         notify_role(roles.JUDICIAL_OFFICE, _("Legality review requested: {title}").format(title=decision.title),
                     link=decision.page_path())
 
@@ -69,25 +98,31 @@ class DecisionFlow(BaseFlow):
         source=S.IN_REVIEW, target=S.RETURNED, label=_("Return for revision"),
         permission=roles.permission("decision", "return_for_revision"),
     )
-    def return_for_revision(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
-        self._record_opinion(ReviewOpinion.Outcome.RETURNED, opinion, authority_ok, procedure_ok, content_ok)
+    def return_for_revision(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None, **notes):
+        checks = self._require_failed_check(authority_ok, procedure_ok, content_ok)
+        self._record_opinion(ReviewOpinion.Outcome.RETURNED, opinion, checks, notes)
 
     @state.transition(
         source=S.IN_REVIEW, target=S.REVIEW_PASSED, label=_("Pass legality review"),
         permission=roles.permission("decision", "pass_review"),
     )
-    def pass_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
-        if False in (authority_ok, procedure_ok, content_ok):
+    def pass_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None, **notes):
+        checks = dict(zip(D4_CHECKS, (authority_ok, procedure_ok, content_ok), strict=True))
+        unanswered = [name for name, value in checks.items() if value is None]
+        if unanswered:  # 条例 Art 27 (statute): each of the three checks is answered
+            raise InvalidInput(D4_CHECK_UNANSWERED, fields={name: [str(D4_CHECK_UNANSWERED)] for name in unanswered})
+        if False in checks.values():
             raise RuleViolation(D4_DEFECT_FOUND, rule="D4")
-        self._record_opinion(ReviewOpinion.Outcome.PASSED, opinion, authority_ok, procedure_ok, content_ok)
+        self._record_opinion(ReviewOpinion.Outcome.PASSED, opinion, checks, notes)
         self.obj.reviewed_fingerprint = self.obj.content_fingerprint()  # D3: the text the review passed
 
     @state.transition(
         source=S.IN_REVIEW, target=S.REVIEW_FAILED, label=_("Fail legality review"),
         permission=roles.permission("decision", "fail_review"),
     )
-    def fail_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None):
-        self._record_opinion(ReviewOpinion.Outcome.FAILED, opinion, authority_ok, procedure_ok, content_ok)
+    def fail_review(self, opinion, authority_ok=None, procedure_ok=None, content_ok=None, **notes):
+        checks = self._require_failed_check(authority_ok, procedure_ok, content_ok)
+        self._record_opinion(ReviewOpinion.Outcome.FAILED, opinion, checks, notes)
 
     @state.transition(
         source=[S.REVIEW_FAILED, S.REVIEW_PASSED], target=S.DRAFT, label=_("Revise"),
@@ -147,7 +182,7 @@ class DecisionFlow(BaseFlow):
 
     @state.transition(
         source=S.APPROVED, target=S.SIGNED, label=_("Sign"),
-        conditions=[lambda flow: flow._text_is_reviewed()],
+        conditions=[lambda flow: flow._text_is_reviewed(), lambda flow: flow._party_committee_reported()],
         permission=roles.permission("decision", "sign"),
     )
     def sign(self):
@@ -193,6 +228,14 @@ class DecisionFlow(BaseFlow):
             RuleViolation(D3_TEXT_CHANGED, rule="D3"),
         )
 
+    def _party_committee_reported(self):
+        """条例 Art 31 (statute): reported to the Party committee before issuance, when the decision needs it."""
+        decision = self.obj
+        return refuse(
+            not decision.party_committee_report_required or decision.party_committee_reports.exists(),
+            RuleViolation(A31_REPORT_MISSING, rule="条例 Art 31"),
+        )
+
     def _meeting_is_held(self):
         """D9 Deliberation happens at the meeting."""
         meeting = self.obj.meeting
@@ -202,17 +245,23 @@ class DecisionFlow(BaseFlow):
         )
 
     def _require_preparation(self):
-        """D5 Preparation first (条例 Art 14-15, 19-24)."""
+        """D5 Preparation first (条例 Art 14-15, 19-24).
+
+        Art 14 (statute): public participation unless the law withholds the matter (ground recorded).
+        Art 15 (statute): a comment period of ≥30 days; an urgent matter may shorten it, the reason stated — a
+        shortened period still exists, has started and has ended before submission (floor: local practice).
+        """
         decision = self.obj
         records = list(decision.preparation.all())
-        if decision.public_participation_required and not decision.participation_urgency_reason.strip():
-            today = timezone.localdate()
-            if not any(
-                r.kind == PreparationRecord.Kind.PUBLIC_COMMENT and r.started_on and r.ended_on
-                # 民法典 Art 201: the start day does not count toward the period.
-                and (r.ended_on - r.started_on).days >= COMMENT_PERIOD_DAYS and r.ended_on < today
-                for r in records
-            ):
+        if not decision.public_participation_required and not decision.participation_exemption_ground.strip():
+            raise RuleViolation(D5_NO_GROUND, rule="D5")
+        if decision.public_participation_required:
+            days = decision.public_comment_days(before=timezone.localdate())
+            if decision.participation_urgency_reason.strip():
+                floor = urgent_comment_min_days()
+                if days is None or days < floor:
+                    raise RuleViolation(Message(D5_COMMENT_SHORTENED, days=floor), rule="D5")
+            elif days is None or days < COMMENT_PERIOD_DAYS:
                 raise RuleViolation(D5_COMMENT_PERIOD, rule="D5")
         kinds = {r.kind for r in records}
         if decision.expert_argumentation_required and PreparationRecord.Kind.EXPERT_ARGUMENTATION not in kinds:
@@ -221,10 +270,11 @@ class DecisionFlow(BaseFlow):
             raise RuleViolation(D5_RISK, rule="D5")
 
     def _require_review_lead_time(self, meeting, urgency_reason):
-        """D7 The reviewer gets the full review period (条例 Art 26) before the meeting, unless urgent."""
+        """D7 The reviewer is given at least 7 working days (条例 Art 26, statute) before the meeting, unless
+        an urgency reason is recorded. A minimum for the reviewer, not the reviewer's deadline."""
         if (urgency_reason or "").strip():
             return
-        days = DeadlineRule.objects.get(kind="decision.review").length
+        days = REVIEW_MINIMUM_WORKING_DAYS
         submitted = timezone.localdate(self.obj.submitted_at)
         earliest = calendar.add_working_days(submitted, days).date
         if meeting.date < earliest:
@@ -232,13 +282,24 @@ class DecisionFlow(BaseFlow):
                 Message(D7_TOO_SOON, days=days, earliest=earliest.isoformat()), rule="D7"
             )
 
-    def _record_opinion(self, outcome, opinion, authority_ok, procedure_ok, content_ok):
-        """D4 Written opinions, from the judicial office only (the permission table ensures the role)."""
+    @staticmethod
+    def _require_failed_check(authority_ok, procedure_ok, content_ok):
+        """条例 Art 27: a review that returns or fails the draft names the check (or checks) that failed."""
+        checks = dict(zip(D4_CHECKS, (authority_ok, procedure_ok, content_ok), strict=True))
+        if False not in checks.values():
+            raise InvalidInput(D4_NAME_THE_FAILED_CHECK,
+                               fields={name: [str(D4_NAME_THE_FAILED_CHECK)] for name in D4_CHECKS})
+        return checks
+
+    def _record_opinion(self, outcome, opinion, checks, notes):
+        """D4 Written opinions, from the judicial office only (the permission table ensures the role), with the
+        three checks of 条例 Art 27 and a note on each."""
         decision = self.obj
         ReviewOpinion.objects.create(
-            decision=decision, outcome=outcome, opinion=opinion, authority_ok=authority_ok,
-            procedure_ok=procedure_ok, content_ok=content_ok, content_fingerprint=decision.content_fingerprint(),
-            reviewer=self.user,
+            decision=decision, outcome=outcome, opinion=opinion, **checks,
+            authority_note=notes.get("authority_note") or "", procedure_note=notes.get("procedure_note") or "",
+            content_note=notes.get("content_note") or "",
+            content_fingerprint=decision.content_fingerprint(), reviewer=self.user,
         )
         close_deadlines(decision, "decision.review")
 

@@ -17,7 +17,8 @@ class SubmitForReviewForm(CommentForm):
     urgency_reason = forms.CharField(
         label=_("Urgency reason for a shortened public comment period"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only when public participation is required and the 30-day comment period was not held (条例 Art 14-15)."),
+        help_text=_("Only when the public comment period was shortened below 30 days because the matter is urgent; "
+                    "the shortened period must still be recorded (条例 Art 15)."),
     )
 
 
@@ -26,9 +27,17 @@ class OpinionForm(TransitionForm):
         label=_("Written review opinion"), widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Cite the law: authority, procedure and content (条例 Art 27)."),
     )
+    # 条例 Art 27: the three checks. Passing needs all three answered yes; returning or failing names the one
+    # (or ones) answered no (review.flows.DecisionFlow).
     authority_ok = FindingField(label=_("Within statutory authority"), required=False, widget=RawValueSelect)
+    authority_note = forms.CharField(label=_("Note on authority"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
     procedure_ok = FindingField(label=_("Procedure complete and lawful"), required=False, widget=RawValueSelect)
+    procedure_note = forms.CharField(label=_("Note on procedure"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
     content_ok = FindingField(label=_("Content lawful"), required=False, widget=RawValueSelect)
+    content_note = forms.CharField(label=_("Note on content"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ScheduleForm(TransitionForm):

@@ -50,11 +50,23 @@ class Decision(FlowOwnedFields, models.Model):
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.DRAFT, db_index=True
     )
     # 条例 Art 14-15, 19-24: preparation steps the decision needs.
-    public_participation_required = models.BooleanField(_("public participation required"), default=False)
+    # 条例 Art 14 (statute): public participation "shall" be held, except for matters withheld from disclosure by
+    # law — so it is on by default and turning it off needs the legal ground recorded (review.services).
+    public_participation_required = models.BooleanField(_("public participation required"), default=True)
+    participation_exemption_ground = models.TextField(
+        _("legal ground for no public participation"), blank=True,
+        help_text=_("Required when public participation is off: the law under which the matter is withheld "
+                    "from disclosure (条例 Art 14)."),
+    )
     expert_argumentation_required = models.BooleanField(_("expert argumentation required"), default=False)
     risk_assessment_required = models.BooleanField(_("risk assessment required"), default=False)
     participation_urgency_reason = models.TextField(
         _("reason for shortening public comment (urgency)"), blank=True
+    )
+    # 条例 Art 31 (statute): a decision is reported to the Party committee of the same level before it is issued
+    # "按照规定" — whether this one must be is set by the drafter or the office secretary (local practice).
+    party_committee_report_required = models.BooleanField(
+        _("must be reported to the Party committee"), default=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_decisions",
@@ -89,6 +101,24 @@ class Decision(FlowOwnedFields, models.Model):
     def page_path(self) -> str:
         """The path of the decision's page on this site (inbox rows, reminders, messages link to it)."""
         return reverse("review:decisions:detail", args=[self.pk])
+
+    def public_comment_days(self, before=None) -> int | None:
+        """The longest public comment period recorded (条例 Art 15), in days — the start day not counted (民法典
+        Art 201) — among those that have ended before `before` when given; None when there is none."""
+        lengths = [
+            (r.ended_on - r.started_on).days for r in self.preparation.all()
+            if r.kind == PreparationRecord.Kind.PUBLIC_COMMENT and r.started_on and r.ended_on
+            and (before is None or r.ended_on < before)
+        ]
+        return max(lengths) if lengths else None
+
+    def counted_comment_days(self) -> int | None:
+        """The comment period that counts (shown on the decision and in its file): the longest that had ended
+        by the submission for review, or by today before submission."""
+        from django.utils import timezone
+
+        day = timezone.localdate(self.submitted_at) if self.submitted_at else timezone.localdate()
+        return self.public_comment_days(before=day)
 
     def content_fingerprint(self) -> str:
         """SHA-256 of the content the review, the meeting and the signature must all refer to (D3)."""
@@ -132,10 +162,14 @@ class ReviewOpinion(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="opinions")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     opinion = models.TextField(_("opinion"))
-    # 条例 Art 27: the review checks authority, procedure and content.
+    # 条例 Art 27 (statute): the review checks authority (法定权限), procedure (法定程序) and content (内容合法);
+    # each answered, with a note, since this issue (older opinions may have left them unanswered: null).
     authority_ok = models.BooleanField(_("within statutory authority"), null=True)
     procedure_ok = models.BooleanField(_("procedure complete"), null=True)
     content_ok = models.BooleanField(_("content lawful"), null=True)
+    authority_note = models.TextField(_("note on authority"), blank=True)
+    procedure_note = models.TextField(_("note on procedure"), blank=True)
+    content_note = models.TextField(_("note on content"), blank=True)
     content_fingerprint = models.CharField(max_length=64)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,6 +178,22 @@ class ReviewOpinion(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("legality review opinion")
         verbose_name_plural = _("legality review opinions")
+
+
+class PartyCommitteeReport(models.Model):
+    """The report (请示报告) of a decision to the Party committee of the same level before issuance (条例 Art 31)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="party_committee_reports")
+    reported_on = models.DateField(_("reported on"))
+    reference = models.CharField(_("reference"), max_length=200)
+    summary = models.TextField(_("summary and the committee's reply"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        verbose_name = _("report to the Party committee")
+        verbose_name_plural = _("reports to the Party committee")
 
 
 class MeetingState(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Deadline
 from workflows import roles
 
-from .models import Decision, DecisionState as DS, Meeting, MeetingState as MS
+from .models import Decision, DecisionState as DS, Meeting, MeetingState as MS, PreparationRecord
 
 # Which role acts on a decision in which state; the inbox is this map turned into queries (DESIGN §6).
 DECISION_INBOX = {
@@ -96,3 +96,34 @@ def decision_inbox_items(user) -> list[dict]:
             "url": meeting.page_path(),
         })
     return items
+
+
+def decision_archive(decision) -> dict:
+    """The decision file (决策档案, 条例 Art 33, statute: "及时完整归档"): every record of the decision, gathered
+    for the archive page and `GET /api/v1/decisions/{id}/archive/`. Attachments come with the documents issue."""
+    from .flows import COMMENT_PERIOD_DAYS
+
+    preparation = list(decision.preparation.select_related("recorded_by"))
+    opinions = list(decision.opinions.select_related("reviewer"))
+    agenda_items = list(decision.agenda_items.select_related("meeting"))
+    # The texts the file refers to, oldest first: each reviewed or deliberated version, then the current text.
+    texts, seen = [], {}
+    for fingerprint, event in (
+        [(o.content_fingerprint, f"review:{o.outcome}") for o in opinions]
+        + [(i.content_fingerprint, f"meeting:{i.outcome}") for i in agenda_items]
+        + [(decision.content_fingerprint(), "current")]
+    ):
+        if fingerprint not in seen:
+            seen[fingerprint] = {"fingerprint": fingerprint, "events": []}
+            texts.append(seen[fingerprint])
+        seen[fingerprint]["events"].append(event)
+    days = decision.counted_comment_days()
+    return {
+        "decision": decision,
+        "texts": texts,
+        "preparation": {kind: [r for r in preparation if r.kind == kind] for kind in PreparationRecord.Kind.values},
+        "comment_period_shortened": days is not None and days < COMMENT_PERIOD_DAYS,
+        "opinions": opinions,
+        "agenda_items": agenda_items,
+        "party_committee_reports": list(decision.party_committee_reports.select_related("recorded_by")),
+    }

@@ -11,10 +11,30 @@ from workflows import audit
 from workflows.errors import InvalidInput, Message, NotFound, RuleViolation
 from workflows.services import require, state_label
 
-from .models import EDITABLE_DECISION_STATES, Decision, Meeting, PreparationRecord
+from .models import (
+    EDITABLE_DECISION_STATES,
+    Decision,
+    DecisionState,
+    Meeting,
+    PartyCommitteeReport,
+    PreparationRecord,
+)
 
 CONTENT_FIELDS = ("title", "body", "category", "department", "public_participation_required",
-                  "expert_argumentation_required", "risk_assessment_required", "participation_urgency_reason")
+                  "participation_exemption_ground", "expert_argumentation_required", "risk_assessment_required",
+                  "participation_urgency_reason", "party_committee_report_required")
+# 条例 Art 14 (statute): public participation is the rule; without it the legal ground is recorded.
+A14_GROUND_REQUIRED = _(
+    "Public participation can be turned off only for a matter withheld from disclosure by law: record that "
+    "legal ground (条例 Art 14)."
+)
+# 条例 Art 31: the report to the Party committee comes before issuance, so not once the decision is signed.
+A31_TOO_LATE = _("The report to the Party committee is recorded before signing; now the decision is “{state}”.")
+A31_NOT_REQUIRED = _("This decision is not marked as needing a report to the Party committee.")
+A31_DATE_IN_FUTURE = _("The report date cannot lie in the future.")
+A31_OPEN_STATES = (DecisionState.DRAFT, DecisionState.IN_REVIEW, DecisionState.RETURNED,
+                   DecisionState.REVIEW_PASSED, DecisionState.REVIEW_FAILED, DecisionState.SCHEDULED,
+                   DecisionState.APPROVED)
 D3_NOT_EDITABLE = _("The content can be edited only in draft, returned or review failed; now it is “{state}”.")
 MEETING_IN_PAST = _("A joint meeting must be dated today or later.")
 CHAIR_NOT_USER = _("The chair must be an active user.")
@@ -22,13 +42,23 @@ PREPARATION_DATES = _("The end of the period cannot be before its start.")
 
 
 
+def _require_participation_ground(decision):
+    """条例 Art 14 (statute): "shall" hold public participation unless the law withholds the matter from
+    disclosure; off without a recorded ground is invalid input (400, the field named)."""
+    if not decision.public_participation_required and not decision.participation_exemption_ground.strip():
+        raise InvalidInput(A14_GROUND_REQUIRED,
+                           fields={"participation_exemption_ground": [str(A14_GROUND_REQUIRED)]})
+
+
 @transaction.atomic
 def create_decision(*, user, title, body, category, department, client_ip=None, **flags) -> Decision:
     require("decision.create", user)
-    decision = Decision.objects.create(
+    decision = Decision(
         title=title, body=body, category=category, department=department, created_by=user,
         **{k: v for k, v in flags.items() if k in CONTENT_FIELDS},
     )
+    _require_participation_ground(decision)
+    decision.save()
     audit.record(decision, transition="create", target=decision.state, user=user,
                  fields={"title": title, "category": category, "department": department}, client_ip=client_ip)
     return decision
@@ -48,6 +78,7 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
         if field in CONTENT_FIELDS and getattr(decision, field) != value:
             setattr(decision, field, value)
             changed[field] = value
+    _require_participation_ground(decision)
     if changed:
         decision.save(update_fields=sorted(changed))  # content only; the flow's fields stay the flow's
         audit.record(decision, transition="edit", source=decision.state, target=decision.state, user=user,
@@ -89,3 +120,46 @@ def create_meeting(*, user, title, date, chair, attendees, client_ip=None) -> Me
                  fields={"title": title, "date": date, "chair": chair.pk,
                          "attendees": sorted(a.pk for a in attendees)}, client_ip=client_ip)
     return meeting
+
+
+@transaction.atomic
+def set_party_committee_report_required(*, decision_pk, user, required: bool, client_ip=None) -> Decision:
+    """Mark whether the decision must be reported to the Party committee before issuance (条例 Art 31; which
+    matters need it is set "按照规定", i.e. local practice). The drafter or the office secretary marks it, at any
+    time before signing."""
+    require("decision.party_committee", user)
+    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
+    if decision is None:
+        raise NotFound(_("No such decision."))
+    if decision.state not in A31_OPEN_STATES:
+        raise RuleViolation(Message(A31_TOO_LATE, state=state_label(decision)), rule="条例 Art 31")
+    if decision.party_committee_report_required != required:
+        decision.party_committee_report_required = required
+        decision.save(update_fields=["party_committee_report_required"])
+        audit.record(decision, transition="mark_party_committee_report", source=decision.state,
+                     target=decision.state, user=user, fields={"required": required}, client_ip=client_ip)
+    return decision
+
+
+@transaction.atomic
+def record_party_committee_report(*, decision_pk, user, reported_on, reference, summary="",
+                                  client_ip=None) -> PartyCommitteeReport:
+    """Record the report (请示报告) to the Party committee (条例 Art 31, statute): signing waits for it when the
+    decision is marked as needing it (review.flows.DecisionFlow.sign)."""
+    require("decision.party_committee", user)
+    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
+    if decision is None:
+        raise NotFound(_("No such decision."))
+    if decision.state not in A31_OPEN_STATES:
+        raise RuleViolation(Message(A31_TOO_LATE, state=state_label(decision)), rule="条例 Art 31")
+    if not decision.party_committee_report_required:
+        raise RuleViolation(A31_NOT_REQUIRED, rule="条例 Art 31")
+    if reported_on > timezone.localdate():
+        raise InvalidInput(A31_DATE_IN_FUTURE, fields={"reported_on": [str(A31_DATE_IN_FUTURE)]})
+    report = PartyCommitteeReport.objects.create(
+        decision=decision, reported_on=reported_on, reference=reference, summary=summary or "", recorded_by=user,
+    )
+    audit.record(decision, transition="record_party_committee_report", source=decision.state,
+                 target=decision.state, user=user, fields={"reported_on": reported_on, "reference": reference},
+                 comment=summary or "", client_ip=client_ip)
+    return report

@@ -16,6 +16,8 @@ from review.models import AgendaItem, Decision, Meeting, ReviewOpinion
 from .conftest import client_for, far_meeting_date, make_user
 from .test_decision_flow import (  # noqa: F401 - fast_password_hasher is an autouse fixture
     BODY,
+    CHECKS_PASS,
+    EXEMPT,
     OPINION,
     URGENCY,
     assert_refused,
@@ -47,6 +49,9 @@ EN_D3 = "The text differs from the text the judicial office reviewed"
 EN_D3_EDIT = "The content can be edited only in draft, returned or review failed"
 EN_D4 = "cannot pass"
 EN_D5_COMMENT = "Public participation is required"
+EN_D5_SHORTENED = "shortens the public comment period but does not remove it"
+EN_A14 = "Public participation can be turned off only for a matter withheld from disclosure by law"
+EN_A14_SUBMIT = "Public participation is off without a recorded legal ground"
 EN_D5_EXPERT = "Expert argumentation is required"
 EN_D5_RISK = "A risk assessment is required"
 EN_D6 = "The judicial office must attend the meeting"
@@ -221,7 +226,7 @@ def test_d3_a_revised_text_reviewed_again_goes_through(api, users):
     assert_refused(fire(api["secretary"], pk, "schedule", meeting=make_meeting(api, users)["id"]), 409, rule="D3")
     fire_ok(api["drafter"], pk, "revise", comment="文本已修改，重新报审。")
     fire_ok(api["drafter"], pk, "submit_for_review")
-    decision = fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION)
+    decision = fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION, **CHECKS_PASS)
     assert decision["text_matches_review"] is True
     assert [o["outcome"] for o in decision["opinions"]] == ["passed", "passed"]
     meeting = make_meeting(api, users, date=timezone.localdate())
@@ -316,7 +321,8 @@ def test_d4_a_finding_that_is_not_a_boolean_is_refused_not_ignored(api, users, v
                                             ("false", False)])
 def test_d4_boolean_findings_are_read_as_sent(api, users, value, expected):
     decision, _ = to_state(api, users, "in_review")
-    decision = fire_ok(api["judicial"], decision["id"], "return_for_revision", opinion="请修改", content_ok=value)
+    decision = fire_ok(api["judicial"], decision["id"], "return_for_revision", opinion="请修改", authority_ok=False,
+                       content_ok=value)
     assert decision["opinions"][-1]["content_ok"] is expected
 
 
@@ -392,13 +398,96 @@ def test_d5_a_comment_period_of_30_days_that_has_ended_allows_submission(api, us
     assert decision["state"] == "in_review"
 
 
-def test_d5_an_urgency_reason_replaces_the_comment_period(api, users):
+def test_d5_an_urgency_reason_shortens_but_does_not_remove_the_comment_period(api, users, today):
+    """条例 Art 15: an urgent matter may shorten the 30 days, the reason stated; the period still exists. Finding of
+    issue 12: on the old code the urgency reason alone let the decision through with no comment period at all."""
+    urgent = "防汛应急，需立即实施（条例第15条）。"
     decision = create_decision(api["drafter"], public_participation_required=True)
-    decision = fire_ok(api["drafter"], decision["id"], "submit_for_review",
-                       urgency_reason="防汛应急，需立即实施（条例第15条）。")
+    pk = decision["id"]
+    assert_submit_refused(api, pk, EN_D5_SHORTENED, urgency_reason=urgent)
+    # A shortened period that ends today is not over; one of 0 days (started and ended the same day) is none.
+    add_preparation(api, pk, "public_comment", "网上征求意见", started_on=today - datetime.timedelta(days=3),
+                    ended_on=today)
+    assert_submit_refused(api, pk, EN_D5_SHORTENED, urgency_reason=urgent)
+    add_preparation(api, pk, "public_comment", "网上征求意见", started_on=today - datetime.timedelta(days=1),
+                    ended_on=today - datetime.timedelta(days=1))
+    assert_submit_refused(api, pk, EN_D5_SHORTENED, urgency_reason=urgent)
+    # One day (started the day before yesterday, ended yesterday) is the shortest period the default floor allows.
+    add_preparation(api, pk, "public_comment", "网上征求意见（紧急，缩短为1日）",
+                    started_on=today - datetime.timedelta(days=2), ended_on=today - datetime.timedelta(days=1))
+    decision = fire_ok(api["drafter"], pk, "submit_for_review", urgency_reason=urgent)
     assert decision["state"] == "in_review"
-    assert decision["participation_urgency_reason"] == "防汛应急，需立即实施（条例第15条）。"
-    assert decision["history"][-1]["fields"].get("urgency_reason") == "防汛应急，需立即实施（条例第15条）。"
+    assert decision["participation_urgency_reason"] == urgent
+    assert (decision["comment_period_days"], decision["comment_period_shortened"]) == (1, True)
+    assert decision["history"][-1]["fields"].get("urgency_reason") == urgent
+
+
+def test_d5_the_urgent_floor_is_configurable(api, users, today, settings):
+    """The floor of a shortened period is local practice (settings.DECISION_URGENT_COMMENT_MIN_DAYS)."""
+    settings.DECISION_URGENT_COMMENT_MIN_DAYS = 10
+    decision = create_decision(api["drafter"], public_participation_required=True)
+    pk = decision["id"]
+    add_preparation(api, pk, "public_comment", "9日", started_on=today - datetime.timedelta(days=10),
+                    ended_on=today - datetime.timedelta(days=1))
+    data = assert_refused(fire(api["drafter"], pk, "submit_for_review", urgency_reason=URGENCY), 409, rule="D5")
+    assert "at least 10 day(s)" in data["detail"]
+    add_preparation(api, pk, "public_comment", "10日", started_on=today - datetime.timedelta(days=11),
+                    ended_on=today - datetime.timedelta(days=1))
+    assert fire_ok(api["drafter"], pk, "submit_for_review", urgency_reason=URGENCY)["comment_period_days"] == 10
+
+
+def test_d5_a_full_period_is_not_shown_as_shortened(api, users, today):
+    decision = create_decision(api["drafter"], public_participation_required=True)
+    decision = add_preparation(api, decision["id"], "public_comment", "30日",
+                               started_on=today - datetime.timedelta(days=31), ended_on=today - datetime.timedelta(days=1))
+    assert (decision["comment_period_days"], decision["comment_period_shortened"]) == (30, False)
+
+
+# 条例 Art 14: public participation by default; off only on a recorded legal ground.
+
+
+def test_a14_a_new_decision_has_public_participation_required_by_default(api, users):
+    """Finding of issue 12: on the old code a decision created without the flag submitted with no comment period."""
+    decision = ok(api["drafter"].post("/api/v1/decisions/", {  # no flag sent
+        "title": "石桥镇集贸市场搬迁方案", "body": BODY, "category": "major_decision", "department": "市场监管所",
+    }, format="json"), 201)
+    assert decision["public_participation_required"] is True
+    assert_submit_refused(api, decision["id"], EN_D5_COMMENT)
+
+
+@pytest.mark.parametrize("ground", [None, "", "   "])
+def test_a14_turning_public_participation_off_needs_a_legal_ground(api, users, ground):
+    payload = {"title": "t", "body": "b", "category": "major_decision", "department": "d",
+               "public_participation_required": False}
+    if ground is not None:
+        payload["participation_exemption_ground"] = ground
+    count = Decision.objects.count()
+    assert_refused(api["drafter"].post("/api/v1/decisions/", payload, format="json"), 400,
+                   field="participation_exemption_ground", english=EN_A14)
+    assert Decision.objects.count() == count
+    # Turning it off later needs the ground too; the content stays as it was.
+    decision = create_decision(api["drafter"], public_participation_required=True)
+    before = snapshot(decision["id"])
+    patch = {"public_participation_required": False}
+    if ground is not None:
+        patch["participation_exemption_ground"] = ground
+    assert_refused(api["drafter"].patch(decision_url(decision["id"]), patch, format="json"), 400,
+                   field="participation_exemption_ground")
+    assert snapshot(decision["id"]) == before
+    assert Decision.objects.get(pk=decision["id"]).public_participation_required is True
+    data = ok(api["drafter"].patch(decision_url(decision["id"]),
+                                   {**patch, "participation_exemption_ground": EXEMPT["participation_exemption_ground"]},
+                                   format="json"))
+    assert (data["public_participation_required"], data["participation_exemption_ground"]) == \
+        (False, EXEMPT["participation_exemption_ground"])
+    assert fire_ok(api["drafter"], decision["id"], "submit_for_review")["state"] == "in_review"
+
+
+def test_a14_a_decision_off_without_a_ground_from_before_cannot_be_submitted(api, users):
+    """Data from before this rule: public participation off and no ground recorded."""
+    decision = create_decision(api["drafter"])
+    Decision.objects.filter(pk=decision["id"]).update(participation_exemption_ground="")
+    assert_submit_refused(api, decision["id"], EN_A14_SUBMIT)
 
 
 def test_d5_a_blank_urgency_reason_is_no_reason(api, users):
@@ -536,7 +625,7 @@ def test_d7_counts_from_the_latest_submission(api, users, today):
     pk = decision["id"]
     Decision.objects.filter(pk=pk).update(submitted_at=timezone.now() - datetime.timedelta(days=60))
     fire_ok(api["drafter"], pk, "submit_for_review")
-    fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION)
+    fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION, **CHECKS_PASS)
     meeting = make_meeting(api, users, date=today + datetime.timedelta(days=2))
     assert_refused(fire(api["secretary"], pk, "schedule", meeting=meeting["id"]), 409, rule="D7")
 
@@ -712,9 +801,9 @@ def test_a_meeting_cannot_be_held_twice(api, users, today):
 # transition → (roles that may fire it, the state to set up, valid fields)
 TRANSITIONS = {
     "submit_for_review": ({"drafter"}, "draft", {"comment": "请审查"}),
-    "return_for_revision": ({"judicial_office"}, "in_review", {"opinion": "请补充"}),
-    "pass_review": ({"judicial_office"}, "in_review", {"opinion": OPINION}),
-    "fail_review": ({"judicial_office"}, "in_review", {"opinion": "不予通过"}),
+    "return_for_revision": ({"judicial_office"}, "in_review", {"opinion": "请补充", "procedure_ok": False}),
+    "pass_review": ({"judicial_office"}, "in_review", {"opinion": OPINION, **CHECKS_PASS}),
+    "fail_review": ({"judicial_office"}, "in_review", {"opinion": "不予通过", "authority_ok": False}),
     "revise": ({"drafter"}, "review_failed", {"comment": "修改"}),
     "schedule": ({"office_secretary"}, "review_passed", None),  # fields need a meeting: built in the test
     "defer": ({"office_secretary", "meeting_chair"}, "scheduled", {"comment": "缓议"}),
@@ -806,8 +895,8 @@ def test_every_refusal_has_the_error_format_and_409s_name_their_rule_in_both_lan
     pk = decision["id"]
     refusals = [
         (fire(api["judicial"], pk, "pass_review"), 400),
-        (fire(api["drafter"], pk, "pass_review", opinion=OPINION), 403),
-        (fire(api["judicial"], 99999999, "pass_review", opinion=OPINION), 404),
+        (fire(api["drafter"], pk, "pass_review", opinion=OPINION, **CHECKS_PASS), 403),
+        (fire(api["judicial"], 99999999, "pass_review", opinion=OPINION, **CHECKS_PASS), 404),
         (fire(api["judicial"], pk, "no_such_transition"), 404),
         (fire(api["drafter"], pk, "submit_for_review"), 409),
         (api["drafter"].patch(decision_url(pk), {"body": "改"}, format="json"), 409),
@@ -815,7 +904,7 @@ def test_every_refusal_has_the_error_format_and_409s_name_their_rule_in_both_lan
     for response, status in refusals:
         data = assert_refused(response, status)
         assert set(data) >= {"error", "detail"}
-    data = assert_refused(fire(api["judicial"], pk, "pass_review", opinion=OPINION, content_ok=False), 409,
+    data = assert_refused(fire(api["judicial"], pk, "pass_review", opinion=OPINION, **{**CHECKS_PASS, "content_ok": False}), 409,
                           rule="D4", english="A review that found a defect in authority, procedure or content cannot pass")
     _check_bilingual(data["detail"], "A review that found a defect in authority, procedure or content cannot pass")
 

@@ -73,6 +73,8 @@ CASE_OFFICER_TRANSITIONS = frozenset(
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "decision.create": frozenset({DRAFTER}),
     "decision.edit": frozenset({DRAFTER}),
+    # 条例 Art 31: marking a decision as needing the Party committee report and recording that report.
+    "decision.party_committee": frozenset({DRAFTER, OFFICE_SECRETARY}),
     "meeting.create": frozenset({OFFICE_SECRETARY}),
     # Cases carry personal information (ID numbers, phones): only those who work on them see them.
     "case.view": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF, JUDICIAL_OFFICE, PRINCIPAL, ADMIN}),
