@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from notifications import calendar
-from notifications.models import Deadline
+from notifications.models import Deadline, DeadlineRule
 from review.models import AgendaItem, Decision, Meeting, ReviewOpinion
 
 from .conftest import client_for, far_meeting_date, make_user
@@ -937,3 +937,185 @@ def test_a_refusal_reads_wholly_in_each_language(api):
                                {"opinion": "同意"}, format="json").json()
     assert "Judicial office" in role["detail"].split(" / ")[-1]
     assert "司法所" in role["detail"].split(" / ")[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# 条例 Art 26: 7 working days is the minimum given to the reviewer (D7), not the reviewer's deadline
+# --------------------------------------------------------------------------------------------------
+
+
+def test_d7_the_minimum_stays_seven_working_days_whatever_the_review_target(api, users, today):
+    """The review target (the `decision.review` rule) is local practice; lengthening it must not push D7's
+    minimum. Finding of issue 12: the old code read D7 from that rule, so a 15-day target refused a meeting on
+    the 7th working day."""
+    DeadlineRule.objects.filter(kind="decision.review").update(length=15)
+    earliest = calendar.add_working_days(today, 7).date
+    decision, _ = to_state(api, users, "review_passed")
+    assert_refused(fire(api["secretary"], decision["id"], "schedule",
+                        meeting=make_meeting(api, users, date=earliest - datetime.timedelta(days=1))["id"]),
+                   409, rule="D7", english=EN_D7)
+    scheduled = fire_ok(api["secretary"], decision["id"], "schedule",
+                        meeting=make_meeting(api, users, date=earliest)["id"])
+    assert (scheduled["state"], scheduled["scheduling_urgency_reason"]) == ("scheduled", "")
+
+
+def test_the_review_deadline_opened_follows_the_local_rule_not_article_26(api, users, today):
+    DeadlineRule.objects.filter(kind="decision.review").update(length=15)
+    decision, _ = to_state(api, users, "in_review")
+    [review] = [d for d in decision["deadlines"] if d["kind"] == "decision.review"]
+    assert review["due_date"] == calendar.add_working_days(today, 15).date.isoformat()
+
+
+# --------------------------------------------------------------------------------------------------
+# 条例 Art 27: the three checks, each answered
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answered", [{}, {"authority_ok": True}, {"authority_ok": True, "procedure_ok": True},
+                                      {"procedure_ok": True, "content_ok": True}])
+def test_a27_pass_review_needs_each_of_the_three_checks_answered(api, users, answered):
+    """Finding of issue 12: on the old code pass_review with none of the three checks answered was accepted."""
+    decision, _ = to_state(api, users, "in_review")
+    before = snapshot(decision["id"])
+    data = assert_refused(fire(api["judicial"], decision["id"], "pass_review", opinion=OPINION, **answered), 400)
+    assert set(data["fields"]) == {"authority_ok", "procedure_ok", "content_ok"} - set(answered)
+    assert "Answer this check of the legality review" in data["detail"]
+    assert snapshot(decision["id"]) == before
+    passed = fire_ok(api["judicial"], decision["id"], "pass_review", opinion=OPINION, **CHECKS_PASS,
+                     authority_note="属镇政府法定职权（地方组织法第76条）。", procedure_note="已公开征求意见。",
+                     content_note="未设定行政许可、行政处罚。")
+    [opinion] = passed["opinions"]
+    assert (opinion["authority_ok"], opinion["procedure_ok"], opinion["content_ok"]) == (True, True, True)
+    assert opinion["authority_note"] == "属镇政府法定职权（地方组织法第76条）。"
+    assert opinion["content_note"] == "未设定行政许可、行政处罚。"
+
+
+@pytest.mark.parametrize("name", ["return_for_revision", "fail_review"])
+@pytest.mark.parametrize("findings", [{}, CHECKS_PASS, {"authority_ok": True, "procedure_ok": None}])
+def test_a27_return_and_fail_name_the_check_that_failed(api, users, name, findings):
+    decision, _ = to_state(api, users, "in_review")
+    before = snapshot(decision["id"])
+    data = assert_refused(fire(api["judicial"], decision["id"], name, opinion="不予通过。", **findings), 400)
+    assert "Name the check that failed" in data["detail"]
+    assert snapshot(decision["id"]) == before
+    decision = fire_ok(api["judicial"], decision["id"], name, opinion="程序不完备。", **{**findings, "procedure_ok": False},
+                       procedure_note="未开展风险评估。")
+    assert (decision["opinions"][-1]["procedure_ok"], decision["opinions"][-1]["procedure_note"]) == \
+        (False, "未开展风险评估。")
+
+
+# --------------------------------------------------------------------------------------------------
+# 条例 Art 31: the report to the Party committee before issuance
+# --------------------------------------------------------------------------------------------------
+
+REPORT = "/party-committee-report/"
+EN_A31 = "must be reported to the Party committee before it is issued"
+
+
+def report(client, decision_id, reported_on, reference="石政请〔2026〕3号", summary="镇党委同意。"):
+    return client.post(decision_url(decision_id, "party-committee-report/"),
+                       {"reported_on": reported_on.isoformat(), "reference": reference, "summary": summary},
+                       format="json")
+
+
+def test_a31_a_decision_marked_for_the_report_cannot_be_signed_before_it(api, users, today):
+    decision, _ = to_state(api, users, "approved", party_committee_report_required=True)
+    pk = decision["id"]
+    assert decision["party_committee_report_required"] is True
+    before = snapshot(pk)
+    data = assert_refused(fire(api["principal"], pk, "sign"), 409, rule="条例 Art 31", english=EN_A31)
+    assert data
+    assert snapshot(pk) == before and Decision.objects.get(pk=pk).number is None
+    # A report dated tomorrow is no record of what happened.
+    assert_refused(report(api["secretary"], pk, today + datetime.timedelta(days=1)), 400, field="reported_on")
+    assert snapshot(pk) == before
+    # The judicial office and the chair do not record it.
+    for who in ("judicial", "chair", "principal"):
+        assert_refused(report(api[who], pk, today), 403)
+    decision = ok(report(api["secretary"], pk, today), 201)
+    [recorded] = decision["party_committee_reports"]
+    assert (recorded["reported_on"], recorded["reference"], recorded["recorded_by"]) == \
+        (today.isoformat(), "石政请〔2026〕3号", users["secretary"].username)
+    assert decision["history"][-1]["transition"] == "record_party_committee_report"
+    signed = fire_ok(api["principal"], pk, "sign")
+    assert signed["state"] == "signed" and signed["number"]
+    # After signing the report can no longer be recorded (it comes before issuance).
+    assert_refused(report(api["secretary"], pk, today), 409, rule="条例 Art 31")
+
+
+def test_a31_not_required_no_step(api, users, today):
+    decision, _ = to_state(api, users, "approved")
+    assert decision["party_committee_report_required"] is False
+    assert_refused(report(api["secretary"], decision["id"], today), 409, rule="条例 Art 31")
+    assert fire_ok(api["principal"], decision["id"], "sign")["state"] == "signed"
+
+
+def test_a31_the_office_secretary_marks_the_report_required_before_signing(api, users, today):
+    decision, _ = to_state(api, users, "approved")
+    pk = decision["id"]
+    for who in ("judicial", "chair", "principal"):
+        assert_refused(api[who].post(decision_url(pk, "party-committee/"), {"required": True}, format="json"), 403)
+    data = ok(api["secretary"].post(decision_url(pk, "party-committee/"), {"required": True}, format="json"))
+    assert data["party_committee_report_required"] is True
+    assert data["text_matches_review"] is True  # not part of the reviewed text
+    assert_refused(fire(api["principal"], pk, "sign"), 409, rule="条例 Art 31")
+    ok(report(api["secretary"], pk, today), 201)
+    signed = fire_ok(api["principal"], pk, "sign")
+    assert_refused(api["secretary"].post(decision_url(pk, "party-committee/"), {"required": False}, format="json"),
+                   409, rule="条例 Art 31")
+    assert signed["state"] == "signed"
+
+
+# --------------------------------------------------------------------------------------------------
+# 条例 Art 33: the decision file (决策档案)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a33_the_archive_gathers_every_record_of_the_decision(api, users, today):
+    decision = create_decision(api["drafter"], public_participation_required=True, expert_argumentation_required=True,
+                               risk_assessment_required=True, party_committee_report_required=True)
+    pk = decision["id"]
+    add_preparation(api, pk, "public_comment", "网上征求意见，收到意见12条，采纳5条。",
+                    started_on=today - datetime.timedelta(days=45), ended_on=today - datetime.timedelta(days=10))
+    add_preparation(api, pk, "expert_argumentation", "专家论证会纪要")
+    add_preparation(api, pk, "risk_assessment", "社会稳定风险评估报告：低风险")
+    fire_ok(api["drafter"], pk, "submit_for_review")
+    fire_ok(api["judicial"], pk, "return_for_revision", opinion="请补充法律依据。", authority_ok=True,
+            procedure_ok=True, content_ok=False, content_note="缺少上位法依据。")
+    first_text = Decision.objects.get(pk=pk).content_fingerprint()
+    ok(api["drafter"].patch(decision_url(pk), {"body": BODY + "四、依据：环境保护法。"}, format="json"))
+    fire_ok(api["drafter"], pk, "submit_for_review")
+    fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION, **CHECKS_PASS)
+    meeting = make_meeting(api, users, date=today)
+    fire_ok(api["secretary"], pk, "schedule", meeting=meeting["id"], urgency_reason=URGENCY)
+    hold_meeting(api, meeting["id"], minutes="审议议题一项。")
+    fire_ok(api["chair"], pk, "approve", comment="同意。", dissent="李委员：建议分步实施。")
+    ok(report(api["secretary"], pk, today), 201)
+    fire_ok(api["principal"], pk, "sign")
+    fire_ok(api["secretary"], pk, "publish", channel="石桥镇人民政府门户网站")
+
+    archive = ok(api["drafter"].get(decision_url(pk, "archive/")))
+    final_text = Decision.objects.get(pk=pk).content_fingerprint()
+    assert [t["fingerprint"] for t in archive["texts"]] == [first_text, final_text]
+    assert archive["texts"][1]["events"] == ["review:passed", "meeting:approved", "current"]
+    participation = archive["public_participation"]
+    assert (participation["required"], participation["comment_period_days"], participation["shortened"]) == \
+        (True, 35, False)
+    assert participation["records"][0]["summary"] == "网上征求意见，收到意见12条，采纳5条。"
+    assert archive["expert_argumentation"]["records"][0]["summary"] == "专家论证会纪要"
+    assert archive["risk_assessment"]["records"][0]["summary"] == "社会稳定风险评估报告：低风险"
+    assert [(r["outcome"], r["content_ok"], r["content_note"]) for r in archive["reviews"]] == \
+        [("returned", False, "缺少上位法依据。"), ("passed", True, "")]
+    [held] = archive["meetings"]
+    assert (held["minutes"], held["outcome"], held["dissent"], held["content_fingerprint"]) == \
+        ("审议议题一项。", "approved", "李委员：建议分步实施。", final_text)
+    assert archive["party_committee"]["required"] is True
+    assert archive["party_committee"]["reports"][0]["reference"] == "石政请〔2026〕3号"
+    assert archive["signature"]["number"] == f"石政〔{year()}〕1号"
+    assert archive["signature"]["signed_by"] == users["principal"].username
+    assert archive["publication"] == {"published_on": today.isoformat(), "channel": "石桥镇人民政府门户网站"}
+    assert [h["transition"] for h in archive["history"]][-3:] == ["record_party_committee_report", "sign", "publish"]
+
+
+def test_a33_the_archive_of_an_unknown_decision_is_404(api):
+    assert_refused(api["drafter"].get(decision_url(99999999, "archive/")), 404)
