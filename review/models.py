@@ -174,6 +174,11 @@ class ReviewOpinion(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    @property
+    def notes(self) -> list[str]:
+        """The notes on the three checks, as written (empty ones left out)."""
+        return [note for note in (self.authority_note, self.procedure_note, self.content_note) if note]
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("legality review opinion")

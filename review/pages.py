@@ -37,12 +37,20 @@ from .models import (
     Decision,
     DecisionState,
     MeetingState,
+    PartyCommitteeReport,
     PreparationRecord,
 )
 
 DECISION_CREATED = _("The decision was created.")
 DECISION_SAVED = _("The content was saved.")
 PREPARATION_SAVED = _("The preparation record was added.")
+REPORT_SAVED = _("The report to the Party committee was recorded.")
+REPORT_MARK_SAVED = _("Saved whether the decision must be reported to the Party committee.")
+# Recorded actions on a decision that are not transitions, as the history card names them.
+DECISION_ACTION_LABELS = {
+    "mark_party_committee_report": _("Marked whether a report to the Party committee is needed"),
+    "record_party_committee_report": _("Report to the Party committee recorded"),
+}
 MEETING_CREATED = _("The joint meeting was created.")
 
 
@@ -80,6 +88,22 @@ class PreparationForm(BoundedTextForm, forms.ModelForm):
             "ended_on": forms.DateInput(format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+class PartyCommitteeReportForm(BoundedTextForm, forms.ModelForm):
+    """条例 Art 31: the report (请示报告) to the Party committee; review.services.record_party_committee_report."""
+
+    class Meta:
+        model = PartyCommitteeReport
+        fields = ["reported_on", "reference", "summary"]
+        widgets = {
+            "reported_on": forms.DateInput(format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class PartyCommitteeMarkForm(forms.Form):
+    required = forms.BooleanField(label=_("Must be reported to the Party committee before issuance"), required=False)
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -185,10 +209,14 @@ class DecisionDetailView(PageMixin, View):
             "text_changed": bool(decision.reviewed_fingerprint)
             and decision.reviewed_fingerprint != decision.content_fingerprint(),
             "preparation": decision.preparation.select_related("recorded_by"),
+            "comment_days": decision.counted_comment_days(),
             "opinions": decision.opinions.select_related("reviewer"),
             "agenda_items": decision.agenda_items.select_related("meeting"),
+            "party_committee_reports": decision.party_committee_reports.select_related("recorded_by"),
+            "can_report": roles.may("decision.party_committee", request.user)
+            and decision.state in services.A31_OPEN_STATES,
             "deadlines": deadline_rows(decision),
-            "history": history_rows(process, decision),
+            "history": history_rows(process, decision, DECISION_ACTION_LABELS),
             **chart_context(process, decision.state),
         })
 
@@ -261,6 +289,58 @@ class PreparationCreateView(PageMixin, View):
                              status=error_status(request, refusal.status))
         messages.success(request, str(PREPARATION_SAVED))
         return HttpResponseRedirect(decision_url(decision.pk))
+
+
+class PartyCommitteeView(PageMixin, View):
+    """条例 Art 31: mark whether the decision must be reported to the Party committee, and record the report."""
+
+    def page(self, decision, mark_form, form, refusal=None, status=200):
+        return self.render("review/party_committee_form.html", {
+            "decision": decision, "mark_form": mark_form, "form": form, "refusal": refusal,
+            "reports": decision.party_committee_reports.select_related("recorded_by"),
+        }, status=status)
+
+    def get(self, request, pk):
+        decision = get_object_or_404(Decision, pk=pk)
+        mark = PartyCommitteeMarkForm(initial={"required": decision.party_committee_report_required})
+        return self.page(decision, mark, PartyCommitteeReportForm())
+
+    def post(self, request, pk):
+        decision = get_object_or_404(Decision, pk=pk)
+        mark = PartyCommitteeMarkForm(initial={"required": decision.party_committee_report_required})
+        form = PartyCommitteeReportForm()
+        try:
+            if request.POST.get("action") == "mark":
+                mark = PartyCommitteeMarkForm(request.POST)
+                mark.is_valid()
+                services.set_party_committee_report_required(
+                    decision_pk=decision.pk, user=request.user, required=mark.cleaned_data.get("required", False),
+                    client_ip=client_ip(request))
+                messages.success(request, str(REPORT_MARK_SAVED))
+                return HttpResponseRedirect(reverse("review:decisions:party_committee", args=[decision.pk]))
+            form = PartyCommitteeReportForm(request.POST)
+            if not form.is_valid():
+                return self.page(decision, mark, form, status=error_status(request, 400))
+            services.record_party_committee_report(decision_pk=decision.pk, user=request.user,
+                                                   client_ip=client_ip(request), **form.cleaned_data)
+        except Refusal as refusal:
+            return self.page(decision, mark, show_refusal(form, refusal), refusal,
+                             status=error_status(request, refusal.status))
+        messages.success(request, str(REPORT_SAVED))
+        return HttpResponseRedirect(decision_url(decision.pk))
+
+
+class DecisionArchiveView(PageMixin, View):
+    """条例 Art 33: the decision file (决策档案), every record in one page."""
+
+    def get(self, request, pk):
+        decision = get_object_or_404(Decision.objects.select_related("created_by", "signed_by"), pk=pk)
+        process = get_process("decision")
+        return self.render("review/decision_archive.html", {
+            "decision": decision, "archive": selectors.decision_archive(decision),
+            "comment_days": decision.counted_comment_days(),
+            "history": history_rows(process, decision, DECISION_ACTION_LABELS),
+        })
 
 
 # --------------------------------------------------------------------------------------------------
@@ -347,6 +427,8 @@ class DecisionViewset(AppMenuMixin, Viewset):
     detail_path = path("<int:pk>/", DecisionDetailView.as_view(), name="detail")
     change_path = path("<int:pk>/change/", DecisionEditView.as_view(), name="change")
     preparation_path = path("<int:pk>/preparation/add/", PreparationCreateView.as_view(), name="preparation")
+    party_committee_path = path("<int:pk>/party-committee/", PartyCommitteeView.as_view(), name="party_committee")
+    archive_path = path("<int:pk>/archive/", DecisionArchiveView.as_view(), name="archive")
     transition_path = path("<int:pk>/transitions/<slug:name>/", DecisionTransitionView.as_view(),
                            name="transition")
 

@@ -14,6 +14,7 @@ from workflows.models import AuditEntry
 from workflows.services import available_transitions, fire_transition
 
 from .conftest import far_meeting_date, make_user
+from .test_decision_flow import CHECKS_PASS, EXEMPT
 
 pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
@@ -40,6 +41,8 @@ def login(client, user):
 
 def make_decision(users, state="in_review", **fields):
     values = {"title": TITLE, "body": BODY, "category": "major_decision", "department": "农业农村办"}
+    if "public_participation_required" not in fields:
+        values.update(EXEMPT)  # 条例 Art 14: off only with the legal ground recorded
     values.update(fields)
     decision = services.create_decision(user=users["drafter"], **values)
     if state == "draft":
@@ -47,7 +50,7 @@ def make_decision(users, state="in_review", **fields):
     fire_transition("decision", decision.pk, "submit_for_review", users["drafter"], {"comment": "请审查。"})
     if state == "in_review":
         return Decision.objects.get(pk=decision.pk)
-    fire_transition("decision", decision.pk, "pass_review", users["judicial"], {"opinion": OPINION})
+    fire_transition("decision", decision.pk, "pass_review", users["judicial"], {"opinion": OPINION, **CHECKS_PASS})
     assert state == "review_passed", state
     return Decision.objects.get(pk=decision.pk)
 
@@ -267,13 +270,15 @@ def test_pass_review_with_opinion_moves_to_review_passed(client, users):
     decision = make_decision(users, "in_review")
     login(client, users["judicial"])
     response = client.post(transition_page(decision.pk, "pass_review"),
-                           {"opinion": OPINION, "authority_ok": "true", "procedure_ok": "true", "content_ok": "unknown"})
+                           {"opinion": OPINION, "authority_ok": "true", "procedure_ok": "true", "content_ok": "true",
+                            "content_note": "未设定行政许可。"})
     assert response.status_code == 302, html_of(response)[:3000]
     assert response["Location"] == decision_page(decision.pk)
     decision.refresh_from_db()
     assert decision.state == "review_passed"
     opinion = ReviewOpinion.objects.get(decision=decision)
-    assert opinion.opinion == OPINION and opinion.authority_ok is True and opinion.content_ok is None
+    assert opinion.opinion == OPINION and opinion.authority_ok is True and opinion.content_ok is True
+    assert opinion.content_note == "未设定行政许可。"
     entry = AuditEntry.objects.filter(object_type="review.decision", object_id=decision.pk).last()
     assert entry.transition == "pass_review" and entry.client_ip == "127.0.0.1"
 
@@ -424,17 +429,23 @@ def test_secretary_creates_a_meeting(client, users):
 
 def test_drafter_creates_edits_and_records_preparation(client, users):
     login(client, users["drafter"])
-    assert client.get("/review/decisions/add/").status_code == 200
-    response = client.post("/review/decisions/add/", {
-        "title": "农村宅基地管理办法", "body": "正文", "category": "normative_document", "department": "自然资源所",
-        "expert_argumentation_required": "on",
-    })
+    response = client.get("/review/decisions/add/")
+    assert response.status_code == 200
+    assert "checked" in field_tag(html_of(response), "public_participation_required")  # 条例 Art 14: on by default
+    fields = {"title": "农村宅基地管理办法", "body": "正文", "category": "normative_document", "department": "自然资源所",
+              "expert_argumentation_required": "on"}
+    response = client.post("/review/decisions/add/", fields)  # public participation unticked, no legal ground
+    assert response.status_code == 400
+    assert re.search(r'\berror="[^"]+"', field_tag(html_of(response), "participation_exemption_ground"))
+    assert not Decision.objects.filter(title="农村宅基地管理办法").exists()
+    response = client.post("/review/decisions/add/", {**fields, "public_participation_required": "on"})
     assert response.status_code == 302, html_of(response)[:3000]
     decision = Decision.objects.get(title="农村宅基地管理办法")
     assert decision.created_by == users["drafter"] and decision.expert_argumentation_required
 
     response = client.post(f"/review/decisions/{decision.pk}/change/", {
         "title": "农村宅基地管理办法（修订）", "body": "正文二", "category": "normative_document", "department": "自然资源所",
+        "public_participation_required": "on",
     })
     assert response.status_code == 302
     decision.refresh_from_db()
@@ -550,3 +561,55 @@ def test_odd_input_never_gives_a_500(client, users):
                 f"/review/decisions/{decision.pk}/transitions/{'a' * 300}/"):
         assert client.get(url).status_code < 500, url
     assert Decision.objects.get(pk=decision.pk).state == "review_passed"
+
+
+# --------------------------------------------------------------------------------------------------
+# 条例 Art 27, 31, 33 on the pages
+# --------------------------------------------------------------------------------------------------
+
+
+def test_pass_review_page_with_a_check_unanswered_shows_the_field_error(client, users):
+    decision = make_decision(users, "in_review")
+    login(client, users["judicial"])
+    response = client.post(transition_page(decision.pk, "pass_review"),
+                           {"opinion": OPINION, "authority_ok": "true", "procedure_ok": "true", "content_ok": "unknown"})
+    assert response.status_code == 400
+    assert re.search(r'\berror="[^"]+"', field_tag(html_of(response), "content_ok"))
+    assert Decision.objects.get(pk=decision.pk).state == "in_review"
+    assert not ReviewOpinion.objects.filter(decision=decision).exists()
+
+
+def test_the_secretary_records_the_party_committee_report_on_its_page(client, users):
+    decision = make_decision(users, "review_passed")
+    login(client, users["secretary"])
+    html = html_of(client.get(decision_page(decision.pk)))
+    url = f"/review/decisions/{decision.pk}/party-committee/"
+    assert f'href="{url}"' in html
+    response = client.post(url, {"action": "mark", "required": "on"})
+    assert response.status_code == 302
+    assert Decision.objects.get(pk=decision.pk).party_committee_report_required is True
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(url, {"action": "report", "reported_on": tomorrow.isoformat(), "reference": "石政请〔2026〕3号"})
+    assert response.status_code == 400
+    assert not decision.party_committee_reports.exists()
+    today = timezone.localdate()
+    response = client.post(url, {"action": "report", "reported_on": today.isoformat(), "reference": "石政请〔2026〕3号",
+                                 "summary": "镇党委同意。"})
+    assert response.status_code == 302 and response["Location"] == decision_page(decision.pk)
+    html = html_of(client.get(decision_page(decision.pk)))
+    assert "石政请〔2026〕3号" in html
+
+
+def test_the_decision_file_page_gathers_the_records(client, users):
+    decision = make_decision(users, "review_passed", party_committee_report_required=True)
+    login(client, users["drafter"])
+    html = html_of(client.get(decision_page(decision.pk)))
+    url = f"/review/decisions/{decision.pk}/archive/"
+    assert f'href="{url}"' in html
+    response = client.get(url)
+    assert response.status_code == 200
+    html = html_of(response)
+    assert OPINION in html and EXEMPT["participation_exemption_ground"] in html
+    for section in ("texts", "participation", "preparation", "reviews", "meetings", "party-committee"):
+        assert f'data-section="{section}"' in html
+    assert "D5" not in html and "Art 31" not in html  # a clerk's words, no rule codes
