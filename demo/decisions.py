@@ -61,6 +61,16 @@ class DemoDecision:
     expert_argumentation: bool = False
     risk_assessment: bool = False
     preparation: tuple[Prep, ...] = field(default_factory=tuple)
+    # 条例 Art 14: public participation is the rule; a decision without it records the legal ground.
+    exemption_ground: str = ""
+    # 条例 Art 15: an urgent matter shortens (never removes) the comment period, the reason stated.
+    urgency_reason: str = ""
+    # 条例 Art 31: reported to the Party committee before issuance.
+    party_committee_report: bool = False
+
+
+# The ground recorded for the demo's internal working rules that hold no public comment (条例 Art 14).
+INTERNAL_GROUND = "属于行政机关内部事务管理规范，依《中华人民共和国政府信息公开条例》第十六条不向社会公开征求意见。"
 
 
 OPINION_PASS = (
@@ -73,7 +83,7 @@ RENJU = DemoDecision(
     title="石桥镇农村人居环境整治三年行动方案（2027—2029年）",
     department="农业农村办",
     category=MAJOR,
-    public_participation=True, expert_argumentation=True, risk_assessment=True,
+    public_participation=True, expert_argumentation=True, risk_assessment=True, party_committee_report=True,
     body=(
         "为深入贯彻落实党中央、国务院关于改善农村人居环境的决策部署，建设宜居宜业和美乡村，结合我镇28个行政村实际，"
         "制定本方案。\n\n"
@@ -169,12 +179,18 @@ ANQUAN = DemoDecision(
     title="石桥镇安全生产网格化监管实施方案",
     department="应急管理办",
     category=MAJOR,
+    public_participation=True,
+    urgency_reason="汛期和岁末年初安全生产形势严峻，县安委会要求本月底前完成网格划分，征求意见期缩短为10日（条例第15条）。",
     body=(
         "为压实安全生产属地管理责任，依据《中华人民共和国安全生产法》，将全镇划分为28个一级网格（行政村）"
         "和若干二级网格，实行“网格定人、人负其责”。\n\n"
         "一、网格职责。网格员每周巡查辖区内小作坊、小加工点、人员密集场所，发现隐患即时上报。\n\n"
         "二、分级处置。一般隐患由村级督促整改，重大隐患报镇安委会办公室挂牌督办，涉及行政执法的移交综合行政执法大队。\n\n"
         "三、宣传培训。结合“安全生产月”开展集中宣传，每年对网格员培训不少于2次。"
+    ),
+    preparation=(
+        Prep(PUBLIC_COMMENT, "因情况紧急，公开征求意见缩短为10日，收到意见9条，采纳4条（网格员配备、培训频次）。",
+             started=-12, ended=-2),
     ),
 )
 
@@ -368,6 +384,10 @@ class DecisionSeeder:
         decision = review_services.create_decision(
             user=drafter, title=spec.title, body=spec.body, category=spec.category, department=spec.department,
             public_participation_required=spec.public_participation,
+            participation_exemption_ground="" if spec.public_participation else (spec.exemption_ground
+                                                                                 or INTERNAL_GROUND),
+            participation_urgency_reason=spec.urgency_reason,
+            party_committee_report_required=spec.party_committee_report,
             expert_argumentation_required=spec.expert_argumentation,
             risk_assessment_required=spec.risk_assessment,
         )

@@ -16,6 +16,7 @@ from notifications.reminders import plan_reminders, send_time
 def submit_decision(api, title="石桥镇农村人居环境整治三年行动方案"):
     decision = api["drafter"].post("/api/v1/decisions/", {
         "title": title, "body": "一、总体要求……", "category": "major_decision", "department": "农业农村办",
+        "public_participation_required": False, "participation_exemption_ground": "涉及国家秘密，依法不予公开（保守国家秘密法第2条）。",
     }, format="json").json()
     response = api["drafter"].post(f"/api/v1/decisions/{decision['id']}/transitions/submit_for_review/", {},
                                    format="json")

@@ -144,10 +144,10 @@ def make_history(users):
     """A few real transitions: create, record preparation, submit, return, resubmit."""
     decision = review_services.create_decision(
         user=users["drafter"], title="石桥镇宅基地审批管理办法", body="第一条 一户一宅。", category="normative_document",
-        department="农业农村办",
+        department="农业农村办", public_participation_required=False, participation_exemption_ground="涉及国家秘密，依法不予公开（保守国家秘密法第2条）。",
     )
     fire_transition("decision", decision.pk, "submit_for_review", users["drafter"], {"comment": "请审查"})
-    fire_transition("decision", decision.pk, "return_for_revision", users["judicial"], {"opinion": "请补充依据"})
+    fire_transition("decision", decision.pk, "return_for_revision", users["judicial"], {"opinion": "请补充依据", "procedure_ok": False})
     fire_transition("decision", decision.pk, "submit_for_review", users["drafter"], {"comment": "已修改"})
     return decision
 

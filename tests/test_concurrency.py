@@ -61,7 +61,7 @@ def submitted_decision():
     drafter = make_user("drafter")
     decision = Decision.objects.create(
         title="关于石桥镇农村人居环境整治的决定", body="正文", category="major_decision", department="农业农村办",
-        created_by=drafter,
+        created_by=drafter, public_participation_required=False, participation_exemption_ground="涉及国家秘密，依法不予公开（保守国家秘密法第2条）。",
     )
     fire_transition("decision", decision.pk, "submit_for_review", drafter, {})
     return decision
@@ -71,8 +71,9 @@ def test_two_reviewers_race_one_wins_the_other_gets_409(slow_opinions):
     decision = submitted_decision()
     first, second = make_user("judicial_office"), make_user("judicial_office")
     results = race(
-        lambda: fire_transition("decision", decision.pk, "pass_review", first, {"opinion": "合法，同意"}),
-        lambda: fire_transition("decision", decision.pk, "fail_review", second, {"opinion": "越权，不予通过"}),
+        lambda: fire_transition("decision", decision.pk, "pass_review", first, {"opinion": "合法，同意", "authority_ok": True, "procedure_ok": True,
+                                                                          "content_ok": True}),
+        lambda: fire_transition("decision", decision.pk, "fail_review", second, {"opinion": "越权，不予通过", "authority_ok": False}),
     )
     winners = [r for r in results if isinstance(r, Decision)]
     losers = [r for r in results if isinstance(r, StateConflict)]
@@ -91,7 +92,8 @@ def test_same_transition_twice_over_the_api(slow_opinions):
     reviewers = [client_for(make_user("judicial_office")) for _ in range(2)]
     results = race(*[
         (lambda c=c: c.post(f"/api/v1/decisions/{decision.pk}/transitions/pass_review/",
-                            {"opinion": "经审查，符合法定权限和程序"}, format="json"))
+                            {"opinion": "经审查，符合法定权限和程序", "authority_ok": True,
+                             "procedure_ok": True, "content_ok": True}, format="json"))
         for c in reviewers
     ])
     statuses = sorted(r.status_code for r in results)

@@ -257,7 +257,7 @@ def test_suspension_over_the_spring_festival_keeps_the_working_days_left(monkeyp
     travel(monkeypatch, datetime.date(2026, 2, 6))
     decision = ok(api["drafter"].post("/api/v1/decisions/", {
         "title": "石桥镇集镇污水管网改造实施方案", "body": "一、工程概况……", "category": "major_decision",
-        "department": "建设办"}, format="json"), 201)
+        "department": "建设办", "public_participation_required": False, "participation_exemption_ground": "涉及国家秘密，依法不予公开（保守国家秘密法第2条）。"}, format="json"), 201)
     decision = ok(api["drafter"].post(f"/api/v1/decisions/{decision['id']}/transitions/submit_for_review/", {},
                                       format="json"))
     review = Deadline.objects.get(object_type="review.decision", object_id=decision["id"], kind="decision.review")
@@ -707,7 +707,7 @@ def test_the_deadline_page_lists_requests_and_reminders(client, town):
 def test_decisions_show_the_same_deadline_actions(client, users):
     decision = ok(client_for(users["drafter"]).post("/api/v1/decisions/", {
         "title": "石桥镇集镇污水管网改造实施方案", "body": "一、工程概况……", "category": "major_decision",
-        "department": "建设办"}, format="json"), 201)
+        "department": "建设办", "public_participation_required": False, "participation_exemption_ground": "涉及国家秘密，依法不予公开（保守国家秘密法第2条）。"}, format="json"), 201)
     fire_transition("decision", decision["id"], "submit_for_review", users["drafter"], {"comment": "请审查。"})
     review = Deadline.objects.get(object_type="review.decision", object_id=decision["id"])
     client.force_login(users["judicial"])

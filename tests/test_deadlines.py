@@ -14,6 +14,7 @@ def create_and_submit(api):
     decision = api["drafter"].post("/api/v1/decisions/", {
         "title": "石桥镇农村人居环境整治三年行动方案", "body": "一、总体要求……", "category": "major_decision",
         "department": "农业农村办",
+        "public_participation_required": False, "participation_exemption_ground": "涉及国家秘密，依法不予公开（保守国家秘密法第2条）。",
     }, format="json").json()
     response = api["drafter"].post(f"/api/v1/decisions/{decision['id']}/transitions/submit_for_review/", {},
                                    format="json")
@@ -36,7 +37,7 @@ def test_review_deadline_is_seven_working_days_after_submission(api, today):
 def test_review_outcome_closes_the_deadline(api):
     decision = create_and_submit(api)
     response = api["judicial"].post(f"/api/v1/decisions/{decision['id']}/transitions/return_for_revision/",
-                                    {"opinion": "缺少风险评估报告，请补充后重新报送。"}, format="json")
+                                    {"opinion": "缺少风险评估报告，请补充后重新报送。", "procedure_ok": False}, format="json")
     assert response.status_code == 200
     assert [d["status"] for d in response.json()["deadlines"]] == ["closed"]
 

@@ -50,7 +50,8 @@ def admin_client():
 
 def draft_decision(drafter, title="关于石桥镇集贸市场改造的决定"):
     return Decision.objects.create(title=title, body="正文（草案）", category="major_decision",
-                                   department="党政办", created_by=drafter)
+                                   department="党政办", created_by=drafter,
+                                   public_participation_required=False, participation_exemption_ground="涉及国家秘密，依法不予公开（保守国家秘密法第2条）。")
 
 
 def change_form_data(client, url, **changes):

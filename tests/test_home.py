@@ -190,9 +190,9 @@ def test_overview_counts_reviews_review_time_overdue_rate_and_certificates(clien
     submitted = timezone.make_aware(datetime.datetime.combine(
         add_working_days(timezone.localdate(), -4).date, datetime.time(10)))
     Deadline.objects.filter(object_id=passed.pk, kind="decision.review").update(opened_at=submitted)
-    fire_transition("decision", passed.pk, "pass_review", users["judicial"], {"opinion": OPINION})
-    fire_transition("decision", returned.pk, "return_for_revision", users["judicial"], {"opinion": "请补充风险评估。"})
-    fire_transition("decision", failed.pk, "fail_review", users["judicial"], {"opinion": "超越法定职权。"})
+    fire_transition("decision", passed.pk, "pass_review", users["judicial"], {"opinion": OPINION, "authority_ok": True, "procedure_ok": True, "content_ok": True})
+    fire_transition("decision", returned.pk, "return_for_revision", users["judicial"], {"opinion": "请补充风险评估。", "procedure_ok": False})
+    fire_transition("decision", failed.pk, "fail_review", users["judicial"], {"opinion": "超越法定职权。", "authority_ok": False})
     # overdue: the passed review was met late (its due time moved before the opinion), the other two on time;
     # one review still open and past due
     Deadline.objects.filter(object_id=passed.pk, kind="decision.review").update(
