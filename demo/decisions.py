@@ -22,8 +22,9 @@ from django.db import transaction
 
 from notifications import calendar
 from notifications.deadlines import reanchor
-from notifications.models import Deadline, DeadlineRule
+from notifications.models import Deadline
 from review import services as review_services
+from review.flows import REVIEW_MINIMUM_WORKING_DAYS
 from review.models import Decision, Meeting, PreparationRecord
 from workflows.audit import object_type_of
 from workflows.services import fire_transition
@@ -416,7 +417,7 @@ class DecisionSeeder:
     def to_in_review_overdue(self, decision):
         self.submit(decision, comment="请司法所审查。")
         # Demo data only: pretend the review was requested two working days more than the review period ago, so
-        # that the review deadline (条例 Art 26) passed two working days ago: the inbox shows it overdue, and its
+        # that the review deadline (the reviewer's target, local practice) passed two working days ago: the inbox shows it overdue, and its
         # first escalation to the principal is due whatever the time of day. The deadline is recomputed from that
         # anchor by its rule, as a corrected business date would be (notifications.deadlines.reanchor), and its
         # reminders are planned anew for the moved due date, so the Celery worker sends them.
@@ -518,9 +519,9 @@ class DecisionSeeder:
     def build_planned_meeting(self, title, specs):
         (anquan,) = (self.draft(spec) for spec in specs)
         self.passed(anquan, steps="合法性审查")
-        # At least two weeks ahead and at least the full review period (条例 Art 26) after today's submission,
+        # At least two weeks ahead and at least Art 26's minimum of 7 working days (D7) after today's submission,
         # so D7 needs no urgency reason; the first working day on or after that.
-        review_days = DeadlineRule.objects.get(kind="decision.review").length
+        review_days = REVIEW_MINIMUM_WORKING_DAYS
         two_weeks = calendar.add_working_days(self.today + datetime.timedelta(days=13), 1).date
         lead_time = calendar.add_working_days(self.today, review_days).date
         meeting = review_services.create_meeting(
