@@ -38,7 +38,8 @@ def test_read_paths_report(capsys):
     judicial = make_user("judicial_office")
     for i in range(DECISIONS):
         decision = Decision.objects.create(title=f"决策事项{i}", body="正文" * 200, category="major_decision",
-                                           department="党政办", created_by=drafter)
+                                           department="党政办", created_by=drafter,
+                                           public_participation_required=False, participation_exemption_ground="涉及国家秘密，依法不予公开。")
         if i % 2:
             fire_transition("decision", decision.pk, "submit_for_review", drafter, {})
     assert Decision.objects.filter(state=DecisionState.IN_REVIEW).count() == DECISIONS // 2
@@ -73,7 +74,8 @@ def test_reminder_sweep_report(capsys):
         make_user("judicial_office")
     for i in range(DECISIONS):
         decision = Decision.objects.create(title=f"决策事项{i}", body="正文", category="major_decision",
-                                           department="党政办", created_by=drafter)
+                                           department="党政办", created_by=drafter,
+                                           public_participation_required=False, participation_exemption_ground="涉及国家秘密，依法不予公开。")
         fire_transition("decision", decision.pk, "submit_for_review", drafter, {})
     Reminder.objects.filter(stage="before", offset=3).update(send_at=timezone.now())
     tracemalloc.start()
