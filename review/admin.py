@@ -5,7 +5,7 @@ cannot go around the flow (transitions happen in the UI or the API, through the 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from workflows.errors import Message, RuleViolation, StateConflict
+from workflows.errors import InvalidInput, Message, RuleViolation, StateConflict
 from workflows.owned_admin import FlowOwnedAdmin
 from workflows.services import state_label
 
@@ -15,10 +15,11 @@ from .models import (
     Decision,
     Meeting,
     MeetingState,
+    PartyCommitteeReport,
     PreparationRecord,
     ReviewOpinion,
 )
-from .services import CONTENT_FIELDS as CONTENT, D3_NOT_EDITABLE
+from .services import A14_GROUND_REQUIRED, CONTENT_FIELDS as CONTENT, D3_NOT_EDITABLE
 
 MEETING_NOT_PLANNED = _("A meeting can be changed only while it is planned; now it is “{state}”.")
 
@@ -36,8 +37,21 @@ class PreparationInline(admin.TabularInline):
 class OpinionInline(admin.TabularInline):
     model = ReviewOpinion
     extra = 0
-    readonly_fields = ("outcome", "opinion", "authority_ok", "procedure_ok", "content_ok", "reviewer", "created_at")
+    readonly_fields = ("outcome", "opinion", "authority_ok", "authority_note", "procedure_ok", "procedure_note",
+                       "content_ok", "content_note", "reviewer", "created_at")
     exclude = ("content_fingerprint",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PartyCommitteeReportInline(admin.TabularInline):
+    """条例 Art 31: recorded on the decision's page or over the API (review.services), shown here."""
+
+    model = PartyCommitteeReport
+    extra = 0
+    readonly_fields = ("reported_on", "reference", "summary", "recorded_by", "recorded_at")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -49,7 +63,13 @@ class DecisionAdmin(FlowOwnedAdmin):
     list_display = ("id", "number", "title", "state", "department", "created_at")
     list_filter = ("state", "category")
     search_fields = ("title", "number")
-    inlines = [PreparationInline, OpinionInline]
+    inlines = [PreparationInline, OpinionInline, PartyCommitteeReportInline]
+
+    def save_model(self, request, obj, form, change):
+        # 条例 Art 14: the admin cannot turn public participation off without the legal ground either.
+        if not obj.public_participation_required and not obj.participation_exemption_ground.strip():
+            raise InvalidInput(A14_GROUND_REQUIRED)
+        return super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj) + ("created_by",)

@@ -19,6 +19,12 @@ DECISION_INBOX = {
 }
 
 
+# 条例 Art 31: an approved decision that must be reported to the Party committee waits for the office secretary's
+# record of the report before the principal can sign it.
+REPORT_PENDING = Q(state=DS.APPROVED, party_committee_report_required=True, party_committee_reports__isnull=True)
+RECORD_THE_REPORT = _("Record the report to the Party committee")
+
+
 def decision_list(*, state: str | None = None, search: str | None = None):
     qs = Decision.objects.select_related("created_by", "meeting")
     if state:
@@ -47,7 +53,9 @@ def _decisions_for(user):
             query |= Q(state__in=states, meeting__state=MS.HELD, meeting__chair=user)
         else:
             query |= Q(state__in=states)
-    return Decision.objects.filter(query).select_related("meeting")
+    if roles.OFFICE_SECRETARY in held:
+        query |= REPORT_PENDING
+    return Decision.objects.filter(query).select_related("meeting").distinct()
 
 
 def _meetings_for(user):
@@ -58,6 +66,9 @@ def _meetings_for(user):
 
 
 def _action_for(user, decision):
+    if (decision.state == DS.APPROVED and decision.party_committee_report_required
+            and roles.has_role(user, roles.OFFICE_SECRETARY) and not decision.party_committee_reports.exists()):
+        return RECORD_THE_REPORT
     for role, (states, action) in DECISION_INBOX.items():
         if decision.state in states and roles.has_role(user, role):
             return action

@@ -1119,3 +1119,14 @@ def test_a33_the_archive_gathers_every_record_of_the_decision(api, users, today)
 
 def test_a33_the_archive_of_an_unknown_decision_is_404(api):
     assert_refused(api["drafter"].get(decision_url(99999999, "archive/")), 404)
+
+
+def test_a31_the_secretary_finds_the_pending_report_in_the_inbox(api, users, today):
+    decision, _ = to_state(api, users, "approved", party_committee_report_required=True)
+    rows = [r for r in ok(api["secretary"].get("/api/v1/inbox/"))["results"]
+            if r["kind"] == "decision" and r["id"] == decision["id"]]
+    assert len(rows) == 1
+    assert "Party committee" in rows[0]["action"] or "党委" in rows[0]["action"]
+    ok(report(api["secretary"], decision["id"], today), 201)
+    assert decision["id"] not in {r["id"] for r in ok(api["secretary"].get("/api/v1/inbox/"))["results"]
+                                  if r["kind"] == "decision"}
