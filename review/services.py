@@ -78,7 +78,8 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
         if field in CONTENT_FIELDS and getattr(decision, field) != value:
             setattr(decision, field, value)
             changed[field] = value
-    _require_participation_ground(decision)
+    if {"public_participation_required", "participation_exemption_ground"} & set(changed):
+        _require_participation_ground(decision)  # older drafts without a ground are stopped at submission (D5)
     if changed:
         decision.save(update_fields=sorted(changed))  # content only; the flow's fields stay the flow's
         audit.record(decision, transition="edit", source=decision.state, target=decision.state, user=user,

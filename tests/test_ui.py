@@ -613,3 +613,20 @@ def test_the_decision_file_page_gathers_the_records(client, users):
     for section in ("texts", "participation", "preparation", "reviews", "meetings", "party-committee"):
         assert f'data-section="{section}"' in html
     assert "D5" not in html and "Art 31" not in html  # a clerk's words, no rule codes
+
+
+def test_the_decision_page_shows_a_shortened_comment_period_and_its_reason(client, users):
+    """条例 Art 15: the shortened length is shown with the urgency reason."""
+    today = timezone.localdate()
+    decision = make_decision(users, "draft", public_participation_required=True)
+    services.add_preparation_record(decision_pk=decision.pk, user=users["drafter"], kind="public_comment",
+                                    summary="紧急征求意见", started_on=today - datetime.timedelta(days=11),
+                                    ended_on=today - datetime.timedelta(days=1))
+    fire_transition("decision", decision.pk, "submit_for_review", users["drafter"],
+                    {"urgency_reason": "防汛应急，缩短征求意见期。"})
+    login(client, users["drafter"])
+    response = client.get(decision_page(decision.pk))
+    html = html_of(response)
+    cell = re.search(r'data-field="comment-days">(.*?)</td>', html, flags=re.S).group(1)
+    assert "10" in cell and ("已缩短" in cell or "shortened" in cell)
+    assert "防汛应急，缩短征求意见期。" in html
