@@ -146,11 +146,11 @@ class CaseFlow(BaseFlow):
                notified_on=None, mitigation="", mitigation_ground=""):
         case = self.obj
         mitigation = mitigation or Case.Mitigation.NONE
-        if proposed_fine is not None:
-            require_fine_in_range(case, proposed_fine, mitigation)  # C7, Art 32
         if proposed_fine is not None or proposed_measures.strip():  # else 不予行政处罚告知 (Art 33, 44)
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
+        if proposed_fine is not None:
+            require_fine_in_range(case, proposed_fine, mitigation)  # C7, Art 32
         case.mitigation, case.mitigation_ground = mitigation, mitigation_ground
         case.facts, case.legal_basis = facts, legal_basis
         case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
@@ -240,11 +240,11 @@ class CaseFlow(BaseFlow):
         if outcome == Case.Outcome.PENALTY:
             if fine is None and not measures.strip():
                 raise RuleViolation(C7_PENALTY_CONTENT, rule="C7")
-            if fine is not None:
-                require_fine_in_range(case, fine, mitigation)  # C7, Art 32
             party_rules.require_notice_before_penalty(case)  # Art 44
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
+            if fine is not None:
+                require_fine_in_range(case, fine, mitigation)  # C7, Art 32
             party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion)  # local rule
             no_penalty_ground, education = "", ""
         else:
