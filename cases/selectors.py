@@ -119,6 +119,18 @@ def party_age_band(case) -> str | None:
     return age_band(case)
 
 
+AGE_LABELS = {
+    "under_fourteen": _("under fourteen at the violation: no penalty (Art 30)"),
+    "minor": _("fourteen to under eighteen at the violation: a penalty is lighter or reduced (Art 30)"),
+    "adult": _("adult at the violation"),
+}
+
+
+def party_age_label(case):
+    band = age_band(case)
+    return AGE_LABELS[band] if band else None
+
+
 def proposed_outcome(case) -> str | None:
     """Art 33, 44: a notice with neither fine nor measures announces that no penalty is intended."""
     if case.notified_on is None:

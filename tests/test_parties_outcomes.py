@@ -385,3 +385,27 @@ def test_revoke_filing_from_the_investigation_but_not_after_the_notice(town):
     notified = filed(town, datetime.date(2026, 5, 1))
     ok(notify(town, notified["id"], proposed_fine="100"))
     assert_refused(fire(principal, notified["id"], "revoke_filing", reason="撤销"), 409, rule="state")
+
+
+# ==================================================================================================
+# The case page, in a clerk's Chinese
+# ==================================================================================================
+
+
+def test_the_case_page_shows_the_minor_the_reduction_and_the_no_penalty_ground(client, town):
+    from .test_ui import html_of
+
+    client.force_login(town.u["principal"])
+    young = filed(town, datetime.date(2026, 5, 1), violation_type=MIN50, party=person(datetime.date(2010, 3, 1)))
+    ok(notify(town, young["id"], proposed_fine="30", mitigation="reduced", mitigation_ground="minor"))
+    html = html_of(client.get(f"/cases/cases/{young['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "2010-03-01" in html and "已满十四周岁不满十八周岁" in html
+    assert "减轻（低于最低额）" in html
+    assert "Art 30" not in html and "C7" not in html  # no rule codes on the page
+
+    child = filed(town, datetime.date(2026, 5, 20), party=person(datetime.date(2013, 6, 1)))
+    ok(notify(town, child["id"]))
+    at_deciding(town, child["id"])
+    ok(decide(town, child["id"], outcome="no_penalty", no_penalty_ground="under_fourteen", education=EDUCATION))
+    html = html_of(client.get(f"/cases/cases/{child['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "违法时不满十四周岁（第30条）" in html and EDUCATION in html
