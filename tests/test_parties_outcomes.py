@@ -409,3 +409,29 @@ def test_the_case_page_shows_the_minor_the_reduction_and_the_no_penalty_ground(c
     ok(decide(town, child["id"], outcome="no_penalty", no_penalty_ground="under_fourteen", education=EDUCATION))
     html = html_of(client.get(f"/cases/cases/{child['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert "违法时不满十四周岁（第30条）" in html and EDUCATION in html
+
+
+# ==================================================================================================
+# Existing data (migration 0002_parties_outcomes)
+# ==================================================================================================
+
+
+def test_migration_derives_birth_dates_and_cancels_old_confirmation_deadlines(town):
+    import importlib
+
+    from django.apps import apps
+
+    from notifications.deadlines import open_deadline
+    from notifications.models import Deadline, Reminder
+
+    migration = importlib.import_module("cases.migrations.0002_parties_outcomes")
+    case = town.mediating()
+    Party.objects.filter(cases__pk=case["id"]).update(birth_date=None)
+    old = open_deadline(Case.objects.get(pk=case["id"]), "mediation.confirmation", TOWN_DAY)
+    assert Reminder.objects.filter(deadline=old, status="planned").exists()
+    migration.derive_birth_dates(apps, None)
+    migration.cancel_case_confirmation_deadlines(apps, None)
+    assert Party.objects.get(cases__pk=case["id"]).birth_date == datetime.date(1949, 12, 31)  # the GB 11643 example
+    old.refresh_from_db()
+    assert old.status == Deadline.Status.CANCELLED
+    assert not Reminder.objects.filter(deadline=old, status="planned").exists()

@@ -3,6 +3,23 @@
 from django.db import migrations, models
 
 
+def cancel_case_confirmation_deadlines(apps, schema_editor):
+    """C8 (issue 12): an agreement inside a case opens no judicial-confirmation deadline (人民调解法 Art 33 covers a
+    people's mediation committee's agreements). The ones opened before are cancelled with their reminders, as
+    notifications.deadlines.close_deadlines(status=cancelled) would."""
+    from django.utils import timezone
+
+    Deadline = apps.get_model("notifications", "Deadline")
+    Reminder = apps.get_model("notifications", "Reminder")
+    Delivery = apps.get_model("notifications", "Delivery")
+    ids = list(Deadline.objects.filter(object_type="cases.case", kind="mediation.confirmation",
+                                       status__in=["open", "suspended"]).values_list("pk", flat=True))
+    if ids:
+        Deadline.objects.filter(pk__in=ids).update(status="cancelled", closed_at=timezone.now())
+        Reminder.objects.filter(deadline__in=ids, status="planned").update(status="cancelled")
+        Delivery.objects.filter(reminder__deadline__in=ids, status="pending").update(status="cancelled")
+
+
 def derive_birth_dates(apps, schema_editor):
     """Existing persons: the date of birth from a valid resident ID number (GB 11643, characters 7–14)."""
     from cases.validators import birth_date_from_resident_id
@@ -18,6 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
+        ('notifications', '0005_delivery_in_flight'),
     ]
 
     operations = [
@@ -77,4 +95,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, choices=[('mental_illness', 'Mental illness'), ('intellectual_disability', 'Intellectual disability')], max_length=30, verbose_name='basis of the reduced capacity'),
         ),
         migrations.RunPython(derive_birth_dates, migrations.RunPython.noop),
+        migrations.RunPython(cancel_case_confirmation_deadlines, migrations.RunPython.noop),
     ]
