@@ -298,10 +298,11 @@ def test_limitation_runs_to_the_discovery_not_the_filing(town, clock):
     """Finding: a violation of 2024-11-25 registered 2026-11-20 could not be filed on 2026-11-27."""
     case = report_on(town, clock, datetime.date(2026, 11, 20), datetime.date(2024, 11, 25))
     assert case["limitation_warning"] is None
-    assert case["limitation"]["expired"] is False
     clock.move_to(datetime.date(2026, 11, 27))
     filed_case = ok(file_case(town.api("chief"), case["id"], town.pair))
     assert filed_case["state"] == "investigating" and filed_case["limitation_override_reason"] == ""
+    assert filed_case["limitation"] == {"years": 2, "from": "2024-11-25", "discovered_on": "2026-11-20",
+                                        "expired": False}
 
 
 def test_a_gas_safety_case_without_recorded_harm_has_two_years(town, clock):
