@@ -69,8 +69,11 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=S.REPORTED, target=S.INVESTIGATING, label=_("File the case"),
                       permission=roles.permission("case", "file"))
-    def file(self, officers, comment="", filed_on=None, limitation_override_reason=""):
+    def file(self, officers, comment="", filed_on=None, limitation_override_reason="",
+             harm_to_life_health_or_finance=None):
         case = self.obj
+        if harm_to_life_health_or_finance is not None:  # the chief confirms or corrects the report (Art 36)
+            case.harm_to_life_health_or_finance = harm_to_life_health_or_finance
         filed_on = filed_on or timezone.localdate()
         check_business_date(case, "filed_on", filed_on)  # Art 54: after the violation and its report
         require_certified_pair(officers, filed_on)  # C1

@@ -36,6 +36,11 @@ class FileForm(TransitionForm):
         _("Reason to file past the limitation period"), required=False, rows=2,
         help_text=_("Only when the violation lies beyond the limitation period (Art 36)."),
     )
+    harm_to_life_health_or_finance = FindingField(
+        label=_("Touches life, health or financial safety, with harmful effects"), required=False,
+        widget=RawValueSelect,
+        help_text=_("Left empty, what the report recorded stands; yes makes the limitation period five years "
+                    "(Art 36)."))
     comment = text(_("Comment"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):

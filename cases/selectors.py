@@ -112,7 +112,9 @@ def limitation_warning(case) -> str | None:
 def limitation_summary(case) -> dict:
     """C3 (Art 36) as the API shows it."""
     return {"years": limitation_years(case), "from": limitation_start(case), "discovered_on": discovered_on(case),
-            "expired": limitation_expired(case)}
+            "expired": limitation_expired(case),
+            # The violation type may suggest 5 years; only the case's recorded harm applies them (Art 36).
+            "type_suggests_years": case.violation_type.limitation_years}
 
 
 def party_age_band(case) -> str | None:

@@ -302,7 +302,7 @@ def test_limitation_runs_to_the_discovery_not_the_filing(town, clock):
     filed_case = ok(file_case(town.api("chief"), case["id"], town.pair))
     assert filed_case["state"] == "investigating" and filed_case["limitation_override_reason"] == ""
     assert filed_case["limitation"] == {"years": 2, "from": "2024-11-25", "discovered_on": "2026-11-20",
-                                        "expired": False}
+                                        "expired": False, "type_suggests_years": 2}
 
 
 def test_a_gas_safety_case_without_recorded_harm_has_two_years(town, clock):
@@ -314,6 +314,10 @@ def test_a_gas_safety_case_without_recorded_harm_has_two_years(town, clock):
     before = snapshot(case["id"])
     assert_refused(file_case(town.api("chief"), case["id"], town.pair), 409, rule="C3 Art 36")
     assert_unchanged(before, case["id"])
+    assert case["limitation"]["type_suggests_years"] == 5  # a suggestion only
+    # The brigade chief, finding the harm established, records it at filing: the 5 years apply.
+    confirmed = ok(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True))
+    assert confirmed["harm_to_life_health_or_finance"] is True and confirmed["limitation_override_reason"] == ""
     harmed = report_on(town, clock, TOWN_DAY, violation, violation_type=RQAQ, harm_to_life_health_or_finance=True)
     assert harmed["limitation_warning"] is None and harmed["limitation"]["years"] == 5
     assert ok(file_case(town.api("chief"), harmed["id"], town.pair))["state"] == "investigating"
