@@ -106,7 +106,7 @@ def test_a_thirteen_year_old_is_not_fined(town):
     case = filed(town, datetime.date(2026, 5, 20), party=person(datetime.date(2013, 6, 1)))
     before = snapshot(case["id"])
     data = assert_refused(notify(town, case["id"], proposed_fine="200"), 409, rule="Art 30")
-    assert "fourteen" in data["detail"]
+    assert "fourteen" in data["detail"] and "不满十四周岁" in data["detail"]  # both languages
     assert_refused(notify(town, case["id"], proposed_fine="200", mitigation="reduced", mitigation_ground="minor"),
                    409, rule="Art 30")
     assert_unchanged(before, case["id"])
@@ -211,6 +211,14 @@ def test_a_sixteen_year_olds_reduced_fine_below_the_minimum(town):
     decided = ok(decide(town, case["id"], outcome="penalty", fine="30",
                         collective_discussion="2026年6月10日负责人集体讨论：当事人系未成年人，同意减轻处罚。"))
     assert (decided["fine"], decided["mitigation"]) == ("30.00", "reduced")
+
+
+def test_the_reduction_discussion_is_a_local_rule_that_can_be_turned_off(town, settings):
+    settings.CASE_REDUCTION_NEEDS_DISCUSSION = False
+    case = filed(town, datetime.date(2026, 5, 1), violation_type=MIN50)
+    ok(notify(town, case["id"], proposed_fine="30", mitigation="reduced", mitigation_ground="confessed"))
+    at_deciding(town, case["id"])
+    assert ok(decide(town, case["id"], outcome="penalty", fine="30"))["fine"] == "30.00"
 
 
 @pytest.mark.parametrize(("mitigation", "fine", "allowed"), [
