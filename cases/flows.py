@@ -154,7 +154,8 @@ class CaseFlow(BaseFlow):
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
         if proposed_fine is not None:
             require_fine_in_range(case, proposed_fine, mitigation)  # C7, Art 32
-        case.mitigation, case.mitigation_ground = mitigation, mitigation_ground
+        case.mitigation = mitigation
+        case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
         case.facts, case.legal_basis = facts, legal_basis
         case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
         # Once major (flagged, or a hearing was held), always major: C5 cannot be undone by a new notice.
@@ -254,7 +255,8 @@ class CaseFlow(BaseFlow):
             party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
             fine, mitigation, mitigation_ground = None, Case.Mitigation.NONE, ""
         case.outcome, case.fine, case.measures = outcome, fine, measures
-        case.mitigation, case.mitigation_ground = mitigation, mitigation_ground
+        case.mitigation = mitigation
+        case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
         case.no_penalty_ground, case.education = no_penalty_ground, education
         case.collective_discussion = collective_discussion
         case.decided_on, case.decided_by = decided_on, self.user
