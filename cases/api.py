@@ -72,16 +72,25 @@ class OfficerSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
+    """A person's `birth_date` is derived from the resident ID number when not given (and stored); `capacity` and
+    `capacity_basis` record Art 31's mental illness or intellectual disability."""
+
     class Meta:
         model = Party
-        fields = ["name", "kind", "id_number", "phone", "address"]
+        fields = ["name", "kind", "id_number", "phone", "address", "birth_date", "capacity", "capacity_basis"]
         extra_kwargs = {"id_number": {"required": False, "allow_blank": True},
                         "phone": {"required": False, "allow_blank": True},
-                        "address": {"required": False, "allow_blank": True}}
+                        "address": {"required": False, "allow_blank": True},
+                        "birth_date": {"required": False, "allow_null": True},
+                        "capacity": {"required": False},
+                        "capacity_basis": {"required": False, "allow_blank": True}}
 
 
 class MaskedPartySerializer(PartySerializer):
     id_number = serializers.CharField(source="masked_id_number")
+
+    class Meta(PartySerializer.Meta):
+        fields = ["name", "kind", "id_number", "phone", "address"]  # lists show no date of birth
 
 
 class InquirySerializer(serializers.ModelSerializer):
@@ -136,6 +145,9 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     legal_reviews = LegalReviewSerializer(many=True)
     mediation_agreement = serializers.SerializerMethodField()
     limitation_warning = serializers.SerializerMethodField()
+    limitation = serializers.SerializerMethodField()
+    party_age_band = serializers.SerializerMethodField()
+    proposed_outcome = serializers.SerializerMethodField()
     late_payment_surcharge = serializers.SerializerMethodField()
 
     class Meta:
@@ -153,6 +165,18 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     def get_limitation_warning(self, case) -> str | None:
         return selectors.limitation_warning(case)
 
+    def get_limitation(self, case) -> dict:
+        """Art 36: the years that apply (by the case's harm flag), from which day, the discovery, and the verdict."""
+        return selectors.limitation_summary(case)
+
+    def get_party_age_band(self, case) -> str | None:
+        """Art 30 at the violation date: `under_fourteen`, `minor` (14 to under 18), `adult`; null if unknown."""
+        return selectors.party_age_band(case)
+
+    def get_proposed_outcome(self, case) -> str | None:
+        """What the notice announced: `penalty`, or `no_penalty` (不予行政处罚告知, Art 33); null before a notice."""
+        return selectors.proposed_outcome(case)
+
     def get_late_payment_surcharge(self, case) -> str | None:
         """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
         surcharge = selectors.late_payment_surcharge(case)
@@ -165,6 +189,8 @@ class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
     violation_type = serializers.SlugRelatedField(slug_field="code", queryset=ViolationType.objects.filter(active=True))
     violation_date = serializers.DateField()
+    violation_ended_on = serializers.DateField(required=False, allow_null=True)
+    harm_to_life_health_or_finance = serializers.BooleanField(required=False, default=False)
     party = PartySerializer()
 
 

@@ -19,20 +19,19 @@ from workflows.dates import check_business_date
 from workflows.errors import Message, NotPermitted, RuleViolation
 from workflows.numbering import next_number
 
+from . import party_rules
 from .models import Case, CaseState as S, LegalReview, MediationAgreement
+from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
 C1_TOO_FEW = _("At least two different certified officers are required (Art 42, 55).")
-C3_LIMITATION = _("The violation of {violation_date} lies beyond the {years}-year limitation period (Art 36); "
-                  "give a reason to file it anyway.")
 C4_WINDOW = _("The party's {window} runs until {until} (Art {article}); submit the decision after it, or record "
               "the party's written waiver.")
 C5_NEEDS_REVIEW = _("A major case must pass legal review by the judicial office before the decision (Art 58).")
 C5_RECUSAL = _("A case officer may not review their own case (Art 58, recusal).")
 C5_QUALIFICATION = _("A first-time legal reviewer needs the legal professional qualification (Art 58 ¶2).")
 C6_DISCUSSION = _("A major case needs the record of the collective discussion by the agency's leaders (Art 57 ¶2).")
-C7_RANGE = _("The fine {fine} lies outside the discretion range of “{name}”: {low}–{high} yuan.")
 C7_PENALTY_CONTENT = _("A penalty needs a fine or measures.")
 C8_NOT_MEDIABLE = _("“{name}” is not mediable: mediation is offered only where a civil dispute lies under the "
                     "violation; a penalty is never bargained over.")
@@ -70,14 +69,15 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=S.REPORTED, target=S.INVESTIGATING, label=_("File the case"),
                       permission=roles.permission("case", "file"))
-    def file(self, officers, comment="", filed_on=None, limitation_override_reason=""):
+    def file(self, officers, comment="", filed_on=None, limitation_override_reason="",
+             harm_to_life_health_or_finance=None):
         case = self.obj
+        if harm_to_life_health_or_finance is not None:  # the chief confirms or corrects the report (Art 36)
+            case.harm_to_life_health_or_finance = harm_to_life_health_or_finance
         filed_on = filed_on or timezone.localdate()
         check_business_date(case, "filed_on", filed_on)  # Art 54: after the violation and its report
         require_certified_pair(officers, filed_on)  # C1
-        if limitation_expired(case, filed_on) and not limitation_override_reason.strip():  # C3
-            raise RuleViolation(Message(C3_LIMITATION, violation_date=case.violation_date,
-                                        years=case.violation_type.limitation_years), rule="C3 Art 36")
+        party_rules.require_within_limitation(case, limitation_override_reason)  # C3 Art 36: at discovery
         case.filed_on = filed_on
         case.limitation_override_reason = limitation_override_reason
         case.number = next_number("case", filed_on.year, settings.CASE_NUMBER_FORMAT)  # C2
@@ -107,9 +107,13 @@ class CaseFlow(BaseFlow):
     def start_mediation(self, comment=""):
         pass
 
-    @state.transition(source=S.MEDIATING, target=S.CLOSED, label=_("Mediation succeeded"),
+    @state.transition(source=S.MEDIATING, target=S.DECIDING, label=_("Mediation succeeded"),
                       permission=roles.permission("case", "mediation_succeeded"))
     def mediation_succeeded(self, agreement, violation_corrected=True, concluded_on=None):
+        """C8: the agreement is recorded and the case goes to the agency head, who ends it by a decision of no
+        penalty (minor violation corrected, Art 33 ¶1) or by revoking the filing. The 90 days (Art 60) run on. An
+        agreement inside a case opens no judicial-confirmation deadline: 人民调解法 Art 33 covers agreements of a
+        people's mediation committee, not this one (statute)."""
         if violation_corrected is False:
             raise RuleViolation(C8_NOT_CORRECTED, rule="C8")
         case = self.obj
@@ -117,10 +121,20 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "concluded_on", concluded_on)
         MediationAgreement.objects.create(case=case, agreement=agreement, concluded_on=concluded_on,
                                           recorded_by=self.user)
-        case.outcome = Case.Outcome.NO_PENALTY
-        case.closing_summary = agreement
-        close_deadlines(case, "case.decision")
-        open_deadline(case, "mediation.confirmation", concluded_on)  # 人民调解法 Art 33: 30 days
+        notify_role(roles.PRINCIPAL, _("Mediated case awaits your decision: {title}").format(title=case.title),
+                    link=case.page_path())
+
+    @state.transition(source=[S.INVESTIGATING, S.MEDIATING, S.DECIDING], target=S.CLOSED,
+                      label=_("Revoke the filing"), permission=roles.permission("case", "revoke_filing"))
+    def revoke_filing(self, reason, revoked_on=None):
+        """撤销立案: the agency head (principal) ends a filed case without a decision on the merits — the filing was
+        wrong (no violation, another agency's competence) or a mediated dispute was settled and the violation
+        corrected (C8). Local practice (规章 and provincial procedure rules; the 处罚法 itself names no such step)."""
+        case = self.obj
+        revoked_on = revoked_on or timezone.localdate()
+        check_business_date(case, "filing_revoked_on", revoked_on, input_name="revoked_on")
+        case.filing_revoked_on, case.revoke_reason = revoked_on, reason
+        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
 
     @state.transition(source=S.MEDIATING, target=S.INVESTIGATING, label=_("Mediation failed"),
                       permission=roles.permission("case", "mediation_failed"))
@@ -132,10 +146,16 @@ class CaseFlow(BaseFlow):
     @state.transition(source=S.INVESTIGATING, target=S.NOTIFIED, label=_("Notify the party"),
                       permission=roles.permission("case", "notify"))
     def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures="", major=False, major_reason="",
-               notified_on=None):
+               notified_on=None, mitigation="", mitigation_ground=""):
         case = self.obj
+        mitigation = mitigation or Case.Mitigation.NONE
+        if proposed_fine is not None or proposed_measures.strip():  # else 不予行政处罚告知 (Art 33, 44)
+            party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
+                                                       mitigation_ground=mitigation_ground)  # Art 30-32
         if proposed_fine is not None:
-            require_fine_in_range(case, proposed_fine)  # C7
+            require_fine_in_range(case, proposed_fine, mitigation)  # C7, Art 32
+        case.mitigation = mitigation
+        case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
         case.facts, case.legal_basis = facts, legal_basis
         case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
         # Once major (flagged, or a hearing was held), always major: C5 cannot be undone by a new notice.
@@ -209,8 +229,11 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=S.DECIDING, target=S.DECIDED, label=_("Decide"),
                       permission=roles.permission("case", "decide"))
-    def decide(self, outcome, fine=None, measures="", collective_discussion="", decided_on=None):
+    def decide(self, outcome, fine=None, measures="", collective_discussion="", decided_on=None, mitigation="",
+               mitigation_ground="", no_penalty_ground="", education=""):
         case = self.obj
+        if not mitigation:  # the notice's mitigation stands unless the decision changes it
+            mitigation, mitigation_ground = case.mitigation, mitigation_ground or case.mitigation_ground
         decided_on = decided_on or timezone.localdate()
         check_business_date(case, "decided_on", decided_on)  # Art 44, 62: after the notice (and hearing request)
         self._require_within_ninety_days(decided_on)  # Art 60
@@ -221,11 +244,20 @@ class CaseFlow(BaseFlow):
         if outcome == Case.Outcome.PENALTY:
             if fine is None and not measures.strip():
                 raise RuleViolation(C7_PENALTY_CONTENT, rule="C7")
+            party_rules.require_notice_before_penalty(case)  # Art 44
+            party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
+                                                       mitigation_ground=mitigation_ground)  # Art 30-32
             if fine is not None:
-                require_fine_in_range(case, fine)  # C7
+                require_fine_in_range(case, fine, mitigation)  # C7, Art 32
+            party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion)  # local rule
+            no_penalty_ground, education = "", ""
         else:
-            fine = None
+            party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
+            fine, mitigation, mitigation_ground = None, Case.Mitigation.NONE, ""
         case.outcome, case.fine, case.measures = outcome, fine, measures
+        case.mitigation = mitigation
+        case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
+        case.no_penalty_ground, case.education = no_penalty_ground, education
         case.collective_discussion = collective_discussion
         case.decided_on, case.decided_by = decided_on, self.user
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
@@ -328,22 +360,3 @@ def require_certified_pair(officers, day: datetime.date) -> None:
 
 def has_valid_certificate(officer, day: datetime.date) -> bool:
     return any(cert.valid_on(day) for cert in officer.certificates.all())
-
-
-def limitation_expired(case, on: datetime.date) -> bool:
-    """C3 (Art 36): not discovered within 2 years (5 for the listed kinds) → no penalty."""
-    years = case.violation_type.limitation_years
-    try:
-        limit = case.violation_date.replace(year=case.violation_date.year + years)
-    except ValueError:  # 29 February
-        limit = case.violation_date.replace(year=case.violation_date.year + years, day=28)
-    return on > limit
-
-
-def require_fine_in_range(case, fine) -> None:
-    """C7: the fine lies within the violation type's discretion range (裁量基准)."""
-    violation_type = case.violation_type
-    if not (violation_type.fine_min <= Decimal(fine) <= violation_type.fine_max):
-        raise RuleViolation(Message(C7_RANGE, fine=_fmt_money(fine), name=violation_type.name,
-                                    low=_fmt_money(violation_type.fine_min), high=_fmt_money(violation_type.fine_max)),
-                            rule="C7")

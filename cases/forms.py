@@ -36,6 +36,11 @@ class FileForm(TransitionForm):
         _("Reason to file past the limitation period"), required=False, rows=2,
         help_text=_("Only when the violation lies beyond the limitation period (Art 36)."),
     )
+    harm_to_life_health_or_finance = FindingField(
+        label=_("Touches life, health or financial safety, with harmful effects"), required=False,
+        widget=RawValueSelect,
+        help_text=_("Left empty, what the report recorded stands; yes makes the limitation period five years "
+                    "(Art 36)."))
     comment = text(_("Comment"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
@@ -63,13 +68,18 @@ class NotifyForm(TransitionForm):
     major = forms.BooleanField(label=_("Major case (legal review required)"), required=False)
     major_reason = text(_("Why major"), required=False, rows=2)
     notified_on = forms.DateField(label=_("Notified on"), required=False)
+    mitigation = forms.ChoiceField(label=_("Mitigation"), choices=Case.Mitigation.choices, required=False,
+                                   help_text=_("Lighter stays within the range; reduced goes below its minimum "
+                                               "(Art 30–32). With neither fine nor measures the notice tells the "
+                                               "party that no penalty is intended (Art 33)."))
+    mitigation_ground = forms.ChoiceField(label=_("Ground for mitigation"), required=False,
+                                          choices=[("", "—"), *Case.MitigationGround.choices])
 
     def clean(self):
         data = super().clean()
         if data.get("major") and not (data.get("major_reason") or "").strip():
             self.add_error("major_reason", _("Say why the case is major (Art 58)."))
-        if data.get("proposed_fine") is None and not (data.get("proposed_measures") or "").strip():
-            self.add_error("proposed_fine", _("Give the intended penalty: a fine or measures (Art 44)."))
+        # Neither fine nor measures: a notice of intended no penalty (不予行政处罚告知, Art 33, 44), allowed.
         return data
 
 
@@ -96,6 +106,19 @@ class DecideForm(TransitionForm):
     collective_discussion = text(_("Collective discussion record"), required=False, rows=4,
                                  help_text=_("Required for major cases (Art 57 ¶2)."))
     decided_on = forms.DateField(label=_("Decided on"), required=False)
+    mitigation = forms.ChoiceField(label=_("Mitigation"), choices=Case.Mitigation.choices, required=False,
+                                   help_text=_("Left empty, the notice's mitigation stands (Art 30–32)."))
+    mitigation_ground = forms.ChoiceField(label=_("Ground for mitigation"), required=False,
+                                          choices=[("", "—"), *Case.MitigationGround.choices])
+    no_penalty_ground = forms.ChoiceField(label=_("Ground for no penalty"), required=False,
+                                          choices=[("", "—"), *Case.NoPenaltyGround.choices])
+    education = text(_("Education given to the party"), required=False, rows=3,
+                     help_text=_("Required with no penalty, unless the facts are not established (Art 33 ¶3)."))
+
+
+class RevokeFilingForm(TransitionForm):
+    reason = text(_("Reason"))
+    revoked_on = forms.DateField(label=_("Revoked on"), required=False)
 
 
 class ServeForm(TransitionForm):
@@ -126,6 +149,7 @@ CASE_TRANSITION_FORMS = {
     "return_legal_review": OpinionForm,
     "submit_decision": SubmitDecisionForm,
     "decide": DecideForm,
+    "revoke_filing": RevokeFilingForm,
     "serve": ServeForm,
     "record_execution": ExecutionForm,
     "close": CloseForm,

@@ -67,7 +67,8 @@ class ViolationType(models.Model):
     # 处罚法 Art 63: a fine from this amount up entitles the party to request a hearing.
     hearing_threshold = models.DecimalField(_("hearing threshold (yuan)"), max_digits=12, decimal_places=2)
     mediable = models.BooleanField(_("mediable (a civil dispute lies under it)"), default=False)
-    # 处罚法 Art 36: 2 years, 5 for those touching life, health or financial safety with harmful effects.
+    # 处罚法 Art 36: 2 years, 5 where the case touches life, health or financial safety with harmful effects. That
+    # is a fact of the case (Case.harm_to_life_health_or_finance), not of the type: this value only suggests it.
     limitation_years = models.PositiveSmallIntegerField(_("limitation period (years)"), default=2)
     active = models.BooleanField(_("active"), default=True)
 
@@ -87,11 +88,27 @@ class Party(models.Model):
         PERSON = "person", _("Person")
         ORG = "org", _("Organisation")
 
+    class Capacity(models.TextChoices):
+        """处罚法 Art 31: a person with a mental illness or an intellectual disability."""
+        FULL = "full", _("Full capacity")
+        NONE_AT_THE_TIME = "none_at_the_time", _("Could not recognise or control their conduct at the time")
+        LIMITED = "limited", _("Had not wholly lost the ability to recognise or control their conduct")
+
+    class CapacityBasis(models.TextChoices):
+        MENTAL_ILLNESS = "mental_illness", _("Mental illness")
+        INTELLECTUAL_DISABILITY = "intellectual_disability", _("Intellectual disability")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     id_number = models.CharField(_("ID number / unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Art 30: the age at the violation. Stored; when not given it is derived from a resident ID number (digits
+    # 7–14, GB 11643) as the party is registered (cases.services.validate_party; migration 0002 for old rows).
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.FULL)
+    capacity_basis = models.CharField(_("basis of the reduced capacity"), max_length=30,
+                                      choices=CapacityBasis.choices, blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -130,6 +147,7 @@ class Case(FlowOwnedFields, models.Model):
         "hearing_requested_on", "hearing_record", "waiver", "outcome", "fine", "measures", "collective_discussion",
         "decided_on", "decided_by", "published_on", "publicity_channel", "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
+        "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
     )
 
     class Source(models.TextChoices):
@@ -142,6 +160,30 @@ class Case(FlowOwnedFields, models.Model):
         PENALTY = "penalty", _("Penalty")
         NO_PENALTY = "no_penalty", _("No penalty")
 
+    class Mitigation(models.TextChoices):
+        """处罚法 Art 30–32: 从轻 stays within the discretion range, 减轻 goes below its minimum."""
+        NONE = "none", _("None")
+        LIGHTER = "lighter", _("Lighter (within the range)")
+        REDUCED = "reduced", _("Reduced (below the minimum)")
+
+    class MitigationGround(models.TextChoices):
+        ELIMINATED_HARM = "eliminated_harm", _("Eliminated or lessened the harm on their own initiative (Art 32(1))")
+        COERCED = "coerced", _("Coerced or induced by others (Art 32(2))")
+        CONFESSED = "confessed", _("Confessed a violation the agency did not know of (Art 32(3))")
+        MERITORIOUS = "meritorious", _("Helped the investigation with meritorious conduct (Art 32(4))")
+        MINOR = "minor", _("Aged 14 to under 18 at the violation (Art 30)")
+        LIMITED_CAPACITY = "limited_capacity", _("Limited capacity: mental illness or intellectual disability (Art 31)")
+        OTHER = "other", _("Other ground set by a law, regulation or rule (Art 32(5))")
+
+    class NoPenaltyGround(models.TextChoices):
+        FIRST_OFFENCE = "first_offence", _("First violation, minor harm, corrected in time (Art 33 ¶1)")
+        MINOR_CORRECTED = "minor_corrected", _("Minor violation corrected in time, no harm (Art 33 ¶1)")
+        NO_FAULT = "no_fault", _("No subjective fault (Art 33 ¶2)")
+        UNDER_FOURTEEN = "under_fourteen", _("Under fourteen at the violation (Art 30)")
+        MENTAL_INCAPACITY = "mental_incapacity", _("Could not recognise or control their conduct (Art 31)")
+        FACTS_NOT_ESTABLISHED = "facts_not_established", _("The violation is not established (Art 57 ¶1(3))")
+        LIMITATION_EXPIRED = "limitation_expired", _("Not discovered within the limitation period (Art 36)")
+
     number = models.CharField(_("case number"), max_length=50, null=True, blank=True, unique=True)
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.REPORTED,
                              db_index=True)
@@ -150,6 +192,11 @@ class Case(FlowOwnedFields, models.Model):
     village = models.ForeignKey(Village, on_delete=models.PROTECT, verbose_name=_("village"))
     violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, verbose_name=_("violation type"))
     violation_date = models.DateField(_("date of the violation"))
+    # Art 36: a continuing or repeated act: the limitation runs from the day it ended.
+    violation_ended_on = models.DateField(_("continuing violation ended on"), null=True, blank=True)
+    # Art 36: 5 years when the case touches citizens' life and health or financial safety with harmful effects.
+    harm_to_life_health_or_finance = models.BooleanField(
+        _("touches life, health or financial safety, with harmful effects"), default=False)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="cases", verbose_name=_("party"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("registered by"))
@@ -178,6 +225,17 @@ class Case(FlowOwnedFields, models.Model):
     fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     measures = models.TextField(_("measures"), blank=True)
     collective_discussion = models.TextField(_("collective discussion record"), blank=True)
+    # Art 30–32: mitigation proposed in the notice (and confirmed or changed by the decision), with its ground.
+    mitigation = models.CharField(_("mitigation"), max_length=10, choices=Mitigation.choices, default=Mitigation.NONE)
+    mitigation_ground = models.CharField(_("ground for mitigation"), max_length=20, choices=MitigationGround.choices,
+                                         blank=True)
+    # Art 33 (30, 31, 36, 57): why no penalty, and the education given to the party (Art 33 ¶3).
+    no_penalty_ground = models.CharField(_("ground for no penalty"), max_length=30, choices=NoPenaltyGround.choices,
+                                         blank=True)
+    education = models.TextField(_("education given to the party"), blank=True)
+    # 撤销立案: the agency head ends a filed case without a decision on the merits.
+    filing_revoked_on = models.DateField(_("filing revoked on"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason to revoke the filing"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))

@@ -55,7 +55,7 @@ PUBLICITY_SAVED = _("The publicity was recorded.")
 CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
 
 # create_case names the party's fields "party.<name>"; the report form calls them "party_<name>".
-PARTY_FIELDS = ("name", "kind", "id_number", "phone", "address")
+PARTY_FIELDS = ("name", "kind", "id_number", "phone", "address", "birth_date", "capacity", "capacity_basis")
 
 
 def case_url(pk) -> str:
@@ -136,10 +136,25 @@ class CaseReportForm(BoundedTextForm, forms.Form):
     )
     party_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     party_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    # 处罚法 Art 30-31: the date of birth (read from the resident ID when left empty) and the capacity.
+    party_birth_date = forms.DateField(label=_("Date of birth"), required=False,
+                                       widget=forms.DateInput(format="%Y-%m-%d"),
+                                       help_text=_("Left empty, it is read from the resident ID number."))
+    party_capacity = forms.ChoiceField(label=_("Ability to recognise and control their conduct"),
+                                       choices=Party.Capacity.choices, required=False)
+    party_capacity_basis = forms.ChoiceField(label=_("Because of"), required=False,
+                                             choices=[("", "—"), *Party.CapacityBasis.choices])
+    # Art 36: a continuing act's end, and the harm that makes the period five years.
+    violation_ended_on = forms.DateField(label=_("Continuing violation ended on"), required=False,
+                                         widget=forms.DateInput(format="%Y-%m-%d"))
+    harm_to_life_health_or_finance = forms.BooleanField(
+        label=_("Touches life, health or financial safety, with harmful effects"), required=False)
 
     layout = Layout(
         Row("source", "village"), Row("violation_type", "violation_date"), "description",
+        Row("violation_ended_on", "harm_to_life_health_or_finance"),
         Row("party_name", "party_kind"), Row("party_id_number", "party_phone"), "party_address",
+        Row("party_birth_date", "party_capacity", "party_capacity_basis"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -152,7 +167,8 @@ class CaseReportForm(BoundedTextForm, forms.Form):
         return {
             "source": data["source"], "description": data["description"], "village": data["village"],
             "violation_type": ViolationType.objects.get(code=data["violation_type"]),
-            "violation_date": data["violation_date"],
+            "violation_date": data["violation_date"], "violation_ended_on": data.get("violation_ended_on"),
+            "harm_to_life_health_or_finance": bool(data.get("harm_to_life_health_or_finance")),
             "party": {name: data[f"party_{name}"] for name in PARTY_FIELDS},
         }
 
@@ -200,6 +216,9 @@ def case_summary(case) -> dict:
         "officer_rows": [selectors.certificate_status(o) for o in case.officers.prefetch_related("certificates")
                          .order_by("username")],
         "limitation_warning": selectors.limitation_warning(case),
+        "limitation": selectors.limitation_summary(case),
+        "age_label": selectors.party_age_label(case),
+        "proposed_outcome": selectors.proposed_outcome(case),
     }
 
 

@@ -15,11 +15,11 @@ from notifications.models import Deadline
 from workflows import roles
 from workflows.errors import Message
 
-from .flows import limitation_expired
 from .models import Case, CaseState as CS, OfficerCertificate
+from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
-LIMITATION_WARNING = _("The violation date lies beyond the {years}-year limitation period (Art 36): filing needs "
-                       "an override reason.")
+LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
+                       "needs an override reason.")
 # 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
 SURCHARGE_RATE = Decimal("0.03")
 
@@ -101,11 +101,45 @@ def case_inbox_items(user) -> list[dict]:
     return items
 
 
-def limitation_warning(case, today: datetime.date | None = None) -> str | None:
-    """C3 (Art 36): a report whose violation lies beyond the limitation period; filing needs an override reason."""
-    if case.state == CS.REPORTED and limitation_expired(case, today or timezone.localdate()):
-        return str(Message(LIMITATION_WARNING, years=case.violation_type.limitation_years))
+def limitation_warning(case) -> str | None:
+    """C3 (Art 36): a report discovered (registered) after the limitation period; filing needs an override reason.
+    Shown from registration on (the answer to the report already carries it)."""
+    if case.state == CS.REPORTED and limitation_expired(case):
+        return str(Message(LIMITATION_WARNING, years=limitation_years(case)))
     return None
+
+
+def limitation_summary(case) -> dict:
+    """C3 (Art 36) as the API shows it."""
+    return {"years": limitation_years(case), "from": limitation_start(case), "discovered_on": discovered_on(case),
+            "expired": limitation_expired(case),
+            # The violation type may suggest 5 years; only the case's recorded harm applies them (Art 36).
+            "type_suggests_years": case.violation_type.limitation_years}
+
+
+def party_age_band(case) -> str | None:
+    return age_band(case)
+
+
+AGE_LABELS = {
+    "under_fourteen": _("under fourteen at the violation: no penalty (Art 30)"),
+    "minor": _("fourteen to under eighteen at the violation: a penalty is lighter or reduced (Art 30)"),
+    "adult": _("adult at the violation"),
+}
+
+
+def party_age_label(case):
+    band = age_band(case)
+    return AGE_LABELS[band] if band else None
+
+
+def proposed_outcome(case) -> str | None:
+    """Art 33, 44: a notice with neither fine nor measures announces that no penalty is intended."""
+    if case.notified_on is None:
+        return None
+    if case.proposed_fine is None and not (case.proposed_measures or "").strip():
+        return Case.Outcome.NO_PENALTY.value
+    return Case.Outcome.PENALTY.value
 
 
 def payment_overdue_days(case, today: datetime.date | None = None) -> int:

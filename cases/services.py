@@ -26,13 +26,21 @@ from workflows.services import require
 
 from .flows import (
     ART60_LATE,
-    C3_LIMITATION,
     has_valid_certificate,
-    limitation_expired,
     require_certified_pair,
 )
 from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
-from .validators import validate_credit_code, validate_phone, validate_resident_id
+from .validators import (
+    birth_date_from_resident_id,
+    validate_credit_code,
+    validate_phone,
+    validate_resident_id,
+)
+
+BIRTH_DATE_MISMATCH = _("The date of birth differs from the one in the resident ID number ({born}).")
+BIRTH_DATE_FUTURE = _("The date of birth cannot be in the future.")
+CAPACITY_BASIS_REQUIRED = _("Say whether a mental illness or an intellectual disability reduced the capacity (Art 31).")
+CAPACITY_ONLY_PERSONS = _("Only a person's capacity is recorded (Art 31).")
 
 C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); inquiries are recorded while it is "
                  "being investigated, mediated, notified or heard.")
@@ -82,24 +90,55 @@ def validate_party(data: dict) -> dict:
         validate_phone((data.get("phone") or "").strip())
     except ValidationError as error:
         errors["party.phone"] = error.messages
+    # Art 30-31: a person's date of birth (given, or derived from the resident ID: GB 11643 characters 7-14; stored)
+    # and capacity with its basis (mental illness or intellectual disability).
+    birth_date = data.get("birth_date")
+    capacity = data.get("capacity") or Party.Capacity.FULL
+    capacity_basis = data.get("capacity_basis") or ""
+    if data.get("kind") == Party.Kind.PERSON:
+        born = birth_date_from_resident_id(id_number) if id_number else None
+        if birth_date and born and birth_date != born:
+            errors["party.birth_date"] = [bilingual(Message(BIRTH_DATE_MISMATCH, born=born))]
+        elif birth_date and birth_date > timezone.localdate():
+            errors["party.birth_date"] = [bilingual(BIRTH_DATE_FUTURE)]
+        birth_date = birth_date or born
+        if capacity != Party.Capacity.FULL and not capacity_basis:
+            errors["party.capacity_basis"] = [bilingual(CAPACITY_BASIS_REQUIRED)]
+        if capacity == Party.Capacity.FULL:
+            capacity_basis = ""
+    else:
+        birth_date = None
+        if capacity != Party.Capacity.FULL or capacity_basis:
+            errors["party.capacity"] = [bilingual(CAPACITY_ONLY_PERSONS)]
     if errors:
         raise InvalidInput(_("The party's details are invalid."), fields=errors)
-    return {**data, "id_number": id_number, "phone": (data.get("phone") or "").strip()}
+    return {**data, "id_number": id_number, "phone": (data.get("phone") or "").strip(), "birth_date": birth_date,
+            "capacity": capacity, "capacity_basis": capacity_basis}
 
 
 @transaction.atomic
 def create_case(*, user, source, description, village, violation_type, violation_date, party: dict,
-                client_ip=None) -> Case:
-    """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered."""
+                violation_ended_on=None, harm_to_life_health_or_finance=False, client_ip=None) -> Case:
+    """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered; the
+    registration is the discovery from which Art 36's limitation is judged (the answer warns when it has passed).
+    `violation_ended_on`: the end of a continuing or repeated act; `harm_to_life_health_or_finance`: Art 36's
+    5 years (a fact of the case)."""
     require("case.create", user)
     check_business_date(Case(violation_type=violation_type), "violation_date", violation_date)
+    if violation_ended_on is not None:
+        check_business_date(Case(violation_type=violation_type, violation_date=violation_date), "violation_ended_on",
+                            violation_ended_on)  # Art 36 ¶2
     party_row = Party.objects.create(**validate_party(party))
     case = Case.objects.create(source=source, description=description, village=village,
                                violation_type=violation_type, violation_date=violation_date, party=party_row,
+                               violation_ended_on=violation_ended_on,
+                               harm_to_life_health_or_finance=bool(harm_to_life_health_or_finance),
                                reported_by=user)
     audit.record(case, transition="report", target=case.state, user=user, client_ip=client_ip,
                  fields={"source": source, "village": village.pk, "violation_type": violation_type.code,
-                         "violation_date": violation_date, "party": party_row.name})
+                         "violation_date": violation_date, "violation_ended_on": violation_ended_on,
+                         "harm_to_life_health_or_finance": case.harm_to_life_health_or_finance,
+                         "party": party_row.name})
     open_deadline(case, "case.filing", timezone.localdate())
     return case
 
@@ -245,9 +284,8 @@ def _check_correction_rules(case, field, day):
             raise RuleViolation(Message(CORRECTED_OTHER_YEAR, number=case.number, year=case.filed_on.year),
                                 rule="C2 Art 54")
         require_certified_pair(list(case.officers.all()), day)  # C1: certified on the filing day
-        if limitation_expired(case, day) and not case.limitation_override_reason.strip():  # C3
-            raise RuleViolation(Message(C3_LIMITATION, violation_date=case.violation_date,
-                                        years=case.violation_type.limitation_years), rule="C3 Art 36")
+        # C3 (Art 36) is judged at the discovery (registration), not the filing: a corrected filing date changes
+        # nothing about it (cases.party_rules).
     if field == "decided_on":
         # 处罚法第60条: the decision date must lie within the (extended) decision period, unless it was suspended.
         ninety = (Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.decision")

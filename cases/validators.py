@@ -28,6 +28,15 @@ def resident_id_ok(value: str) -> bool:
     return ID_CHECK[total % 11] == value[17]
 
 
+def birth_date_from_resident_id(value: str) -> datetime.date | None:
+    """GB 11643-1999: characters 7–14 of an 18-character resident ID are the date of birth (YYYYMMDD). None when
+    the number is not a valid resident ID."""
+    value = (value or "").strip().upper()
+    if not resident_id_ok(value):
+        return None
+    return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
 def credit_code_ok(value: str) -> bool:
     value = (value or "").strip().upper()
     if len(value) != 18 or any(ch not in USCC_CHARSET for ch in value):

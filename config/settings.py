@@ -235,6 +235,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
 MEETING_NUMBER_FORMAT = os.environ.get("MEETING_NUMBER_FORMAT", "{year}年第{seq}次党政联席会议")
+# Local rule (many provinces' 裁量基准, not 处罚法 Art 32): a reduced penalty (减轻) passes the leaders' collective
+# discussion (cases.party_rules.require_discussion_for_reduction).
+CASE_REDUCTION_NEEDS_DISCUSSION = env_bool("CASE_REDUCTION_NEEDS_DISCUSSION", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -14,6 +14,7 @@ creates the whole case or none of it; a second run creates nothing and writes no
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -58,6 +59,18 @@ def person(name, born, serial, phone, address) -> dict:
             "address": address}
 
 
+def minor(name, age_years, age_days, serial, phone, address):
+    """A person aged `age_years` years and `age_days` days on the day the demo is seeded (a function of today, so
+    that the demo's minor stays a minor whenever it is loaded)."""
+    def party(today: datetime.date) -> dict:
+        try:
+            birthday = today.replace(year=today.year - age_years)
+        except ValueError:  # 29 February
+            birthday = today.replace(year=today.year - age_years, day=28)
+        return person(name, (birthday - datetime.timedelta(days=age_days)).isoformat(), serial, phone, address)
+    return party
+
+
 def org(name, kind, body, phone, address) -> dict:
     return {"kind": Party.Kind.ORG, "name": name, "id_number": credit_code(kind, body), "phone": phone,
             "address": address}
@@ -76,7 +89,7 @@ class DemoCase:
     village: str
     source: str
     occurred: int
-    party: dict
+    party: dict | Callable[[datetime.date], dict]
     description: str
     reporter: str
     officers: tuple[str, str] | None = None
@@ -151,6 +164,13 @@ CASES = (
         "巡查发现个体施工队负责人张某某未经批准，在石桥大街北段横向开挖沟槽一道（长约12米、宽约1米），为沿街商户"
         "铺设自来水管道，施工完毕后未恢复路面，也未设置安全围挡和警示标志。",
         "zhifa05", ("zhifa05", "zhifa06"),
+    ),
+    DemoCase(
+        "decided_minor_reduced", "QDLJ", "柳林村", PATROL, 18,
+        minor("秦小龙", 16, 120, 357, "13703756642", "石桥镇柳林村二组（监护人：秦某某，其父）"),
+        "巡查发现柳林村村民秦某某（16周岁，在校学生）在柳林村村口排水渠边多次焚烧收集来的生活垃圾和废旧塑料，"
+        "浓烟影响过往行人。",
+        "zhifa13", ("zhifa13", "zhifa14"),
     ),
     DemoCase(
         "executed", "LTLH", "石桥村", PATROL, 13,
@@ -242,7 +262,8 @@ class CaseSeeder:
                     user=self.user(spec.reporter), source=spec.source, description=spec.description,
                     village=Village.objects.get(name=spec.village),
                     violation_type=ViolationType.objects.get(code=spec.violation),
-                    violation_date=self.today - datetime.timedelta(days=spec.occurred), party=spec.party,
+                    violation_date=self.today - datetime.timedelta(days=spec.occurred),
+                    party=spec.party(self.today) if callable(spec.party) else spec.party,
                 )
                 getattr(self, spec.drive)(case, spec)
             new_cases += 1
@@ -479,6 +500,31 @@ class CaseSeeder:
         )
         self.fire(case, "request_hearing", spec.officers[0], requested_on=self.wd(2))
 
+    def decided_minor_reduced(self, case, spec):
+        """A 16-year-old (处罚法 Art 30: 应当从轻或者减轻): a reduced fine of 50 below the county's 100 minimum, with
+        its ground (Art 32) and, as the county's discretion standard requires for 减轻, the leaders' collective
+        discussion (a local rule)."""
+        self.file(case, spec, self.wd(11))
+        self.inquiry(case, spec, self.wd(10), "秦小龙（当事人，16周岁；其父秦某某作为监护人在场）",
+                     "问：村口排水渠边焚烧的垃圾是你点的吗？\n答：是，我把家里和路边捡的垃圾拢在一起烧了。\n"
+                     "问：你知道焚烧垃圾是违法的吗？\n答：不知道，以后不烧了，今天就把灰清掉。")
+        self.notify(
+            case, spec, self.wd(8),
+            facts="经查，当事人秦某某（违法时已满十四周岁不满十八周岁）在柳林村村口排水渠边多次焚烧生活垃圾和废旧塑料，"
+                  "有现场照片及询问笔录为证；当事人已主动清理焚烧残留物。",
+            legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款；"
+                        "《中华人民共和国行政处罚法》第三十条、第三十二条",
+            fine="50", measures="责令改正", mitigation=Case.Mitigation.REDUCED,
+            mitigation_ground=Case.MitigationGround.MINOR,
+        )
+        # The party and the guardian signed the notice and waived statement and defence in writing (Art 44-45).
+        self.fire(case, "submit_decision", spec.officers[0], waiver=True)
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="50", measures="责令改正",
+                  decided_on=self.wd(1), collective_discussion=(
+                      "镇政府负责人集体讨论（镇长主持，分管副镇长、执法大队长参加）：当事人违法时未满十八周岁，"
+                      "依照《行政处罚法》第三十条应当从轻或者减轻处罚；其已主动清理，危害后果轻微。同意在法定最低额"
+                      "以下减轻处罚，罚款50元，并告知监护人加强教育管理。"))
+
     def executed(self, case, spec):
         """Paid: waiting for the brigade chief to close the case."""
         self.file(case, spec, self.wd(10))
@@ -517,6 +563,14 @@ class CaseSeeder:
                       "“一米线”以内，炉灶移入店内，不再占用便民超市门前人行道；二、两店之间留出不少于1.5米的通道，"
                       "各自落实门前“三包”；三、蔡某某不再就此事投诉。签订协议时刘建伟已完成整改，执法队员现场复核确认。"
                   ))
+        # C8: the officers do not end the case; the agency head decides no penalty (Art 33 ¶1: minor, corrected in
+        # time, no harm) and records the education given (Art 33 ¶3).
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.NO_PENALTY, decided_on=self.wd(5),
+                  no_penalty_ground=Case.NoPenaltyGround.MINOR_CORRECTED,
+                  education="执法队员向刘建伟讲解了《城市市容和环境卫生管理条例》和本镇“一米线”规定，当事人表示今后"
+                            "在线内经营。")
+        self.fire(case, "serve", spec.officers[0], served_on=self.wd(4), method="直接送达（当事人签收）")
+        self.fire(case, "close", "daduizhang", summary="调解达成协议、违法行为已改正，镇长决定不予处罚，予以结案。")
 
     def mediating(self, case, spec):
         """A neighbours' dispute under the violation: mediation under way (C8)."""

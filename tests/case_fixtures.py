@@ -315,6 +315,8 @@ class Town:
         fields = {"outcome": outcome}
         if outcome == "penalty":
             fields["fine"] = fine
+        else:  # Art 33: a no-penalty decision names its ground and records the education given
+            fields.update(no_penalty_ground="minor_corrected", education="已对当事人进行批评教育，当场改正。")
         return ok(fire(self.api("principal"), case["id"], "decide", **fields))
 
     def served(self, outcome="penalty", **kwargs) -> dict:

@@ -252,13 +252,16 @@ def test_c3_boundary_two_years_to_the_day(town):
     assert one_day_more["limitation_warning"]
 
 
-def test_c3_five_year_kind(town):
+def test_c3_five_years_when_the_case_harmed_life_health_or_finance(town):
+    # Art 36: the 5 years follow the case's recorded harm, not its violation type (issue 12).
     chief = town.api("chief")
-    three_years = town.report(violation_type=RQAQ, violation_date=years_ago(3).isoformat())
+    three_years = town.report(violation_type=RQAQ, violation_date=years_ago(3).isoformat(),
+                              harm_to_life_health_or_finance=True)
     assert three_years["limitation_warning"] is None
     assert ok(file_case(chief, three_years["id"], town.pair))["state"] == "investigating"
 
-    six_years = town.report(violation_type=RQAQ, violation_date=years_ago(5, extra_days=30).isoformat())
+    six_years = town.report(violation_type=RQAQ, violation_date=years_ago(5, extra_days=30).isoformat(),
+                            harm_to_life_health_or_finance=True)
     assert "5-year" in six_years["limitation_warning"] or "5年" in six_years["limitation_warning"]
     before = snapshot(six_years["id"])
     assert_refused(file_case(chief, six_years["id"], town.pair), 409, rule="C3")
@@ -336,13 +339,14 @@ def test_c4_hearing_eligible_case_after_both_windows(town):
     assert deadline(deciding, "case.hearing_request")["status"] == "closed"
 
 
-def test_c4_notice_needs_facts_basis_and_intended_penalty(town):
+def test_c4_notice_needs_facts_and_basis(town):
+    # Issue 12: a notice with neither fine nor measures is now a notice of intended no penalty (Art 33), allowed
+    # (tests/test_parties_outcomes.py); it no longer answers 400 on proposed_fine.
     officer = town.api("o1")
     case = town.investigating()
     before = snapshot(case["id"])
     assert_refused(fire(officer, case["id"], "notify", legal_basis="依据", proposed_fine="500"), 400, field="facts")
     assert_refused(fire(officer, case["id"], "notify", facts="事实", proposed_fine="500"), 400, field="legal_basis")
-    assert_refused(fire(officer, case["id"], "notify", facts="事实", legal_basis="依据"), 400, field="proposed_fine")
     assert_refused(fire(officer, case["id"], "notify", facts="事实", legal_basis="依据", proposed_fine="500",
                         major=True), 400, field="major_reason")
     assert_refused(fire(officer, case["id"], "notify", facts="事实", legal_basis="依据", proposed_fine="-5"), 400,
@@ -659,7 +663,7 @@ SOURCE_STATE = {
     "request_hearing": "notified_hearing_eligible", "finish_hearing": "hearing",
     "submit_legal_review": "notified_windows_passed", "submit_decision": "notified",
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
-    "decide": "deciding", "serve": "decided", "record_execution": "served", "close": "executed",
+    "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
 }
 
 
@@ -673,7 +677,7 @@ def payload(town, name) -> dict:
         "request_hearing": {"requested_on": today().isoformat()}, "finish_hearing": {"hearing_record": "笔录"},
         "submit_legal_review": {"comment": "提请审核"}, "submit_decision": {"waiver": True},
         "pass_legal_review": {"opinion": "同意"}, "return_legal_review": {"opinion": "退回"},
-        "decide": {"outcome": "penalty", "fine": "500"}, "serve": {"method": "直接送达"},
+        "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},
         "record_execution": {"detail": "已缴纳"}, "close": {"summary": "结案"},
     }[name]
 

@@ -149,8 +149,10 @@ def test_penalty_case_from_report_to_closed(town):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_mediated_case_closes_without_penalty(town):
-    officer = town.api("o1")
+def test_mediated_case_ends_by_the_principals_no_penalty_decision(town):
+    # Issue 12 (C8): mediation_succeeded no longer closes the case; the agency head decides (Art 33 ¶1), and an
+    # agreement inside a case opens no judicial-confirmation deadline (人民调解法 Art 33 covers committees only).
+    officer, principal = town.api("o1"), town.api("principal")
     case = town.investigating(violation_type=ZDJY)
     assert "start_mediation" in transition_names(get_case(officer, case["id"]))
 
@@ -159,19 +161,26 @@ def test_mediated_case_closes_without_penalty(town):
     assert {"mediation_succeeded", "mediation_failed"} <= set(transition_names(mediating))
 
     agreement = "摊主退回一米线内经营，商户不再阻拦，双方互不追究。"
-    closed = ok(fire(officer, case["id"], "mediation_succeeded", agreement=agreement, violation_corrected=True))
-    assert closed["state"] == "closed"
-    assert closed["outcome"] == "no_penalty"
-    assert closed["fine"] is None
-    assert closed["mediation_agreement"]["agreement"] == agreement
-    assert closed["mediation_agreement"]["concluded_on"] == today().isoformat()
-    assert closed["mediation_agreement"]["violation_corrected"] is True
-    confirmation = deadline(closed, "mediation.confirmation")
-    assert confirmation["status"] == "open"
-    assert due(closed, "mediation.confirmation") == today() + datetime.timedelta(days=30)
-    assert deadline(closed, "case.decision")["status"] == "closed"
-    assert transition_names(closed) == []
-    assert history_names(closed)[-2:] == ["start_mediation", "mediation_succeeded"]
+    mediated = ok(fire(officer, case["id"], "mediation_succeeded", agreement=agreement, violation_corrected=True))
+    assert mediated["state"] == "deciding"
+    assert mediated["outcome"] == ""
+    assert mediated["mediation_agreement"]["agreement"] == agreement
+    assert mediated["mediation_agreement"]["concluded_on"] == today().isoformat()
+    assert mediated["mediation_agreement"]["violation_corrected"] is True
+    assert not has_deadline(mediated, "mediation.confirmation")
+    assert deadline(mediated, "case.decision")["status"] == "open"
+    assert transition_names(mediated) == []
+    assert history_names(mediated)[-2:] == ["start_mediation", "mediation_succeeded"]
+    assert {"decide", "revoke_filing"} <= set(transition_names(get_case(principal, case["id"])))
+
+    decided = ok(fire(principal, case["id"], "decide", outcome="no_penalty", no_penalty_ground="minor_corrected",
+                      education="已当场对当事人进行批评教育，当事人已退回线内经营。"))
+    assert decided["state"] == "decided" and decided["outcome"] == "no_penalty" and decided["fine"] is None
+    assert decided["no_penalty_ground"] == "minor_corrected"
+    assert deadline(decided, "case.decision")["status"] == "closed"
+    served = ok(fire(officer, case["id"], "serve", method="直接送达"))
+    closed = ok(fire(town.api("chief"), case["id"], "close", summary="调解后不予处罚，结案"))
+    assert served["state"] == "served" and closed["state"] == "closed"
 
 
 def test_failed_mediation_returns_to_investigation(town):

@@ -21,6 +21,7 @@ from cases.models import (
     Village,
     ViolationType,
 )
+from cases.party_rules import age_reached
 from cases.validators import credit_code_ok, resident_id_ok
 from demo.catalogue import CATALOGUE
 from demo.villages import VILLAGES
@@ -123,16 +124,29 @@ def test_cases_in_every_state_through_the_services(seeded):
         assert day >= inquiry.case.filed_on
     assert not InquiryRecord.objects.filter(officers=expired).exists()
 
-    # C7: every fine, proposed or decided, lies within its type's range.
+    # C7: every fine, proposed or decided, lies within its type's range — unless reduced (减轻, Art 30, 32): then
+    # below its minimum, with its ground and the leaders' collective discussion (local rule).
     for case in cases:
         for fine in (case.proposed_fine, case.fine):
-            if fine is not None:
+            if fine is None:
+                continue
+            if case.mitigation == Case.Mitigation.REDUCED:
+                assert 0 < fine < case.violation_type.fine_min and case.mitigation_ground, case
+            else:
                 assert case.violation_type.fine_min <= fine <= case.violation_type.fine_max, case
+    # The minor (Art 30): a 16-year-old, fined below the minimum with the ground `minor`, after collective discussion.
+    (young,) = [c for c in cases if c.party.birth_date and not age_reached(c.party.birth_date, c.violation_date, 18)]
+    assert age_reached(young.party.birth_date, young.violation_date, 14)
+    assert (young.mitigation, young.mitigation_ground) == (Case.Mitigation.REDUCED, Case.MitigationGround.MINOR)
+    assert young.decided_on and young.collective_discussion.strip()
 
-    # Closed both ways: by mediation (一米线, no penalty, agreement) and by the normal path (paid and executed).
+    # Closed both ways: by mediation (一米线, agreement, then the principal's no-penalty decision, C8) and by the
+    # normal path (paid and executed).
     closed = [c for c in cases if c.state == CaseState.CLOSED]
     by_mediation = [c for c in closed if MediationAgreement.objects.filter(case=c).exists()]
     assert len(by_mediation) == 1 and by_mediation[0].outcome == "no_penalty"
+    assert by_mediation[0].no_penalty_ground == "minor_corrected" and by_mediation[0].education.strip()
+    assert by_mediation[0].decided_by.username == "zhenzhang"
     assert by_mediation[0].violation_type.mediable and "一米线" in by_mediation[0].description
     assert any(c.outcome == "penalty" and c.executed_on and c.fine for c in closed)
 
@@ -176,7 +190,9 @@ def test_deadlines_near_and_past(seeded):
     surcharge = client.get(f"/api/v1/cases/{served.pk}/").json()["late_payment_surcharge"]
     days_late = (today() - overdue_payment.due_date).days
     assert surcharge == str(min(served.fine * 3 * days_late / 100, served.fine).quantize(served.fine))  # Art 72
-    assert open_deadlines("mediation.confirmation").exists()
+    # Issue 12 (C8): an agreement inside a case opens no judicial-confirmation deadline (人民调解法 Art 33 covers a
+    # people's mediation committee's agreements only).
+    assert not Deadline.objects.filter(object_type="cases.case", kind="mediation.confirmation").exists()
 
     # The API shows the limitation warning (C3) on the report whose violation is over two years old.
     client = client_for(User.objects.get(username="daduizhang"))

@@ -109,6 +109,8 @@ CASE_EVENTS = {
     "published_on": Event(_("publication of the decision"), lambda c: c.published_on),
     "served_on": Event(_("service date"), lambda c: c.served_on),
     "executed_on": Event(_("execution date"), lambda c: c.executed_on),
+    "violation_ended_on": Event(_("end of the continuing violation"), lambda c: c.violation_ended_on),
+    "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
 }
 
 CASE_ORDER = {
@@ -125,6 +127,10 @@ CASE_ORDER = {
     "published_on": [Follows("decided_on", "处罚法 Art 48")],
     "served_on": [Follows("decided_on", "处罚法 Art 61")],
     "executed_on": [Follows("served_on", "处罚法 Art 67")],
+    # Art 36 ¶2: a continuing or repeated act ends on or after the day it began.
+    "violation_ended_on": [Follows("violation_date", "处罚法 Art 36")],
+    # 撤销立案 revokes a filing (local practice), so after it and after a mediation agreement it ends.
+    "filing_revoked_on": [Follows("filed_on", LOCAL_PRACTICE), Follows("concluded_on", LOCAL_PRACTICE)],
 }
 
 DECISION_EVENTS = {

@@ -57,6 +57,7 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "return_legal_review"): frozenset({JUDICIAL_OFFICE}),
     ("case", "submit_decision"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "decide"): frozenset({PRINCIPAL}),
+    ("case", "revoke_filing"): frozenset({PRINCIPAL}),
     ("case", "serve"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "record_execution"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "close"): frozenset({BRIGADE_CHIEF}),

@@ -1,0 +1,204 @@
+"""The party and the outcome (行政处罚法 2021, cited as Art N): age (Art 30), capacity (Art 31), mitigation (Art 32),
+no penalty (Art 33), limitation (Art 36), and the local rule that a reduced penalty needs collective discussion.
+
+CaseFlow calls each guard from one line in `file`, `notify` and `decide`; services and selectors read the
+limitation from here. Each rule says whether the statute fixes it or local practice does (configurable).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.errors import InvalidInput, Message, RuleViolation, bilingual
+
+from .models import Case, Party
+
+C3_LIMITATION = _("The violation of {start} was discovered on {discovered}, beyond the {years}-year limitation period "
+                  "(Art 36); give a reason to file it anyway.")
+ART30_UNDER_FOURTEEN = _("The party was under fourteen on the day of the violation ({violation_date}, born "
+                         "{birth_date}): no penalty is imposed (Art 30); decide no penalty (ground: under fourteen) "
+                         "and record that the guardian was told to discipline them.")
+ART30_MINOR_MITIGATION = _("The party was under eighteen on the day of the violation ({violation_date}, born "
+                           "{birth_date}): a penalty must be lighter or reduced (Art 30).")
+ART31_NO_CAPACITY = _("The party could not recognise or control their conduct at the time (Art 31): no penalty is "
+                      "imposed; decide no penalty (ground: mental incapacity).")
+ART32_GROUND_REQUIRED = _("A lighter or reduced penalty needs its ground (Art 32).")
+ART32_LIGHTER_BELOW = _("A fine of {fine} lies below the minimum {low} of “{name}”: below the range is a reduced "
+                        "penalty (减轻), not a lighter one (Art 32).")
+ART32_REDUCED_NOT_BELOW = _("A reduced fine lies below the minimum {low} of “{name}”; {fine} is not below it "
+                            "(within the range choose a lighter penalty) (Art 32).")
+ART32_REDUCED_ZERO = _("A reduced fine is more than zero; no fine at all is a decision of no penalty (Art 32, 33).")
+C7_RANGE = _("The fine {fine} lies outside the discretion range of “{name}”: {low}–{high} yuan.")
+REDUCTION_DISCUSSION = _("A reduced penalty needs the record of the collective discussion by the agency's leaders "
+                         "(local discretion standard).")
+ART33_GROUND_REQUIRED = _("A decision of no penalty names its ground (Art 33, 30, 31, 36, 57).")
+ART33_EDUCATION_REQUIRED = _("Record the education given to the party (Art 33 ¶3).")
+GROUND_NOT_UNDER_FOURTEEN = _("The party was not under fourteen on the day of the violation (Art 30).")
+GROUND_NOT_INCAPABLE = _("The party is not recorded as unable to recognise or control their conduct (Art 31).")
+GROUND_NOT_EXPIRED = _("The violation was discovered within the limitation period (Art 36).")
+PENALTY_NEEDS_NOTICE = _("A penalty is decided only after the party was told of it and heard (Art 44).")
+
+ADULT, MINOR, UNDER_FOURTEEN = "adult", "minor", "under_fourteen"
+
+
+def _money(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def _invalid(field, message, rule):
+    raise InvalidInput(message, rule=rule, fields={field: [bilingual(message)]})
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """民法典 Art 202: a period in years ends on the corresponding day; with none (29 February), the month's last day."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_reached(birth_date: datetime.date, day: datetime.date, years: int) -> bool:
+    """Whether a person born on `birth_date` has reached `years` 周岁 on `day`.
+
+    周岁 are counted by the calendar and reached on the day AFTER the birthday: 最高人民法院《关于审理未成年人刑事案件
+    具体应用法律若干问题的解释》(法释〔2006〕1号) Art 2 ("按照公历的年、月、日计算，从周岁生日的第二天起算"). 处罚法 Art 30
+    has no counting rule of its own; administrative practice follows this interpretation (local practice, labelled so).
+    On the 14th birthday a person is still under fourteen."""
+    return day > add_years(birth_date, years)
+
+
+# --- the party (Art 30, 31) ---------------------------------------------------------------------------
+
+
+def age_band(case) -> str | None:
+    """The person's age at the violation: UNDER_FOURTEEN, MINOR (14 to under 18), ADULT; None for an organisation
+    or a person whose date of birth is unknown."""
+    party = case.party
+    if party.kind != Party.Kind.PERSON or party.birth_date is None:
+        return None
+    if not age_reached(party.birth_date, case.violation_date, 14):
+        return UNDER_FOURTEEN
+    if not age_reached(party.birth_date, case.violation_date, 18):
+        return MINOR
+    return ADULT
+
+
+def require_party_may_be_penalised(case, *, mitigation: str, mitigation_ground: str) -> None:
+    """Before a penalty is proposed or decided (statute):
+    - Art 30: under fourteen at the violation → no penalty; 14 to under 18 → 应当从轻或者减轻 (lighter or reduced);
+    - Art 31: unable to recognise or control their conduct at the time → no penalty; not wholly unable → 可以从轻或者
+      减轻 (allowed, not required);
+    - Art 32: a lighter or reduced penalty names its ground."""
+    if mitigation != Case.Mitigation.NONE and not (mitigation_ground or "").strip():
+        _invalid("mitigation_ground", ART32_GROUND_REQUIRED, "Art 32")
+    band = age_band(case)
+    party = case.party
+    if band == UNDER_FOURTEEN:
+        raise RuleViolation(Message(ART30_UNDER_FOURTEEN, violation_date=case.violation_date,
+                                    birth_date=party.birth_date), rule="Art 30")
+    if party.kind == Party.Kind.PERSON and party.capacity == Party.Capacity.NONE_AT_THE_TIME:
+        raise RuleViolation(ART31_NO_CAPACITY, rule="Art 31")
+    if band == MINOR and mitigation == Case.Mitigation.NONE:
+        raise RuleViolation(Message(ART30_MINOR_MITIGATION, violation_date=case.violation_date,
+                                    birth_date=party.birth_date), rule="Art 30")
+
+
+# --- the fine and its mitigation (C7, Art 32) ----------------------------------------------------------
+
+
+def require_fine_in_range(case, fine, mitigation: str = Case.Mitigation.NONE) -> None:
+    """C7: the fine lies within the violation type's discretion range (裁量基准, local), unless reduced.
+
+    Art 32 (statute): 从轻 (lighter) stays within the range; 减轻 (reduced) goes below its minimum but not to zero
+    (no fine at all is no penalty, Art 33) and never up to the minimum."""
+    violation_type = case.violation_type
+    fine = Decimal(fine)
+    low, high = violation_type.fine_min, violation_type.fine_max
+    names = {"fine": _money(fine), "name": violation_type.name, "low": _money(low), "high": _money(high)}
+    if mitigation == Case.Mitigation.REDUCED:
+        if fine <= 0:
+            raise RuleViolation(ART32_REDUCED_ZERO, rule="C7 Art 32")
+        if fine >= low:
+            raise RuleViolation(Message(ART32_REDUCED_NOT_BELOW, **names), rule="C7 Art 32")
+        return
+    if mitigation == Case.Mitigation.LIGHTER and fine < low:
+        raise RuleViolation(Message(ART32_LIGHTER_BELOW, **names), rule="C7 Art 32")
+    if not (low <= fine <= high):
+        raise RuleViolation(Message(C7_RANGE, **names), rule="C7")
+
+
+def require_discussion_for_reduction(case, mitigation: str, collective_discussion: str) -> None:
+    """LOCAL RULE (configurable: settings.CASE_REDUCTION_NEEDS_DISCUSSION, default on): many provinces' discretion
+    standards (裁量基准) require a reduced penalty (减轻) to pass the collective discussion of the agency's leaders.
+    The statute (Art 32) does not; Art 57 ¶2's own cases are checked elsewhere (collective_discussion_required)."""
+    if not getattr(settings, "CASE_REDUCTION_NEEDS_DISCUSSION", True):
+        return
+    if mitigation == Case.Mitigation.REDUCED and not (collective_discussion or "").strip():
+        raise RuleViolation(REDUCTION_DISCUSSION, rule="local rule 减轻 collective discussion")
+
+
+def require_notice_before_penalty(case) -> None:
+    """Art 44 (statute): a penalty is decided only after the party was told of it (a mediated case has none)."""
+    if case.notified_on is None:
+        raise RuleViolation(PENALTY_NEEDS_NOTICE, rule="Art 44")
+
+
+# --- no penalty (Art 33, 30, 31, 36, 57) -------------------------------------------------------------------
+
+
+def require_no_penalty_ground(case, no_penalty_ground: str, education: str) -> None:
+    """A decision of no penalty names its ground (statute: Art 33 ¶1 first offence (may) and minor corrected
+    (shall), ¶2 no fault, Art 30 under fourteen, Art 31 mental incapacity, Art 57 ¶1(3) facts not established,
+    Art 36 limitation) and records the education given (Art 33 ¶3: 对当事人进行教育; for a child, the guardian told
+    to discipline them, Art 30) — for every ground but facts not established, where there is nothing to educate on.
+    A ground that rests on a recorded fact is checked against it."""
+    grounds = Case.NoPenaltyGround
+    if no_penalty_ground not in grounds.values:
+        _invalid("no_penalty_ground", ART33_GROUND_REQUIRED, "Art 33")
+    if no_penalty_ground != grounds.FACTS_NOT_ESTABLISHED and not (education or "").strip():
+        _invalid("education", ART33_EDUCATION_REQUIRED, "Art 33 ¶3")
+    if no_penalty_ground == grounds.UNDER_FOURTEEN and age_band(case) != UNDER_FOURTEEN:
+        raise RuleViolation(GROUND_NOT_UNDER_FOURTEEN, rule="Art 30")
+    if no_penalty_ground == grounds.MENTAL_INCAPACITY and case.party.capacity != Party.Capacity.NONE_AT_THE_TIME:
+        raise RuleViolation(GROUND_NOT_INCAPABLE, rule="Art 31")
+    if no_penalty_ground == grounds.LIMITATION_EXPIRED and not limitation_expired(case):
+        raise RuleViolation(GROUND_NOT_EXPIRED, rule="Art 36")
+
+
+# --- limitation (C3, Art 36) ------------------------------------------------------------------------------
+
+
+def limitation_years(case) -> int:
+    """Art 36 (statute): 2 years; 5 when the case touches citizens' life and health or financial safety and had
+    harmful effects — a fact of the case (Case.harm_to_life_health_or_finance), not of its violation type."""
+    return 5 if case.harm_to_life_health_or_finance else 2
+
+
+def limitation_start(case) -> datetime.date:
+    """Art 36 ¶2: from the day of the violation; for a continuing or repeated act, from the day it ended."""
+    return case.violation_ended_on or case.violation_date
+
+
+def discovered_on(case) -> datetime.date:
+    """Art 36: 在二年内未被发现的 — the discovery is the registration of the report (reported_at, town time)."""
+    return timezone.localdate(case.reported_at) if case.reported_at else timezone.localdate()
+
+
+def limitation_expired(case) -> bool:
+    """C3 (Art 36): not discovered within the period → no penalty. The period's last day is the corresponding day
+    of the last year (民法典 Art 201–202; 29 February → 28 February); discovered on it is still in time."""
+    return discovered_on(case) > add_years(limitation_start(case), limitation_years(case))
+
+
+def require_within_limitation(case, limitation_override_reason: str) -> None:
+    """C3 (Art 36): a case discovered after the period is filed only with a recorded reason (e.g. to decide no
+    penalty on that ground); the filing date plays no part."""
+    if limitation_expired(case) and not (limitation_override_reason or "").strip():
+        raise RuleViolation(Message(C3_LIMITATION, start=limitation_start(case), discovered=discovered_on(case),
+                                    years=limitation_years(case)), rule="C3 Art 36")
