@@ -330,3 +330,43 @@ def test_a_penalty_case_closes_only_with_a_publicity_record(town):
 
 def town_days(n):
     return today() - datetime.timedelta(days=n)
+
+
+# ==================================================================================================
+# The migration of free-text measures (0002_notice_hearing)
+# ==================================================================================================
+
+
+@pytest.mark.django_db(transaction=True)
+def test_free_text_measures_migrate_to_other_with_their_text():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cases", "0001_initial")])
+    old = executor.loader.project_state([("cases", "0001_initial")]).apps
+    from workflows.models import User
+
+    real_user = User.objects.create_user(username="migrator")
+    user = old.get_model("workflows", "User").objects.get(pk=real_user.pk)
+    village = old.get_model("cases", "Village").objects.create(name="旧村")
+    vtype = old.get_model("cases", "ViolationType").objects.create(code="OLD", name="旧类型", legal_basis="依据",
+                                                                  fine_max=1000, hearing_threshold=500)
+    party_row = old.get_model("cases", "Party").objects.create(kind="person", name="张某")
+    Case = old.get_model("cases", "Case")
+    common = {"source": "patrol", "description": "旧案", "village": village, "violation_type": vtype,
+              "violation_date": datetime.date(2026, 1, 5), "party": party_row, "reported_by": user}
+    with_text = Case.objects.create(proposed_measures="责令限期拆除", measures="责令拆除", **common)
+    empty = Case.objects.create(proposed_measures="", measures="", **common)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from cases.models import Case as NewCase
+
+    migrated = NewCase.objects.get(pk=with_text.pk)
+    assert migrated.proposed_measures == ["other"] and migrated.proposed_measures_note == "责令限期拆除"
+    assert migrated.measures == ["other"] and migrated.measures_note == "责令拆除"
+    assert migrated.proposed_other_heavy is False  # a person re-codes or marks it heavy; the migration cannot know
+    blank = NewCase.objects.get(pk=empty.pk)
+    assert blank.proposed_measures == [] and blank.measures == [] and blank.proposed_measures_note == ""
