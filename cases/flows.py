@@ -228,7 +228,7 @@ class CaseFlow(BaseFlow):
         """Art 64: the hearing's time, its presiding officer and whether it is public. From `notified` it also
         records the party's request (as `request_hearing`); in `hearing` it (re)schedules."""
         case = self.obj
-        if case.state == S.NOTIFIED:
+        if case.hearing_requested_on is None:  # from `notified`: the request comes with the schedule
             self._record_hearing_request(requested_on)
         notice_on = hearing_notice_on or timezone.localdate()
         if notice_on < case.hearing_requested_on:

@@ -370,3 +370,41 @@ def test_free_text_measures_migrate_to_other_with_their_text():
     assert migrated.proposed_other_heavy is False  # a person re-codes or marks it heavy; the migration cannot know
     blank = NewCase.objects.get(pk=empty.pk)
     assert blank.proposed_measures == [] and blank.measures == [] and blank.proposed_measures_note == ""
+
+
+# ==================================================================================================
+# The web forms: measures as a multiple choice, the hearing's schedule
+# ==================================================================================================
+
+
+def test_web_notice_form_takes_several_measures_and_the_hearing_form_its_presiding_officer(town, client):
+    case = town.investigating(violation_type=WFJS, party=ORG)
+    client.force_login(town.u["o1"])
+    url = f"/cases/cases/{case['id']}/transitions/"
+    form = client.get(url + "notify/").content.decode()
+    assert 'id="id_proposed_measures" multiple' in form and "suspend_production" in form
+    response = client.post(url + "notify/", {
+        "facts": "事实", "legal_basis": "依据", "proposed_fine": "20000",
+        "proposed_measures": ["warning", "suspend_production"],
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    notified = get_case(town.api("o1"), case["id"])
+    assert notified["proposed_measures"] == ["warning", "fine", "suspend_production"]
+    assert notified["hearing_eligible"] is True
+    response = client.post(url + "schedule_hearing/", {
+        "presiding_officer": town.u["o3"].pk, "public": "true",
+        "hearing_at": f"{working_days_after(today(), 7).isoformat()} 09:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert "officer-o3" in page or town.u["o3"].display_name in page
+
+
+def test_schedule_hearing_from_notified_records_the_request_and_keeps_art_63(town):
+    eligible = town.notified("20000", violation_type=WFJS)
+    scheduled = ok(schedule(town, eligible, hearing_at=at_nine(working_days_after(today(), 7))))
+    assert scheduled["state"] == "hearing" and scheduled["hearing_requested_on"] == today().isoformat()
+    below = town.notified("9999", violation_type=WFJS)
+    before = snapshot(below["id"])
+    assert_refused(schedule(town, below, hearing_at=at_nine(working_days_after(today(), 7))), 409, rule="Art 63")
+    assert_unchanged(before, below["id"])
