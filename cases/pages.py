@@ -203,6 +203,8 @@ def case_summary(case) -> dict:
         "officer_rows": [selectors.certificate_status(o) for o in case.officers.prefetch_related("certificates")
                          .order_by("username")],
         "limitation_warning": selectors.limitation_warning(case),
+        # Art 63 ¶1(1): the threshold for this party's kind (a person's or an organisation's)
+        "hearing_threshold": case.violation_type.hearing_threshold_for(case.party.kind),
     }
 
 
