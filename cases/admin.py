@@ -36,8 +36,9 @@ class VillageAdmin(admin.ModelAdmin):
 
 @admin.register(ViolationType)
 class ViolationTypeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "fine_min", "fine_max", "hearing_threshold", "mediable", "limitation_years",
-                    "active")
+    # Art 63 ¶1(1): the province sets 较大数额 for a person and for an organisation (local practice)
+    list_display = ("code", "name", "fine_min", "fine_max", "hearing_threshold", "hearing_threshold_org", "mediable",
+                    "limitation_years", "active")
     list_filter = ("mediable", "active")
     search_fields = ("code", "name")
 

@@ -23,7 +23,7 @@ from workflows.models import User
 from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
 
-from . import selectors, services
+from . import measures as penalty_measures, selectors, services
 from .flows import has_valid_certificate
 from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
 
@@ -38,10 +38,25 @@ class VillageSerializer(serializers.ModelSerializer):
 
 
 class ViolationTypeSerializer(serializers.ModelSerializer):
+    # Art 63 ¶1(1): 较大数额 per party kind, set by the province (local); `hearing_threshold` is the person's.
+    hearing_threshold_person = serializers.DecimalField(source="hearing_threshold", max_digits=12, decimal_places=2,
+                                                        read_only=True)
+    hearing_threshold_org = serializers.SerializerMethodField()
+
     class Meta:
         model = ViolationType
         fields = ["code", "name", "legal_basis", "fine_min", "fine_max", "mediable", "hearing_threshold",
-                  "limitation_years"]
+                  "hearing_threshold_person", "hearing_threshold_org", "limitation_years"]
+
+    def get_hearing_threshold_org(self, violation_type) -> str:
+        return f"{violation_type.hearing_threshold_for(Party.Kind.ORG):.2f}"
+
+
+class PenaltyMeasureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    severity = serializers.IntegerField()
+    hearing = serializers.CharField(help_text="always | amount (from the threshold) | heavy (when marked heavy) | never")
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -149,11 +164,25 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     party_age_band = serializers.SerializerMethodField()
     proposed_outcome = serializers.SerializerMethodField()
     late_payment_surcharge = serializers.SerializerMethodField()
+    presiding_officer = UserBriefSerializer(default=None)
+    collective_discussion_record = serializers.SerializerMethodField()
+    hearing_right = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
         exclude = []
         read_only_fields = []
+
+    def get_collective_discussion_record(self, case) -> dict | None:
+        """Art 57 ¶2: attendees, date and conclusion (`collective_discussion` keeps the conclusion's text)."""
+        if not case.collective_discussion:
+            return None
+        return {"attendees": case.collective_discussion_attendees, "conclusion": case.collective_discussion,
+                "held_on": case.collective_discussion_on.isoformat() if case.collective_discussion_on else None}
+
+    def get_hearing_right(self, case) -> str | None:
+        """Art 63: why the notified penalty does or does not entitle the party to a hearing, in words."""
+        return selectors.hearing_right(case)
 
     def get_mediation_agreement(self, case) -> dict | None:
         agreement = getattr(case, "mediation_agreement", None)
@@ -194,9 +223,10 @@ class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     party = PartySerializer()
 
 
-class PublicitySerializer(serializers.Serializer):
+class PublicitySerializer(BoundedTextSerializer, serializers.Serializer):
     published_on = serializers.DateField(required=False)
-    channel = serializers.CharField(max_length=200)
+    channel = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    not_published_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DateCorrectionSerializer(BoundedTextSerializer, serializers.Serializer):
@@ -308,6 +338,18 @@ class ViolationTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z0-9_.-]{1,30}"
     pagination_class = None
+
+
+class PenaltyMeasureViewSet(viewsets.ViewSet):
+    """The kinds of administrative penalty (Art 9) a notice or a decision lists by code (CONTRACT §7)."""
+
+    serializer_class = PenaltyMeasureSerializer
+
+    @extend_schema(responses=PenaltyMeasureSerializer(many=True))
+    def list(self, request):
+        rows = [{"code": code, "label": str(label), "severity": severity, "hearing": hearing}
+                for code, (label, severity, hearing) in penalty_measures.MEASURES.items()]
+        return Response(PenaltyMeasureSerializer(rows, many=True).data)
 
 
 class OfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

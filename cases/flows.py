@@ -10,16 +10,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.calendar import add_working_days
 from notifications.deadlines import close_deadlines, open_deadline
 from notifications.models import Deadline
 from notifications.services import notify_role, notify_users
 from workflows import roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.dates import check_business_date
-from workflows.errors import Message, NotPermitted, RuleViolation
+from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation, bilingual
 from workflows.numbering import next_number
 
-from . import party_rules
+from . import measures as penalty_measures, party_rules
 from .models import Case, CaseState as S, LegalReview, MediationAgreement
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
@@ -37,6 +38,27 @@ C8_NOT_MEDIABLE = _("“{name}” is not mediable: mediation is offered only whe
                     "violation; a penalty is never bargained over.")
 C8_NOT_CORRECTED = _("Mediation can end the case only once the violation is corrected.")
 HEARING_NOT_ELIGIBLE = _("This penalty does not entitle the party to a hearing (Art 63).")
+C5_HEARING_HELD = _("A case whose hearing was held must pass legal review before the decision (Art 58 ¶1(2)).")
+C5_HEARING_ELIGIBLE = _("A penalty that entitles the party to a hearing must pass legal review before the decision "
+                        "(local catalogue of major enforcement decisions, Art 58 ¶1(4)).")
+C6_ELIGIBLE = _("A penalty that entitles the party to a hearing needs the collective discussion of the agency's "
+                "leaders (Art 57 ¶2).")
+C6_INCOMPLETE = _("Record the collective discussion with its conclusion and at least two attendees (Art 57 ¶2).")
+ART45_NO_FINE = _("The notice proposed no fine; a fine needs a new notice to the party (Art 45 ¶2).")
+ART45_FINE = _("The fine {fine} exceeds the {proposed} yuan the notice proposed: a party is not penalised more "
+               "heavily for defending itself (Art 45 ¶2); notify the party again with the higher amount.")
+ART45_MEASURE = _("“{measures}” was not in the notice and is heavier than what it proposed (Art 45 ¶2); notify "
+                  "the party again.")
+ART64_NOTICE = _("The hearing on {day} is fewer than 7 working days after the party was notified of it on "
+                 "{notice}; the earliest day is {earliest} (Art 64(2), 85).")
+ART64_NOTICE_ORDER = _("The party is told of the hearing after requesting it on {requested_on}.")
+ART64_PRESIDING = _("The presiding officer may not be one of the case's investigating officers (Art 64(4)).")
+ART64_NOT_SCHEDULED = _("Schedule the hearing first: its time, presiding officer and notice (Art 64).")
+ART64_NOT_HELD = _("The hearing is scheduled for {at}; its record is entered once it has been held (Art 64).")
+ART64_UNSIGNED = _("The hearing record must be signed by the participants, or their refusal to sign noted "
+                   "(Art 64(8)).")
+CLOSE_PUBLICITY = _("Record whether the decision was made public (date and channel) or why not before closing "
+                    "the case (Art 48 ¶1).")
 HEARING_LATE = _("A hearing must be requested within 5 working days of the notice, by {until} (Art 64).")
 ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an approved extension first.")
 CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
@@ -143,36 +165,68 @@ class CaseFlow(BaseFlow):
 
     # --- notice before decision (C4, Art 44, 62-64) ---------------------------------------------------
 
-    @state.transition(source=S.INVESTIGATING, target=S.NOTIFIED, label=_("Notify the party"),
-                      permission=roles.permission("case", "notify"))
-    def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures="", major=False, major_reason="",
+    # A new notice (re-notify) replaces the last one from `notified` (a corrected notice) and from `deciding`: a
+    # heavier penalty than the notice proposed needs one (Art 45 ¶2), and it reopens the statement and hearing
+    # windows (Art 44-45, 64). From legal review the judicial office returns the case to investigation instead.
+    @state.transition(source=[S.INVESTIGATING, S.NOTIFIED, S.DECIDING], target=S.NOTIFIED,
+                      label=_("Notify the party"), permission=roles.permission("case", "notify"))
+    def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures=(), proposed_measures_note="",
+               proposed_other_heavy=False, proposed_confiscation_value=None, major=False, major_reason="",
                notified_on=None, mitigation="", mitigation_ground=""):
         case = self.obj
         mitigation = mitigation or Case.Mitigation.NONE
-        if proposed_fine is not None or proposed_measures.strip():  # else 不予行政处罚告知 (Art 33, 44)
+        if proposed_fine is not None or proposed_measures:  # else 不予行政处罚告知 (Art 33, 44)
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
         if proposed_fine is not None:
             require_fine_in_range(case, proposed_fine, mitigation)  # C7, Art 32
         case.mitigation = mitigation
         case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
+        renotice = case.notified_on is not None
+        codes = measure_codes(proposed_measures, proposed_fine)
         case.facts, case.legal_basis = facts, legal_basis
-        case.proposed_fine, case.proposed_measures = proposed_fine, proposed_measures
+        case.proposed_fine, case.proposed_measures = proposed_fine, codes
+        case.proposed_measures_note = proposed_measures_note
+        case.proposed_other_heavy = bool(proposed_other_heavy) and "other" in codes
+        case.proposed_confiscation_value = (proposed_confiscation_value
+                                            if set(codes) & set(penalty_measures.CONFISCATIONS) else None)
         # Once major (flagged, or a hearing was held), always major: C5 cannot be undone by a new notice.
         case.major = case.major or bool(major)
         case.major_reason = major_reason or case.major_reason
         notified_on = notified_on or timezone.localdate()
         check_business_date(case, "notified_on", notified_on)  # Art 44: after the filing and the inquiries
         case.notified_on = notified_on
-        # Art 63: a fine at or above the threshold entitles the party to request a hearing.
-        case.hearing_eligible = proposed_fine is not None and proposed_fine >= case.violation_type.hearing_threshold
+        case.hearing_eligible = hearing_eligibility(case, proposed_fine, codes, case.proposed_other_heavy,
+                                                    case.proposed_confiscation_value)  # Art 63
+        if renotice:  # the windows of the earlier notice, and what the party did in them, belong to that notice
+            close_deadlines(case, "case.statement_window", "case.hearing_request", status=Deadline.Status.CANCELLED)
+            case.waiver, case.waiver_on, case.waiver_scope, case.waiver_note = False, None, "", ""
+            case.hearing_requested_on = None
+            case.hearing_at, case.hearing_notice_on, case.presiding_officer = None, None, None
         open_deadline(case, "case.statement_window", case.notified_on)  # Art 44-45
         if case.hearing_eligible:
             open_deadline(case, "case.hearing_request", case.notified_on)  # Art 64
 
+    @state.transition(source=S.NOTIFIED, target=S.NOTIFIED, label=_("Record the party's waiver"),
+                      permission=roles.permission("case", "record_waiver"))
+    def record_waiver(self, scope, waived_on=None, note=""):
+        """The party waives its statement and defence (Art 44-45) and/or its hearing (Art 63-64) in writing; the
+        waiver is recorded once on the case and unlocks every step that waits for those windows."""
+        self._record_waiver(scope, waived_on, note)
+
+    def _record_waiver(self, scope, waived_on=None, note=""):
+        case = self.obj
+        case.waiver = True
+        case.waiver_on = waived_on or timezone.localdate()
+        case.waiver_scope = scope
+        case.waiver_note = note
+
     @state.transition(source=S.NOTIFIED, target=S.HEARING, label=_("Hearing requested"),
                       permission=roles.permission("case", "request_hearing"))
     def request_hearing(self, requested_on=None):
+        self._record_hearing_request(requested_on)
+
+    def _record_hearing_request(self, requested_on):
         case = self.obj
         if not case.hearing_eligible:
             raise RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63")
@@ -186,10 +240,45 @@ class CaseFlow(BaseFlow):
         case.major_reason = case.major_reason or str(_("Hearing held (Art 58 ¶1(2))"))
         close_deadlines(case, "case.statement_window", "case.hearing_request")
 
+    @state.transition(source=[S.NOTIFIED, S.HEARING], target=S.HEARING, label=_("Schedule the hearing"),
+                      permission=roles.permission("case", "schedule_hearing"))
+    def schedule_hearing(self, hearing_at, presiding_officer, public=None, private_reason="", hearing_notice_on=None,
+                         requested_on=None):
+        """Art 64: the hearing's time, its presiding officer and whether it is public. From `notified` it also
+        records the party's request (as `request_hearing`); in `hearing` it (re)schedules."""
+        case = self.obj
+        if case.hearing_requested_on is None:  # from `notified`: the request comes with the schedule
+            self._record_hearing_request(requested_on)
+        notice_on = hearing_notice_on or timezone.localdate()
+        if notice_on < case.hearing_requested_on:
+            raise InvalidInput(Message(ART64_NOTICE_ORDER, requested_on=case.hearing_requested_on),
+                               fields={"hearing_notice_on": [bilingual(Message(ART64_NOTICE_ORDER,
+                                                                               requested_on=case.hearing_requested_on))]})
+        require_hearing_notice(hearing_at, notice_on)  # Art 64(2)
+        if case.officers.filter(pk=presiding_officer.pk).exists():  # Art 64(4) 非本案调查人员
+            raise RuleViolation(ART64_PRESIDING, rule="Art 64(4)")
+        case.hearing_at, case.presiding_officer = hearing_at, presiding_officer
+        case.hearing_notice_on = notice_on
+        # Art 64(3): public unless it touches a state secret, a trade secret or privacy (the form asks the reason)
+        case.hearing_public = public is not False
+        case.hearing_private_reason = "" if case.hearing_public else private_reason
+
     @state.transition(source=S.HEARING, target=S.LEGAL_REVIEW, label=_("Finish the hearing"),
                       permission=roles.permission("case", "finish_hearing"))
-    def finish_hearing(self, hearing_record):
-        self.obj.hearing_record = hearing_record
+    def finish_hearing(self, hearing_record, record_signed=None, refusal_to_sign=""):
+        """Art 64: held as scheduled; the record is signed by the participants (Art 64(8): a refusal is noted);
+        the case then goes to legal review (Art 58 ¶1(2)) and collective discussion (Art 57 ¶2)."""
+        case = self.obj
+        if case.hearing_at is None:
+            raise RuleViolation(ART64_NOT_SCHEDULED, rule="Art 64")
+        if timezone.now() < case.hearing_at:
+            raise RuleViolation(Message(ART64_NOT_HELD, at=timezone.localtime(case.hearing_at)
+                                        .strftime("%Y-%m-%d %H:%M")), rule="Art 64")
+        if not record_signed and not refusal_to_sign.strip():
+            raise RuleViolation(ART64_UNSIGNED, rule="Art 64(8)")
+        case.hearing_record = hearing_record
+        case.hearing_record_signed = bool(record_signed)
+        case.hearing_refusal_to_sign = refusal_to_sign
         self._ask_judicial_office()
 
     @state.transition(source=S.NOTIFIED, target=S.LEGAL_REVIEW, label=_("Submit for legal review"),
@@ -203,14 +292,14 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "submit_decision"))
     def submit_decision(self, waiver=False):
         case = self.obj
-        if case.major:
-            raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
-        if waiver:
-            case.waiver = True
-        else:
-            windows = self._windows_passed()
-            if not windows:
-                raise windows.unmet
+        reason = legal_review_required(case)
+        if reason is not None:
+            raise RuleViolation(reason.message, rule=reason.rule)
+        if waiver:  # kept for compatibility: recorded as the waiver of both windows, today
+            self._record_waiver(Case.WaiverScope.BOTH)
+        windows = self._windows_passed()
+        if not windows:
+            raise windows.unmet
         close_deadlines(case, "case.statement_window", "case.hearing_request")
 
     # --- legal review (C5, Art 58) --------------------------------------------------------------
@@ -229,36 +318,41 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=S.DECIDING, target=S.DECIDED, label=_("Decide"),
                       permission=roles.permission("case", "decide"))
-    def decide(self, outcome, fine=None, measures="", collective_discussion="", decided_on=None, mitigation="",
-               mitigation_ground="", no_penalty_ground="", education=""):
+    def decide(self, outcome, fine=None, measures=(), measures_note="", collective_discussion="",
+               collective_discussion_attendees=(), collective_discussion_on=None, decided_on=None,
+               mitigation="", mitigation_ground="", no_penalty_ground="", education=""):
         case = self.obj
         if not mitigation:  # the notice's mitigation stands unless the decision changes it
             mitigation, mitigation_ground = case.mitigation, mitigation_ground or case.mitigation_ground
         decided_on = decided_on or timezone.localdate()
         check_business_date(case, "decided_on", decided_on)  # Art 44, 62: after the notice (and hearing request)
         self._require_within_ninety_days(decided_on)  # Art 60
-        if case.major and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
-            raise RuleViolation(C5_NEEDS_REVIEW, rule="C5 Art 58")
-        if case.major and not collective_discussion.strip():
-            raise RuleViolation(C6_DISCUSSION, rule="C6 Art 57")
+        review = legal_review_required(case)  # Art 58
+        if review is not None and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
+            raise RuleViolation(review.message, rule=review.rule)
+        require_collective_discussion(case, collective_discussion, collective_discussion_attendees)  # Art 57 ¶2
+        codes = measure_codes(measures, fine) if outcome == Case.Outcome.PENALTY else []
         if outcome == Case.Outcome.PENALTY:
-            if fine is None and not measures.strip():
+            if fine is None and not codes:
                 raise RuleViolation(C7_PENALTY_CONTENT, rule="C7")
             party_rules.require_notice_before_penalty(case)  # Art 44
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
             if fine is not None:
                 require_fine_in_range(case, fine, mitigation)  # C7, Art 32
+            require_no_heavier_than_notice(case, fine, codes)  # Art 45 ¶2
             party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion)  # local rule
             no_penalty_ground, education = "", ""
         else:
             party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
             fine, mitigation, mitigation_ground = None, Case.Mitigation.NONE, ""
-        case.outcome, case.fine, case.measures = outcome, fine, measures
+        case.outcome, case.fine, case.measures, case.measures_note = outcome, fine, codes, measures_note
         case.mitigation = mitigation
         case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
         case.no_penalty_ground, case.education = no_penalty_ground, education
         case.collective_discussion = collective_discussion
+        case.collective_discussion_attendees = list(collective_discussion_attendees or [])
+        case.collective_discussion_on = (collective_discussion_on or decided_on) if collective_discussion else None
         case.decided_on, case.decided_by = decided_on, self.user
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
         open_deadline(case, "case.service", decided_on)  # Art 61, 85: serve within 7 working days
@@ -304,10 +398,11 @@ class CaseFlow(BaseFlow):
         """C4: the statement window (Art 44-45) and, if eligible, the hearing window (Art 64) have passed."""
         case = self.obj
         today = timezone.localdate()
-        if case.waiver:
-            return refuse(True, None)
+        waived = waived_windows(case)
         for kind, window, article in (("case.statement_window", _("statement and defence period"), "44-45"),
                                       ("case.hearing_request", _("hearing request period"), "64")):
+            if kind in waived:
+                continue
             end = window_end(case, kind)
             if end and today <= end:
                 return refuse(False, RuleViolation(Message(C4_WINDOW, window=window, until=end, article=article),
@@ -327,7 +422,13 @@ class CaseFlow(BaseFlow):
     def _may_close(self):
         case = self.obj
         ok = case.state == S.EXECUTED or case.outcome == Case.Outcome.NO_PENALTY
-        return refuse(ok, RuleViolation(CLOSE_NOT_EXECUTED, rule="C9"))
+        if not ok:
+            return refuse(False, RuleViolation(CLOSE_NOT_EXECUTED, rule="C9"))
+        # Art 48 ¶1 (国办发〔2018〕118号): while the publicity period runs, the case closes only once it is recorded
+        # whether the decision was made public, or why not.
+        publicity_open = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.publicity",
+                                                 status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED])
+        return refuse(not publicity_open.exists(), RuleViolation(CLOSE_PUBLICITY, rule="Art 48"))
 
     def _review(self, outcome, opinion):
         case, user = self.obj, self.user
@@ -360,3 +461,122 @@ def require_certified_pair(officers, day: datetime.date) -> None:
 
 def has_valid_certificate(officer, day: datetime.date) -> bool:
     return any(cert.valid_on(day) for cert in officer.certificates.all())
+
+
+# --------------------------------------------------------------------------------------------------
+# Notice, hearing, legal review and collective discussion (Art 45 ¶2, 57 ¶2, 58, 63, 64)
+# --------------------------------------------------------------------------------------------------
+
+
+class Requirement:
+    """Why a step is required: the message and the rule it names."""
+
+    def __init__(self, message, rule):
+        self.message, self.rule = message, rule
+
+
+def measure_codes(codes, fine) -> list[str]:
+    """The measure codes in the table's order (cases.measures, Art 9); `fine` is listed exactly when a fine is
+    given (the forms refuse `fine` without an amount)."""
+    chosen = set(codes or ()) - {"fine"}
+    if fine is not None:
+        chosen.add("fine")
+    return [code for code in penalty_measures.CODES if code in chosen]
+
+
+def hearing_grounds(case, proposed_fine, codes, other_heavy=False, confiscation_value=None) -> list[str]:
+    """Art 63 ¶1 (statutory kinds; the amounts 较大数额 are the province's, local): what in the proposed penalty
+    entitles the party to a hearing, in words; empty when nothing does. A notice with no fine and no measure
+    (不予处罚) entitles to none."""
+    threshold = case.violation_type.hearing_threshold_for(case.party.kind)
+    grounds = []
+    for code in codes or ():
+        kind = penalty_measures.hearing_kind(code)
+        if kind == penalty_measures.ALWAYS:
+            grounds.append(penalty_measures.label(code))
+        elif kind == penalty_measures.HEAVY and other_heavy:
+            grounds.append(str(_("another heavy penalty")))
+        elif code == "fine" and proposed_fine is not None and Decimal(proposed_fine) >= threshold:
+            grounds.append(str(Message(_("a fine of {fine} yuan (threshold {threshold})"),
+                                       fine=_fmt_money(proposed_fine), threshold=_fmt_money(threshold))))
+        elif (code in penalty_measures.CONFISCATIONS and confiscation_value is not None
+              and Decimal(confiscation_value) >= threshold):
+            grounds.append(str(Message(_("a confiscation worth {value} yuan (threshold {threshold})"),
+                                       value=_fmt_money(confiscation_value), threshold=_fmt_money(threshold))))
+    return grounds
+
+
+def hearing_eligibility(case, proposed_fine, codes, other_heavy=False, confiscation_value=None) -> bool:
+    """Art 63 ¶1: does the proposed penalty entitle the party to request a hearing?"""
+    return bool(hearing_grounds(case, proposed_fine, codes, other_heavy, confiscation_value))
+
+
+def legal_review_required(case) -> Requirement | None:
+    """Art 58 ¶1: legal review before the decision — statutory for a hearing held (¶1(2)) and for a case marked
+    major (¶1(1)(3)); for a penalty that entitles to a hearing, local practice (the agency's 重大执法决定法制审核
+    目录, ¶1(4))."""
+    if case.hearing_requested_on or case.hearing_record:
+        return Requirement(C5_HEARING_HELD, "C5 Art 58 ¶1(2)")
+    if case.major:
+        return Requirement(C5_NEEDS_REVIEW, "C5 Art 58")
+    if case.hearing_eligible:
+        return Requirement(C5_HEARING_ELIGIBLE, "C5 Art 58 ¶1(4)")
+    return None
+
+
+def collective_discussion_required(case) -> Requirement | None:
+    """Art 57 ¶2 (statutory): 情节复杂或者重大违法行为 are decided by the leaders' collective discussion; the
+    brigade counts at least every case marked major and every penalty that entitles to a hearing."""
+    if case.major:
+        return Requirement(C6_DISCUSSION, "C6 Art 57 ¶2")
+    if case.hearing_eligible:
+        return Requirement(C6_ELIGIBLE, "C6 Art 57 ¶2")
+    return None
+
+
+def require_collective_discussion(case, conclusion, attendees) -> None:
+    """Art 57 ¶2: the record names its attendees (at least two: a local reading of 集体) and its conclusion."""
+    required = collective_discussion_required(case)
+    if required is None:
+        return
+    if not (conclusion or "").strip():
+        raise RuleViolation(required.message, rule=required.rule)
+    if len({name.strip() for name in attendees or () if name.strip()}) < 2:
+        raise RuleViolation(C6_INCOMPLETE, rule="C6 Art 57 ¶2")
+
+
+def require_no_heavier_than_notice(case, fine, codes) -> None:
+    """Art 45 ¶2 (statutory): 不得因当事人陈述、申辩而给予更重的处罚. The decided fine may not exceed the notice's;
+    a measure not in the notice is allowed only when lighter than every kind the notice proposed (a warning
+    instead of a fine); anything heavier needs a new notice (re-notify), with new windows."""
+    if fine is not None:
+        if case.proposed_fine is None:
+            raise RuleViolation(ART45_NO_FINE, rule="Art 45 ¶2")
+        if Decimal(fine) > case.proposed_fine:
+            raise RuleViolation(Message(ART45_FINE, fine=_fmt_money(fine), proposed=_fmt_money(case.proposed_fine)),
+                                rule="Art 45 ¶2")
+    noticed = list(case.proposed_measures or [])
+    lightest = min((penalty_measures.severity(code) for code in noticed if code in penalty_measures.MEASURES),
+                   default=0)
+    added = [code for code in codes if code != "fine" and code not in noticed
+             and penalty_measures.severity(code) >= lightest]
+    if added:
+        raise RuleViolation(Message(ART45_MEASURE, measures=penalty_measures.labels(added)), rule="Art 45 ¶2")
+
+
+def require_hearing_notice(hearing_at, notice_on) -> None:
+    """Art 64(2), 85 (statutory): the party is told of the hearing at least 7 working days before it."""
+    earliest = add_working_days(notice_on, 7).date
+    day = timezone.localdate(hearing_at) if timezone.is_aware(hearing_at) else hearing_at.date()
+    if day < earliest:
+        raise RuleViolation(Message(ART64_NOTICE, day=day, notice=notice_on, earliest=earliest), rule="Art 64(2)")
+
+
+def waived_windows(case) -> set[str]:
+    """The windows the party's recorded waiver covers (a waiver recorded before its scope existed covers both)."""
+    scope = case.waiver_scope or (Case.WaiverScope.BOTH if case.waiver else "")
+    return {
+        Case.WaiverScope.STATEMENT: {"case.statement_window"},
+        Case.WaiverScope.HEARING: {"case.hearing_request"},
+        Case.WaiverScope.BOTH: {"case.statement_window", "case.hearing_request"},
+    }.get(scope, set())

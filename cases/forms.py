@@ -2,11 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import roles
-from workflows.forms import FindingField, IdMultipleChoiceField, RawValueSelect, TransitionForm
+from workflows.forms import FindingField, IdChoiceField, IdMultipleChoiceField, RawValueSelect, TransitionForm
 
+from . import measures as penalty_measures
 from .models import Case
 
 
@@ -16,6 +18,45 @@ def officer_choices():
 
 def text(label, required=True, rows=3, **kwargs):
     return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def measures_field(label, help_text=""):
+    """Measure codes of cases.measures (Art 9); an unknown code is invalid (400). SelectMultiple: viewflow's
+    scripts draw <vf-field-select-multiple>."""
+    return forms.MultipleChoiceField(label=label, required=False, choices=penalty_measures.CHOICES,
+                                     widget=forms.SelectMultiple, help_text=help_text)
+
+
+class NameListField(forms.Field):
+    """Names as a JSON list, or one text with a name a line (or separated by 、 , ，; the web form)."""
+
+    accepts_list = True  # workflows.forms.json_type_errors: a list of strings or a string
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):
+            value = value.replace("、", "\n").replace("，", "\n").replace(",", "\n").splitlines()
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise forms.ValidationError(_("Enter the names, one a line."), code="invalid")
+        names = [v.strip() for v in value if v.strip()]
+        if any(len(name) > 50 for name in names):
+            raise forms.ValidationError(_("A name has at most 50 characters."), code="invalid")
+        return names
+
+
+def require_measure_details(form, data, prefix):
+    """`fine` needs its amount, `other` its description, a confiscation its value (Art 63 ¶1(2))."""
+    codes = data.get(f"{prefix}measures") or []
+    fine_field = "proposed_fine" if prefix else "fine"
+    if "fine" in codes and data.get(fine_field) is None:
+        form.add_error(fine_field, _("Give the amount of the fine."))
+    if "other" in codes and not (data.get(f"{prefix}measures_note") or "").strip():
+        form.add_error(f"{prefix}measures_note", _("Describe the other penalty."))
+    if (prefix and set(codes) & set(penalty_measures.CONFISCATIONS)
+            and data.get("proposed_confiscation_value") is None):
+        form.add_error("proposed_confiscation_value", _("Give the value to be confiscated (Art 63)."))
 
 
 class CommentForm(TransitionForm):
@@ -64,7 +105,15 @@ class NotifyForm(TransitionForm):
     legal_basis = text(_("Legal basis"), rows=2)
     proposed_fine = forms.DecimalField(label=_("Proposed fine (yuan)"), required=False, min_value=0,
                                        max_digits=12, decimal_places=2)
-    proposed_measures = text(_("Proposed measures"), required=False, rows=2)
+    proposed_measures = measures_field(_("Proposed measures"))
+    proposed_measures_note = text(_("Description of the measures"), required=False, rows=2,
+                                  help_text=_("Describe an “other” penalty (e.g. demolition within a time limit) "
+                                              "and any order accompanying the penalty."))
+    proposed_other_heavy = forms.BooleanField(
+        label=_("The other penalty is a heavy one (e.g. demolition of a building)"), required=False,
+        help_text=_("A heavy penalty entitles the party to a hearing (Art 63)."))
+    proposed_confiscation_value = forms.DecimalField(label=_("Value to be confiscated (yuan)"), required=False,
+                                                     min_value=0, max_digits=12, decimal_places=2)
     major = forms.BooleanField(label=_("Major case (legal review required)"), required=False)
     major_reason = text(_("Why major"), required=False, rows=2)
     notified_on = forms.DateField(label=_("Notified on"), required=False)
@@ -80,6 +129,7 @@ class NotifyForm(TransitionForm):
         if data.get("major") and not (data.get("major_reason") or "").strip():
             self.add_error("major_reason", _("Say why the case is major (Art 58)."))
         # Neither fine nor measures: a notice of intended no penalty (不予行政处罚告知, Art 33, 44), allowed.
+        require_measure_details(self, data, "proposed_")
         return data
 
 
@@ -87,8 +137,48 @@ class RequestHearingForm(TransitionForm):
     requested_on = forms.DateField(label=_("Requested on"), required=False)
 
 
+class WaiverForm(TransitionForm):
+    scope = forms.ChoiceField(label=_("The party waived"), choices=Case.WaiverScope.choices)
+    waived_on = forms.DateField(label=_("Waived on"), required=False)
+    note = text(_("Note"), required=False, rows=2)
+
+    def clean_waived_on(self):
+        day = self.cleaned_data.get("waived_on")
+        case = getattr(self.flow, "obj", None)
+        if day and case is not None and case.notified_on and day < case.notified_on:
+            raise forms.ValidationError(_("A waiver follows the notice of {day}.").format(day=case.notified_on))
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class ScheduleHearingForm(TransitionForm):
+    hearing_at = forms.DateTimeField(label=_("Hearing at"))
+    presiding_officer = IdChoiceField(label=_("Presiding officer"),
+                                      queryset=get_user_model().objects.filter(is_active=True),
+                                      help_text=_("Not one of the case's investigating officers (Art 64)."))
+    public = FindingField(label=_("Public hearing"), required=False, widget=RawValueSelect)
+    private_reason = text(_("Why not public"), required=False, rows=2,
+                          help_text=_("Only for a state secret, a trade secret or personal privacy (Art 64)."))
+    hearing_notice_on = forms.DateField(label=_("Party notified of the hearing on"), required=False)
+    requested_on = forms.DateField(label=_("Hearing requested on"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("public") is False and not (data.get("private_reason") or "").strip():
+            self.add_error("private_reason", _("A hearing is public unless it concerns a state secret, a trade "
+                                               "secret or personal privacy: give the reason (Art 64)."))
+        notice_on = data.get("hearing_notice_on")
+        if notice_on and notice_on > timezone.localdate():
+            self.add_error("hearing_notice_on", _("The date cannot be in the future."))
+        return data
+
+
 class HearingRecordForm(TransitionForm):
     hearing_record = text(_("Hearing record"), rows=6)
+    record_signed = forms.BooleanField(label=_("The record is signed by the participants"), required=False)
+    refusal_to_sign = text(_("Refusal to sign"), required=False, rows=2,
+                           help_text=_("Who refused to sign, and the reason, if anyone refused (Art 64)."))
 
 
 class OpinionForm(TransitionForm):
@@ -102,9 +192,14 @@ class SubmitDecisionForm(TransitionForm):
 class DecideForm(TransitionForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
     fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2)
-    measures = text(_("Measures"), required=False, rows=2)
-    collective_discussion = text(_("Collective discussion record"), required=False, rows=4,
-                                 help_text=_("Required for major cases (Art 57 ¶2)."))
+    measures = measures_field(_("Measures"), help_text=_("No heavier than the notice proposed (Art 45)."))
+    measures_note = text(_("Description of the measures"), required=False, rows=2)
+    collective_discussion = text(_("Collective discussion: conclusion"), required=False, rows=4,
+                                 help_text=_("Required for major cases and for penalties that entitle the party "
+                                             "to a hearing (Art 57 ¶2)."))
+    collective_discussion_attendees = NameListField(label=_("Collective discussion: attendees"), required=False,
+                                                    help_text=_("One name a line."))
+    collective_discussion_on = forms.DateField(label=_("Collective discussion held on"), required=False)
     decided_on = forms.DateField(label=_("Decided on"), required=False)
     mitigation = forms.ChoiceField(label=_("Mitigation"), choices=Case.Mitigation.choices, required=False,
                                    help_text=_("Left empty, the notice's mitigation stands (Art 30–32)."))
@@ -114,6 +209,15 @@ class DecideForm(TransitionForm):
                                           choices=[("", "—"), *Case.NoPenaltyGround.choices])
     education = text(_("Education given to the party"), required=False, rows=3,
                      help_text=_("Required with no penalty, unless the facts are not established (Art 33 ¶3)."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Case.Outcome.PENALTY:
+            require_measure_details(self, data, "")
+        held_on, decided_on = data.get("collective_discussion_on"), data.get("decided_on") or timezone.localdate()
+        if held_on and held_on > decided_on:
+            self.add_error("collective_discussion_on", _("The discussion comes before the decision."))
+        return data
 
 
 class RevokeFilingForm(TransitionForm):
@@ -142,7 +246,9 @@ CASE_TRANSITION_FORMS = {
     "mediation_succeeded": MediationSucceededForm,
     "mediation_failed": ReasonForm,
     "notify": NotifyForm,
+    "record_waiver": WaiverForm,
     "request_hearing": RequestHearingForm,
+    "schedule_hearing": ScheduleHearingForm,
     "finish_hearing": HearingRecordForm,
     "submit_legal_review": CommentForm,
     "pass_legal_review": OpinionForm,

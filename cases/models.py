@@ -64,8 +64,13 @@ class ViolationType(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     fine_min = models.DecimalField(_("minimum fine (yuan)"), max_digits=12, decimal_places=2, default=0)
     fine_max = models.DecimalField(_("maximum fine (yuan)"), max_digits=12, decimal_places=2)
-    # 处罚法 Art 63: a fine from this amount up entitles the party to request a hearing.
-    hearing_threshold = models.DecimalField(_("hearing threshold (yuan)"), max_digits=12, decimal_places=2)
+    # 处罚法 Art 63 ¶1(1)(2): a fine (or a confiscation) from this amount up entitles the party to request a hearing.
+    # 较大数额 is set by each province (local): one threshold for a person, one for an organisation.
+    hearing_threshold = models.DecimalField(_("hearing threshold for a person (yuan)"), max_digits=12,
+                                            decimal_places=2)
+    hearing_threshold_org = models.DecimalField(
+        _("hearing threshold for an organisation (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty: the person's threshold applies (the province's figure should be entered)."))
     mediable = models.BooleanField(_("mediable (a civil dispute lies under it)"), default=False)
     # 处罚法 Art 36: 2 years, 5 where the case touches life, health or financial safety with harmful effects. That
     # is a fact of the case (Case.harm_to_life_health_or_finance), not of the type: this value only suggests it.
@@ -79,6 +84,16 @@ class ViolationType(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+    @property
+    def hearing_threshold_person(self):
+        return self.hearing_threshold
+
+    def hearing_threshold_for(self, party_kind: str):
+        """Art 63 ¶1(1): 较大数额 for this party's kind (an organisation's falls back to a person's when unset)."""
+        if party_kind == Party.Kind.ORG and self.hearing_threshold_org is not None:
+            return self.hearing_threshold_org
+        return self.hearing_threshold
 
 
 class Party(models.Model):
@@ -143,9 +158,14 @@ class Case(FlowOwnedFields, models.Model):
     # cases.services: publicity, a corrected date); a plain save() leaves these alone (workflows.owned).
     FLOW_OWNED_FIELDS = (
         "number", "state", "filed_on", "limitation_override_reason", "decline_reason", "facts", "legal_basis",
-        "proposed_fine", "proposed_measures", "major", "major_reason", "notified_on", "hearing_eligible",
-        "hearing_requested_on", "hearing_record", "waiver", "outcome", "fine", "measures", "collective_discussion",
-        "decided_on", "decided_by", "published_on", "publicity_channel", "served_on", "service_method",
+        "proposed_fine", "proposed_measures", "proposed_measures_note", "proposed_other_heavy",
+        "proposed_confiscation_value", "major", "major_reason", "notified_on", "hearing_eligible",
+        "hearing_requested_on", "hearing_at", "hearing_notice_on", "presiding_officer", "hearing_public",
+        "hearing_private_reason", "hearing_record", "hearing_record_signed", "hearing_refusal_to_sign",
+        "waiver", "waiver_on", "waiver_scope", "waiver_note", "outcome", "fine", "measures", "measures_note",
+        "collective_discussion", "collective_discussion_attendees", "collective_discussion_on",
+        "decided_on", "decided_by", "published_on", "publicity_channel", "publicity_withheld_reason",
+        "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
     )
@@ -184,6 +204,11 @@ class Case(FlowOwnedFields, models.Model):
         FACTS_NOT_ESTABLISHED = "facts_not_established", _("The violation is not established (Art 57 ¶1(3))")
         LIMITATION_EXPIRED = "limitation_expired", _("Not discovered within the limitation period (Art 36)")
 
+    class WaiverScope(models.TextChoices):
+        STATEMENT = "statement", _("Statement and defence")
+        HEARING = "hearing", _("Hearing")
+        BOTH = "both", _("Statement, defence and hearing")
+
     number = models.CharField(_("case number"), max_length=50, null=True, blank=True, unique=True)
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.REPORTED,
                              db_index=True)
@@ -212,18 +237,38 @@ class Case(FlowOwnedFields, models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     proposed_fine = models.DecimalField(_("proposed fine (yuan)"), max_digits=12, decimal_places=2, null=True,
                                         blank=True)
-    proposed_measures = models.TextField(_("proposed measures"), blank=True)
+    # Codes of cases.measures (Art 9); `other` is described in the note, which also holds accompanying orders.
+    proposed_measures = models.JSONField(_("proposed measures"), default=list, blank=True)
+    proposed_measures_note = models.TextField(_("proposed measures: description"), blank=True)
+    proposed_other_heavy = models.BooleanField(_("the other penalty is a heavy one (Art 63 ¶1(4))"), default=False)
+    proposed_confiscation_value = models.DecimalField(_("value to be confiscated (yuan)"), max_digits=12,
+                                                      decimal_places=2, null=True, blank=True)
     major = models.BooleanField(_("major case (legal review required)"), default=False)
     major_reason = models.TextField(_("why major"), blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     hearing_eligible = models.BooleanField(_("party may request a hearing"), default=False)
     hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    # Art 64: the schedule, the presiding officer, publicity of the hearing and the signed record
+    hearing_at = models.DateTimeField(_("hearing at"), null=True, blank=True)
+    hearing_notice_on = models.DateField(_("party notified of the hearing on"), null=True, blank=True)
+    presiding_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("presiding officer"))
+    hearing_public = models.BooleanField(_("public hearing"), default=True)
+    hearing_private_reason = models.TextField(_("why the hearing is not public"), blank=True)
     hearing_record = models.TextField(_("hearing record"), blank=True)
+    hearing_record_signed = models.BooleanField(_("hearing record signed by the participants"), default=False)
+    hearing_refusal_to_sign = models.TextField(_("refusal to sign the hearing record"), blank=True)
+    # The party's waiver, recorded once on the case (Art 44-45, 63-64)
     waiver = models.BooleanField(_("party waived statement and hearing in writing"), default=False)
+    waiver_on = models.DateField(_("waived on"), null=True, blank=True)
+    waiver_scope = models.CharField(_("waiver covers"), max_length=10, choices=WaiverScope.choices, blank=True)
+    waiver_note = models.TextField(_("waiver note"), blank=True)
     # decision (Art 57-62)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    measures = models.TextField(_("measures"), blank=True)
+    measures = models.JSONField(_("measures"), default=list, blank=True)
+    measures_note = models.TextField(_("measures: description"), blank=True)
+    # Art 57 ¶2: the conclusion (the text kept as `collective_discussion`), who attended and when
     collective_discussion = models.TextField(_("collective discussion record"), blank=True)
     # Art 30–32: mitigation proposed in the notice (and confirmed or changed by the decision), with its ground.
     mitigation = models.CharField(_("mitigation"), max_length=10, choices=Mitigation.choices, default=Mitigation.NONE)
@@ -236,11 +281,15 @@ class Case(FlowOwnedFields, models.Model):
     # 撤销立案: the agency head ends a filed case without a decision on the merits.
     filing_revoked_on = models.DateField(_("filing revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason to revoke the filing"), blank=True)
+    collective_discussion_attendees = models.JSONField(_("collective discussion attendees"), default=list,
+                                                       blank=True)
+    collective_discussion_on = models.DateField(_("collective discussion held on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
     published_on = models.DateField(_("decision made public on"), null=True, blank=True)
     publicity_channel = models.CharField(_("publicity channel"), max_length=200, blank=True)
+    publicity_withheld_reason = models.TextField(_("why the decision is not made public"), blank=True)
     served_on = models.DateField(_("served on"), null=True, blank=True)
     service_method = models.CharField(_("method of service"), max_length=100, blank=True)
     executed_on = models.DateField(_("executed on"), null=True, blank=True)

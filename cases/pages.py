@@ -196,8 +196,11 @@ class PublicityForm(BoundedTextForm, forms.Form):
 
     published_on = forms.DateField(label=_("Published on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),
                                    help_text=_("Today if left empty."))
-    channel = forms.CharField(label=_("Channel"), max_length=200,
+    channel = forms.CharField(label=_("Channel"), max_length=200, required=False,
                               help_text=_("e.g. the town government's website, the public notice board."))
+    not_published_reason = forms.CharField(
+        label=_("Or: why it is not made public"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. no social impact, personal privacy, a trade secret (Art 48)."))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -219,6 +222,8 @@ def case_summary(case) -> dict:
         "limitation": selectors.limitation_summary(case),
         "age_label": selectors.party_age_label(case),
         "proposed_outcome": selectors.proposed_outcome(case),
+        # Art 63 ¶1(1): the threshold for this party's kind (a person's or an organisation's)
+        "hearing_threshold": case.violation_type.hearing_threshold_for(case.party.kind),
     }
 
 
@@ -272,9 +277,13 @@ class CaseDetailView(CaseAccessMixin, View):
             "transitions": transition_buttons("case", case, request.user, "cases:cases:transition"),
             "can_inquire": inquiry_possible and is_case_officer and roles.may("case.inquiry", request.user),
             "can_publicize": (case.outcome == Case.Outcome.PENALTY and case.decided_on is not None
-                              and case.published_on is None and roles.may("case.publicity", request.user)),
+                              and case.published_on is None and not case.publicity_withheld_reason
+                              and roles.may("case.publicity", request.user)),
             "inquiries": case.inquiries.prefetch_related("officers").select_related("recorded_by"),
             "legal_reviews": case.legal_reviews.select_related("reviewer"),
+            "hearing_right": selectors.hearing_right(case),
+            "proposed_measure_labels": selectors.measure_labels(case.proposed_measures),
+            "measure_labels": selectors.measure_labels(case.measures),
             "agreement": getattr(case, "mediation_agreement", None),
             "overdue_days": overdue_days,
             "surcharge": selectors.late_payment_surcharge(case),
@@ -378,11 +387,14 @@ class PublicityView(CaseFormView):
 
     def initial(self):
         return {"published_on": self.case.published_on or timezone.localdate(),
-                "channel": self.case.publicity_channel}
+                "channel": self.case.publicity_channel,
+                "not_published_reason": self.case.publicity_withheld_reason}
 
     def perform(self, data):
         services.record_publicity(case_pk=self.case.pk, user=self.request.user, channel=data["channel"],
-                                  published_on=data["published_on"], client_ip=client_ip(self.request))
+                                  published_on=data["published_on"],
+                                  not_published_reason=data.get("not_published_reason", ""),
+                                  client_ip=client_ip(self.request))
 
 
 class CaseCreateView(CaseAccessMixin, View):

@@ -15,11 +15,19 @@ from notifications.models import Deadline
 from workflows import roles
 from workflows.errors import Message
 
+from . import measures as penalty_measures
+from .flows import hearing_grounds
 from .models import Case, CaseState as CS, OfficerCertificate
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
                        "needs an override reason.")
+HEARING_RIGHT = _("The party may request a hearing (Art 63): {grounds}.")
+NO_HEARING_RIGHT = _("The party has no right to a hearing for this penalty (Art 63): no fine or confiscation "
+                     "reaches {threshold} yuan, the threshold for {kind}, and no measure that entitles to a hearing "
+                     "(such as an order to suspend production, a revocation or a heavy other penalty) is proposed.")
+NO_HEARING_NO_PENALTY = _("The party has no right to a hearing: the notice proposes no penalty (Art 63).")
+
 # 处罚法 Art 72: 3% of the fine per day overdue, never more than the fine itself.
 SURCHARGE_RATE = Decimal("0.03")
 
@@ -221,3 +229,23 @@ def certificate_status(officer, today: datetime.date | None = None) -> Certifica
     else:
         status = "expired"
     return CertificateStatus(officer, certificate, status, days_left)
+
+
+def hearing_right(case) -> str | None:
+    """Art 63, in a clerk's words: does the notified penalty entitle the party to a hearing, and why (or why not).
+    None before the notice."""
+    if case.notified_on is None:
+        return None
+    codes = list(case.proposed_measures or [])
+    grounds = hearing_grounds(case, case.proposed_fine, codes, case.proposed_other_heavy,
+                              case.proposed_confiscation_value)
+    if grounds:
+        return str(Message(HEARING_RIGHT, grounds="、".join(grounds)))
+    if not codes:
+        return str(NO_HEARING_NO_PENALTY)
+    threshold = case.violation_type.hearing_threshold_for(case.party.kind)
+    return str(Message(NO_HEARING_RIGHT, threshold=f"{threshold:,.2f}", kind=case.party.get_kind_display()))
+
+
+def measure_labels(codes) -> str:
+    return penalty_measures.labels(codes)

@@ -48,6 +48,7 @@ NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inq
 INQUIRY_BEFORE_FILING = _("An inquiry cannot be dated before the case was filed ({filed_on}).")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
 PUBLICITY_NEEDS_PENALTY = _("Only a decided penalty is made public.")
+PUBLICITY_ONE_OF = _("Give either the channel where the decision was made public or the reason it is not (Art 48).")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
 INQUIRY_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING, CaseState.NOTIFIED, CaseState.HEARING)
 ONLY_CHIEF_CORRECTS = _("Only the brigade chief may correct a business date of a case.")
@@ -171,21 +172,35 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
 
 
 @transaction.atomic
-def record_publicity(*, case_pk, user, channel, published_on=None, client_ip=None) -> Case:
-    """Art 48: a penalty decision with social impact is made public; closes the publicity deadline."""
+def record_publicity(*, case_pk, user, channel="", published_on=None, not_published_reason="",
+                     client_ip=None) -> Case:
+    """Art 48 ¶1 (国办发〔2018〕118号): a penalty decision with social impact (具有一定社会影响的) is made public.
+    Records either where and when it was published or, with `not_published_reason`, why it is not (no social
+    impact, personal privacy, a trade secret); either closes the publicity deadline, and the case may close."""
     require("case.publicity", user)
     case = Case.objects.select_for_update().filter(pk=case_pk).first()
     if case is None:
         raise NotFound(_("No such case."))
     if case.outcome != Case.Outcome.PENALTY or case.decided_on is None:
         raise RuleViolation(PUBLICITY_NEEDS_PENALTY, rule="Art 48")
-    published_on = published_on or timezone.localdate()
-    check_business_date(case, "published_on", published_on)  # Art 48: after the decision, not ahead
-    case.published_on, case.publicity_channel = published_on, channel
-    case.save(update_fields=["published_on", "publicity_channel"])
+    channel, not_published_reason = (channel or "").strip(), (not_published_reason or "").strip()
+    if bool(channel) == bool(not_published_reason):
+        raise InvalidInput(PUBLICITY_ONE_OF, fields={"channel": [bilingual(PUBLICITY_ONE_OF)],
+                                                     "not_published_reason": [bilingual(PUBLICITY_ONE_OF)]})
+    if not_published_reason:
+        case.published_on, case.publicity_channel = None, ""
+        case.publicity_withheld_reason = not_published_reason
+        fields = {"not_published_reason": not_published_reason}
+    else:
+        published_on = published_on or timezone.localdate()
+        check_business_date(case, "published_on", published_on)  # Art 48: after the decision, not ahead
+        case.published_on, case.publicity_channel = published_on, channel
+        case.publicity_withheld_reason = ""
+        fields = {"published_on": published_on, "channel": channel}
+    case.save(update_fields=["published_on", "publicity_channel", "publicity_withheld_reason"])
     close_deadlines(case, "case.publicity")
     audit.record(case, transition="record_publicity", source=case.state, target=case.state, user=user,
-                 fields={"published_on": published_on, "channel": channel}, client_ip=client_ip)
+                 fields=fields, client_ip=client_ip)
     return case
 
 

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cases.api import CaseViewSet, OfficerViewSet, VillageViewSet, ViolationTypeViewSet
+from cases.api import CaseViewSet, OfficerViewSet, PenaltyMeasureViewSet, VillageViewSet, ViolationTypeViewSet
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -21,6 +21,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("villages", VillageViewSet, basename="village")
 router.register("violation-types", ViolationTypeViewSet, basename="violation-type")
 router.register("officers", OfficerViewSet, basename="officer")
+router.register("penalty-measures", PenaltyMeasureViewSet, basename="penalty-measure")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("deadlines", DeadlineViewSet, basename="deadline")

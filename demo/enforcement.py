@@ -316,9 +316,11 @@ class CaseSeeder:
                                     officers=[self.user(u) for u in spec.officers], subject_name=subject,
                                     record=record, held_at=held_at)
 
-    def notify(self, case, spec, notified_on, facts, legal_basis, fine=None, measures="", **extra):
-        data = {"facts": facts, "legal_basis": legal_basis, "proposed_measures": measures,
-                "notified_on": notified_on, **extra}
+    def notify(self, case, spec, notified_on, facts, legal_basis, fine=None, measures=(), note="", **extra):
+        """`measures` are codes of cases.measures (Art 9); `note` describes an `other` penalty and the orders
+        that accompany the penalty (责令改正 is not a penalty, Art 28)."""
+        data = {"facts": facts, "legal_basis": legal_basis, "proposed_measures": list(measures),
+                "proposed_measures_note": note, "notified_on": notified_on, **extra}
         if fine is not None:
             data["proposed_fine"] = fine
         return self.fire(case, "notify", spec.officers[0], **data)
@@ -349,7 +351,7 @@ class CaseSeeder:
     def deciding_after_hearing(self, case, spec):
         """Hearing requested and held, legal review passed: a major case waiting for the principal (C5, C6)."""
         filed_on, notified_on = self.wd(40), self.wd(25)
-        requested_on, heard_on = self.wd(23), self.wd(18)
+        requested_on, hearing_notice_on, heard_on = self.wd(23), self.wd(22), self.wd(14)
         self.file(case, spec, filed_on)
         self.inquiry(case, spec, self.wd(39), "周志远（恒通再生资源回收有限公司法定代表人）",
                      "问：公司厂区东侧空地上的焚烧痕迹是怎么回事？\n答：工人把分拣剩下的碎塑料、胶皮集中烧了，"
@@ -363,10 +365,14 @@ class CaseSeeder:
             facts="经查，当事人于近两个月内多次在位于人口集中地区的厂区空地露天焚烧废旧塑料、橡胶边角料，产生有毒有害"
                   "烟尘和恶臭气体，有现场照片、无人机航拍影像、询问笔录及村民证言为证。",
             legal_basis="《中华人民共和国大气污染防治法》第八十二条第一款、第一百一十九条第二款",
-            fine="60000", measures="责令立即停止焚烧，清理焚烧残渣并交有资质单位处置",
+            fine="60000", note="责令立即停止焚烧，清理焚烧残渣并交有资质单位处置",
         )
         self.fire(case, "request_hearing", spec.officers[0], requested_on=requested_on)
-        self.fire(case, "finish_hearing", spec.officers[0], hearing_record=(
+        # Art 64: the party is told 7 working days ahead; 胡军 presides, who did not investigate the case.
+        self.fire(case, "schedule_hearing", spec.officers[0], presiding_officer=self.user("zhifa12").pk,
+                  hearing_notice_on=hearing_notice_on, public=True,
+                  hearing_at=timezone.make_aware(datetime.datetime.combine(heard_on, datetime.time(9, 0))).isoformat())
+        self.fire(case, "finish_hearing", spec.officers[0], record_signed=True, hearing_record=(
             f"{_zh(heard_on)}在镇综合行政执法大队案件询问室公开举行听证。听证主持人：胡军（非本案调查人员），"
             "记录人：朱明。调查人员孙丽、马超出示现场照片、无人机航拍影像、询问笔录及村民证言；当事人委托代理人称"
             "焚烧物为厂区清扫杂物，数量较少，且已停止焚烧，请求从轻处罚。经质证，航拍影像显示焚烧物为成堆的废旧塑料"
@@ -394,23 +400,27 @@ class CaseSeeder:
             facts="经查，当事人未取得乡村建设规划许可证，在北岗村二组原有两层住宅上加盖第三层，建筑面积约140平方米，"
                   "经责令停止建设后仍继续施工，有现场勘验笔录、照片、询问笔录及村委会证明为证。",
             legal_basis="《中华人民共和国城乡规划法》第四十一条、第六十五条",
-            measures="责令立即停止建设，限当事人于决定送达之日起30日内自行拆除违法加盖的第三层（约140平方米）；"
-                     "逾期不拆除的，依法拆除。",
+            measures=["other"], proposed_other_heavy=True,  # 限期拆除: a heavy other penalty (Art 63 ¶1(4))
+            note="责令立即停止建设，限当事人于决定送达之日起30日内自行拆除违法加盖的第三层（约140平方米）；"
+                 "逾期不拆除的，依法拆除。",
             major=True,
             major_reason="拟责令拆除房屋，直接关系当事人重大财产权益，且当事人拒不停工，案情复杂（《中华人民共和国"
                          "行政处罚法》第五十八条第一款）。",
         )
-        self.fire(case, "submit_legal_review", spec.officers[0], comment="陈述申辩期已满，当事人未提出陈述申辩，提请法制审核。")
+        self.fire(case, "submit_legal_review", spec.officers[0],
+                  comment="陈述申辩期和听证申请期已满，当事人未提出陈述申辩，也未要求听证，提请法制审核。")
         self.fire(case, "pass_legal_review", "sifa", opinion=(
             "经法制审核：一、镇人民政府是《中华人民共和国城乡规划法》第六十五条规定的执法主体，执法人员均持证；"
             "二、当事人未取得乡村建设规划许可证进行建设的事实清楚，证据确凿；三、适用法律正确；四、已依法告知，"
             "当事人在期限内未陈述申辩；五、该违法建设无法通过补办手续改正，责令限期拆除适当。"
             "建议决定书写明逾期不拆除的后果及申请行政复议、提起行政诉讼的途径和期限。同意提交集体讨论。"
         ))
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, measures=(
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, measures=["other"], measures_note=(
             "责令当事人立即停止建设，于本决定书送达之日起30日内自行拆除违法加盖的第三层（约140平方米）；"
             "逾期不拆除的，由镇人民政府依法拆除。"
-        ), collective_discussion=(
+        ), collective_discussion_attendees=["孙建华（镇长）", "分管副镇长", "周磊（综合行政执法大队大队长）",
+                                            "陈静（司法所所长，列席）"],
+            collective_discussion=(
             f"{_zh(self.today)}，镇人民政府负责人集体讨论。主持：镇长孙建华；参加：分管副镇长、综合行政执法大队大队长"
             "周磊；列席：司法所所长陈静。承办人员汇报案情、听取法制审核意见后，与会人员一致认为：事实清楚，证据确凿，"
             "程序合法，同意责令限期拆除；由执法大队做好送达和释法说理，村委会配合做好当事人思想工作。"
@@ -427,10 +437,10 @@ class CaseSeeder:
             case, spec, self.wd(24),
             facts="经查，当事人在禁烧区内的承包地露天焚烧玉米秸秆约4亩，有视频监控截图、现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
-            fine="1000", measures="责令改正",
+            fine="1000", note="责令改正",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures="责令改正",
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures_note="责令改正",
                   decided_on=self.wd(20))
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人在送达回证上签字）",
                   served_on=self.wd(18))
@@ -449,13 +459,14 @@ class CaseSeeder:
             facts="经查，当事人未经批准，在南庄村北承包耕地上建设两层砖混结构住宅一处，占地约210平方米，该户已有"
                   "宅基地一处，有现场勘测图、照片、询问笔录及镇自然资源所核查意见为证。",
             legal_basis="《中华人民共和国土地管理法》第六十二条、第七十八条",
-            measures="责令退还非法占用的土地，限当事人于决定送达之日起60日内自行拆除在非法占用的土地上新建的房屋，"
-                     "恢复土地原状。",
+            measures=["other"], proposed_other_heavy=True,  # 限期拆除: a heavy other penalty (Art 63 ¶1(4))
+            note="责令退还非法占用的土地，限当事人于决定送达之日起60日内自行拆除在非法占用的土地上新建的房屋，"
+                 "恢复土地原状。",
             major=True,
             major_reason="拟责令拆除房屋，直接关系当事人重大财产权益，且涉及耕地保护（《中华人民共和国行政处罚法》"
                          "第五十八条第一款）。",
         )
-        self.fire(case, "submit_legal_review", spec.officers[0], comment="陈述申辩期已满，提请司法所法制审核。")
+        self.fire(case, "submit_legal_review", spec.officers[0], comment="陈述申辩期和听证申请期已满，提请司法所法制审核。")
 
     def transferred_gas(self, case, spec):
         """Beyond the town's empowered list: transferred to the county authority."""
@@ -480,7 +491,7 @@ class CaseSeeder:
             facts="经查，当事人在紧邻县道的禁烧区内露天焚烧玉米秸秆，过火面积约3亩，烟雾影响道路通行，"
                   "有视频监控截图、现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
-            fine="800", measures="责令改正",
+            fine="800", note="责令改正",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
 
@@ -496,9 +507,14 @@ class CaseSeeder:
             facts="经查，当事人未经批准，在石桥大街北段横向开挖沟槽一道，长约12米、宽约1米，施工完毕后未恢复路面，"
                   "未设置安全围挡和警示标志，已造成一起电动车摔倒事故，有现场勘验笔录、照片及询问笔录为证。",
             legal_basis="《城市道路管理条例》第二十七条第（一）项、第四十二条",
-            fine="8000", measures="责令于7日内恢复路面原状",
+            fine="8000", note="责令于7日内恢复路面原状",
         )
         self.fire(case, "request_hearing", spec.officers[0], requested_on=self.wd(2))
+        # Art 64: notified of the hearing today, held 8 working days on, presided by 朱明 (not a case officer)
+        hearing_day = calendar.add_working_days(self.today, 8).date
+        self.fire(case, "schedule_hearing", spec.officers[0], presiding_officer=self.user("zhifa11").pk,
+                  hearing_notice_on=self.today, public=True,
+                  hearing_at=timezone.make_aware(datetime.datetime.combine(hearing_day, datetime.time(9, 0))).isoformat())
 
     def decided_minor_reduced(self, case, spec):
         """A 16-year-old (处罚法 Art 30: 应当从轻或者减轻): a reduced fine of 50 below the county's 100 minimum, with
@@ -536,11 +552,11 @@ class CaseSeeder:
             facts="经查，当事人未经批准在石桥大街、振兴路沿线的电线杆、墙面上张贴装修广告约60处，污损市容，"
                   "有现场照片及询问笔录为证。",
             legal_basis="《城市市容和环境卫生管理条例》第十七条、第三十四条第（二）项",
-            fine="400", measures="责令清除所张贴的全部广告",
+            fine="400", note="责令清除所张贴的全部广告",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
         self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="400",
-                  measures="责令清除所张贴的全部广告")
+                  measures_note="责令清除所张贴的全部广告")
         self.fire(case, "serve", spec.officers[0], method="直接送达（公司业务经理代收并签字）")
         self.fire(case, "record_execution", spec.officers[0],
                   detail="当事人已通过指定银行缴纳罚款400元，并已清除张贴的广告，执法队员现场复核确认。")
@@ -593,12 +609,12 @@ class CaseSeeder:
             case, spec, self.wd(2),
             facts="经查，当事人多次将生活垃圾倾倒在西街村村西坑塘边，堆放约2立方米，有现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款",
-            fine="200", measures="责令清理倾倒的生活垃圾",
+            fine="200", note="责令清理倾倒的生活垃圾",
         )
         # The party signed the notice and waived statement and defence in writing (处罚法 Art 44-45).
         self.fire(case, "submit_decision", spec.officers[0], waiver=True)
         self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="200",
-                  measures="责令清理倾倒的生活垃圾")
+                  measures_note="责令清理倾倒的生活垃圾")
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）")
         self.fire(case, "record_execution", spec.officers[0],
                   detail="当事人已缴纳罚款200元，倾倒的垃圾已清运至村垃圾收集点，执法队员现场复核确认。")
@@ -617,7 +633,7 @@ class CaseSeeder:
             facts="经查，当事人经营的水果店多次将货架、水果筐摆放至店门外“一米线”标线以外约2.5米，占用人行道经营；"
                   "执法队员先后三次劝导并下达《责令改正通知书》，当事人拒不改正。有现场照片、责令改正通知书及询问笔录为证。",
             legal_basis="《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项",
-            fine="200", measures="责令立即停止占道经营，清理占道物品",
+            fine="200", note="责令立即停止占道经营，清理占道物品",
         )
 
     def not_filed(self, case, spec):

@@ -291,7 +291,7 @@ class Town:
         return ok(file_case(self.api("chief"), case["id"], officers or self.pair, **fields))
 
     def notified(self, fine="500", *, violation_type=ZDJY, notified_on=None, filed_on=None, major=False,
-                 major_reason="", measures="", **report) -> dict:
+                 major_reason="", measures=(), **report) -> dict:
         """A notified case (告知). With `notified_on` the case is filed 40 days ago so that notice follows filing."""
         if notified_on and not filed_on:
             filed_on = min(days_ago(40), notified_on)
@@ -299,7 +299,7 @@ class Town:
             report["description"] = "当事人未经规划许可在承包地上搭建砖混结构房屋约120平方米。"
         case = self.investigating(filed_on=filed_on, violation_type=violation_type, **report)
         fields = {"facts": "经查，当事人的行为事实清楚，证据确凿。", "legal_basis": "依据相关法律法规第三十六条",
-                  "proposed_measures": measures, "major": major, "major_reason": major_reason}
+                  "proposed_measures": list(measures), "major": major, "major_reason": major_reason}
         if fine is not None:
             fields["proposed_fine"] = str(fine)
         if notified_on:
@@ -323,17 +323,30 @@ class Town:
         case = self.decided(outcome, **kwargs)
         return ok(fire(self.api("o1"), case["id"], "serve", method="直接送达"))
 
-    def executed(self, **kwargs) -> dict:
+    def executed(self, publicity=True, **kwargs) -> dict:
+        """Executed; with `publicity` the decision's publicity is recorded too (Art 48 ¶1), so it may close."""
         case = self.served(**kwargs)
-        return ok(fire(self.api("o1"), case["id"], "record_execution", detail="罚款已缴纳"))
+        case = ok(fire(self.api("o1"), case["id"], "record_execution", detail="罚款已缴纳"))
+        if publicity and case["outcome"] == "penalty":
+            case = ok(self.api("o1").post(case_url(case["id"], "publicity/"), {"channel": "镇政府门户网站"},
+                                          format="json"))
+        return case
 
     def mediating(self, **report) -> dict:
         case = self.investigating(**report)
         return ok(fire(self.api("o1"), case["id"], "start_mediation", comment="双方同意调解"))
 
-    def hearing(self) -> dict:
-        case = self.notified("20000", violation_type=WFJS)
-        return ok(fire(self.api("o1"), case["id"], "request_hearing", requested_on=today()))
+    def hearing(self, scheduled=True) -> dict:
+        """A hearing requested in time; with `scheduled`, scheduled (presided by o3, not a case officer) and held
+        two working days ago, the party told of it 11 working days before (Art 64)."""
+        notified_on = working_days_ago(15)
+        case = self.notified("20000", violation_type=WFJS, notified_on=notified_on)
+        case = ok(fire(self.api("o1"), case["id"], "request_hearing",
+                       requested_on=working_days_after(notified_on, 1)))
+        if scheduled:
+            case = ok(fire(self.api("o1"), case["id"], "schedule_hearing", presiding_officer=self.u["o3"].pk,
+                           hearing_notice_on=working_days_ago(13), hearing_at=at_nine(working_days_ago(2))))
+        return case
 
     def legal_review(self) -> dict:
         case = self.notified("1500", violation_type=WFJS, notified_on=working_days_ago(10), major=True,
@@ -359,6 +372,11 @@ class Town:
             "executed": lambda: self.executed(),
         }
         return builders[state]()
+
+
+def at_nine(day: datetime.date) -> str:
+    """09:00 local time on `day`, as ISO text."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))).isoformat()
 
 
 def working_days_ago(n: int) -> datetime.date:

@@ -28,6 +28,7 @@ from .case_fixtures import (
     add_inquiry,
     assert_refused,
     assert_unchanged,
+    at_nine,
     body_of,
     certify,
     client_for,
@@ -325,7 +326,8 @@ def test_c4_hearing_window_blocks_after_the_statement_window(town):
     assert case["hearing_eligible"] is True
     hearing_end = due(case, "case.hearing_request")
     before = snapshot(case["id"])
-    data = assert_refused(fire(officer, case["id"], "submit_decision"), 409, rule="C4 Art 64")
+    # a penalty that entitles to a hearing goes to legal review (Art 58 ¶1(4), local), after the hearing window
+    data = assert_refused(fire(officer, case["id"], "submit_legal_review"), 409, rule="C4 Art 64")
     assert hearing_end.isoformat() in data["detail"]
     assert_unchanged(before, case["id"])
     # the party may still ask for a hearing
@@ -334,9 +336,11 @@ def test_c4_hearing_window_blocks_after_the_statement_window(town):
 
 def test_c4_hearing_eligible_case_after_both_windows(town):
     case = town.notified("20000", violation_type=WFJS, notified_on=working_days_ago(10))
-    deciding = ok(fire(town.api("o1"), case["id"], "submit_decision"))
-    assert deciding["state"] == "deciding"
-    assert deadline(deciding, "case.hearing_request")["status"] == "closed"
+    # not straight to the decision: a hearing-eligible penalty needs legal review (Art 58 ¶1(4), local catalogue)
+    assert_refused(fire(town.api("o1"), case["id"], "submit_decision"), 409, rule="C5 Art 58 ¶1(4)")
+    reviewing = ok(fire(town.api("o1"), case["id"], "submit_legal_review"))
+    assert reviewing["state"] == "legal_review"
+    assert deadline(reviewing, "case.hearing_request")["status"] == "closed"
 
 
 def test_c4_notice_needs_facts_and_basis(town):
@@ -456,7 +460,7 @@ def test_c5_review_needs_an_opinion_and_can_return_the_case(town):
 def test_c5_a_case_with_a_hearing_stays_major(town):
     officer, judicial = town.api("o1"), town.api("judicial")
     case = town.hearing()
-    ok(fire(officer, case["id"], "finish_hearing", hearing_record="听证笔录"))
+    ok(fire(officer, case["id"], "finish_hearing", hearing_record="听证笔录", record_signed=True))
     ok(fire(judicial, case["id"], "return_legal_review", opinion="退回补充调查"))
     ok(fire(officer, case["id"], "notify", facts="补充后的事实", legal_basis="依据", proposed_fine="5000",
             major=False))
@@ -522,12 +526,16 @@ def test_c7_a_penalty_needs_a_fine_or_measures(town):
     case = town.deciding("500")
     before = snapshot(case["id"])
     assert_refused(fire(principal, case["id"], "decide", outcome="penalty"), 409, rule="C7")
-    assert_refused(fire(principal, case["id"], "decide", outcome="penalty", measures="  "), 409, rule="C7")
+    assert_refused(fire(principal, case["id"], "decide", outcome="penalty", measures=[]), 409, rule="C7")
+    # measures are codes of GET /penalty-measures/ (CONTRACT §7): free text and unknown codes are invalid
+    assert_refused(fire(principal, case["id"], "decide", outcome="penalty", measures="警告"), 400, field="measures")
+    assert_refused(fire(principal, case["id"], "decide", outcome="penalty", measures=["reprimand"]), 400,
+                   field="measures")
     assert_refused(fire(principal, case["id"], "decide", outcome="fine please", fine="500"), 400, field="outcome")
     assert_refused(fire(principal, case["id"], "decide", outcome="penalty", fine="-1"), 400, field="fine")
     assert_unchanged(before, case["id"])
-    decided = ok(fire(principal, case["id"], "decide", outcome="penalty", measures="警告"))
-    assert decided["outcome"] == "penalty" and decided["fine"] is None and decided["measures"] == "警告"
+    decided = ok(fire(principal, case["id"], "decide", outcome="penalty", measures=["warning"]))
+    assert decided["outcome"] == "penalty" and decided["fine"] is None and decided["measures"] == ["warning"]
 
 
 def test_c7_no_penalty_decision(town):
@@ -661,6 +669,7 @@ SOURCE_STATE = {
     "start_mediation": "investigating", "notify": "investigating",
     "mediation_succeeded": "mediating", "mediation_failed": "mediating",
     "request_hearing": "notified_hearing_eligible", "finish_hearing": "hearing",
+    "schedule_hearing": "hearing", "record_waiver": "notified",
     "submit_legal_review": "notified_windows_passed", "submit_decision": "notified",
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
@@ -674,7 +683,10 @@ def payload(town, name) -> dict:
         "start_mediation": {"comment": "调解"}, "mediation_succeeded": {"agreement": "协议"},
         "mediation_failed": {"reason": "调解不成"},
         "notify": {"facts": "事实", "legal_basis": "依据", "proposed_fine": "500"},
-        "request_hearing": {"requested_on": today().isoformat()}, "finish_hearing": {"hearing_record": "笔录"},
+        "request_hearing": {"requested_on": today().isoformat()},
+        "finish_hearing": {"hearing_record": "笔录", "record_signed": True},
+        "schedule_hearing": {"presiding_officer": town.u["o3"].pk, "hearing_at": at_nine(working_days_after(today(), 8))},
+        "record_waiver": {"scope": "both"},
         "submit_legal_review": {"comment": "提请审核"}, "submit_decision": {"waiver": True},
         "pass_legal_review": {"opinion": "同意"}, "return_legal_review": {"opinion": "退回"},
         "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},

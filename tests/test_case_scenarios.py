@@ -10,12 +10,14 @@ import pytest
 from workflows.audit import verify_chain
 
 from .case_fixtures import (
+    CASES,
     INBOX,
     WFJS,
     ZDJY,
     add_inquiry,
     assert_refused,
     assert_unchanged,
+    at_nine,
     certify,
     client_for,
     deadline,
@@ -36,6 +38,7 @@ from .case_fixtures import (
     working_days_after,
     working_days_ago,
 )
+from .clock import LOCAL
 
 pytestmark = [pytest.mark.clock, pytest.mark.django_db]
 
@@ -112,7 +115,7 @@ def test_penalty_case_from_report_to_closed(town):
     assert deadline(deciding, "case.statement_window")["status"] == "closed"
     assert "decide" in transition_names(get_case(principal, case_id))
 
-    decided = ok(fire(principal, case_id, "decide", outcome="penalty", fine="800", measures="责令改正"))
+    decided = ok(fire(principal, case_id, "decide", outcome="penalty", fine="800", measures_note="责令改正"))
     assert decided["state"] == "decided"
     assert decided["outcome"] == "penalty" and decided["fine"] == "800.00"
     assert decided["decided_by"] == "principal" and decided["decided_on"] == day.isoformat()
@@ -133,12 +136,18 @@ def test_penalty_case_from_report_to_closed(town):
     assert executed["state"] == "executed"
     assert deadline(executed, "case.payment")["status"] == "closed"
 
+    # Art 48 ¶1: not closed while the publicity period runs with no record of the decision's publicity
+    before = snapshot(case_id)
+    assert_refused(fire(chief, case_id, "close", summary="罚款已缴纳，案件办结。"), 409, rule="Art 48")
+    assert_unchanged(before, case_id)
+    ok(officer.post(f"{CASES}{case_id}/publicity/", {"channel": "镇政府门户网站", "published_on": day.isoformat()},
+                    format="json"))
     closed = ok(fire(chief, case_id, "close", summary="罚款已缴纳，案件办结。"))
     assert closed["state"] == "closed"
     assert closed["closing_summary"] == "罚款已缴纳，案件办结。"
     assert transition_names(closed) == []
     assert history_names(closed) == ["report", "file", "record_inquiry", "notify", "submit_decision", "decide",
-                                     "serve", "record_execution", "close"]
+                                     "serve", "record_execution", "record_publicity", "close"]
     by = {h["transition"]: h["user"] for h in closed["history"]}
     assert by["decide"] == "principal" and by["close"] == "chief" and by["serve"] == "officer-o1"
     assert verify_chain().intact
@@ -234,8 +243,17 @@ def test_major_case_waits_for_the_windows_then_goes_through_legal_review(town):
                    409, rule="C6")
     assert_unchanged(before, case_id)
 
+    # Art 57 ¶2: the record names who attended (at least two) besides its conclusion
+    assert_refused(fire(principal, case_id, "decide", outcome="penalty", fine="1500",
+                        collective_discussion="2026年镇长办公会集体讨论，同意处罚。",
+                        collective_discussion_attendees=["镇长"]), 409, rule="C6")
+    assert_unchanged(before, case_id)
     decided = ok(fire(principal, case_id, "decide", outcome="penalty", fine="1500",
-                      collective_discussion="2026年镇长办公会集体讨论，同意处罚。"))
+                      collective_discussion="2026年镇长办公会集体讨论，同意处罚。",
+                      collective_discussion_attendees=["镇长", "分管副镇长", "司法所所长"]))
+    assert decided["collective_discussion_record"] == {
+        "attendees": ["镇长", "分管副镇长", "司法所所长"], "conclusion": "2026年镇长办公会集体讨论，同意处罚。",
+        "held_on": decided["decided_on"]}
     assert decided["state"] == "decided"
     assert decided["collective_discussion"].startswith("2026年镇长办公会")
 
@@ -245,7 +263,7 @@ def test_major_case_waits_for_the_windows_then_goes_through_legal_review(town):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_hearing_case(town):
+def test_hearing_case(town, clock):
     officer, judicial, principal = town.api("o1"), town.api("judicial"), town.api("principal")
     day = today()
     case = town.notified("20000", violation_type=WFJS)
@@ -262,14 +280,27 @@ def test_hearing_case(town):
     assert hearing["major"] is True and hearing["major_reason"]
     assert deadline(hearing, "case.hearing_request")["status"] == "closed"
 
-    in_review = ok(fire(officer, case_id, "finish_hearing", hearing_record="听证会于镇政府会议室举行，当事人到场陈述。"))
+    # Art 64: no record before a hearing is scheduled (the old flow took any text right after the request)
+    before = snapshot(case_id)
+    assert_refused(fire(officer, case_id, "finish_hearing", hearing_record="笔录", record_signed=True), 409,
+                   rule="Art 64")
+    assert_unchanged(before, case_id)
+    hearing_day = working_days_after(day, 7)
+    scheduled = ok(fire(officer, case_id, "schedule_hearing", hearing_at=at_nine(hearing_day),
+                        presiding_officer=town.u["o3"].pk, public=True))
+    assert scheduled["presiding_officer"]["username"] == "officer-o3"
+    assert scheduled["hearing_public"] is True and scheduled["hearing_notice_on"] == day.isoformat()
+
+    clock.move_to(datetime.datetime.combine(hearing_day, datetime.time(11, 0), tzinfo=LOCAL))
+    in_review = ok(fire(officer, case_id, "finish_hearing", hearing_record="听证会于镇政府会议室举行，当事人到场陈述。",
+                        record_signed=True))
     assert in_review["state"] == "legal_review"
-    assert in_review["hearing_record"].startswith("听证会")
+    assert in_review["hearing_record"].startswith("听证会") and in_review["hearing_record_signed"] is True
 
     ok(fire(judicial, case_id, "pass_legal_review", opinion="听证程序合法，拟处罚适当。"))
     assert_refused(fire(principal, case_id, "decide", outcome="penalty", fine="20000"), 409, rule="C6")
     decided = ok(fire(principal, case_id, "decide", outcome="penalty", fine="20000",
-                      collective_discussion="镇政府负责人集体讨论决定。"))
+                      collective_discussion="镇政府负责人集体讨论决定。", collective_discussion_attendees=["镇长", "副镇长"]))
     assert decided["state"] == "decided" and decided["fine"] == "20000.00"
 
 

@@ -425,7 +425,7 @@ def test_the_case_page_shows_the_minor_the_reduction_and_the_no_penalty_ground(c
 
 
 # ==================================================================================================
-# Existing data (migration 0002_parties_outcomes)
+# Existing data (migration 0003_parties_outcomes)
 # ==================================================================================================
 
 
@@ -437,7 +437,7 @@ def test_migration_derives_birth_dates_and_cancels_old_confirmation_deadlines(to
     from notifications.deadlines import open_deadline
     from notifications.models import Deadline, Reminder
 
-    migration = importlib.import_module("cases.migrations.0002_parties_outcomes")
+    migration = importlib.import_module("cases.migrations.0003_parties_outcomes")
     case = town.mediating()
     Party.objects.filter(cases__pk=case["id"]).update(birth_date=None)
     old = open_deadline(Case.objects.get(pk=case["id"]), "mediation.confirmation", TOWN_DAY)

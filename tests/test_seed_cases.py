@@ -161,6 +161,14 @@ def test_cases_in_every_state_through_the_services(seeded):
         assert not case.officers.filter(pk=sifa.pk).exists()
     assert Case.objects.filter(state=CaseState.HEARING, hearing_requested_on__isnull=False).exists()
     assert Case.objects.filter(state=CaseState.DECIDING, major=True, hearing_record__gt="").exists()
+    # Art 64: a hearing held with its presiding officer (not a case officer), the party told 7 working days
+    # ahead, the record signed; Art 57 ¶2: the discussion names its attendees (issue 12).
+    held = Case.objects.get(state=CaseState.DECIDING, major=True, hearing_record__gt="")
+    assert held.presiding_officer is not None and held.hearing_record_signed
+    assert not held.officers.filter(pk=held.presiding_officer.pk).exists()
+    assert timezone.localdate(held.hearing_at) >= calendar.add_working_days(held.hearing_notice_on, 7).date
+    for case in decided_major:
+        assert len(case.collective_discussion_attendees) >= 2
 
     # Every step is in the audit trail, and the chain is whole.
     for case in cases:

@@ -81,6 +81,11 @@ def json_type_errors(form, data: dict) -> dict:
         if isinstance(field, forms.ModelMultipleChoiceField):
             ok = isinstance(value, list) and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value)
             expected = "a list of ids"
+        elif isinstance(field, forms.MultipleChoiceField) or getattr(field, "accepts_list", False):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if getattr(field, "accepts_list", False):
+                ok = ok or isinstance(value, str)
+            expected = "a list of codes"
         elif isinstance(field, forms.ModelChoiceField):
             ok = isinstance(value, (int, str)) and not isinstance(value, bool)
             expected = "an id"

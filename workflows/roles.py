@@ -52,6 +52,8 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "notify"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "request_hearing"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "finish_hearing"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "record_waiver"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "schedule_hearing"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "submit_legal_review"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "pass_legal_review"): frozenset({JUDICIAL_OFFICE}),
     ("case", "return_legal_review"): frozenset({JUDICIAL_OFFICE}),

@@ -17,6 +17,7 @@ from cases.pages import CASE_ACTION_LABELS, officer_label
 
 from ..case_fixtures import VALID_ID, days_ago, town_fixture  # noqa: F401 - town_fixture is the `town` fixture
 from .ui import (
+    action,
     card,
     choose,
     choose_many,
@@ -121,7 +122,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     label = start_transition(page, "case", "decide")
     choose(page, "结果", zh(Case.Outcome.PENALTY.label))
     page.get_by_role("spinbutton", name=re.compile(r"^罚款金额")).fill("800")
-    fill(page, "处罚措施", "责令改正")
+    fill(page, "处罚种类说明", "责令改正")  # an order accompanying the fine, not a kind of penalty (Art 9, 28)
     submit(page, label)
     expect_done(page, detail, label)
     expect_state(page, "case", "decided")
@@ -142,18 +143,21 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     expect_done(page, detail, label)
     expect_state(page, "case", "executed")
 
-    # --- the chief closes it --------------------------------------------------------------------------------
+    # --- the chief records the decision's publicity (Art 48 ¶1) and closes it -----------------------------
     page = browser_user(chief)
     follow(page, page.get_by_role("link", name="我的待办"), r"/inbox/$")
     open_from_inbox(page, PARTY, r"/cases/cases/\d+/$")
     expect_state(page, "case", "executed")
+    follow(page, action(page, zh(_("Record publicity"))), rf"{detail}publicity/$")
+    fill(page, "公示渠道", "镇政府门户网站")
+    submit(page, zh(_("Save")), rf"{detail}$")
     label = start_transition(page, "case", "close")
     fill(page, "结案小结", SUMMARY)
     submit(page, label)
     expect_done(page, detail, label)
     expect_state(page, "case", "closed")
-    # no transition is left; only the publicity of the penalty decision may still be recorded (Art 48)
-    expect(page.get_by_role("region", name="操作").get_by_role("link")).to_have_text([zh(_("Record publicity"))])
+    # no transition is left, and the publicity is recorded already (Art 48)
+    expect(page.get_by_role("region", name="操作").get_by_role("link")).to_have_count(0)
     expect(page.get_by_role("main")).to_contain_text(SUMMARY)
     assert Case.objects.get(pk=case.pk).state == "closed"
 
@@ -168,6 +172,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
         (transition_label("case", "decide"), principal.username),
         (transition_label("case", "serve"), o1),
         (transition_label("case", "record_execution"), o1),
+        (zh(CASE_ACTION_LABELS["record_publicity"]), boss),
         (transition_label("case", "close"), boss),
     ], history_steps(page)
     assert state_label("case", "closed") in page.get_by_role("main").inner_text()

@@ -34,7 +34,7 @@ def derive_birth_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0002_notice_hearing'),
         ('notifications', '0005_delivery_in_flight'),
     ]
 
