@@ -145,7 +145,7 @@ def proposed_outcome(case) -> str | None:
     """Art 33, 44: a notice with neither fine nor measures announces that no penalty is intended."""
     if case.notified_on is None:
         return None
-    if case.proposed_fine is None and not (case.proposed_measures or "").strip():
+    if case.proposed_fine is None and not case.proposed_measures:
         return Case.Outcome.NO_PENALTY.value
     return Case.Outcome.PENALTY.value
 

@@ -530,13 +530,13 @@ class CaseSeeder:
                   "有现场照片及询问笔录为证；当事人已主动清理焚烧残留物。",
             legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款；"
                         "《中华人民共和国行政处罚法》第三十条、第三十二条",
-            fine="50", measures="责令改正", mitigation=Case.Mitigation.REDUCED,
+            fine="50", note="责令改正：清理焚烧残留物，不再焚烧垃圾", mitigation=Case.Mitigation.REDUCED,
             mitigation_ground=Case.MitigationGround.MINOR,
         )
         # The party and the guardian signed the notice and waived statement and defence in writing (Art 44-45).
         self.fire(case, "submit_decision", spec.officers[0], waiver=True)
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="50", measures="责令改正",
-                  decided_on=self.wd(1), collective_discussion=(
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="50", measures_note="责令改正",
+                  decided_on=self.wd(1), collective_discussion_attendees=["孙建华（镇长）", "分管副镇长", "周磊（综合行政执法大队大队长）"], collective_discussion=(
                       "镇政府负责人集体讨论（镇长主持，分管副镇长、执法大队长参加）：当事人违法时未满十八周岁，"
                       "依照《行政处罚法》第三十条应当从轻或者减轻处罚；其已主动清理，危害后果轻微。同意在法定最低额"
                       "以下减轻处罚，罚款50元，并告知监护人加强教育管理。"))
