@@ -6,6 +6,7 @@ import pytest
 
 from notifications import calendar
 from notifications.models import DeadlineRule, Notification
+from tests.local_rules import set_review_target
 
 pytestmark = pytest.mark.clock  # deadlines count from today
 
@@ -22,13 +23,15 @@ def create_and_submit(api):
 
 
 @pytest.mark.django_db
-def test_review_deadline_is_seven_working_days_after_submission(api, today):
+def test_review_target_is_fifteen_working_days_after_submission_a_local_default(api, today):
+    # Issue 12: 条例 Art 26's 7 working days are the reviewer's minimum time, not his deadline; the review's own
+    # target is local practice, 15 working days by default, and says so.
     decision = create_and_submit(api)
     [deadline] = decision["deadlines"]
     assert deadline["kind"] == "decision.review"
     assert deadline["status"] == "open"
-    assert "第26条" in deadline["basis"]
-    assert deadline["due_date"] == calendar.add_working_days(today, 7).date.isoformat()
+    assert "第26条" in deadline["basis"] and "本地做法" in deadline["basis"]
+    assert deadline["due_date"] == calendar.add_working_days(today, 15).date.isoformat()
     assert deadline["overdue"] is False
 
 
@@ -71,9 +74,9 @@ def test_submission_tells_the_judicial_office(api, users):
 
 @pytest.mark.parametrize("kind,anchor,due", [
     # Spring Festival 2026: 02-15…02-23 rest; Saturdays 02-14 and 02-28 are make-up working days.
-    ("decision.review", "2026-02-13", "2026-03-02"),
+    ("case.service", "2026-02-13", "2026-03-02"),
     # A start on a rest day (Sunday 02-15) counts from the next working day: not one day late.
-    ("decision.review", "2026-02-15", "2026-03-03"),
+    ("case.service", "2026-02-15", "2026-03-03"),
     # National Day 2026: 10-01…10-07 rest, 10-10 (Saturday) a make-up working day.
     ("case.service", "2026-10-03", "2026-10-15"),
     # Art 67: fifteen calendar days, the start day excluded (民法典 Art 201), holidays not skipped.
@@ -94,7 +97,7 @@ def test_a_deadline_in_2027_is_provisional_until_the_notice_is_loaded(db):
     from notifications.deadlines import compute_due
     from notifications.models import CalendarDay, CalendarYear
 
-    rule = DeadlineRule.objects.get(kind="decision.review")
+    rule = DeadlineRule.objects.get(kind="case.service")  # 7 working days (Art 61, 85)
     # 2027-01-01 (Friday) is New Year's Day by the statutory rules; Monday-Friday less that day is assumed.
     first = compute_due(rule, date(2026, 12, 30))
     assert (first.date, first.provisional) == (date(2027, 1, 11), True)
@@ -149,6 +152,8 @@ def test_an_extension_of_a_working_day_deadline_counts_working_days(monkeypatch,
     not on Saturday 10-17 as calendar days would."""
     import datetime
 
+    set_review_target(7)  # a town whose local review target is 7 working days (tests/local_rules.py)
+
     _travel(monkeypatch, datetime.date(2026, 9, 24))
     decision = create_and_submit(api)
     review = _review_deadline(decision)
@@ -167,6 +172,8 @@ def test_reanchor_keeps_extensions_and_resumed_suspensions(monkeypatch, api, use
     """A corrected business date recomputes the deadline from the rule, then adds back what was granted: the
     extension and the working days the period stood still (recorded on the approved resumption)."""
     import datetime
+
+    set_review_target(7)  # a town whose local review target is 7 working days (tests/local_rules.py)
 
     from notifications import adjustments
     from notifications.deadlines import reanchor
