@@ -312,7 +312,7 @@ class DeadlineAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     def get_queryset(self):
         user = self.request.user
         qs = DeadlineAdjustment.objects.select_related("deadline", "requested_by", "decided_by").filter(
-            Q(deadline__rule__escalate_to__in=sorted(roles.user_roles(user))) | Q(requested_by=user))
+            adjustment_services.decidable_by(user) | Q(requested_by=user))
         status = self.request.query_params.get("status")
         if status:
             if status not in DeadlineAdjustment.Status.values:

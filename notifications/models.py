@@ -85,6 +85,8 @@ class DeadlineRule(models.Model):
     max_extension_days = models.PositiveIntegerField(_("longest extension (days)"), null=True, blank=True)
     max_extensions = models.PositiveSmallIntegerField(_("number of extensions allowed"), null=True, blank=True)
     extension_rule = models.CharField(_("source of the extension"), max_length=200, blank=True)
+    # Who approves an extension (blank: the escalation role), e.g. the agency head (principal) for Art 60's period.
+    extension_approver = models.CharField(_("extension approved by"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["kind"]

@@ -23,7 +23,7 @@ RULES_FILE = Path(__file__).resolve().parent.parent / "deadline_rules.json"
 # The defaults the table held before this migration for the rules whose default changes now.
 OLD_DEFAULTS = {"decision.review": (7, "working_days")}
 COPIED = ["name", "opens_on", "closes_on", "basis", "statutory", "local_rule", "rolls_over_rest_day",
-          "max_extension_days", "max_extensions", "extension_rule"]
+          "max_extension_days", "max_extensions", "extension_rule", "extension_approver"]
 
 
 def upgrade(apps, schema_editor=None) -> list[int]:
