@@ -158,9 +158,13 @@ def test_an_extension_of_a_working_day_deadline_counts_working_days(monkeypatch,
     decision = create_and_submit(api)
     review = _review_deadline(decision)
     assert review.due_date == datetime.date(2026, 10, 12)
-    response = api["principal"].post(f"/api/v1/deadlines/{review.pk}/adjustments/",
-                                     {"action": "extend", "days": 5, "reason": "材料较多，需延长审查"}, format="json")
+    # The judicial office asks; the principal approves (issue 12: never the one who asked).
+    response = api["judicial"].post(f"/api/v1/deadlines/{review.pk}/adjustments/",
+                                    {"action": "extend", "days": 5, "reason": "材料较多，需延长审查"}, format="json")
     assert response.status_code == 201, response.json()
+    approved = api["principal"].post(f"/api/v1/deadline-adjustments/{response.json()['id']}/approve/", {},
+                                     format="json")
+    assert approved.status_code == 200, approved.json()
     review.refresh_from_db()
     assert (review.due_date, review.extended_days) == (datetime.date(2026, 10, 19), 5)
     [shown] = api["drafter"].get(f"/api/v1/decisions/{decision['id']}/").json()["deadlines"]
@@ -180,7 +184,8 @@ def test_reanchor_keeps_extensions_and_resumed_suspensions(monkeypatch, api, use
 
     _travel(monkeypatch, datetime.date(2026, 9, 24))
     review = _review_deadline(create_and_submit(api))
-    adjustments.request_adjustment(review, action="extend", days=2, reason="延长", user=users["principal"])
+    asked = adjustments.request_adjustment(review, action="extend", days=2, reason="延长", user=users["judicial"])
+    adjustments.decide_adjustment(asked, approve=True, user=users["principal"])  # issue 12: no self-approval
     _travel(monkeypatch, datetime.date(2026, 9, 28))
     adjustments.request_adjustment(review, action="suspend", reason="中止", user=users["principal"])
     _travel(monkeypatch, datetime.date(2026, 10, 9))
