@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps as django_apps
 from django.test import Client
+from django.utils import timezone
 
 from notifications import calendar
 from notifications.deadlines import compute_due, end_of_day
@@ -387,3 +388,14 @@ def test_the_migration_keeps_the_days_an_extension_granted(db, clock):
     upgrade()
     deadline.refresh_from_db()
     assert deadline.due_date == D(2026, 10, 8)
+
+
+def test_a_period_in_months_is_reminded_in_calendar_days_ahead(town, clock):
+    # A town that counts its service period in months (local practice; the rule is local, so allowed).
+    clock.move_to(D(2026, 1, 30))
+    DeadlineRule.objects.filter(kind="case.filing").update(length=1, unit="months", remind_before=[3])
+    case = town.report()
+    filing = deadline_of(case["id"], "case.filing")
+    assert filing.due_date == D(2026, 2, 28)  # 民法典 Art 202: February has no 30th
+    before = Reminder.objects.get(deadline=filing, stage="before", offset=3)
+    assert timezone.localtime(before.send_at).date() == D(2026, 2, 25)
