@@ -399,3 +399,23 @@ def test_a_period_in_months_is_reminded_in_calendar_days_ahead(town, clock):
     assert filing.due_date == D(2026, 2, 28)  # 民法典 Art 202: February has no 30th
     before = Reminder.objects.get(deadline=filing, stage="before", offset=3)
     assert timezone.localtime(before.send_at).date() == D(2026, 2, 25)
+
+
+def test_the_deadline_page_says_in_chinese_where_the_length_comes_from_and_that_it_rolls_over(town, clock):
+    clock.move_to(D(2026, 9, 16))
+    case = town.served("penalty", fine="500")
+    client = Client()
+    client.force_login(town.u["o1"])
+    html = client.get(f"/inbox/deadlines/{deadline_of(case['id'], 'case.payment').pk}/").content.decode()
+    assert "行政处罚法第67条" in html and "以其后的第一个工作日为期限的最后一日" in html
+    assert "2026-10-08" in html
+    html = client.get(f"/inbox/deadlines/{deadline_of(case['id'], 'case.publicity').pk}/").content.decode()
+    assert "本地做法" in html and "以其后的第一个工作日" not in html
+
+
+def test_the_ninety_days_page_shows_the_extension_ceiling(town):
+    case = town.deciding("500")
+    client = Client()
+    client.force_login(town.u["chief"])
+    html = client.get(f"/inbox/deadlines/{deadline_of(case['id'], 'case.decision').pk}/").content.decode()
+    assert "每次延期不超过30日，共可延期1次" in html and "规章" in html
