@@ -419,3 +419,19 @@ def test_the_ninety_days_page_shows_the_extension_ceiling(town):
     client.force_login(town.u["chief"])
     html = client.get(f"/inbox/deadlines/{deadline_of(case['id'], 'case.decision').pk}/").content.decode()
     assert "每次延期不超过30日，共可延期1次" in html and "规章" in html
+
+
+def test_a_calendar_override_moves_a_rolled_over_payment_term(town, clock, api):
+    clock.move_to(D(2026, 9, 16))
+    case = town.served("penalty", fine="500")
+    payment = deadline_of(case["id"], "case.payment")
+    assert payment.due_date == D(2026, 10, 8)
+    # Say the notice were amended and 10-08 became a rest day: the term runs to Friday 10-09.
+    response = api["admin"].put("/api/v1/calendar/days/2026-10-08/", {"kind": "holiday", "note": "调整"},
+                                format="json")
+    assert response.status_code in (200, 201), response.content
+    payment.refresh_from_db()
+    assert payment.due_date == D(2026, 10, 9)
+    api["admin"].delete("/api/v1/calendar/days/2026-10-08/")
+    payment.refresh_from_db()
+    assert payment.due_date == D(2026, 10, 8)
