@@ -150,20 +150,35 @@ def proposed_outcome(case) -> str | None:
     return Case.Outcome.PENALTY.value
 
 
-def payment_overdue_days(case, today: datetime.date | None = None) -> int:
-    """Days the fine is overdue (Art 67: pay within 15 days of service); 0 when not overdue or not served."""
+def payment_deadline(case):
+    """The open payment deadline (case.payment): its due date is the last day to pay, already moved past a rest
+    day (民法典 Art 203, notifications.deadlines.compute_due), by a correction of the service date, or by an
+    approved deferral or extension."""
+    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
+                                   status=Deadline.Status.OPEN).first()
+
+
+def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int = 0) -> int:
+    """Days the fine is overdue: counted from the day AFTER the payment due date (Art 67: pay within 15 days of
+    service; Art 72: the surcharge runs for each day of delay), so 0 on the due date itself; 0 when not served.
+
+    `paused_days`: days on which the surcharge does not run (Art 73 ¶3: 当事人申请行政复议或者提起行政诉讼的，加处
+    罚款的数额在行政复议或者行政诉讼期间不予计算). TODO(issue 13): the remedy records (reconsideration, lawsuit)
+    arrive with issue 13; until then every caller passes 0 and issue 13 computes the days from those records.
+    """
     if case.state != CS.SERVED or not case.fine:
         return 0
-    deadline = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
-                                       status=Deadline.Status.OPEN).first()
+    deadline = payment_deadline(case)
     if deadline is None:
         return 0
-    return max((today or timezone.localdate()) - deadline.due_date, datetime.timedelta(0)).days
+    late = ((today or timezone.localdate()) - deadline.due_date).days - max(paused_days, 0)
+    return max(late, 0)
 
 
-def late_payment_surcharge(case, today: datetime.date | None = None) -> Decimal | None:
-    """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine; None when not overdue."""
-    days = payment_overdue_days(case, today)
+def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int = 0) -> Decimal | None:
+    """Art 72 (statute): 3% of the fine for each day overdue, from the day after the (rolled-over) due date, never
+    more than the fine; None when nothing is owed. `paused_days`: see payment_overdue_days (Art 73 ¶3, issue 13)."""
+    days = payment_overdue_days(case, today, paused_days)
     if days <= 0:
         return None
     return min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01"))

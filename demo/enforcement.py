@@ -25,8 +25,8 @@ from cases import services
 from cases.models import Case, Party, Village, ViolationType
 from cases.validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from notifications import calendar
-from notifications.deadlines import reanchor
-from notifications.models import Deadline
+from notifications.deadlines import compute_due, reanchor
+from notifications.models import Deadline, DeadlineRule
 from workflows.audit import object_type_of
 from workflows.services import fire_transition
 
@@ -102,6 +102,13 @@ PATROL, COMPLAINT, REFERRAL, HOTLINE = (Case.Source.PATROL, Case.Source.COMPLAIN
 
 # In the order of their filing dates, oldest first, so that the case numbers of a fresh town follow the calendar.
 CASES = (
+    DemoCase(
+        "paid_after_rolled_over_term", "QDLJ", "前营村", PATROL, 170,
+        person("韩春生", "1975-03-18", 139, "13598721046", "石桥镇前营村二组"),
+        "巡查发现前营村村民韩某某将自家翻修房屋产生的建筑垃圾及生活垃圾约3立方米倾倒在村南排水沟内，"
+        "堵塞排水沟，影响汛期排水。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
     DemoCase(
         "investigating_past_deadline", "HWGG", "新集村", PATROL, 104,
         org("宝丰县新集农资经营部", "92", "MA9DK6P3W", "13461875520", "石桥镇新集村省道路口"),
@@ -325,7 +332,56 @@ class CaseSeeder:
             data["proposed_fine"] = fine
         return self.fire(case, "notify", spec.officers[0], **data)
 
+    def rolled_over_service_day(self) -> datetime.date:
+        """A service day whose 15-day payment term (Art 67) ends on a rest day, moved to the next working day
+        (民法典 Art 203): among the working days 25 to 140 days before today, the one whose last day moves
+        furthest (a holiday such as National Day or the Spring Festival: 2026-09-16 → 2026-10-01 → 2026-10-08),
+        the latest on a tie. The demo runs on any date, so the holiday is the one the calendar finds there."""
+        rule = DeadlineRule.objects.get(kind="case.payment")
+        best, best_roll = None, -1
+        for back in range(140, 24, -1):
+            day = self.today - datetime.timedelta(days=back)
+            if not calendar.is_workday(day):
+                continue
+            roll = (compute_due(rule, day).date - (day + datetime.timedelta(days=rule.length))).days
+            if roll >= best_roll:
+                best, best_roll = day, roll
+        return best
+
     # --- the cases, in the order of CASES ------------------------------------------------------
+
+    def paid_after_rolled_over_term(self, case, spec):
+        """Served on a day whose 15 days to pay (Art 67) end on a holiday: the term ran to the first working day
+        after it (民法典 Art 203), and the party paid on that day, owing no surcharge (Art 72). Closed."""
+        served_on = self.rolled_over_service_day()
+        decided_on = calendar.add_working_days(served_on, -2).date
+        notified_on = calendar.add_working_days(decided_on, -5).date
+        self.file(case, spec, calendar.add_working_days(notified_on, -6).date)
+        self.inquiry(case, spec, calendar.add_working_days(notified_on, -5).date, "韩春生（当事人）",
+                     "问：村南排水沟里的建筑垃圾是谁倒的？\n答：是我家翻修房子拆下来的，图省事倒在沟里了。\n"
+                     "问：你是否愿意清理？\n答：愿意，马上找车拉走。")
+        self.notify(
+            case, spec, notified_on,
+            facts="经查，当事人将翻修房屋产生的建筑垃圾及生活垃圾约3立方米倾倒在前营村村南排水沟内，"
+                  "有现场照片及询问笔录为证。",
+            legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款",
+            fine="200", measures="责令清理倾倒的垃圾",
+        )
+        self.fire(case, "submit_decision", spec.officers[0], waiver=False)
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="200",
+                  measures="责令清理倾倒的垃圾", decided_on=decided_on)
+        self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=served_on)
+        payment = Deadline.objects.get(object_type=object_type_of(case), object_id=case.pk, kind="case.payment")
+        last_day = served_on + datetime.timedelta(days=15)
+        self.fire(case, "record_execution", spec.officers[0], executed_on=payment.due_date,
+                  detail=(f"缴款期限第十五日（{_zh(last_day)}）为法定节假日或休息日，依法顺延至{_zh(payment.due_date)}"
+                          f"（民法典第二百零三条）；当事人于{_zh(payment.due_date)}缴纳罚款200元，未逾期，不加处罚款。"
+                          "倾倒的垃圾已清运，执法队员现场复核确认。"))
+        services.record_publicity(case_pk=case.pk, user=self.user("daduizhang"), channel=PUBLICITY_CHANNEL,
+                                  published_on=calendar.add_working_days(decided_on, 3).date)
+        self.fire(case, "close", "daduizhang",
+                  summary="罚款已在顺延后的缴款期限内缴纳，违法状态已消除，案卷材料齐全，予以结案。")
+
 
     def investigating_past_deadline(self, case, spec):
         """Filed 96 days ago: the 90-day period to decide (Art 60) has passed; the escalation goes to the brigade

@@ -10,7 +10,14 @@ and the escalation role.
   calendar service — are counted again from the day of resumption; reminders are planned anew. The resumption
   records on its request how many days the period stood still, so that a later correction of the business
   date (deadlines.reanchor) keeps them.
-- extend: the due date moves by `days` units of the rule (`extended_days` adds them up).
+- extend: the due date moves by `days` units of the rule (`extended_days` adds them up). Issue 12: an extension
+  is never approved by the one who asked for it (no self-approval: a holder of the approving role who asks waits
+  for another holder); it is approved by the rule's `extension_approver` (blank: the escalation role); its length
+  per request and the number of extensions are bounded by the rule (`max_extension_days`, `max_extensions`;
+  without them 1..365 days, any number). 行政处罚法 Art 60 grants no extension itself ("法律、法规、规章另有规定的，
+  从其规定"): case.decision's comes from a sector rule (规章), labelled as such on the rule (`extension_rule`), e.g.
+  市场监督管理行政处罚程序规定 Art 64 "经批准可以延长三十日" — hence its local defaults, 30 days once, approved by
+  the agency head (principal). The brigade chief may ask, not approve.
 
 Each request and each decision is one transaction that locks the deadline row, and each is audited on the object
 the deadline belongs to (the case, the decision, the certificate), so it shows in that object's history.
@@ -21,6 +28,7 @@ certificate's expiry, which the issuing authority sets (renew the certificate in
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +63,11 @@ UNKNOWN_ACTION = _("Choose suspend, resume or extend.")
 INPUT_INVALID = _("Some fields are missing or invalid.")
 REASON_REQUIRED = _("Give the reason for the request.")
 DAYS_RANGE = _("An extension is a whole number of days from 1 to {max}.")
+TOO_MANY_EXTENSIONS = _("“{name}” may be extended {max} time(s) ({source}); it has been extended {count} time(s) "
+                        "already.")
+EXTENSION_TOO_LONG = _("“{name}” may be extended by at most {max} days at a time ({source}).")
+NO_SELF_APPROVAL = _("An extension is approved by someone other than the person who asked for it: the {role} "
+                     "decides on this request.")
 NO_ESCALATION = _("“{name}” is a period the law gives the party ({basis}); no one approves changes to it, so it "
                   "is neither suspended nor extended.")
 MAY_NOT_REQUEST = _("Only those responsible for “{name}” or the {role} may ask to suspend or extend it.")
@@ -100,26 +113,46 @@ def is_responsible(deadline, user, obj=None) -> bool:
     return True
 
 
-def may_decide(deadline, user) -> bool:
-    escalate_to = deadline.rule.escalate_to
-    return bool(escalate_to) and roles.has_role(user, escalate_to)
+def approver_role(deadline, action=None) -> str:
+    """Who decides on a change: the rule's `extension_approver` for an extension (e.g. the principal for Art 60),
+    else (and for suspensions) the escalation role."""
+    rule = deadline.rule
+    if action == Action.EXTEND and rule.extension_approver:
+        return rule.extension_approver
+    return rule.escalate_to
+
+
+def may_decide(deadline, user, action=None) -> bool:
+    role = approver_role(deadline, action)
+    return bool(role) and roles.has_role(user, role)
 
 
 def adjustable(deadline) -> bool:
     return bool(deadline.rule.escalate_to) and deadline.kind not in NOT_ADJUSTABLE_KINDS
 
 
+def decidable_by(user) -> Q:
+    """The requests `user` decides on (a filter on DeadlineAdjustment): a suspension or resumption when he holds
+    the rule's escalation role; an extension when he holds its approving role and did not ask for it himself."""
+    held = sorted(roles.user_roles(user))
+    extension = Q(action=Action.EXTEND) & (
+        Q(deadline__rule__extension_approver__in=held)
+        | Q(deadline__rule__extension_approver="", deadline__rule__escalate_to__in=held))
+    return (~Q(action=Action.EXTEND) & Q(deadline__rule__escalate_to__in=held)) | (extension & ~Q(requested_by=user))
+
+
 def may_request(deadline, user, obj=None) -> bool:
     if not adjustable(deadline) or not getattr(user, "is_authenticated", False):
         return False
-    return may_decide(deadline, user) or is_responsible(deadline, user, obj)
+    return (may_decide(deadline, user) or may_decide(deadline, user, Action.EXTEND)
+            or is_responsible(deadline, user, obj))
 
 
 def may_view(deadline, user, obj=None) -> bool:
     """Those who may see the object the deadline is on (and whoever may act on the deadline)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if may_decide(deadline, user) or is_responsible(deadline, user, obj):
+    if may_request(deadline, user, obj) or may_decide(deadline, user) or is_responsible(deadline, user, obj):
         return True
     if deadline.object_type == "cases.case":
         return roles.may("case.view", user)
@@ -201,6 +234,7 @@ def _check_state(deadline, action, today):
 
 
 def _clean_days(action, days, errors):
+    """A whole number of days, 1..365 (the rule's own ceiling is a legal rule: 409, see _check_extension)."""
     if action != Action.EXTEND:
         return None
     message = bilingual(Message(DAYS_RANGE, max=MAX_EXTENSION_DAYS))
@@ -210,6 +244,24 @@ def _clean_days(action, days, errors):
         errors["days"] = [message]
         return None
     return days
+
+
+def extension_source(rule) -> str:
+    return rule.extension_rule or rule.local_rule or rule.basis
+
+
+def _check_extension(deadline, days):
+    """The rule's ceiling on one extension and on their number (issue 12; for case.decision a sector rule's,
+    configurable): 409 naming the source."""
+    rule = deadline.rule
+    if rule.max_extension_days is not None and days > rule.max_extension_days:
+        raise RuleViolation(Message(EXTENSION_TOO_LONG, name=_name(deadline), max=rule.max_extension_days,
+                                    source=extension_source(rule)), rule="extension")
+    if rule.max_extensions is not None:
+        count = deadline.adjustments.filter(action=Action.EXTEND, status=DeadlineAdjustment.Status.APPROVED).count()
+        if count >= rule.max_extensions:
+            raise RuleViolation(Message(TOO_MANY_EXTENSIONS, name=_name(deadline), max=rule.max_extensions,
+                                        count=count, source=extension_source(rule)), rule="extension")
 
 
 def _lock(deadline_pk) -> Deadline:
@@ -255,6 +307,8 @@ def request_adjustment(deadline, *, action, reason, days=None, user, client_ip=N
             raise InvalidInput(INPUT_INVALID, fields=errors)
         today = timezone.localdate()
         _check_state(deadline, action, today)
+        if action == Action.EXTEND:
+            _check_extension(deadline, days)
         pending = pending_request(deadline)
         if pending is not None:
             raise StateConflict(Message(ALREADY_PENDING, name=_name(deadline), action=pending.get_action_display()),
@@ -264,13 +318,14 @@ def request_adjustment(deadline, *, action, reason, days=None, user, client_ip=N
         _audit(obj, deadline, f"request_deadline_{action}", user,
                {"adjustment": adjustment.pk, "days": days, "reason": reason, "due_date": deadline.due_date},
                comment=reason, client_ip=client_ip)
-        if may_decide(deadline, user):
+        # A suspension asked by its approver takes effect at once; an extension never does (no self-approval).
+        if action != Action.EXTEND and may_decide(deadline, user, action):
             _decide(deadline, adjustment, approve=True, user=user, note="", obj=obj, today=today,
                     client_ip=client_ip)
         else:
             what = Message(REQUEST_TITLE, action=adjustment.get_action_display(), name=_name(deadline),
                            object=object_label(deadline, obj))
-            approvers = [u for u in _users_in_role(deadline.rule.escalate_to) if u.pk != user.pk]
+            approvers = [u for u in _users_in_role(approver_role(deadline, action)) if u.pk != user.pk]
             notify_users(approvers, str(what), str(Message(REQUEST_BODY, user=user, reason=reason)),
                          link=deadline_link(deadline))
     return adjustment
@@ -283,15 +338,20 @@ def decide_adjustment(adjustment, *, approve: bool, user, note: str = "", client
         deadline = _lock(DeadlineAdjustment.objects.filter(pk=adjustment.pk).values_list(
             "deadline_id", flat=True).first() or 0)
         adjustment = DeadlineAdjustment.objects.select_for_update().get(pk=adjustment.pk)
-        if not may_decide(deadline, user):
+        role = approver_role(deadline, adjustment.action)
+        if not may_decide(deadline, user, adjustment.action):
             raise NotPermitted(Message(MAY_NOT_DECIDE, name=_name(deadline),
-                                       role=_role_label(deadline.rule.escalate_to or roles.ADMIN)), rule="roles")
+                                       role=_role_label(role or roles.ADMIN)), rule="roles")
         if adjustment.status != DeadlineAdjustment.Status.REQUESTED:
             raise StateConflict(Message(ALREADY_DECIDED, status=adjustment.get_status_display()), rule="state")
+        if adjustment.action == Action.EXTEND and adjustment.requested_by_id == user.pk:
+            raise NotPermitted(Message(NO_SELF_APPROVAL, role=_role_label(role)), rule="no_self_approval")
         today = timezone.localdate()
         if approve:
             _check_adjustable(deadline)
             _check_state(deadline, adjustment.action, today)
+            if adjustment.action == Action.EXTEND:
+                _check_extension(deadline, adjustment.days)
         _decide(deadline, adjustment, approve=approve, user=user, note=(note or "").strip(), obj=object_of(deadline),
                 today=today, client_ip=client_ip)
     return adjustment

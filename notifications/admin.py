@@ -136,8 +136,19 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
-    list_display = ("kind", "name", "length", "unit", "remind_before", "escalate_to", "basis")
-    readonly_fields = ("kind", "opens_on", "closes_on", "basis", "configurable")
+    """A statutory rule's length and unit are read-only (issue 12: the statute fixes them, e.g. Art 64's 5 working
+    days); a local rule's may change. Where a rule's source and its roll-over come from is data (the JSON)."""
+
+    list_display = ("kind", "name", "length", "unit", "statutory", "local_rule", "remind_before", "escalate_to")
+    list_filter = ("statutory",)
+    readonly_fields = ("kind", "opens_on", "closes_on", "basis", "statutory", "local_rule", "rolls_over_rest_day",
+                       "extension_rule")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.statutory:
+            return (*fields, "length", "unit", "fixed_date")
+        return fields
 
 
 @admin.register(Deadline)

@@ -16,7 +16,7 @@ from workflows import audit, roles
 from workflows.errors import NotFound, NotPermitted, bilingual
 from workflows.text_limits import BoundedTextSerializer
 
-from . import adjustments as adjustment_services, calendar, calendar_changes
+from . import adjustments as adjustment_services, calendar, calendar_changes, rules
 from .models import CalendarDay, Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
 from .services import mark_read
 
@@ -119,12 +119,16 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
     escalate_to = serializers.ChoiceField(choices=[("", "")] + [(r, r) for r in roles.ALL_ROLES], required=False,
                                           allow_blank=True)
     length = serializers.IntegerField(min_value=1, max_value=3660, required=False)
+    configurable = serializers.BooleanField(read_only=True, help_text="The opposite of `statutory`.")
 
     class Meta:
         model = DeadlineRule
-        fields = ["kind", "name", "opens_on", "closes_on", "length", "unit", "remind_before", "responsible_role",
-                  "escalate_to", "basis", "configurable"]
-        read_only_fields = ["kind", "name", "opens_on", "closes_on", "responsible_role", "basis", "configurable"]
+        fields = ["kind", "name", "opens_on", "closes_on", "length", "unit", "fixed_date", "remind_before",
+                  "responsible_role", "escalate_to", "basis", "statutory", "local_rule", "configurable",
+                  "rolls_over_rest_day", "max_extension_days", "max_extensions", "extension_rule"]
+        read_only_fields = ["kind", "name", "opens_on", "closes_on", "responsible_role", "basis", "statutory",
+                            "local_rule", "rolls_over_rest_day", "max_extension_days", "max_extensions",
+                            "extension_rule"]
 
 
 class DeadlineRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -142,6 +146,7 @@ class DeadlineRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                 raise exceptions.NotFound()
             serializer = DeadlineRuleSerializer(rule, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
+            rules.check_change(rule, serializer.validated_data)  # 409 for a statutory rule's length or unit
             serializer.save()
             audit.record(rule, transition="change_rule", user=request.user,
                          fields={k: v for k, v in serializer.validated_data.items()})
@@ -307,7 +312,7 @@ class DeadlineAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     def get_queryset(self):
         user = self.request.user
         qs = DeadlineAdjustment.objects.select_related("deadline", "requested_by", "decided_by").filter(
-            Q(deadline__rule__escalate_to__in=sorted(roles.user_roles(user))) | Q(requested_by=user))
+            adjustment_services.decidable_by(user) | Q(requested_by=user))
         status = self.request.query_params.get("status")
         if status:
             if status not in DeadlineAdjustment.Status.values:

@@ -48,6 +48,7 @@ __all__ = [
     "calendar_version",
     "day_info",
     "is_official_year",
+    "roll_to_working_day",
     "is_workday",
     "package_knows_year",
     "working_days_between",
@@ -268,6 +269,27 @@ def add_calendar_days(start: datetime.date, days: int) -> CalendarResult:
     _check_date(start, "start")
     _check_days(days)
     return CalendarResult(start + datetime.timedelta(days=days), False)
+
+
+def roll_to_working_day(day: datetime.date) -> CalendarResult:
+    """``day`` itself when it is a working day, else the first working day after it.
+
+    民法典 Art 203 (民事诉讼法 Art 85 by analogy): a period whose last day is a statutory holiday (or a rest day)
+    ends on the day after the holiday. A year without data still answers, on the fallback rule, provisionally.
+    """
+    _check_date(day, "day")
+    cal = _Calendar()
+    cal.preload(day, day + datetime.timedelta(days=30))
+    info = cal.day(day)
+    provisional = info.provisional
+    current = day
+    for _step in range(MAX_DAYS):
+        if info.is_workday:
+            return CalendarResult(current, provisional)
+        current += _ONE_DAY
+        info = cal.day(current)
+        provisional = provisional or info.provisional
+    raise ValueError(f"no working day within {MAX_DAYS} days after {day}")  # pragma: no cover - bad overrides
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

@@ -140,14 +140,15 @@ def recompute_after_calendar_change(change: CalendarChange, *, user=None) -> lis
     """Bring the running deadlines in line with the calendar after ``change`` has been saved.
 
     Takes the change (days and years, and the reason in words) and the user who made it (None for the system).
-    Recomputes open and suspended working-day deadlines that are provisional or whose period contains a changed
-    day, replans the reminders of those and of any open deadline whose reminders straddle a changed day, audits
+    Recomputes open and suspended working-day deadlines, and those whose last day rolls past a rest day (民法典
+    Art 203), that are provisional or whose period contains a changed day, replans the reminders of those and of any open deadline whose reminders straddle a changed day, audits
     and announces every move, and stamps every running deadline with the current calendar version. Returns one
     :class:`Recomputed` per deadline recomputed. Refuses nothing; it must be called after the change is written
     (in the same transaction is best).
     """
     ranges = change.ranges()
-    working = Deadline.objects.filter(status__in=RUNNING, rule__unit=DeadlineRule.Unit.WORKING_DAYS)
+    working = Deadline.objects.filter(Q(rule__unit=DeadlineRule.Unit.WORKING_DAYS) | Q(rule__rolls_over_rest_day=True),
+                                      status__in=RUNNING)
     due_ids = set(working.filter(Q(provisional=True) | _overlapping(ranges, "anchor_date", "due_date"))
                   .values_list("pk", flat=True))
     replan_ids = _reminders_touched(ranges) - due_ids
@@ -168,7 +169,7 @@ def recompute_stale_deadlines(*, user=None) -> list[Recomputed]:
         return []
     olds = sorted(set(stale.values_list("calendar_version", flat=True)))
     reason = _site_language(Message(REASON_STALE, old=", ".join(o or "?" for o in olds)[:300], new=version))
-    working = stale.filter(rule__unit=DeadlineRule.Unit.WORKING_DAYS)
+    working = stale.filter(Q(rule__unit=DeadlineRule.Unit.WORKING_DAYS) | Q(rule__rolls_over_rest_day=True))
     due_ids = set(working.values_list("pk", flat=True))
     replan_ids = set(stale.values_list("pk", flat=True)) - due_ids
     return _recompute(due_ids, replan_ids, reason=reason, user=user, stamp_all=False)

@@ -1,5 +1,6 @@
 """Deadlines on objects, computed from the rule table (DESIGN §4) and the working-day calendar."""
 
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -16,13 +17,59 @@ from .services import notify_role
 
 
 def compute_due(rule: DeadlineRule, anchor: date) -> calendar.CalendarResult:
+    """The last day of the rule's period from `anchor`, the start day excluded (民法典 Art 201).
+
+    When the rule says so (`rolls_over_rest_day`, data in deadline_rules.json), a last day that falls on a rest
+    day moves to the next working day (民法典 Art 203; 民事诉讼法 Art 85 by analogy): a party's payment term of
+    15 days (行政处罚法 Art 67) from 2026-09-16 ends on 2026-10-09, after National Day, not on 10-01.
+    """
+    return roll_over(rule, raw_due(rule, anchor))
+
+
+def raw_due(rule: DeadlineRule, anchor: date) -> calendar.CalendarResult:
+    """The last day of the period counted by the rule's unit, before any roll-over past a rest day."""
     if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
+        # 行政处罚法 Art 85: its 2, 3, 5 and 7-day periods are working days (statute).
         return calendar.add_working_days(anchor, rule.length)
     if rule.unit == DeadlineRule.Unit.CALENDAR_DAYS:
         # 民法典 Art 201: a period counted in days excludes the start day.
         return calendar.add_calendar_days(anchor, rule.length)
+    if rule.unit == DeadlineRule.Unit.MONTHS:
+        return calendar.CalendarResult(add_months(anchor, rule.length), False)
+    if rule.unit == DeadlineRule.Unit.FIXED_DATE:
+        return calendar.CalendarResult(next_yearly_date(anchor, rule.fixed_date), False)
     due = anchor + timedelta(hours=rule.length)
     return calendar.CalendarResult(date=due, provisional=False)
+
+
+def roll_over(rule: DeadlineRule, due: calendar.CalendarResult) -> calendar.CalendarResult:
+    """民法典 Art 203: moves a last day on a rest day to the next working day, for the rules that say so."""
+    if not rule.rolls_over_rest_day:
+        return due
+    rolled = calendar.roll_to_working_day(due.date)
+    return calendar.CalendarResult(rolled.date, due.provisional or rolled.provisional)
+
+
+def add_months(anchor: date, months: int) -> date:
+    """民法典 Art 202: the day of the last month that corresponds to the start day, or that month's last day
+    when it has no such day (2026-01-31 + 1 month = 2026-02-28; 2028-01-31 + 1 month = 2028-02-29)."""
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    return date(year, month, min(anchor.day, monthrange(year, month)[1]))
+
+
+def next_yearly_date(anchor: date, month_day: str) -> date:
+    """The first date `MM-DD` after `anchor` (a yearly date such as 03-01); 02-29 is 02-28 in a common year."""
+    try:
+        month, day = (int(part) for part in (month_day or "").split("-"))
+        date(2028, month, day)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"a yearly date is MM-DD, not {month_day!r}") from error
+    for year in (anchor.year, anchor.year + 1):
+        candidate = date(year, month, min(day, monthrange(year, month)[1]))
+        if candidate > anchor:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def end_of_day(day: date) -> datetime:
@@ -79,15 +126,16 @@ def recompute_due(deadline: Deadline) -> calendar.CalendarResult:
     """The due date the deadline's rule gives from its anchor date on today's calendar, with the days that
     suspensions already resumed and extensions granted added after it (they stay granted).
 
-    Used when the business date is corrected (reanchor) and when the calendar changes (calendar_changes).
-    ``provisional`` is true when any day counted, the added days included, is provisional.
+    Used when the business date is corrected (reanchor), when the calendar changes (calendar_changes) and when
+    a rule's computation changes (migration 0007). ``provisional`` is true when any day counted, the added days
+    included, is provisional. The roll-over past a rest day (民法典 Art 203) applies once, to the last day.
     """
-    due = compute_due(deadline.rule, deadline.anchor_date)
+    due = raw_due(deadline.rule, deadline.anchor_date)
     granted = deadline.extended_days + suspended_units(deadline)
-    if not granted:
-        return due
-    extended = extend_date(deadline.rule, due.date, granted)
-    return calendar.CalendarResult(extended.date, due.provisional or extended.provisional)
+    if granted:
+        extended = add_units(deadline.rule, due.date, granted)
+        due = calendar.CalendarResult(extended.date, due.provisional or extended.provisional)
+    return roll_over(deadline.rule, due)
 
 
 def suspended_units(deadline: Deadline) -> int:
@@ -98,11 +146,17 @@ def suspended_units(deadline: Deadline) -> int:
                .exclude(days=None).values_list("days", flat=True))
 
 
-def extend_date(rule: DeadlineRule, day: date, length: int) -> calendar.CalendarResult:
-    """`length` more units of the rule after `day` (an extension, or the days left after a suspension)."""
+def add_units(rule: DeadlineRule, day: date, length: int) -> calendar.CalendarResult:
+    """`length` more units of the rule after `day`: working days for a working-day rule, else calendar days."""
     if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
         return calendar.add_working_days(day, length)
     return calendar.add_calendar_days(day, length)
+
+
+def extend_date(rule: DeadlineRule, day: date, length: int) -> calendar.CalendarResult:
+    """`length` more units of the rule after `day` (an extension, or the days left after a suspension), the
+    last day rolled past a rest day when the rule says so (民法典 Art 203)."""
+    return roll_over(rule, add_units(rule, day, length))
 
 
 def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED) -> int:

@@ -53,6 +53,11 @@ class DeadlineRule(models.Model):
         CALENDAR_DAYS = "calendar_days", _("calendar days")
         WORKING_DAYS = "working_days", _("working days")
         HOURS = "hours", _("hours")
+        # 民法典 Art 202: a period in months ends on the same day of the last month, or on its last day when that
+        # month has no such day.
+        MONTHS = "months", _("months")
+        # A yearly date (`fixed_date`, "MM-DD", e.g. "03-01"): the next such date after the anchor.
+        FIXED_DATE = "fixed_date", _("fixed yearly date")
 
     kind = models.CharField(_("kind"), max_length=50, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
@@ -60,11 +65,28 @@ class DeadlineRule(models.Model):
     closes_on = models.CharField(_("closes on"), max_length=100, blank=True)
     length = models.PositiveIntegerField(_("length"))
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    fixed_date = models.CharField(_("yearly date (MM-DD)"), max_length=5, blank=True,
+                                  help_text=_("Only for the unit “fixed yearly date”, e.g. 03-01."))
     remind_before = models.JSONField(_("remind before"), default=list, blank=True)
     responsible_role = models.CharField(_("responsible role"), max_length=30, blank=True)
     escalate_to = models.CharField(_("escalate to"), max_length=30, blank=True)
     basis = models.CharField(_("legal basis"), max_length=200)
-    configurable = models.BooleanField(_("configurable"), default=False)
+    # Whether a statute fixes the length and unit (then neither the API nor the admin changes them), and the
+    # source that fixes it: the article for a statutory rule, "本地做法，可配置" and why for a local one.
+    statutory = models.BooleanField(_("fixed by statute"), default=False)
+    local_rule = models.CharField(_("source of the length"), max_length=200, blank=True)
+    # 民法典 Art 203 (民事诉讼法 Art 85 by analogy): a period given to a party that ends on a rest day ends on the
+    # next working day instead. Data, not code: set on the party-facing calendar-day periods; never on the
+    # agency's own deadlines (they are reminded early instead).
+    rolls_over_rest_day = models.BooleanField(_("last day on a rest day moves to the next working day"),
+                                              default=False)
+    # An extension's ceiling (null: no rule-specific ceiling; adjustments.MAX_EXTENSION_DAYS applies) and the
+    # source that allows an extension at all (e.g. a sector rule, 规章, for Art 60's 90 days).
+    max_extension_days = models.PositiveIntegerField(_("longest extension (days)"), null=True, blank=True)
+    max_extensions = models.PositiveSmallIntegerField(_("number of extensions allowed"), null=True, blank=True)
+    extension_rule = models.CharField(_("source of the extension"), max_length=200, blank=True)
+    # Who approves an extension (blank: the escalation role), e.g. the agency head (principal) for Art 60's period.
+    extension_approver = models.CharField(_("extension approved by"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["kind"]
@@ -73,6 +95,11 @@ class DeadlineRule(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.basis})"
+
+    @property
+    def configurable(self) -> bool:
+        """The opposite of `statutory`: a local rule whose length and unit an admin may change."""
+        return not self.statutory
 
 
 class Deadline(models.Model):

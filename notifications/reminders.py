@@ -78,7 +78,8 @@ def stages_of(deadline: Deadline, rule: DeadlineRule) -> list[Stage]:
     for ahead in sorted({n for n in rule.remind_before if n > 0}, reverse=True):
         if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
             at = send_time(calendar.add_working_days(due, -ahead).date)
-        elif rule.unit == DeadlineRule.Unit.CALENDAR_DAYS:
+        elif rule.unit in (DeadlineRule.Unit.CALENDAR_DAYS, DeadlineRule.Unit.MONTHS, DeadlineRule.Unit.FIXED_DATE):
+            # A period in months or up to a yearly date is reminded in calendar days ahead.
             at = send_time(due - datetime.timedelta(days=ahead))
         else:
             at = deadline.due_at - datetime.timedelta(hours=ahead)

@@ -4,19 +4,17 @@ the count of a user's unread in-app messages (the bell)."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows import roles
-
-from .adjustments import deadline_link, object_label
+from .adjustments import deadline_link, decidable_by, object_label
 from .models import DeadlineAdjustment, Notification
 
 DECIDE_ACTION = _("Approve or reject the request")
 
 
 def adjustment_inbox_items(user) -> list[dict]:
-    """Inbox rows for the escalation role: pending requests on deadlines whose rule escalates to one of its roles."""
+    """Inbox rows for the approvers: pending requests the user decides on (adjustments.decidable_by: the escalation
+    role, or the rule's extension approver for an extension he did not ask for himself)."""
     pending = (DeadlineAdjustment.objects
-               .filter(status=DeadlineAdjustment.Status.REQUESTED,
-                       deadline__rule__escalate_to__in=roles.user_roles(user))
+               .filter(decidable_by(user), status=DeadlineAdjustment.Status.REQUESTED)
                .select_related("deadline__rule", "requested_by"))
     now = timezone.now()
     return [{

@@ -393,13 +393,17 @@ def test_the_deadline_rules_list_has_all_11_kinds_with_their_basis(api):
     assert {r["kind"] for r in rules} == KINDS
     for rule in rules:
         assert rule["basis"].strip(), rule
-        assert rule["unit"] in {"calendar_days", "working_days", "hours"}
+        assert rule["unit"] in {"calendar_days", "working_days", "hours", "months", "fixed_date"}
+        assert isinstance(rule["statutory"], bool) and rule["configurable"] is not rule["statutory"]
+        assert rule["local_rule"].strip(), rule
         assert isinstance(rule["length"], int) and rule["length"] > 0
         assert isinstance(rule["remind_before"], list)
         assert "escalate_to" in rule
     by_kind = {r["kind"]: r for r in rules}
-    assert (by_kind["decision.review"]["length"], by_kind["decision.review"]["unit"]) == (7, "working_days")
-    assert "第26条" in by_kind["decision.review"]["basis"]
+    # Issue 12: the review's own target is local practice, 15 working days by default (条例 Art 26's 7 working
+    # days are the reviewer's minimum time).
+    assert (by_kind["decision.review"]["length"], by_kind["decision.review"]["unit"]) == (15, "working_days")
+    assert "第26条" in by_kind["decision.review"]["basis"] and by_kind["decision.review"]["statutory"] is False
     assert (by_kind["case.decision"]["length"], by_kind["case.decision"]["unit"]) == (90, "calendar_days")
 
 
@@ -411,7 +415,7 @@ def test_an_admin_changes_a_rule_and_later_deadlines_use_it(api, users, today):
     second, _ = to_state(api, users, "in_review")
     [due_first] = [d["due_date"] for d in first["deadlines"]]
     [due_second] = [d["due_date"] for d in second["deadlines"]]
-    assert due_first == calendar.add_working_days(today, 7).date.isoformat()
+    assert due_first == calendar.add_working_days(today, 15).date.isoformat()
     assert due_second == calendar.add_working_days(today, 10).date.isoformat()
     # The change is audited.
     assert AuditEntry.objects.filter(transition="change_rule", username=users["admin"].username).exists()
@@ -435,7 +439,7 @@ def test_read_only_parts_of_a_rule_cannot_be_patched(api):
 def test_only_an_admin_patches_deadline_rules(api, who):
     client = client_for(make_user(is_superuser=True, is_staff=True)) if who == "superuser" else api[who]
     assert_refused(client.patch("/api/v1/deadline-rules/decision.review/", {"length": 1}, format="json"), 403)
-    assert DeadlineRule.objects.get(kind="decision.review").length == 7
+    assert DeadlineRule.objects.get(kind="decision.review").length == 15
 
 
 @pytest.mark.parametrize("body,field", [
@@ -448,7 +452,7 @@ def test_invalid_deadline_rule_changes_are_400(api, body, field):
     response = lenient(api["admin"]).patch("/api/v1/deadline-rules/decision.review/", body, format="json")
     assert_refused(response, 400, field=field)
     rule = DeadlineRule.objects.get(kind="decision.review")
-    assert (rule.length, rule.unit, rule.remind_before, rule.escalate_to) == (7, "working_days", [3, 1], "principal")
+    assert (rule.length, rule.unit, rule.remind_before, rule.escalate_to) == (15, "working_days", [3, 1], "principal")
 
 
 def test_patching_an_unknown_rule_is_404(api):

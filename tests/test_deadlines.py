@@ -6,6 +6,7 @@ import pytest
 
 from notifications import calendar
 from notifications.models import DeadlineRule, Notification
+from tests.local_rules import set_review_target
 
 pytestmark = pytest.mark.clock  # deadlines count from today
 
@@ -23,13 +24,15 @@ def create_and_submit(api):
 
 
 @pytest.mark.django_db
-def test_review_deadline_is_seven_working_days_after_submission(api, today):
+def test_review_target_is_fifteen_working_days_after_submission_a_local_default(api, today):
+    # Issue 12: 条例 Art 26's 7 working days are the reviewer's minimum time, not his deadline; the review's own
+    # target is local practice, 15 working days by default, and says so.
     decision = create_and_submit(api)
     [deadline] = decision["deadlines"]
     assert deadline["kind"] == "decision.review"
     assert deadline["status"] == "open"
-    assert "第26条" in deadline["basis"]
-    assert deadline["due_date"] == calendar.add_working_days(today, 7).date.isoformat()
+    assert "第26条" in deadline["basis"] and "本地做法" in deadline["basis"]
+    assert deadline["due_date"] == calendar.add_working_days(today, 15).date.isoformat()
     assert deadline["overdue"] is False
 
 
@@ -72,9 +75,9 @@ def test_submission_tells_the_judicial_office(api, users):
 
 @pytest.mark.parametrize("kind,anchor,due", [
     # Spring Festival 2026: 02-15…02-23 rest; Saturdays 02-14 and 02-28 are make-up working days.
-    ("decision.review", "2026-02-13", "2026-03-02"),
+    ("case.service", "2026-02-13", "2026-03-02"),
     # A start on a rest day (Sunday 02-15) counts from the next working day: not one day late.
-    ("decision.review", "2026-02-15", "2026-03-03"),
+    ("case.service", "2026-02-15", "2026-03-03"),
     # National Day 2026: 10-01…10-07 rest, 10-10 (Saturday) a make-up working day.
     ("case.service", "2026-10-03", "2026-10-15"),
     # Art 67: fifteen calendar days, the start day excluded (民法典 Art 201), holidays not skipped.
@@ -95,7 +98,7 @@ def test_a_deadline_in_2027_is_provisional_until_the_notice_is_loaded(db):
     from notifications.deadlines import compute_due
     from notifications.models import CalendarDay, CalendarYear
 
-    rule = DeadlineRule.objects.get(kind="decision.review")
+    rule = DeadlineRule.objects.get(kind="case.service")  # 7 working days (Art 61, 85)
     # 2027-01-01 (Friday) is New Year's Day by the statutory rules; Monday-Friday less that day is assumed.
     first = compute_due(rule, date(2026, 12, 30))
     assert (first.date, first.provisional) == (date(2027, 1, 11), True)
@@ -150,13 +153,19 @@ def test_an_extension_of_a_working_day_deadline_counts_working_days(monkeypatch,
     not on Saturday 10-17 as calendar days would."""
     import datetime
 
+    set_review_target(7)  # a town whose local review target is 7 working days (tests/local_rules.py)
+
     _travel(monkeypatch, datetime.date(2026, 9, 24))
     decision = create_and_submit(api)
     review = _review_deadline(decision)
     assert review.due_date == datetime.date(2026, 10, 12)
-    response = api["principal"].post(f"/api/v1/deadlines/{review.pk}/adjustments/",
-                                     {"action": "extend", "days": 5, "reason": "材料较多，需延长审查"}, format="json")
+    # The judicial office asks; the principal approves (issue 12: never the one who asked).
+    response = api["judicial"].post(f"/api/v1/deadlines/{review.pk}/adjustments/",
+                                    {"action": "extend", "days": 5, "reason": "材料较多，需延长审查"}, format="json")
     assert response.status_code == 201, response.json()
+    approved = api["principal"].post(f"/api/v1/deadline-adjustments/{response.json()['id']}/approve/", {},
+                                     format="json")
+    assert approved.status_code == 200, approved.json()
     review.refresh_from_db()
     assert (review.due_date, review.extended_days) == (datetime.date(2026, 10, 19), 5)
     [shown] = api["drafter"].get(f"/api/v1/decisions/{decision['id']}/").json()["deadlines"]
@@ -169,12 +178,15 @@ def test_reanchor_keeps_extensions_and_resumed_suspensions(monkeypatch, api, use
     extension and the working days the period stood still (recorded on the approved resumption)."""
     import datetime
 
+    set_review_target(7)  # a town whose local review target is 7 working days (tests/local_rules.py)
+
     from notifications import adjustments
     from notifications.deadlines import reanchor
 
     _travel(monkeypatch, datetime.date(2026, 9, 24))
     review = _review_deadline(create_and_submit(api))
-    adjustments.request_adjustment(review, action="extend", days=2, reason="延长", user=users["principal"])
+    asked = adjustments.request_adjustment(review, action="extend", days=2, reason="延长", user=users["judicial"])
+    adjustments.decide_adjustment(asked, approve=True, user=users["principal"])  # issue 12: no self-approval
     _travel(monkeypatch, datetime.date(2026, 9, 28))
     adjustments.request_adjustment(review, action="suspend", reason="中止", user=users["principal"])
     _travel(monkeypatch, datetime.date(2026, 10, 9))

@@ -225,14 +225,13 @@ def test_the_whole_flow_from_draft_to_publication(api, users, today):
     assert decision["deadlines"] == []
     assert [h["transition"] for h in decision["history"]] == ["create"]
 
-    # Submission opens the review deadline: the reviewer's target, a local rule whose length is read from the
-    # rule (条例第26条's 7 working days are a minimum given to the reviewer, D7, not this deadline).
+    # Submission opens the review target: 15 working days, a local default (issue 12; 条例第26条 sets 7 as a minimum).
     decision = fire_ok(api["drafter"], pk, "submit_for_review", comment="请司法所审查。")
     assert decision["state"] == "in_review"
     review = deadline(decision, "decision.review")
     assert review["status"] == "open"
-    assert review["basis"]
-    assert review["due_date"] == calendar.add_working_days(today, review_days()).date.isoformat()
+    assert "第26条" in review["basis"]
+    assert review["due_date"] == calendar.add_working_days(today, 15).date.isoformat()
     assert datetime.datetime.fromisoformat(review["due_at"]).astimezone(
         timezone.get_current_timezone()).date().isoformat() == review["due_date"]
 
@@ -367,7 +366,7 @@ def test_inbox_items_carry_the_action_and_the_review_deadline(api, users, today)
     assert item["deadline_kind"] == "decision.review"
     assert item["overdue"] is False
     assert datetime.datetime.fromisoformat(item["due_at"]).astimezone(
-        timezone.get_current_timezone()).date() == calendar.add_working_days(today, 7).date
+        timezone.get_current_timezone()).date() == calendar.add_working_days(today, 15).date
 
 
 def test_the_chair_of_another_meeting_does_not_see_the_item(api, users):
@@ -483,7 +482,7 @@ def test_return_for_revision_then_edit_then_resubmit(api, users, today):
     decision = fire_ok(api["drafter"], pk, "submit_for_review", comment="已按审查意见修改。")
     assert decision["state"] == "in_review"
     assert [d["status"] for d in decision["deadlines"]] == ["closed", "open"]
-    assert decision["deadlines"][1]["due_date"] == calendar.add_working_days(today, review_days()).date.isoformat()
+    assert decision["deadlines"][1]["due_date"] == calendar.add_working_days(today, 15).date.isoformat()
     decision = fire_ok(api["judicial"], pk, "pass_review", opinion=OPINION, **CHECKS_PASS)
     assert decision["state"] == "review_passed"
     assert [o["outcome"] for o in decision["opinions"]] == ["returned", "passed"]

@@ -306,7 +306,7 @@ def test_the_worker_escalates_the_overdue_review_to_the_principal(seeded):
     assert message.recipient == principal and message.read_at is None
     # What the principal reads: the object (its title), the item, the due date, the basis, a link to it.
     assert decision.title in message.title
-    for text in (decision.title, "合法性审查期限", review.basis, f"/review/decisions/{decision.pk}/"):
+    for text in (decision.title, "合法性审查目标期限", review.basis, f"/review/decisions/{decision.pk}/"):
         assert text in message.body, text
     assert message.link.endswith(f"/review/decisions/{decision.pk}/")
 

@@ -209,6 +209,21 @@ def test_deadlines_near_and_past(seeded):
     assert sum(1 for w in warnings if w) == 1
 
 
+def test_a_payment_term_rolled_past_a_holiday_is_shown_once(seeded):
+    """Issue 12 (民法典 Art 203): one closed case was served on a day whose 15 days to pay (Art 67) end on a
+    holiday; its payment deadline ran to the first working day after it, and the party paid that day."""
+    case = Case.objects.get(description__contains="韩某某将自家翻修房屋")
+    payment = Deadline.objects.get(object_type="cases.case", object_id=case.pk, kind="case.payment")
+    last_day = payment.anchor_date + datetime.timedelta(days=15)
+    assert payment.anchor_date == case.served_on
+    assert not calendar.is_workday(last_day) and calendar.is_workday(payment.due_date)
+    assert (payment.due_date - last_day).days >= 3  # a holiday, not just a weekend
+    assert all(not calendar.is_workday(last_day + datetime.timedelta(days=n))
+               for n in range((payment.due_date - last_day).days))
+    assert case.state == CaseState.CLOSED and case.executed_on == payment.due_date
+    assert "顺延" in case.execution_detail
+
+
 def test_the_expired_officer_cannot_be_assigned(seeded):
     case = Case.objects.filter(state=CaseState.REPORTED).first()
     expired = OfficerCertificate.objects.get(expires_on__lt=today()).officer

@@ -51,15 +51,21 @@ def deadline_rows(obj) -> list:
 
 
 def action_links(deadline, user) -> dict:
-    """What `user` may do on the deadline now: the requests to ask for, and approve/reject of a pending one."""
-    direct = adjustments.may_decide(deadline, user)
+    """What `user` may do on the deadline now: the requests to ask for, and approve/reject of a pending one (an
+    extension is always a request, never approved by the one who asked: issue 12)."""
+    Action = DeadlineAdjustment.Action
+
+    def direct(action):
+        return action != Action.EXTEND and adjustments.may_decide(deadline, user, action)
+
     links = {"request": [
-        {"action": action, "label": (DIRECT_LABELS if direct else REQUEST_LABELS)[action],
+        {"action": action, "label": (DIRECT_LABELS if direct(action) else REQUEST_LABELS)[action],
          "url": reverse("inbox:deadline_adjust", args=[deadline.pk, action])}
         for action in adjustments.available_actions(deadline, user)
     ]}
     pending = deadline.pending if hasattr(deadline, "pending") else adjustments.pending_request(deadline)
-    if pending is not None and direct:
+    if (pending is not None and adjustments.may_decide(deadline, user, pending.action)
+            and not (pending.action == Action.EXTEND and pending.requested_by_id == user.pk)):
         links["approve_url"] = reverse("inbox:deadline_decide", args=[pending.pk, "approve"])
         links["reject_url"] = reverse("inbox:deadline_decide", args=[pending.pk, "reject"])
     links["details_url"] = reverse("inbox:deadline", args=[deadline.pk])

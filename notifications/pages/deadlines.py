@@ -121,7 +121,8 @@ class AdjustmentRequestView(PageMixin, View):
             raise Http404
         self.deadline = visible_deadline(request, pk)
         self.action = action
-        self.direct = services.may_decide(self.deadline, request.user)
+        # An extension is never approved by the one who asks (issue 12), so it is always a request.
+        self.direct = action != Action.EXTEND and services.may_decide(self.deadline, request.user, action)
         self.label = (DIRECT_LABELS if self.direct else REQUEST_LABELS)[action]
 
     def make_form(self, data=None):
@@ -154,7 +155,8 @@ class AdjustmentRequestView(PageMixin, View):
         if adjustment.status == DeadlineAdjustment.Status.APPROVED:
             messages.success(request, str(APPLIED).format(label=self.label))
         else:
-            role = roles.ROLE_LABELS.get(self.deadline.rule.escalate_to, self.deadline.rule.escalate_to)
+            approver = services.approver_role(self.deadline, self.action)
+            role = roles.ROLE_LABELS.get(approver, approver)
             messages.success(request, str(REQUESTED).format(role=role))
         return HttpResponseRedirect(object_url(self.deadline))
 
@@ -172,7 +174,9 @@ class AdjustmentDecisionView(PageMixin, View):
 
     def page(self, form, refusal=None, status=200):
         available = (self.adjustment.status == DeadlineAdjustment.Status.REQUESTED
-                     and services.may_decide(self.deadline, self.request.user))
+                     and services.may_decide(self.deadline, self.request.user, self.adjustment.action)
+                     and not (self.adjustment.action == Action.EXTEND
+                              and self.adjustment.requested_by_id == self.request.user.pk))
         return self.render("notifications/deadline_form.html", {
             **deadline_context(self.deadline), "form": form, "refusal": refusal,
             "label": self.label, "available": available, "adjustment": self.adjustment,
