@@ -365,11 +365,11 @@ class CaseSeeder:
             facts="经查，当事人将翻修房屋产生的建筑垃圾及生活垃圾约3立方米倾倒在前营村村南排水沟内，"
                   "有现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、第二款",
-            fine="200", measures="责令清理倾倒的垃圾",
+            fine="200", note="责令清理倾倒的垃圾",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
         self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="200",
-                  measures="责令清理倾倒的垃圾", decided_on=decided_on)
+                  measures_note="责令清理倾倒的垃圾", decided_on=decided_on)
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=served_on)
         payment = Deadline.objects.get(object_type=object_type_of(case), object_id=case.pk, kind="case.payment")
         last_day = served_on + datetime.timedelta(days=15)
