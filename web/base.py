@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.forms.utils import ErrorDict
 from django.template.response import TemplateResponse
 
-from workflows.errors import Refusal
+from workflows.errors import Refusal, in_active_language
 from workflows.forms import MAX_ID  # noqa: F401 - an id in a URL beyond it is a 404, not an overflow
 
 PAGE_SIZE = 25  # rows per page of a list
@@ -42,9 +42,11 @@ def single_values(querydict, form=None) -> dict:
 
 
 def show_refusal(form, refusal: Refusal):
-    """Put the refusal's field messages (Chinese / English) beside the fields of a bound form."""
+    """Put the refusal's field messages beside the fields of a bound form, in the page's language only (the API's
+    messages carry both languages)."""
     form._errors = ErrorDict()  # only the service's verdict, not a second validation here
     form.cleaned_data = {}
     for field, field_messages in (refusal.fields or {}).items():
-        form.add_error(field if field in form.fields else None, list(field_messages))
+        form.add_error(field if field in form.fields else None,
+                       [in_active_language(message) for message in field_messages])
     return form

@@ -7,13 +7,30 @@ an integrator both read it. Messages are translatable strings (English msgid, Ch
 from django.utils import translation
 
 
-def bilingual(message) -> str:
+class Bilingual(str):
+    """'中文 / English' as the API sends it, remembering each half so that a page can show its reader's language
+    only (a page speaks one language; the API carries both)."""
+
+    zh: str
+    en: str
+
+
+def bilingual(message) -> Bilingual:
     """'中文 / English' for a lazily translated message."""
     with translation.override("zh-hans"):
         zh = str(message)
     with translation.override("en"):
         en = str(message)
-    return zh if zh == en else f"{zh} / {en}"
+    text = Bilingual(zh if zh == en else f"{zh} / {en}")
+    text.zh, text.en = zh, en
+    return text
+
+
+def in_active_language(text) -> str:
+    """The half of a bilingual text in the active language (a page's); any other text as it is."""
+    if isinstance(text, Bilingual):
+        return text.en if (translation.get_language() or "").startswith("en") else text.zh
+    return str(text)
 
 
 class Message:
@@ -39,8 +56,14 @@ class Refusal(Exception):
 
     @property
     def detail(self) -> str:
+        """The API's text: the rule's code and both languages, e.g. '[C7] 罚款… / The fine …'."""
         text = bilingual(self.message)
         return f"[{self.rule}] {text}" if self.rule else text
+
+    @property
+    def page_text(self) -> str:
+        """A page's text: the reader's language only, without the rule's code."""
+        return in_active_language(self.message)
 
 
 class InvalidInput(Refusal):

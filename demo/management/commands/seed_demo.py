@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self.created += enforcement.seed_cases(self.stdout, enforcement_day)
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
-            raise CommandError(f"the services refused a demo step: {refusal.detail}") from refusal
+            raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"demo data loaded: {self.created} objects created"))
         else:
