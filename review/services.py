@@ -38,6 +38,10 @@ A31_UNMARK_AFTER_APPROVAL = _(
     "The joint meeting has approved this decision as one reported to the Party committee: the mark can no longer "
     "be lifted; record the report before signing (条例 Art 31)."
 )
+A31_UNMARK_ELSEWHERE = _(
+    "The mark “must be reported to the Party committee” is lifted only under “Report to the Party committee”, "
+    "with the reason (条例 Art 31)."
+)
 A31_DATE_IN_FUTURE = _("The report date cannot lie in the future.")
 A31_OPEN_STATES = (DecisionState.DRAFT, DecisionState.IN_REVIEW, DecisionState.RETURNED,
                    DecisionState.REVIEW_PASSED, DecisionState.REVIEW_FAILED, DecisionState.SCHEDULED,
@@ -85,6 +89,11 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
         if field in CONTENT_FIELDS and getattr(decision, field) != value:
             setattr(decision, field, value)
             changed[field] = value
+    if decision.party_committee_report_required is False and "party_committee_report_required" in changed:
+        # 条例 Art 31 (local practice on lifting the mark): not silently in an edit; see
+        # set_party_committee_report_required, which records the reason.
+        raise InvalidInput(A31_UNMARK_ELSEWHERE,
+                           fields={"party_committee_report_required": [str(A31_UNMARK_ELSEWHERE)]})
     if {"public_participation_required", "participation_exemption_ground"} & set(changed):
         _require_participation_ground(decision)  # older drafts without a ground are stopped at submission (D5)
     if changed:

@@ -1114,6 +1114,21 @@ def test_a31_lifting_the_mark_before_approval_needs_a_reason_and_is_in_the_histo
     assert ok(mark(api["drafter"], pk, True))["party_committee_report_required"] is True
 
 
+def test_a31_an_edit_does_not_lift_the_mark_silently(api, users):
+    """D13 by another door: PATCH in draft cannot turn the Art 31 mark off without the recorded reason."""
+    decision = create_decision(api["drafter"], party_committee_report_required=True)
+    pk = decision["id"]
+    before = snapshot(pk)
+    assert_refused(api["drafter"].patch(decision_url(pk), {"party_committee_report_required": False}, format="json"),
+                   400, field="party_committee_report_required", english="with the reason")
+    assert snapshot(pk) == before and Decision.objects.get(pk=pk).party_committee_report_required is True
+    # Setting it (or editing other fields) stays a plain edit.
+    ok(api["drafter"].patch(decision_url(pk), {"title": "石桥镇农村人居环境整治三年行动方案（修订）"}, format="json"))
+    ok(mark(api["drafter"], pk, False, reason="经核实不属于须请示报告事项。"))
+    assert ok(api["drafter"].patch(decision_url(pk), {"party_committee_report_required": True},
+                                   format="json"))["party_committee_report_required"] is True
+
+
 # --------------------------------------------------------------------------------------------------
 # 条例 Art 33: the decision file (决策档案)
 # --------------------------------------------------------------------------------------------------
