@@ -235,6 +235,8 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
 MEETING_NUMBER_FORMAT = os.environ.get("MEETING_NUMBER_FORMAT", "{year}年第{seq}次党政联席会议")
+# Local practice (条例 Art 15 sets no floor): the fewest days an urgent matter's shortened comment period may last.
+DECISION_URGENT_COMMENT_MIN_DAYS = int(os.environ.get("DECISION_URGENT_COMMENT_MIN_DAYS", "1"))
 # Local rule (many provinces' 裁量基准, not 处罚法 Art 32): a reduced penalty (减轻) passes the leaders' collective
 # discussion (cases.party_rules.require_discussion_for_reduction).
 CASE_REDUCTION_NEEDS_DISCUSSION = env_bool("CASE_REDUCTION_NEEDS_DISCUSSION", True)

@@ -19,7 +19,7 @@ from .models import (
     PreparationRecord,
     ReviewOpinion,
 )
-from .services import A14_GROUND_REQUIRED, CONTENT_FIELDS as CONTENT, D3_NOT_EDITABLE
+from .services import A14_GROUND_REQUIRED, A31_UNMARK_ELSEWHERE, CONTENT_FIELDS as CONTENT, D3_NOT_EDITABLE
 
 MEETING_NOT_PLANNED = _("A meeting can be changed only while it is planned; now it is “{state}”.")
 
@@ -82,6 +82,9 @@ class DecisionAdmin(FlowOwnedAdmin):
         was loaded."""
         if locked.state not in EDITABLE_DECISION_STATES and set(changed) & set(CONTENT):
             return RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(locked)), rule="D3")
+        if "party_committee_report_required" in changed and locked.party_committee_report_required:
+            # 条例 Art 31: the mark is lifted only with a recorded reason (review.services).
+            return InvalidInput(A31_UNMARK_ELSEWHERE)
         return None
 
     def has_add_permission(self, request):

@@ -59,6 +59,8 @@ class PartyCommitteeReportSerializer(BoundedTextSerializer, serializers.ModelSer
 
 class PartyCommitteeRequiredSerializer(serializers.Serializer):
     required = serializers.BooleanField()
+    # 条例 Art 31: lifting the mark needs a reason (review.services.set_party_committee_report_required).
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class DecisionListSerializer(serializers.ModelSerializer):
@@ -180,7 +182,7 @@ class DecisionViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer.is_valid(raise_exception=True)
         decision = services.set_party_committee_report_required(
             decision_pk=pk, user=request.user, required=serializer.validated_data["required"],
-            client_ip=client_ip(request))
+            reason=serializer.validated_data.get("reason", ""), client_ip=client_ip(request))
         return self._detail(decision)
 
     @extend_schema(request=PartyCommitteeReportSerializer, responses=DecisionSerializer)

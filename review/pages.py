@@ -104,6 +104,9 @@ class PartyCommitteeReportForm(BoundedTextForm, forms.ModelForm):
 
 class PartyCommitteeMarkForm(forms.Form):
     required = forms.BooleanField(label=_("Must be reported to the Party committee before issuance"), required=False)
+    # 条例 Art 31: lifting the mark needs a reason (review.services.set_party_committee_report_required).
+    reason = forms.CharField(label=_("Why no report is needed (when lifting the mark)"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -315,7 +318,7 @@ class PartyCommitteeView(PageMixin, View):
                 mark.is_valid()
                 services.set_party_committee_report_required(
                     decision_pk=decision.pk, user=request.user, required=mark.cleaned_data.get("required", False),
-                    client_ip=client_ip(request))
+                    reason=mark.cleaned_data.get("reason", ""), client_ip=client_ip(request))
                 messages.success(request, str(REPORT_MARK_SAVED))
                 return HttpResponseRedirect(reverse("review:decisions:party_committee", args=[decision.pk]))
             form = PartyCommitteeReportForm(request.POST)
@@ -324,6 +327,9 @@ class PartyCommitteeView(PageMixin, View):
             services.record_party_committee_report(decision_pk=decision.pk, user=request.user,
                                                    client_ip=client_ip(request), **form.cleaned_data)
         except Refusal as refusal:
+            if request.POST.get("action") == "mark":
+                return self.page(decision, show_refusal(mark, refusal), form, refusal,
+                                 status=error_status(request, refusal.status))
             return self.page(decision, mark, show_refusal(form, refusal), refusal,
                              status=error_status(request, refusal.status))
         messages.success(request, str(REPORT_SAVED))

@@ -31,6 +31,17 @@ A14_GROUND_REQUIRED = _(
 # 条例 Art 31: the report to the Party committee comes before issuance, so not once the decision is signed.
 A31_TOO_LATE = _("The report to the Party committee is recorded before signing; now the decision is “{state}”.")
 A31_NOT_REQUIRED = _("This decision is not marked as needing a report to the Party committee.")
+# 条例 Art 31 (statute) leaves which matters are reported to "按照规定" (local practice); lifting the mark is local
+# practice too: it needs a recorded reason, and once the joint meeting has approved the decision it is refused.
+A31_UNMARK_REASON = _("Record why this decision need not be reported to the Party committee (条例 Art 31).")
+A31_UNMARK_AFTER_APPROVAL = _(
+    "The joint meeting has approved this decision as one reported to the Party committee: the mark can no longer "
+    "be lifted; record the report before signing (条例 Art 31)."
+)
+A31_UNMARK_ELSEWHERE = _(
+    "The mark “must be reported to the Party committee” is lifted only under “Report to the Party committee”, "
+    "with the reason (条例 Art 31)."
+)
 A31_DATE_IN_FUTURE = _("The report date cannot lie in the future.")
 A31_OPEN_STATES = (DecisionState.DRAFT, DecisionState.IN_REVIEW, DecisionState.RETURNED,
                    DecisionState.REVIEW_PASSED, DecisionState.REVIEW_FAILED, DecisionState.SCHEDULED,
@@ -78,6 +89,11 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
         if field in CONTENT_FIELDS and getattr(decision, field) != value:
             setattr(decision, field, value)
             changed[field] = value
+    if decision.party_committee_report_required is False and "party_committee_report_required" in changed:
+        # 条例 Art 31 (local practice on lifting the mark): not silently in an edit; see
+        # set_party_committee_report_required, which records the reason.
+        raise InvalidInput(A31_UNMARK_ELSEWHERE,
+                           fields={"party_committee_report_required": [str(A31_UNMARK_ELSEWHERE)]})
     if {"public_participation_required", "participation_exemption_ground"} & set(changed):
         _require_participation_ground(decision)  # older drafts without a ground are stopped at submission (D5)
     if changed:
@@ -124,21 +140,35 @@ def create_meeting(*, user, title, date, chair, attendees, client_ip=None) -> Me
 
 
 @transaction.atomic
-def set_party_committee_report_required(*, decision_pk, user, required: bool, client_ip=None) -> Decision:
+def set_party_committee_report_required(*, decision_pk, user, required: bool, reason: str = "",
+                                        client_ip=None) -> Decision:
     """Mark whether the decision must be reported to the Party committee before issuance (条例 Art 31; which
     matters need it is set "按照规定", i.e. local practice). The drafter or the office secretary marks it, at any
-    time before signing."""
+    time before signing.
+
+    Lifting the mark (local practice, so that the Art 31 report cannot be skipped on one person's word):
+    - it needs a recorded reason (400 without), kept in the history with who lifted it;
+    - once the decision is approved it is refused (409): the joint meeting approved it as a decision reported to
+      the Party committee, and the only gate left before signing is that report, so lifting the mark then would
+      be exactly the way around Art 31. Before approval the meeting still sees the decision unmarked."""
     require("decision.party_committee", user)
     decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
     if decision is None:
         raise NotFound(_("No such decision."))
     if decision.state not in A31_OPEN_STATES:
         raise RuleViolation(Message(A31_TOO_LATE, state=state_label(decision)), rule="条例 Art 31")
+    reason = (reason or "").strip()
+    if decision.party_committee_report_required and not required:
+        if decision.state == DecisionState.APPROVED:
+            raise RuleViolation(A31_UNMARK_AFTER_APPROVAL, rule="条例 Art 31")
+        if not reason:
+            raise InvalidInput(A31_UNMARK_REASON, fields={"reason": [str(A31_UNMARK_REASON)]})
     if decision.party_committee_report_required != required:
         decision.party_committee_report_required = required
         decision.save(update_fields=["party_committee_report_required"])
         audit.record(decision, transition="mark_party_committee_report", source=decision.state,
-                     target=decision.state, user=user, fields={"required": required}, client_ip=client_ip)
+                     target=decision.state, user=user, fields={"required": required, "reason": reason},
+                     comment=reason, client_ip=client_ip)
     return decision
 
 

@@ -1066,6 +1066,69 @@ def test_a31_the_office_secretary_marks_the_report_required_before_signing(api, 
     assert signed["state"] == "signed"
 
 
+EN_A31_UNMARK_AFTER = "the mark can no longer be lifted"
+EN_A31_UNMARK_REASON = "Record why this decision need not be reported"
+
+
+def mark(client, decision_id, required, **extra):
+    return client.post(decision_url(decision_id, "party-committee/"), {"required": required, **extra}, format="json")
+
+
+def test_a31_the_mark_cannot_be_lifted_once_the_decision_is_approved(api, users, today):
+    """D13: approved, the drafter marks the report required, sign → 409; lifting the mark (with or without a
+    reason) must not open the way to signing without the report (条例 Art 31)."""
+    decision, _ = to_state(api, users, "approved")
+    pk = decision["id"]
+    ok(mark(api["drafter"], pk, True))
+    assert_refused(fire(api["principal"], pk, "sign"), 409, rule="条例 Art 31", english=EN_A31)
+    before = snapshot(pk)
+    for extra in ({}, {"reason": ""}, {"reason": "经核实无需请示报告。"}):
+        assert_refused(mark(api["secretary"], pk, False, **extra), 409, rule="条例 Art 31",
+                       english=EN_A31_UNMARK_AFTER)
+        assert snapshot(pk) == before
+        assert Decision.objects.get(pk=pk).party_committee_report_required is True
+    assert_refused(fire(api["principal"], pk, "sign"), 409, rule="条例 Art 31", english=EN_A31)
+    assert Decision.objects.get(pk=pk).number is None
+    # Marking it again is no change and no refusal; the report is the way to signing.
+    ok(mark(api["secretary"], pk, True))
+    ok(report(api["secretary"], pk, today), 201)
+    assert fire_ok(api["principal"], pk, "sign")["state"] == "signed"
+
+
+def test_a31_lifting_the_mark_before_approval_needs_a_reason_and_is_in_the_history(api, users):
+    decision, _ = to_state(api, users, "review_passed", party_committee_report_required=True)
+    pk = decision["id"]
+    before = snapshot(pk)
+    for extra in ({}, {"reason": ""}, {"reason": "   "}):
+        assert_refused(mark(api["secretary"], pk, False, **extra), 400, field="reason",
+                       english=EN_A31_UNMARK_REASON)
+        assert snapshot(pk) == before
+        assert Decision.objects.get(pk=pk).party_committee_report_required is True
+    data = ok(mark(api["secretary"], pk, False, reason="经核实不属于须请示报告事项。"))
+    assert data["party_committee_report_required"] is False
+    last = data["history"][-1]
+    assert (last["transition"], last["user"], last["comment"]) == \
+        ("mark_party_committee_report", users["secretary"].username, "经核实不属于须请示报告事项。")
+    assert last["fields"] == {"required": False, "reason": "经核实不属于须请示报告事项。"}
+    # Marking it needs no reason.
+    assert ok(mark(api["drafter"], pk, True))["party_committee_report_required"] is True
+
+
+def test_a31_an_edit_does_not_lift_the_mark_silently(api, users):
+    """D13 by another door: PATCH in draft cannot turn the Art 31 mark off without the recorded reason."""
+    decision = create_decision(api["drafter"], party_committee_report_required=True)
+    pk = decision["id"]
+    before = snapshot(pk)
+    assert_refused(api["drafter"].patch(decision_url(pk), {"party_committee_report_required": False}, format="json"),
+                   400, field="party_committee_report_required", english="with the reason")
+    assert snapshot(pk) == before and Decision.objects.get(pk=pk).party_committee_report_required is True
+    # Setting it (or editing other fields) stays a plain edit.
+    ok(api["drafter"].patch(decision_url(pk), {"title": "石桥镇农村人居环境整治三年行动方案（修订）"}, format="json"))
+    ok(mark(api["drafter"], pk, False, reason="经核实不属于须请示报告事项。"))
+    assert ok(api["drafter"].patch(decision_url(pk), {"party_committee_report_required": True},
+                                   format="json"))["party_committee_report_required"] is True
+
+
 # --------------------------------------------------------------------------------------------------
 # 条例 Art 33: the decision file (决策档案)
 # --------------------------------------------------------------------------------------------------

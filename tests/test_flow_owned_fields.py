@@ -112,6 +112,25 @@ def test_the_decision_change_form_shows_the_flows_fields_read_only_and_cannot_po
 
 @pytest.mark.django_db
 @pytest.mark.clock
+def test_the_decision_change_form_cannot_lift_the_party_committee_mark(clock):
+    """条例 Art 31 (D13): the admin cannot turn the report mark off (no reason recorded there); it can set it."""
+    decision = draft_decision(make_user("drafter"))
+    Decision.objects.filter(pk=decision.pk).update(party_committee_report_required=True)
+    client = admin_client()
+    url = f"/admin/review/decision/{decision.pk}/change/"
+    data = change_form_data(client, url)
+    data.pop("party_committee_report_required")
+    audit_before = AuditEntry.objects.filter(object_type="review.decision", object_id=decision.pk).count()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert [m.level for m in get_messages(response.wsgi_request)] == [messages.ERROR]
+    decision.refresh_from_db()
+    assert decision.party_committee_report_required is True
+    assert AuditEntry.objects.filter(object_type="review.decision", object_id=decision.pk).count() == audit_before
+
+
+@pytest.mark.django_db
+@pytest.mark.clock
 def test_the_meeting_change_form_keeps_state_number_and_minutes_to_the_flow(clock):
     chair = make_user("meeting_chair")
     meeting = Meeting.objects.create(title="第十二次党政联席会议", date=datetime.date(2026, 12, 7), chair=chair,

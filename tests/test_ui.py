@@ -600,6 +600,21 @@ def test_the_secretary_records_the_party_committee_report_on_its_page(client, us
     assert "石政请〔2026〕3号" in html
 
 
+def test_lifting_the_party_committee_mark_on_its_page_needs_a_reason(client, users):
+    """条例 Art 31 (D13): the page refuses to lift the mark without a reason and writes nothing."""
+    decision = make_decision(users, "review_passed", party_committee_report_required=True)
+    login(client, users["secretary"])
+    url = f"/review/decisions/{decision.pk}/party-committee/"
+    response = client.post(url, {"action": "mark", "reason": "  "})
+    assert response.status_code == 400
+    html = html_of(response)
+    assert "无需向党委请示报告的理由" in html
+    assert Decision.objects.get(pk=decision.pk).party_committee_report_required is True
+    response = client.post(url, {"action": "mark", "reason": "经核实不属于须请示报告事项。"})
+    assert response.status_code == 302
+    assert Decision.objects.get(pk=decision.pk).party_committee_report_required is False
+
+
 def test_the_decision_file_page_gathers_the_records(client, users):
     decision = make_decision(users, "review_passed", party_committee_report_required=True)
     login(client, users["drafter"])
