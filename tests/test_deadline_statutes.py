@@ -277,12 +277,38 @@ def test_the_principal_who_asks_does_not_approve_his_own_request(town, ninety):
 
 
 def test_no_self_approval_applies_to_every_extension(town, clock):
-    # case.service: the chief (the escalation role) asks; he may not approve his own extension.
-    case = town.decided("penalty")
-    service = deadline_of(case["id"], "case.service")
-    asked = ok(ask(town.api("chief"), service, 3), 201)
+    # case.filing (a local rule): the principal (its escalation role) asks; he may not approve his own extension.
+    # (Updated for issue 12 D3: this used case.service, which a statute fixes and no source lets anyone extend.)
+    case = town.report()
+    filing = deadline_of(case["id"], "case.filing")
+    asked = ok(ask(town.api("principal"), filing, 3), 201)
     assert asked["status"] == "requested"
-    assert_refused(approve(town.api("chief"), asked["id"]), 403, rule="no_self_approval")
+    assert_refused(approve(town.api("principal"), asked["id"]), 403, rule="no_self_approval")
+
+
+def _ask_action(client, deadline, action, days=None):
+    data = {"action": action, "reason": REASON, **({"days": days} if days is not None else {})}
+    return client.post(f"{DEADLINES}{deadline.pk}/adjustments/", data, format="json")
+
+
+@pytest.mark.parametrize("kind,article", [("case.service", "第61条"), ("case.payment", "第67条"),
+                                          ("case.hearing_request", "第64条")])
+def test_a_statutory_period_without_a_source_is_neither_suspended_nor_extended(town, clock, kind, article):
+    """Issue 12 D3/D6: Art 61's 7 working days, Art 67's 15 days, Art 64's 5 working days: no one suspends or
+    extends them (deferral of a fine is an Art 66 ¶2 payment plan, issue 13) — not even after an admin set the
+    rule's escalation role to the brigade chief: 409 naming the article, nothing written."""
+    DeadlineRule.objects.filter(kind=kind).update(escalate_to="brigade_chief")  # D6: what a PATCH used to allow
+    case = town.served("penalty", fine="500") if kind == "case.payment" else (
+        town.decided("penalty") if kind == "case.service" else town.notified("15000", violation_type="WFJS"))
+    deadline = deadline_of(case["id"], kind)
+    before = (deadline.due_date, deadline.status, AuditEntry.objects.count())
+    for name in ("chief", "principal", "o1"):
+        for action, days in (("extend", 1), ("suspend", None)):
+            data = assert_refused(_ask_action(town.api(name), deadline, action, days), 409)
+            assert article in data["detail"] and article in data["rule"]
+    deadline.refresh_from_db()
+    assert (deadline.due_date, deadline.status, AuditEntry.objects.count()) == before
+    assert not DeadlineAdjustment.objects.filter(deadline=deadline).exists()
 
 
 def test_the_extension_ceiling_is_configurable_and_labelled_a_sector_rule(db):
