@@ -196,6 +196,36 @@ def test_a_statutory_rule_cannot_be_patched_to_three_calendar_days(api):
     assert response.status_code == 200 and response.json()["remind_before"] == [2]
 
 
+@pytest.mark.parametrize("kind,body", [
+    ("case.hearing_request", {"escalate_to": "brigade_chief"}),  # D6: a party window made suspendable
+    ("case.decision", {"escalate_to": "enforcement_officer"}),  # D6: any officer would suspend Art 60's period
+    ("case.decision", {"max_extensions": None}),  # D16: the ceiling cleared to "unlimited"
+    ("case.decision", {"max_extension_days": 365}),
+    ("case.payment", {"rolls_over_rest_day": False}),
+    ("case.payment", {"statutory": False}),
+])
+def test_a_statutory_rules_source_fields_are_not_patched(api, kind, body):
+    """Issue 12 D6/D16: 409 naming the field and the article, nothing written (it used to answer 200 and either
+    change escalate_to or silently ignore the read-only field)."""
+    before = list(DeadlineRule.objects.filter(kind=kind).values())
+    audit = AuditEntry.objects.count()
+    response = api["admin"].patch(f"/api/v1/deadline-rules/{kind}/", body, format="json")
+    data = assert_refused(response, 409, rule=rule(kind).local_rule)
+    assert next(iter(body)) in data["detail"] and "cannot be changed here" in data["detail"]
+    assert list(DeadlineRule.objects.filter(kind=kind).values()) == before
+    assert AuditEntry.objects.count() == audit
+    # The same value sent back is no change.
+    same = {k: getattr(rule(kind), k) for k in body}
+    assert api["admin"].patch(f"/api/v1/deadline-rules/{kind}/", same, format="json").status_code == 200
+
+
+def test_a_local_rules_read_only_field_is_refused_not_ignored(api):
+    """Issue 12 D16: a local rule's basis is data, not editable: 400 naming the field instead of a silent 200."""
+    response = api["admin"].patch("/api/v1/deadline-rules/case.statement_window/", {"basis": "x"}, format="json")
+    assert_refused(response, 400, field="basis")
+    assert rule("case.statement_window").basis != "x"
+
+
 def test_a_local_rule_may_change_its_length(api):
     response = api["admin"].patch("/api/v1/deadline-rules/case.statement_window/", {"length": 5}, format="json")
     assert response.status_code == 200 and response.json()["length"] == 5
@@ -209,6 +239,10 @@ def test_the_admin_site_makes_a_statutory_rules_length_read_only():
     model_admin = DeadlineRuleAdmin(DeadlineRule, admin.site)
     assert {"length", "unit"} <= set(model_admin.get_readonly_fields(None, rule("case.payment")))
     assert "length" not in model_admin.get_readonly_fields(None, rule("case.statement_window"))
+    # Issue 12 D7: who approves, the ceiling and the escalation of Art 60's period are read-only too.
+    assert {"extension_approver", "max_extensions", "max_extension_days", "escalate_to", "extension_rule",
+            "rolls_over_rest_day", "statutory"} <= set(model_admin.get_readonly_fields(None, rule("case.decision")))
+    assert "escalate_to" not in model_admin.get_readonly_fields(None, rule("case.filing"))
 
 
 # --------------------------------------------------------------------------------------------------
