@@ -162,6 +162,26 @@ def test_the_surcharge_follows_the_payment_deadline_when_it_moves(town, clock):
     assert selectors.late_payment_surcharge(served, today=D(2026, 10, 22), paused_days=1) == Decimal("15.00")
 
 
+def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension_wipes_it(town, clock, api):
+    """Issue 12 D4: the surcharge is read from the payment deadline whether open or suspended (a suspended one
+    used to show none), and an extension asked afterwards is refused (409 Art 67), so the accrued 3% stays."""
+    from cases import selectors
+    from cases.models import Case
+
+    clock.move_to(D(2026, 9, 16))
+    case = town.served("penalty", fine="500")
+    payment = deadline_of(case["id"], "case.payment")
+    late = payment.due_date + datetime.timedelta(days=2)
+    served = Case.objects.get(pk=case["id"])
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+    Deadline.objects.filter(pk=payment.pk).update(status=Deadline.Status.SUSPENDED, suspended_on=payment.due_date)
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+    Deadline.objects.filter(pk=payment.pk).update(status=Deadline.Status.OPEN, suspended_on=None)
+    clock.move_to(late)
+    assert_refused(ask(town.api("chief"), payment, 365), 409, rule="行政处罚法第67条")
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+
+
 # --------------------------------------------------------------------------------------------------
 # 3. Statutory vs local rules
 # --------------------------------------------------------------------------------------------------
