@@ -151,11 +151,14 @@ def proposed_outcome(case) -> str | None:
 
 
 def payment_deadline(case):
-    """The open payment deadline (case.payment): its due date is the last day to pay, already moved past a rest
-    day (民法典 Art 203, notifications.deadlines.compute_due), by a correction of the service date, or by an
-    approved deferral or extension."""
+    """The payment deadline (case.payment), open or suspended (issue 12 D4: a suspended one — e.g. left from before
+    the fix — still bears the surcharge): its due date is the last day to pay, already moved past a rest day
+    (民法典 Art 203, notifications.deadlines.compute_due) or by a correction of the service date. Art 67's 15 days
+    are fixed by statute and neither suspended nor extended (notifications.adjustments), so no later change wipes
+    the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (issue 13)."""
     return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
-                                   status=Deadline.Status.OPEN).first()
+                                   status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by(
+                                       "-id").first()
 
 
 def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int = 0) -> int:

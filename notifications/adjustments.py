@@ -21,6 +21,20 @@ and the escalation role.
 
 Each request and each decision is one transaction that locks the deadline row, and each is audited on the object
 the deadline belongs to (the case, the decision, the certificate), so it shows in that object's history.
+Issue 12 (DESIGN §8), a period a statute fixes (`DeadlineRule.statutory`) changes only where a source allows it
+and only as that source says:
+- without a named source (`extension_rule` blank: case.payment — Art 67; deferral and instalments are the payment
+  plans of Art 66 ¶2 (issue 13) —, case.service — Art 61/85 —, case.hearing_request — Art 64 —,
+  mediation.confirmation — 人民调解法 Art 33) it is neither suspended nor extended: 409 naming the article, whatever
+  the rule's escalation role says.
+- with one (case.decision: Art 60 "规章另有规定的，从其规定", the sector rule labelled local), every change —
+  suspension, resumption and extension — is decided by the rule's `extension_approver` (the principal), never
+  by the escalation role; a suspension or an extension is never approved by the one who asked for it.
+- the ceiling counts suspensions too (our choice, local practice): a suspension is one of the `max_extensions`
+  changes, and on resumption the period stands still for at most `max_extension_days` — the due date moves no
+  further than one extension could have moved it.
+- an extension is asked for and approved only while the period runs (due date not past): an extension after the
+  period ran out would cure the missed deadline after the fact.
 Periods the law gives a party (no escalation role, e.g. case.statement_window) are never adjusted; nor is a
 certificate's expiry, which the issuing authority sets (renew the certificate instead).
 """
@@ -59,6 +73,11 @@ NOT_ADJUSTABLE_KINDS = {
                              "extended here; record the renewed certificate instead (Art 42)."),
 }
 
+STATUTORY_FIXED = _("“{name}” is fixed by statute ({basis}) and no source allows suspending or extending it: it "
+                    "cannot be changed here.")
+STATUTORY_ENDED = _("“{name}” ended on {due}: a period fixed by statute ({basis}) is extended only before it ends.")
+NO_SELF_SUSPENSION = _("A suspension of a period fixed by statute is approved by someone other than the person who "
+                       "asked for it: the {role} decides on this request.")
 UNKNOWN_ACTION = _("Choose suspend, resume or extend.")
 INPUT_INVALID = _("Some fields are missing or invalid.")
 REASON_REQUIRED = _("Give the reason for the request.")
@@ -117,6 +136,9 @@ def approver_role(deadline, action=None) -> str:
     """Who decides on a change: the rule's `extension_approver` for an extension (e.g. the principal for Art 60),
     else (and for suspensions) the escalation role."""
     rule = deadline.rule
+    if rule.statutory:
+        # Issue 12 (DESIGN §8): a statutory period changes only as its source says — the approver it names.
+        return rule.extension_approver
     if action == Action.EXTEND and rule.extension_approver:
         return rule.extension_approver
     return rule.escalate_to
@@ -128,24 +150,37 @@ def may_decide(deadline, user, action=None) -> bool:
 
 
 def adjustable(deadline) -> bool:
-    return bool(deadline.rule.escalate_to) and deadline.kind not in NOT_ADJUSTABLE_KINDS
+    rule = deadline.rule
+    if rule.statutory:
+        return bool(rule.extension_rule and rule.extension_approver) and deadline.kind not in NOT_ADJUSTABLE_KINDS
+    return bool(rule.escalate_to) and deadline.kind not in NOT_ADJUSTABLE_KINDS
+
+
+def _self_approvable(rule, action) -> bool:
+    """May the approver who asks have it at once? Never an extension; never a statutory period's suspension."""
+    return action == Action.RESUME or (action == Action.SUSPEND and not rule.statutory)
 
 
 def decidable_by(user) -> Q:
     """The requests `user` decides on (a filter on DeadlineAdjustment): a suspension or resumption when he holds
     the rule's escalation role; an extension when he holds its approving role and did not ask for it himself."""
     held = sorted(roles.user_roles(user))
-    extension = Q(action=Action.EXTEND) & (
+    statutory = Q(deadline__rule__statutory=True)
+    extension = ~statutory & Q(action=Action.EXTEND) & (
         Q(deadline__rule__extension_approver__in=held)
         | Q(deadline__rule__extension_approver="", deadline__rule__escalate_to__in=held))
-    return (~Q(action=Action.EXTEND) & Q(deadline__rule__escalate_to__in=held)) | (extension & ~Q(requested_by=user))
+    by_source = statutory & Q(deadline__rule__extension_approver__in=held) & (
+        Q(action=Action.RESUME) | ~Q(requested_by=user))
+    return ((~statutory & ~Q(action=Action.EXTEND) & Q(deadline__rule__escalate_to__in=held))
+            | (extension & ~Q(requested_by=user)) | by_source)
 
 
 def may_request(deadline, user, obj=None) -> bool:
     if not adjustable(deadline) or not getattr(user, "is_authenticated", False):
         return False
+    escalation = deadline.rule.escalate_to  # asks (for a statutory period: never decides, see approver_role)
     return (may_decide(deadline, user) or may_decide(deadline, user, Action.EXTEND)
-            or is_responsible(deadline, user, obj))
+            or bool(escalation) and roles.has_role(user, escalation) or is_responsible(deadline, user, obj))
 
 
 def may_view(deadline, user, obj=None) -> bool:
@@ -175,7 +210,9 @@ def possible_actions(deadline, today=None) -> list[str]:
         return []
     today = today or timezone.localdate()
     if deadline.status == Deadline.Status.OPEN:
-        return ([Action.SUSPEND] if deadline.due_date >= today else []) + [Action.EXTEND]
+        if deadline.due_date < today:
+            return [] if deadline.rule.statutory else [Action.EXTEND]
+        return [Action.SUSPEND, Action.EXTEND]
     if deadline.status == Deadline.Status.SUSPENDED:
         return [Action.RESUME]
     return []
@@ -217,6 +254,14 @@ def _role_label(role):
 def _check_adjustable(deadline):
     if deadline.kind in NOT_ADJUSTABLE_KINDS:
         raise RuleViolation(NOT_ADJUSTABLE_KINDS[deadline.kind], rule=deadline.kind)
+    rule = deadline.rule
+    if rule.statutory:
+        # Issue 12 (DESIGN §8): only a named source (extension_rule) and its approver change a statutory period,
+        # whatever the escalation role says (e.g. Art 67's 15 days, Art 61's 7 working days, Art 64's 5).
+        if not (rule.extension_rule and rule.extension_approver):
+            raise RuleViolation(Message(STATUTORY_FIXED, name=_name(deadline), basis=rule.local_rule or rule.basis),
+                                rule=rule.local_rule or rule.basis)
+        return
     if not deadline.rule.escalate_to:
         raise RuleViolation(Message(NO_ESCALATION, name=_name(deadline), basis=deadline.basis), rule=deadline.kind)
 
@@ -231,6 +276,11 @@ def _check_state(deadline, action, today):
         raise StateConflict(Message(NOT_RUNNING, name=_name(deadline), status=status), rule="state")
     if action == Action.SUSPEND and deadline.due_date < today:
         raise RuleViolation(Message(ALREADY_ENDED, name=_name(deadline), due=deadline.due_date), rule="suspension")
+    if action == Action.EXTEND and deadline.rule.statutory and deadline.due_date < today:
+        # Issue 12 D8: Art 60's period is extended only while it runs (市场监管程序规定 Art 64: 经批准可以延长 —
+        # asked and approved before the 90 days end); otherwise a missed deadline would be cured after the fact.
+        raise RuleViolation(Message(STATUTORY_ENDED, name=_name(deadline), due=deadline.due_date,
+                                    basis=deadline.rule.local_rule or deadline.rule.basis), rule="extension")
 
 
 def _clean_days(action, days, errors):
@@ -254,11 +304,13 @@ def _check_extension(deadline, days):
     """The rule's ceiling on one extension and on their number (issue 12; for case.decision a sector rule's,
     configurable): 409 naming the source."""
     rule = deadline.rule
-    if rule.max_extension_days is not None and days > rule.max_extension_days:
+    if days is not None and rule.max_extension_days is not None and days > rule.max_extension_days:
         raise RuleViolation(Message(EXTENSION_TOO_LONG, name=_name(deadline), max=rule.max_extension_days,
                                     source=extension_source(rule)), rule="extension")
     if rule.max_extensions is not None:
-        count = deadline.adjustments.filter(action=Action.EXTEND, status=DeadlineAdjustment.Status.APPROVED).count()
+        # A statutory period's suspensions count as changes too (issue 12, DESIGN §8; local practice).
+        counted = [Action.EXTEND, Action.SUSPEND] if rule.statutory else [Action.EXTEND]
+        count = deadline.adjustments.filter(action__in=counted, status=DeadlineAdjustment.Status.APPROVED).count()
         if count >= rule.max_extensions:
             raise RuleViolation(Message(TOO_MANY_EXTENSIONS, name=_name(deadline), max=rule.max_extensions,
                                         count=count, source=extension_source(rule)), rule="extension")
@@ -307,7 +359,7 @@ def request_adjustment(deadline, *, action, reason, days=None, user, client_ip=N
             raise InvalidInput(INPUT_INVALID, fields=errors)
         today = timezone.localdate()
         _check_state(deadline, action, today)
-        if action == Action.EXTEND:
+        if action == Action.EXTEND or (action == Action.SUSPEND and deadline.rule.statutory):
             _check_extension(deadline, days)
         pending = pending_request(deadline)
         if pending is not None:
@@ -319,7 +371,7 @@ def request_adjustment(deadline, *, action, reason, days=None, user, client_ip=N
                {"adjustment": adjustment.pk, "days": days, "reason": reason, "due_date": deadline.due_date},
                comment=reason, client_ip=client_ip)
         # A suspension asked by its approver takes effect at once; an extension never does (no self-approval).
-        if action != Action.EXTEND and may_decide(deadline, user, action):
+        if _self_approvable(deadline.rule, action) and may_decide(deadline, user, action):
             _decide(deadline, adjustment, approve=True, user=user, note="", obj=obj, today=today,
                     client_ip=client_ip)
         else:
@@ -346,11 +398,15 @@ def decide_adjustment(adjustment, *, approve: bool, user, note: str = "", client
             raise StateConflict(Message(ALREADY_DECIDED, status=adjustment.get_status_display()), rule="state")
         if adjustment.action == Action.EXTEND and adjustment.requested_by_id == user.pk:
             raise NotPermitted(Message(NO_SELF_APPROVAL, role=_role_label(role)), rule="no_self_approval")
+        if (adjustment.action == Action.SUSPEND and deadline.rule.statutory
+                and adjustment.requested_by_id == user.pk):
+            raise NotPermitted(Message(NO_SELF_SUSPENSION, role=_role_label(role)), rule="no_self_approval")
         today = timezone.localdate()
         if approve:
             _check_adjustable(deadline)
             _check_state(deadline, adjustment.action, today)
-            if adjustment.action == Action.EXTEND:
+            if adjustment.action == Action.EXTEND or (adjustment.action == Action.SUSPEND
+                                                      and deadline.rule.statutory):
                 _check_extension(deadline, adjustment.days)
         _decide(deadline, adjustment, approve=approve, user=user, note=(note or "").strip(), obj=object_of(deadline),
                 today=today, client_ip=client_ip)
@@ -395,6 +451,12 @@ def _apply(deadline, adjustment, today) -> dict:
         suspended_on = deadline.suspended_on or today
         left = days_left(deadline, suspended_on)
         result = extend_date(rule, today, left)
+        if rule.statutory and rule.max_extension_days is not None:
+            # Issue 12 (DESIGN §8, local practice): a statutory period stands still no longer than one extension
+            # could move it (case.decision: 30 days, the sector rule's ceiling).
+            ceiling = extend_date(rule, deadline.due_date, rule.max_extension_days)
+            if result.date > ceiling.date:
+                result = ceiling
         # How long the period stood still, in the rule's unit: reanchor() keeps it after a date correction.
         adjustment.days = units_between(rule, suspended_on, today)
         deadline.status, deadline.suspended_on = Deadline.Status.OPEN, None

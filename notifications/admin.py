@@ -147,7 +147,9 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.statutory:
-            return (*fields, "length", "unit", "fixed_date")
+            # Issue 12 D7: who approves, the ceiling and the escalation of a statutory period are its source's.
+            return (*fields, "length", "unit", "fixed_date", "escalate_to", "extension_approver", "max_extensions",
+                    "max_extension_days")
         return fields
 
 

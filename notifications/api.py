@@ -144,6 +144,9 @@ class DeadlineRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             rule = DeadlineRule.objects.select_for_update().filter(kind=kind).first()
             if rule is None:
                 raise exceptions.NotFound()
+            # Issue 12 D16/D6: a read-only field (or a statutory rule's source fields) sent changed is refused.
+            rules.check_read_only(rule, request.data, DeadlineRuleSerializer(rule).data,
+                                  DeadlineRuleSerializer.Meta.read_only_fields)
             serializer = DeadlineRuleSerializer(rule, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
             rules.check_change(rule, serializer.validated_data)  # 409 for a statutory rule's length or unit

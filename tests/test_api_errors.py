@@ -430,7 +430,11 @@ def test_an_admin_changes_unit_reminders_and_escalation(api):
 
 def test_read_only_parts_of_a_rule_cannot_be_patched(api):
     basis = DeadlineRule.objects.get(kind="decision.review").basis
-    ok(lenient(api["admin"]).patch("/api/v1/deadline-rules/decision.review/", {"basis": "无", "kind": "x.y"}, format="json"))
+    # Issue 12 D16 (updated: this used to answer 200 and silently ignore the fields): 400 naming them.
+    response = lenient(api["admin"]).patch("/api/v1/deadline-rules/decision.review/", {"basis": "无", "kind": "x.y"},
+                                           format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"basis", "kind"}
     rule = DeadlineRule.objects.get(kind="decision.review")
     assert rule.basis == basis
 

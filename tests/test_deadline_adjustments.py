@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, OfficerCertificate
 from notifications import calendar
-from notifications.models import Deadline, DeadlineAdjustment, Notification, Reminder
+from notifications.models import Deadline, DeadlineAdjustment, DeadlineRule, Notification, Reminder
 from workflows.models import AuditEntry, User
 from workflows.services import fire_transition
 
@@ -71,6 +71,12 @@ def reject(client, adjustment_id, note=""):
     return client.post(f"{ADJUSTMENTS}{adjustment_id}/reject/", {"note": note}, format="json")
 
 
+def suspended_by_principal(town, deadline, reason=REASON):
+    """Issue 12 D2: the chief asks, the principal approves a suspension of a statutory period (never at once)."""
+    asked = ok(ask(town.api("chief"), deadline, "suspend", reason=reason), 201)
+    return ok(approve(town.api("principal"), asked["id"]))
+
+
 def travel(monkeypatch, day: datetime.date, hour: int = 10):
     """Make `day` today (and `hour` o'clock now) for everything that asks django.utils.timezone."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
@@ -98,12 +104,13 @@ def audit_count(case_id) -> int:
 
 
 def test_officer_asks_the_principal_approves_and_art60_then_lets_the_principal_decide(town):
-    """Issue 12: an extension of Art 60's period is approved by the agency head (principal), not the chief."""
-    case = late_case(town)
+    """Issue 12: an extension of Art 60's period is approved by the agency head (principal), not the chief; on the
+    last day of the 90 (D8: asked and approved while the period runs — the day after is refused, see
+    test_a_period_that_has_run_out_is_neither_extended_nor_suspended). Updated for issue 12 D8: this test used to
+    extend a period that had run out 5 days before."""
+    case = late_case(town, filed_days_ago=90)
     ninety = deadline_of(case["id"], "case.decision")
-    assert ninety.due_date == days_ago(5)  # 95 days after filing the 90 days have run out
-    assert_refused(fire(town.api("principal"), case["id"], "decide", outcome="penalty", fine="500"), 409,
-                   rule="Art 60")
+    assert ninety.due_date == days_ago(0)  # the 90th day after filing: the last day the period runs
 
     asked = ok(ask(town.api("o1"), ninety, "extend", days=30), 201)
     assert (asked["status"], asked["action"], asked["days"], asked["requested_by"]) == (
@@ -112,8 +119,6 @@ def test_officer_asks_the_principal_approves_and_art60_then_lets_the_principal_d
     # The principal is asked in-app; a request is not yet an approval.
     assert Notification.objects.filter(recipient=town.u["principal"],
                                        link=f"/inbox/deadlines/{ninety.pk}/").exists()
-    assert_refused(fire(town.api("principal"), case["id"], "decide", outcome="penalty", fine="500"), 409,
-                   rule="Art 60")
     pending = ok(town.api("principal").get(ADJUSTMENTS, {"status": "requested"}))["results"]
     assert [p["id"] for p in pending] == [asked["id"]]
     # … and it waits in the principal's inbox (not in the officer's nor the chief's), linked to the deadline's page.
@@ -133,7 +138,7 @@ def test_officer_asks_the_principal_approves_and_art60_then_lets_the_principal_d
     assert (decided["status"], decided["decided_by"], decided["decision_note"]) == (
         "approved", "principal", "同意延长三十日")
     ninety.refresh_from_db()
-    assert ninety.due_date == days_ago(5) + datetime.timedelta(days=30)  # 30 calendar days, as the rule counts
+    assert ninety.due_date == days_ago(0) + datetime.timedelta(days=30)  # 30 calendar days, as the rule counts
     assert ninety.extended_days == 30 and ninety.status == "open"
     assert ninety.due_at == timezone.make_aware(datetime.datetime.combine(ninety.due_date, datetime.time(23, 59, 59)))
     assert Notification.objects.filter(recipient=town.u["o1"], link=f"/inbox/deadlines/{ninety.pk}/").exists()
@@ -215,16 +220,50 @@ def test_one_pending_request_at_a_time_and_a_rejection_changes_nothing(town):
     ok(ask(town.api("o1"), ninety, "extend", days=10), 201)  # a new request once the last one is decided
 
 
-def test_the_escalation_role_asking_a_suspension_is_approved_at_once(town):
+def test_a_suspension_of_art60_waits_for_the_principal_and_is_never_self_approved(town):
+    """Issue 12 D2 (updated: the chief's suspension of Art 60's period used to take effect at once): a suspension
+    of a statutory period is decided by the rule's extension_approver (the principal), never by the one who asked,
+    and counts as the one change the ceiling allows."""
     case = late_case(town, filed_days_ago=30)
     ninety = deadline_of(case["id"], "case.decision")
     asked = ok(ask(town.api("chief"), ninety, "suspend"), 201)
-    assert (asked["status"], asked["decided_by"]) == ("approved", "chief")
+    assert (asked["status"], asked["decided_by"]) == ("requested", None)
+    assert Deadline.objects.get(pk=ninety.pk).status == "open"
+    assert_refused(approve(town.api("chief"), asked["id"]), 403, rule="roles")
+    ok(approve(town.api("principal"), asked["id"]))
     ninety.refresh_from_db()
     assert ninety.status == "suspended"
     names = history_names(get_case(town.api("chief"), case["id"]))
     assert "request_deadline_suspend" in names and "approve_deadline_suspend" in names
-    assert not Notification.objects.filter(recipient=town.u["chief"], link=f"/inbox/deadlines/{ninety.pk}/").exists()
+
+    other = deadline_of(late_case(town, filed_days_ago=30)["id"], "case.decision")
+    own = ok(ask(town.api("principal"), other, "suspend"), 201)
+    assert own["status"] == "requested"
+    assert_refused(approve(town.api("principal"), own["id"]), 403, rule="no_self_approval")
+    assert Deadline.objects.get(pk=other.pk).status == "open"
+
+
+def test_a_suspension_of_art60_stands_still_no_longer_than_the_ceiling_and_counts_as_the_change(monkeypatch, town):
+    """Issue 12 D2: suspended for 200 days, Art 60's period moves by at most max_extension_days (30); a second
+    suspension or an extension afterwards exceeds max_extensions (1): 409."""
+    case = late_case(town, filed_days_ago=30)
+    ninety = deadline_of(case["id"], "case.decision")
+    due, later = ninety.due_date, days_ago(-200)
+    ok(approve(town.api("principal"), ok(ask(town.api("chief"), ninety, "suspend"), 201)["id"]))
+    travel(monkeypatch, later)
+    ok(approve(town.api("principal"), ok(ask(town.api("chief"), ninety, "resume"), 201)["id"]))
+    ninety.refresh_from_db()
+    assert (ninety.status, ninety.due_date) == ("open", due + datetime.timedelta(days=30))
+    assert_refused(ask(town.api("o1"), ninety, "extend", days=1), 409, rule="extension")
+
+    # A short suspension is the one change: no second suspension, no extension after it.
+    other = deadline_of(late_case(town, filed_days_ago=30)["id"], "case.decision")
+    ok(approve(town.api("principal"), ok(ask(town.api("chief"), other, "suspend"), 201)["id"]))
+    travel(monkeypatch, later + datetime.timedelta(days=10))
+    ok(approve(town.api("principal"), ok(ask(town.api("chief"), other, "resume"), 201)["id"]))
+    assert Deadline.objects.get(pk=other.pk).status == "open"
+    assert_refused(ask(town.api("chief"), other, "suspend"), 409, rule="extension")
+    assert_refused(ask(town.api("o1"), other, "extend", days=1), 409, rule="extension")
 
 
 def test_a_party_window_is_neither_suspended_nor_extended(town):
@@ -242,7 +281,7 @@ def test_states_suspend_resume_extend(town):
     ninety = deadline_of(case["id"], "case.decision")
     chief = town.api("chief")
     assert_refused(ask(chief, ninety, "resume"), 409, rule="state")  # not suspended
-    ok(ask(chief, ninety, "suspend"), 201)
+    ok(approve(town.api("principal"), ok(ask(chief, ninety, "suspend"), 201)["id"]))
     assert_refused(ask(chief, ninety, "suspend"), 409, rule="state")
     assert_refused(ask(chief, ninety, "extend", days=5), 409, rule="state")  # extend a running period only
     ok(ask(chief, ninety, "resume"), 201)
@@ -251,11 +290,23 @@ def test_states_suspend_resume_extend(town):
     assert_refused(ask(chief, closed, "extend", days=5), 409, rule="state")
 
 
-def test_a_period_that_has_run_out_is_extended_not_suspended(town):
+def test_a_period_that_has_run_out_is_neither_extended_nor_suspended(monkeypatch, town):
+    """Issue 12 D8 (updated: Art 60's period used to be extendable after it ran out): the day after the 90th an
+    extension is refused, and one asked on the last day is not approved the day after."""
     case = late_case(town)
     ninety = deadline_of(case["id"], "case.decision")
     data = assert_refused(ask(town.api("chief"), ninety, "suspend"), 409, rule="suspension")
     assert days_ago(5).isoformat() in data["detail"]
+    data = assert_refused(ask(town.api("chief"), ninety, "extend", days=30), 409, rule="extension")
+    assert days_ago(5).isoformat() in data["detail"] and "第60条" in data["detail"]
+    last_day = deadline_of(late_case(town, filed_days_ago=90)["id"], "case.decision")
+    asked = ok(ask(town.api("o1"), last_day, "extend", days=30), 201)  # the last day: may ask
+    due = last_day.due_date
+    travel(monkeypatch, due + datetime.timedelta(days=1))
+    assert_refused(approve(town.api("principal"), asked["id"]), 409, rule="extension")
+    last_day.refresh_from_db()
+    assert (last_day.due_date, last_day.extended_days) == (due, 0)
+    assert not DeadlineAdjustment.objects.filter(action="extend", status="approved").exists()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -330,10 +381,10 @@ def test_suspension_over_national_day_in_calendar_days(monkeypatch, town):
     case = town.investigating(filed_on=datetime.date(2026, 7, 20), violation_date="2026-07-01")
     ninety = deadline_of(case["id"], "case.decision")
     assert ninety.due_date == datetime.date(2026, 10, 18)
-    ok(ask(town.api("chief"), ninety, "suspend", reason="委托工程质量鉴定"), 201)
+    suspended_by_principal(town, ninety, reason="委托工程质量鉴定")
     travel(monkeypatch, datetime.date(2026, 10, 9))
     asked = ok(ask(town.api("o1"), ninety, "resume", reason="鉴定意见书已送达"), 201)
-    ok(approve(town.api("chief"), asked["id"]))
+    ok(approve(town.api("principal"), asked["id"]))
     ninety.refresh_from_db()
     assert ninety.due_date == datetime.date(2026, 10, 29) and ninety.status == "open"
     assert DeadlineAdjustment.objects.get(pk=asked["id"]).days == 11
@@ -344,8 +395,7 @@ def test_a_suspended_decision_period_does_not_block_the_decision(monkeypatch, to
     running = late_case(town, filed_days_ago=89)
     for case in (suspended, running):
         assert deadline_of(case["id"], "case.decision").due_date == today() + datetime.timedelta(days=1)
-    ok(ask(town.api("chief"), deadline_of(suspended["id"], "case.decision"), "suspend",
-           reason="当事人下落不明，中止调查"), 201)
+    suspended_by_principal(town, deadline_of(suspended["id"], "case.decision"), reason="当事人下落不明，中止调查")
     travel(monkeypatch, today() + datetime.timedelta(days=10))
     assert_refused(fire(town.api("principal"), running["id"], "decide", outcome="penalty", fine="500"), 409,
                    rule="Art 60")
@@ -398,10 +448,12 @@ def test_a_correction_keeps_an_extension_and_a_suspension_already_granted(monkey
     registered_days_ago(case["id"], 90)
     ninety = deadline_of(case["id"], "case.decision")
     chief = town.api("chief")
+    # Issue 12 D2: a suspension counts as a change; this town's sector rule allows two (the ceiling is local data).
+    DeadlineRule.objects.filter(kind="case.decision").update(max_extensions=2)
     ok(approve(town.api("principal"), ok(ask(chief, ninety, "extend", days=30), 201)["id"]))
-    ok(ask(chief, ninety, "suspend"), 201)
+    suspended_by_principal(town, ninety)
     travel(monkeypatch, datetime.date(2026, 10, 9))
-    ok(ask(chief, ninety, "resume"), 201)  # stood still 11 days
+    ok(approve(town.api("principal"), ok(ask(chief, ninety, "resume"), 201)["id"]))  # stood still 11 days
     ninety.refresh_from_db()
     assert ninety.due_date == datetime.date(2026, 10, 18) + datetime.timedelta(days=30 + 11)
     ok(correct(chief, case["id"], "filed_on", datetime.date(2026, 7, 15)))
@@ -569,7 +621,8 @@ def test_case_deadlines_show_suspension_and_extension(town):
     ok(approve(town.api("principal"), ok(ask(town.api("chief"), ninety, "extend", days=7), 201)["id"]))
     shown = next(d for d in get_case(town.api("o1"), case["id"])["deadlines"] if d["kind"] == "case.decision")
     assert (shown["id"], shown["extended_days"], shown["status"]) == (ninety.pk, 7, "open")
-    ok(ask(town.api("chief"), ninety, "suspend"), 201)
+    DeadlineRule.objects.filter(kind="case.decision").update(max_extensions=2)  # a suspension counts (issue 12 D2)
+    suspended_by_principal(town, ninety)
     shown = next(d for d in get_case(town.api("o1"), case["id"])["deadlines"] if d["kind"] == "case.decision")
     assert (shown["status"], shown["suspended_on"], shown["overdue"]) == ("suspended", today().isoformat(), False)
 
@@ -618,7 +671,7 @@ def case_page(pk):
 
 
 def test_the_principal_sees_the_request_on_the_case_page_and_approves_it_through_the_form(client, town):
-    case = late_case(town)
+    case = late_case(town, filed_days_ago=85)  # issue 12 D8: extended only while the period runs (was 95)
     ninety = deadline_of(case["id"], "case.decision")
     # The officer asks through the form.
     client.force_login(town.u["o1"])
@@ -650,7 +703,7 @@ def test_the_principal_sees_the_request_on_the_case_page_and_approves_it_through
     assert (adjustment.status, adjustment.decided_by, adjustment.decision_note) == (
         "approved", town.u["principal"], "同意延期")
     ninety.refresh_from_db()
-    assert ninety.due_date == days_ago(5) + datetime.timedelta(days=30)
+    assert ninety.due_date == days_ago(-5) + datetime.timedelta(days=30)
     html = html_of(client.get(case_page(case["id"])))
     assert 'data-extended="30"' in html and 'data-verdict="approve"' not in html
     assert "approve_deadline_extend" not in html  # the history shows the label, not the machine name

@@ -162,6 +162,26 @@ def test_the_surcharge_follows_the_payment_deadline_when_it_moves(town, clock):
     assert selectors.late_payment_surcharge(served, today=D(2026, 10, 22), paused_days=1) == Decimal("15.00")
 
 
+def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension_wipes_it(town, clock, api):
+    """Issue 12 D4: the surcharge is read from the payment deadline whether open or suspended (a suspended one
+    used to show none), and an extension asked afterwards is refused (409 Art 67), so the accrued 3% stays."""
+    from cases import selectors
+    from cases.models import Case
+
+    clock.move_to(D(2026, 9, 16))
+    case = town.served("penalty", fine="500")
+    payment = deadline_of(case["id"], "case.payment")
+    late = payment.due_date + datetime.timedelta(days=2)
+    served = Case.objects.get(pk=case["id"])
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+    Deadline.objects.filter(pk=payment.pk).update(status=Deadline.Status.SUSPENDED, suspended_on=payment.due_date)
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+    Deadline.objects.filter(pk=payment.pk).update(status=Deadline.Status.OPEN, suspended_on=None)
+    clock.move_to(late)
+    assert_refused(ask(town.api("chief"), payment, 365), 409, rule="行政处罚法第67条")
+    assert selectors.late_payment_surcharge(served, today=late) == Decimal("30.00")
+
+
 # --------------------------------------------------------------------------------------------------
 # 3. Statutory vs local rules
 # --------------------------------------------------------------------------------------------------
@@ -196,6 +216,36 @@ def test_a_statutory_rule_cannot_be_patched_to_three_calendar_days(api):
     assert response.status_code == 200 and response.json()["remind_before"] == [2]
 
 
+@pytest.mark.parametrize("kind,body", [
+    ("case.hearing_request", {"escalate_to": "brigade_chief"}),  # D6: a party window made suspendable
+    ("case.decision", {"escalate_to": "enforcement_officer"}),  # D6: any officer would suspend Art 60's period
+    ("case.decision", {"max_extensions": None}),  # D16: the ceiling cleared to "unlimited"
+    ("case.decision", {"max_extension_days": 365}),
+    ("case.payment", {"rolls_over_rest_day": False}),
+    ("case.payment", {"statutory": False}),
+])
+def test_a_statutory_rules_source_fields_are_not_patched(api, kind, body):
+    """Issue 12 D6/D16: 409 naming the field and the article, nothing written (it used to answer 200 and either
+    change escalate_to or silently ignore the read-only field)."""
+    before = list(DeadlineRule.objects.filter(kind=kind).values())
+    audit = AuditEntry.objects.count()
+    response = api["admin"].patch(f"/api/v1/deadline-rules/{kind}/", body, format="json")
+    data = assert_refused(response, 409, rule=rule(kind).local_rule)
+    assert next(iter(body)) in data["detail"] and "cannot be changed here" in data["detail"]
+    assert list(DeadlineRule.objects.filter(kind=kind).values()) == before
+    assert AuditEntry.objects.count() == audit
+    # The same value sent back is no change.
+    same = {k: getattr(rule(kind), k) for k in body}
+    assert api["admin"].patch(f"/api/v1/deadline-rules/{kind}/", same, format="json").status_code == 200
+
+
+def test_a_local_rules_read_only_field_is_refused_not_ignored(api):
+    """Issue 12 D16: a local rule's basis is data, not editable: 400 naming the field instead of a silent 200."""
+    response = api["admin"].patch("/api/v1/deadline-rules/case.statement_window/", {"basis": "x"}, format="json")
+    assert_refused(response, 400, field="basis")
+    assert rule("case.statement_window").basis != "x"
+
+
 def test_a_local_rule_may_change_its_length(api):
     response = api["admin"].patch("/api/v1/deadline-rules/case.statement_window/", {"length": 5}, format="json")
     assert response.status_code == 200 and response.json()["length"] == 5
@@ -209,6 +259,10 @@ def test_the_admin_site_makes_a_statutory_rules_length_read_only():
     model_admin = DeadlineRuleAdmin(DeadlineRule, admin.site)
     assert {"length", "unit"} <= set(model_admin.get_readonly_fields(None, rule("case.payment")))
     assert "length" not in model_admin.get_readonly_fields(None, rule("case.statement_window"))
+    # Issue 12 D7: who approves, the ceiling and the escalation of Art 60's period are read-only too.
+    assert {"extension_approver", "max_extensions", "max_extension_days", "escalate_to", "extension_rule",
+            "rolls_over_rest_day", "statutory"} <= set(model_admin.get_readonly_fields(None, rule("case.decision")))
+    assert "escalate_to" not in model_admin.get_readonly_fields(None, rule("case.filing"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -277,12 +331,38 @@ def test_the_principal_who_asks_does_not_approve_his_own_request(town, ninety):
 
 
 def test_no_self_approval_applies_to_every_extension(town, clock):
-    # case.service: the chief (the escalation role) asks; he may not approve his own extension.
-    case = town.decided("penalty")
-    service = deadline_of(case["id"], "case.service")
-    asked = ok(ask(town.api("chief"), service, 3), 201)
+    # case.filing (a local rule): the principal (its escalation role) asks; he may not approve his own extension.
+    # (Updated for issue 12 D3: this used case.service, which a statute fixes and no source lets anyone extend.)
+    case = town.report()
+    filing = deadline_of(case["id"], "case.filing")
+    asked = ok(ask(town.api("principal"), filing, 3), 201)
     assert asked["status"] == "requested"
-    assert_refused(approve(town.api("chief"), asked["id"]), 403, rule="no_self_approval")
+    assert_refused(approve(town.api("principal"), asked["id"]), 403, rule="no_self_approval")
+
+
+def _ask_action(client, deadline, action, days=None):
+    data = {"action": action, "reason": REASON, **({"days": days} if days is not None else {})}
+    return client.post(f"{DEADLINES}{deadline.pk}/adjustments/", data, format="json")
+
+
+@pytest.mark.parametrize("kind,article", [("case.service", "第61条"), ("case.payment", "第67条"),
+                                          ("case.hearing_request", "第64条")])
+def test_a_statutory_period_without_a_source_is_neither_suspended_nor_extended(town, clock, kind, article):
+    """Issue 12 D3/D6: Art 61's 7 working days, Art 67's 15 days, Art 64's 5 working days: no one suspends or
+    extends them (deferral of a fine is an Art 66 ¶2 payment plan, issue 13) — not even after an admin set the
+    rule's escalation role to the brigade chief: 409 naming the article, nothing written."""
+    DeadlineRule.objects.filter(kind=kind).update(escalate_to="brigade_chief")  # D6: what a PATCH used to allow
+    case = town.served("penalty", fine="500") if kind == "case.payment" else (
+        town.decided("penalty") if kind == "case.service" else town.notified("15000", violation_type="WFJS"))
+    deadline = deadline_of(case["id"], kind)
+    before = (deadline.due_date, deadline.status, AuditEntry.objects.count())
+    for name in ("chief", "principal", "o1"):
+        for action, days in (("extend", 1), ("suspend", None)):
+            data = assert_refused(_ask_action(town.api(name), deadline, action, days), 409)
+            assert article in data["detail"] and article in data["rule"]
+    deadline.refresh_from_db()
+    assert (deadline.due_date, deadline.status, AuditEntry.objects.count()) == before
+    assert not DeadlineAdjustment.objects.filter(deadline=deadline).exists()
 
 
 def test_the_extension_ceiling_is_configurable_and_labelled_a_sector_rule(db):
