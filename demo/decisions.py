@@ -70,8 +70,16 @@ class DemoDecision:
     party_committee_report: bool = False
 
 
-# The ground recorded for the demo's internal working rules that hold no public comment (条例 Art 14).
-INTERNAL_GROUND = "属于行政机关内部事务管理规范，依《中华人民共和国政府信息公开条例》第十六条不向社会公开征求意见。"
+# 条例 Art 14 (statute): public participation is the rule, "依法不予公开的决策事项除外". The demo keeps the exemption
+# for one decision only, 村级法律顾问服务管理办法: the judicial office's internal rule for managing and assessing the
+# advisers it contracts, which sets no right or duty of the public — its content is internal-affairs information
+# (内部事务信息) that 《政府信息公开条例》Art 16 ¶1 allows to withhold. Every decision that affects the public holds
+# a public comment period instead (Art 15: ≥ 30 days, ended before submission for review).
+INTERNAL_GROUND = (
+    "本办法仅规范镇司法所对所聘村级法律顾问的服务管理和考核续聘，属于行政机关内部工作制度，不设定公民、法人和其他组织的"
+    "权利义务；其内容属于《中华人民共和国政府信息公开条例》第十六条第一款规定的内部事务信息，依法可以不予公开，"
+    "故依《重大行政决策程序暂行条例》第十四条但书不向社会公开征求意见。"
+)
 
 
 OPINION_PASS = (
@@ -133,6 +141,11 @@ DIBAO = DemoDecision(
     department="社会事务办",
     category=NORMATIVE,
     drafter="lisi",
+    public_participation=True,
+    preparation=(
+        Prep(PUBLIC_COMMENT, "在镇政府门户网站和各村务公开栏公开征求意见30日，并在镇便民服务中心设置意见箱，收到意见14条，"
+                             "采纳“评议结果公示期间公开监督电话”等意见5条。", started=-45, ended=-15),
+    ),
     body=(
         "为规范低保、五保（特困人员供养）办理，防范办理过程中的风险点和法律隐患，依据《社会救助暂行办法》"
         "及省、市相关规定，制定本规程。\n\n"
@@ -148,6 +161,7 @@ FALVGUWEN = DemoDecision(
     department="司法所",
     category=NORMATIVE,
     drafter="lisi",
+    exemption_ground=INTERNAL_GROUND,  # the one internal working rule (条例 Art 14 but-clause)
     body=(
         "为巩固28个行政村法律顾问全覆盖成果，提高村级法律服务质量，制定本办法。\n\n"
         "一、服务内容。法律顾问为村“两委”重大事项决策、合同审查、矛盾纠纷调解提供法律意见，每月到村服务不少于1次。\n\n"
@@ -222,6 +236,11 @@ MINGBAIREN = DemoDecision(
     department="综治中心",
     category=NORMATIVE,
     drafter="lisi",
+    public_participation=True,
+    preparation=(
+        Prep(PUBLIC_COMMENT, "在镇政府门户网站和各村务公开栏公开征求意见30日，收到意见8条，采纳“优先选任退役军人”"
+                             "等意见3条。", started=-40, ended=-10),
+    ),
     body=(
         "为发挥全镇159名“法律明白人”在普法宣传、矛盾化解中的作用，制定本办法。\n\n"
         "一、选任。每个村民小组至少培养1名法律明白人，优先从村“两委”成员、网格员、人民调解员、退役军人中选任。\n\n"
@@ -234,6 +253,11 @@ NONGMAO = DemoDecision(
     title="石桥镇农贸市场摊位管理办法",
     department="经济发展办",
     category=NORMATIVE,
+    public_participation=True,
+    preparation=(
+        Prep(PUBLIC_COMMENT, "在镇政府门户网站和农贸市场公示栏公开征求意见30日，召开经营户座谈会2场，收到意见26条，"
+                             "其中对罚款条款提出异议的11条。", started=-42, ended=-12),
+    ),
     body=(
         "为规范镇农贸市场经营秩序，制定本办法。\n\n"
         "第一条 市场摊位实行统一编号、公开竞价分配，每期两年。\n\n"
@@ -252,6 +276,11 @@ WEISHENGFEI = DemoDecision(
     title="关于对拖欠卫生保洁费农户暂停发放惠农补贴的通知",
     department="农业农村办",
     category=NORMATIVE,
+    public_participation=True,
+    preparation=(
+        Prep(PUBLIC_COMMENT, "在镇政府门户网站和各村务公开栏公开征求意见31日，收到意见19条，多数认为不应将保洁费与"
+                             "惠农补贴挂钩。", started=-44, ended=-13),
+    ),
     body=(
         "各村（社区）：\n\n"
         "为保障农村人居环境长效管护资金，经研究，自通知下发之日起，对拖欠村级卫生保洁费满6个月的农户，"
@@ -284,6 +313,13 @@ QIANYI = DemoDecision(
     title="石桥镇集镇农贸市场整体搬迁方案",
     department="经济发展办",
     category=MAJOR,
+    public_participation=True, risk_assessment=True,
+    preparation=(
+        Prep(PUBLIC_COMMENT, "在镇政府门户网站和集镇公示栏公开征求意见35日，召开经营户、周边居民座谈会各1场，"
+                             "收到意见58条，主要集中在过渡期安置和新址交通。", started=-60, ended=-25),
+        Prep(RISK, "社会稳定风险评估结论为中风险：涉及经营户312户，建议明确过渡期临时市场和摊位优先选择办法。",
+             started=-20, ended=-14),
+    ),
     body=(
         "拟将现集镇农贸市场整体搬迁至振兴路东段新址，新建标准化市场用房8000平方米，"
         "原址改建为公共停车场和小游园。\n\n"
@@ -385,8 +421,7 @@ class DecisionSeeder:
         decision = review_services.create_decision(
             user=drafter, title=spec.title, body=spec.body, category=spec.category, department=spec.department,
             public_participation_required=spec.public_participation,
-            participation_exemption_ground="" if spec.public_participation else (spec.exemption_ground
-                                                                                 or INTERNAL_GROUND),
+            participation_exemption_ground="" if spec.public_participation else spec.exemption_ground,
             participation_urgency_reason=spec.urgency_reason,
             party_committee_report_required=spec.party_committee_report,
             expert_argumentation_required=spec.expert_argumentation,
@@ -479,7 +514,7 @@ class DecisionSeeder:
                   authority_ok=True, procedure_ok=True, content_ok=True)
 
         self.passed(renju)
-        self.passed(dibao, steps="合法性审查")
+        self.passed(dibao, steps="公众参与、合法性审查")
         self.passed(falvguwen, steps="合法性审查")
         self.passed(tingche, steps="公众参与、风险评估、合法性审查")
 
@@ -489,7 +524,10 @@ class DecisionSeeder:
         )
         self.created += 1
         for decision in (renju, yimixian, dibao, falvguwen, tingche):
-            # Same-day meeting: the 7-working-day review lead time (D7) needs a recorded urgency reason.
+            # Same-day meeting: the 7-working-day review lead time (D7, 条例 Art 26) needs a recorded urgency reason.
+            # A demo limitation, not a practice to copy: the flow stamps submitted_at with the real now and a meeting
+            # cannot be created in the past, so the seeder cannot give these drafts a submission ≥ 7 working days
+            # before the meeting it holds today without forging the audit trail.
             self.fire(decision, "schedule", "dangzhengban", meeting=meeting.pk, urgency_reason=URGENCY)
 
         self.fire(meeting, "hold", "dangzhengban", minutes=(

@@ -34,11 +34,13 @@ from workflows.text_limits import BoundedTextForm
 from . import selectors, services
 from .models import (
     EDITABLE_DECISION_STATES,
+    AgendaItem,
     Decision,
     DecisionState,
     MeetingState,
     PartyCommitteeReport,
     PreparationRecord,
+    ReviewOpinion,
 )
 
 DECISION_CREATED = _("The decision was created.")
@@ -336,14 +338,42 @@ class PartyCommitteeView(PageMixin, View):
         return HttpResponseRedirect(decision_url(decision.pk))
 
 
+# The archive page's words for where a version of the text appears (条例 Art 33, the decision file): a clerk reads
+# "第2稿（审查通过、会议审议通过、现行文本）", not the API's machine events ("review:passed, current").
+TEXT_STAGE_LABELS = {
+    f"review:{ReviewOpinion.Outcome.PASSED.value}": _("legality review passed"),
+    f"review:{ReviewOpinion.Outcome.RETURNED.value}": _("legality review returned"),
+    f"review:{ReviewOpinion.Outcome.FAILED.value}": _("legality review failed"),
+    f"meeting:{AgendaItem.Outcome.PENDING.value}": _("on a joint meeting's agenda"),
+    f"meeting:{AgendaItem.Outcome.APPROVED.value}": _("approved at a joint meeting"),
+    f"meeting:{AgendaItem.Outcome.REJECTED.value}": _("rejected at a joint meeting"),
+    f"meeting:{AgendaItem.Outcome.DEFERRED.value}": _("deferred at a joint meeting"),
+    f"meeting:{AgendaItem.Outcome.WITHDRAWN.value}": _("withdrawn from a joint meeting"),
+    "current": _("current text"),
+}
+
+
+def text_version_rows(decision, texts):
+    """The versions of the text, numbered in the order they appear in the file, each with its stages in words;
+    the signing (签发, its number and date) is a stage of the current text. The fingerprint stays a small detail."""
+    rows = []
+    for number, text in enumerate(texts, start=1):
+        stages = [str(TEXT_STAGE_LABELS.get(event, event)) for event in text["events"]]
+        signed = "current" in text["events"] and decision.signed_at is not None
+        rows.append({"number": number, "stages": stages, "signed": signed,
+                     "fingerprint": text["fingerprint"][:12]})
+    return rows
+
+
 class DecisionArchiveView(PageMixin, View):
     """条例 Art 33: the decision file (决策档案), every record in one page."""
 
     def get(self, request, pk):
         decision = get_object_or_404(Decision.objects.select_related("created_by", "signed_by"), pk=pk)
         process = get_process("decision")
+        archive = selectors.decision_archive(decision)
         return self.render("review/decision_archive.html", {
-            "decision": decision, "archive": selectors.decision_archive(decision),
+            "decision": decision, "archive": archive, "texts": text_version_rows(decision, archive["texts"]),
             "comment_days": decision.counted_comment_days(),
             "history": history_rows(process, decision, DECISION_ACTION_LABELS),
         })

@@ -254,6 +254,13 @@ def test_seed_demo_loads_every_state_once_and_keeps_the_chain():
     planned = Meeting.objects.get(state="planned")
     assert (planned.date - today).days >= 14
     assert planned.decisions.filter(state="scheduled").exists()
+    # 条例 Art 14-15: only the internal working rule goes without public participation; every other decision that
+    # went to review held a comment period of at least 30 days that had ended before its submission.
+    exempt = Decision.objects.filter(public_participation_required=False)
+    assert list(exempt.values_list("title", flat=True)) == ["石桥镇村级法律顾问服务管理办法"]
+    for decision in Decision.objects.filter(public_participation_required=True).exclude(state="draft"):
+        shortened = bool(decision.participation_urgency_reason.strip())
+        assert decision.counted_comment_days() >= (10 if shortened else 30), decision.title
     # One review is overdue (demo data); the judicial office attends every meeting (D6).
     assert Deadline.objects.filter(kind="decision.review", status="open", due_date__lt=today).exists()
     for meeting in Meeting.objects.all():

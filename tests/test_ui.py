@@ -628,6 +628,19 @@ def test_the_decision_file_page_gathers_the_records(client, users):
     for section in ("texts", "participation", "preparation", "reviews", "meetings", "party-committee"):
         assert f'data-section="{section}"' in html
     assert "D5" not in html and "Art 31" not in html  # a clerk's words, no rule codes
+    # 条例 Art 33: the versions of the text are numbered drafts with their stages in words, not machine codes.
+    texts = re.search(r'data-section="texts">(.*?)</table>', html, flags=re.S).group(1)
+    assert "第1稿" in texts and "审查通过" in texts and "现行文本" in texts
+    assert "review:" not in texts and "current" not in texts
+    assert "签发" not in texts  # not yet signed
+    # The signing (签发) shows among the stages of the current text with its number and date (display only:
+    # the signing itself is driven by the flow, tested in test_decision_flow).
+    signed_at = timezone.now()
+    Decision.objects.filter(pk=decision.pk).update(number="石政发〔2026〕9号", signed_at=signed_at)
+    html = html_of(client.get(url))
+    texts = re.search(r'data-section="texts">(.*?)</table>', html, flags=re.S).group(1)
+    assert "签发（石政发〔2026〕9号，" in texts
+    assert timezone.localtime(signed_at).strftime("%Y-%m-%d") in texts
 
 
 def test_the_decision_page_shows_a_shortened_comment_period_and_its_reason(client, users):
