@@ -54,9 +54,9 @@ def require_measure_details(form, data, prefix):
         form.add_error(fine_field, _("Give the amount of the fine."))
     if "other" in codes and not (data.get(f"{prefix}measures_note") or "").strip():
         form.add_error(f"{prefix}measures_note", _("Describe the other penalty."))
-    if (prefix and set(codes) & set(penalty_measures.CONFISCATIONS)
-            and data.get("proposed_confiscation_value") is None):
-        form.add_error("proposed_confiscation_value", _("Give the value to be confiscated (Art 63)."))
+    value_field = f"{prefix}confiscation_value"
+    if set(codes) & set(penalty_measures.CONFISCATIONS) and data.get(value_field) is None:
+        form.add_error(value_field, _("Give the value to be confiscated (Art 63)."))
 
 
 class CommentForm(TransitionForm):
@@ -194,6 +194,9 @@ class DecideForm(TransitionForm):
     fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2)
     measures = measures_field(_("Measures"), help_text=_("No heavier than the notice proposed (Art 45)."))
     measures_note = text(_("Description of the measures"), required=False, rows=2)
+    confiscation_value = forms.DecimalField(label=_("Value confiscated (yuan)"), required=False,
+                                            min_value=0, max_digits=12, decimal_places=2,
+                                            help_text=_("At most the value the notice proposed (Art 45)."))
     collective_discussion = text(_("Collective discussion: conclusion"), required=False, rows=4,
                                  help_text=_("Required for major cases and for penalties that entitle the party "
                                              "to a hearing (Art 57 ¶2)."))

@@ -31,6 +31,8 @@ ART32_LIGHTER_BELOW = _("A fine of {fine} lies below the minimum {low} of “{na
 ART32_REDUCED_NOT_BELOW = _("A reduced fine lies below the minimum {low} of “{name}”; {fine} is not below it "
                             "(within the range choose a lighter penalty) (Art 32).")
 ART32_REDUCED_ZERO = _("A reduced fine is more than zero; no fine at all is a decision of no penalty (Art 32, 33).")
+FINE_ZERO = _("A fine is more than zero; a penalty without a fine lists its measures, and no penalty is a "
+              "decision of no penalty (Art 33).")
 C7_RANGE = _("The fine {fine} lies outside the discretion range of “{name}”: {low}–{high} yuan.")
 REDUCTION_DISCUSSION = _("A reduced penalty needs the record of the collective discussion by the agency's leaders "
                          "(local discretion standard).")
@@ -127,6 +129,8 @@ def require_fine_in_range(case, fine, mitigation: str = Case.Mitigation.NONE) ->
         if fine >= low:
             raise RuleViolation(Message(ART32_REDUCED_NOT_BELOW, **names), rule="C7 Art 32")
         return
+    if fine <= 0:  # Art 9(2), 33 (statute): a fine is an amount; no fine at all is no penalty
+        raise RuleViolation(FINE_ZERO, rule="Art 33")
     if mitigation == Case.Mitigation.LIGHTER and fine < low:
         raise RuleViolation(Message(ART32_LIGHTER_BELOW, **names), rule="C7 Art 32")
     if not (low <= fine <= high):

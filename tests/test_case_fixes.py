@@ -1,0 +1,119 @@
+"""Issue 12, the tester's defects in cases/ (D1, D5, D9-D12, D14, D15): each test tries to break the rule at its
+boundary over the REST API and checks that a refusal wrote nothing.
+"""
+
+import pytest
+
+from .case_fixtures import (
+    WFJS,
+    add_inquiry,
+    assert_refused,
+    assert_unchanged,
+    at_nine,
+    fire,
+    ok,
+    snapshot,
+    today,
+    town_fixture,  # noqa: F401 - the fixture `town`
+    working_days_after,
+)
+
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
+
+NOTICE = {"facts": "经查，事实清楚。", "legal_basis": "依据相关法律法规"}
+
+
+def notify(town, case, **fields):
+    return fire(town.api("o1"), case["id"], "notify", **{**NOTICE, **fields})
+
+
+def decide(town, case, **fields):
+    return fire(town.api("principal"), case["id"], "decide", outcome="penalty", **fields)
+
+
+# --- D1: Art 45 ¶2, a decision may not add to the notice ------------------------------------------------
+
+
+def test_d1_a_decision_may_not_add_a_measure_to_the_noticed_fine(town):
+    """Finding D1: notice fine 1,500 → decide fine 1,500 + warning was accepted."""
+    case = town.deciding("1500", violation_type=WFJS)
+    before = snapshot(case["id"])
+    data = assert_refused(decide(town, case, fine="1500", measures=["warning"]), 409, rule="Art 45")
+    assert "not in the notice" in data["detail"]
+    assert_unchanged(before, case["id"])
+    decided = ok(decide(town, case, fine="1500"))
+    assert decided["measures"] == ["fine"]
+
+
+def test_d1_a_lighter_measure_only_instead_of_the_noticed_penalty(town):
+    """Finding D1: notice suspend_permit → decide suspend_permit + confiscation was accepted (confiscation is
+    "lighter" by severity but was added on top); a lone warning instead of the suspension is lawful."""
+    case = town.deciding(None, measures=["suspend_permit"])
+    before = snapshot(case["id"])
+    assert_refused(decide(town, case, measures=["suspend_permit", "confiscate_property"], confiscation_value="100"),
+                   409, rule="Art 45")
+    assert_refused(decide(town, case, measures=["confiscate_property"], confiscation_value="100"), 409,
+                   rule="Art 45")  # a confiscation the party was never told the value of
+    assert_refused(decide(town, case, measures=["suspend_permit", "warning"]), 409, rule="Art 45")
+    assert_unchanged(before, case["id"])
+    assert ok(decide(town, case, measures=["warning"]))["measures"] == ["warning"]
+
+
+def test_d1_decided_confiscation_value_at_the_notice_accepted_one_yuan_above_refused(town):
+    case = town.investigating(violation_type=WFJS)
+    ok(notify(town, case, proposed_measures=["confiscate_gains"], proposed_confiscation_value="5000"))
+    ok(fire(town.api("o1"), case["id"], "submit_decision", waiver=True))
+    before = snapshot(case["id"])
+    assert_refused(decide(town, case, measures=["confiscate_gains"]), 400, field="confiscation_value")
+    assert_refused(decide(town, case, measures=["confiscate_gains"], confiscation_value="5001"), 409,
+                   rule="Art 45")
+    assert_unchanged(before, case["id"])
+    decided = ok(decide(town, case, measures=["confiscate_gains"], confiscation_value="5000"))
+    assert decided["confiscation_value"] == "5000.00"
+
+
+# --- D5: Art 64(4), the presiding officer took no part in the investigation ------------------------------
+
+
+def test_d5_a_presiding_officer_named_on_an_inquiry_record_is_refused(town):
+    """Finding D5: o3 questioned the party (inquiry record) without being assigned; o3 was accepted to preside."""
+    case = town.investigating(violation_type=WFJS)
+    ok(add_inquiry(town.api("o1"), case["id"], [town.u["o1"], town.u["o3"]]), 201)
+    ok(notify(town, case, proposed_fine="20000"))
+    ok(fire(town.api("o1"), case["id"], "request_hearing", requested_on=today()))
+    before = snapshot(case["id"])
+    hearing_at = at_nine(working_days_after(today(), 8))
+    data = assert_refused(fire(town.api("o1"), case["id"], "schedule_hearing", presiding_officer=town.u["o3"].pk,
+                               hearing_at=hearing_at), 409, rule="Art 64(4)")
+    assert "inquiry records" in data["detail"]
+    assert_unchanged(before, case["id"])
+    scheduled = ok(fire(town.api("o1"), case["id"], "schedule_hearing", presiding_officer=town.u["expired"].pk,
+                        hearing_at=hearing_at))
+    assert scheduled["presiding_officer"]["username"] == "officer-expired"
+
+
+# --- D11: a fine of zero is no penalty (Art 33) --------------------------------------------------------------
+
+
+def test_d11_a_fine_of_zero_is_refused_at_notice_and_decision(town):
+    case = town.investigating()
+    before = snapshot(case["id"])
+    assert_refused(notify(town, case, proposed_fine="0"), 409, rule="Art 33")
+    assert_unchanged(before, case["id"])
+    deciding = town.deciding("1")
+    before = snapshot(deciding["id"])
+    assert_refused(decide(town, deciding, fine="0"), 409, rule="Art 33")
+    assert_unchanged(before, deciding["id"])
+    assert ok(decide(town, deciding, fine="1"))["fine"] == "1.00"
+
+
+# --- D12: once notified, the case is decided (Art 44, 57) --------------------------------------------------------
+
+
+def test_d12_revoke_filing_is_refused_once_the_party_was_notified(town):
+    """Finding D12: a notified case in `deciding` was closed by revoke_filing."""
+    case = town.deciding("500")
+    before = snapshot(case["id"])
+    assert_refused(fire(town.api("principal"), case["id"], "revoke_filing", reason="撤销立案"), 409, rule="Art 44")
+    assert_unchanged(before, case["id"])
+    assert ok(decide(town, case, fine="500"))["state"] == "decided"
