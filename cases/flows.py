@@ -350,7 +350,8 @@ class CaseFlow(BaseFlow):
             if fine is not None:
                 require_fine_in_range(case, fine, mitigation)  # C7, Art 32
             require_no_heavier_than_notice(case, fine, codes, confiscation_value)  # Art 45 ¶2
-            party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion)  # local rule
+            party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion,
+                                                         collective_discussion_attendees)  # local rule
             no_penalty_ground, education = "", ""
         else:
             party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
