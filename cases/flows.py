@@ -97,10 +97,15 @@ class CaseFlow(BaseFlow):
     @state.transition(source=S.REPORTED, target=S.INVESTIGATING, label=_("File the case"),
                       permission=roles.permission("case", "file"))
     def file(self, officers, comment="", filed_on=None, limitation_override_reason="",
-             harm_to_life_health_or_finance=None):
+             harm_to_life_health_or_finance=None, harm_description=""):
         case = self.obj
         if harm_to_life_health_or_finance is not None:  # the chief confirms or corrects the report (Art 36)
             case.harm_to_life_health_or_finance = harm_to_life_health_or_finance
+        if (harm_description or "").strip():
+            case.harm_description = harm_description.strip()
+        party_rules.require_harm_described(case.harm_to_life_health_or_finance, case.harm_description)  # Art 36
+        if not case.harm_to_life_health_or_finance:
+            case.harm_description = ""
         filed_on = filed_on or timezone.localdate()
         check_business_date(case, "filed_on", filed_on)  # Art 54: after the violation and its report
         require_certified_pair(officers, filed_on)  # C1

@@ -82,6 +82,8 @@ class FileForm(TransitionForm):
         widget=RawValueSelect,
         help_text=_("Left empty, what the report recorded stands; yes makes the limitation period five years "
                     "(Art 36)."))
+    harm_description = text(_("The harm"), required=False, rows=2,
+                            help_text=_("Required when the case touches life, health or financial safety (Art 36)."))
     comment = text(_("Comment"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):

@@ -223,6 +223,8 @@ class Case(FlowOwnedFields, models.Model):
     # Art 36: 5 years when the case touches citizens' life and health or financial safety with harmful effects.
     harm_to_life_health_or_finance = models.BooleanField(
         _("touches life, health or financial safety, with harmful effects"), default=False)
+    # ... and what that harm was: the record behind the five years (required with the flag).
+    harm_description = models.TextField(_("the harm to life, health or financial safety"), blank=True)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="cases", verbose_name=_("party"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("registered by"))

@@ -45,6 +45,8 @@ ART33_EDUCATION_REQUIRED = _("Record the education given to the party (Art 33 ¶
 GROUND_NOT_UNDER_FOURTEEN = _("The party was not under fourteen on the day of the violation (Art 30).")
 GROUND_NOT_INCAPABLE = _("The party is not recorded as unable to recognise or control their conduct (Art 31).")
 GROUND_NOT_EXPIRED = _("The violation was discovered within the limitation period (Art 36).")
+HARM_DESCRIPTION_REQUIRED = _("Describe the harm to life, health or financial safety that makes the limitation "
+                              "period five years (Art 36).")
 PENALTY_NEEDS_NOTICE = _("A penalty is decided only after the party was told of it and heard (Art 44).")
 
 ADULT, MINOR, UNDER_FOURTEEN = "adult", "minor", "under_fourteen"
@@ -191,6 +193,13 @@ def require_no_penalty_ground(case, no_penalty_ground: str, education: str) -> N
 
 
 # --- limitation (C3, Art 36) ------------------------------------------------------------------------------
+
+
+def require_harm_described(harm: bool, harm_description: str) -> None:
+    """Art 36 (statute: 5 years instead of 2 when the case touches life, health or financial safety with harmful
+    effects): the flag stands only with a description of the harm (local practice: the record behind it)."""
+    if harm and not (harm_description or "").strip():
+        _invalid("harm_description", HARM_DESCRIPTION_REQUIRED, "Art 36")
 
 
 def limitation_years(case) -> int:

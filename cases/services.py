@@ -24,6 +24,7 @@ from workflows.errors import (
 )
 from workflows.services import require
 
+from . import party_rules
 from .flows import (
     ART60_LATE,
     has_valid_certificate,
@@ -119,7 +120,8 @@ def validate_party(data: dict) -> dict:
 
 @transaction.atomic
 def create_case(*, user, source, description, village, violation_type, violation_date, party: dict,
-                violation_ended_on=None, harm_to_life_health_or_finance=False, client_ip=None) -> Case:
+                violation_ended_on=None, harm_to_life_health_or_finance=False, harm_description="",
+                client_ip=None) -> Case:
     """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered; the
     registration is the discovery from which Art 36's limitation is judged (the answer warns when it has passed).
     `violation_ended_on`: the end of a continuing or repeated act; `harm_to_life_health_or_finance`: Art 36's
@@ -129,11 +131,14 @@ def create_case(*, user, source, description, village, violation_type, violation
     if violation_ended_on is not None:
         check_business_date(Case(violation_type=violation_type, violation_date=violation_date), "violation_ended_on",
                             violation_ended_on)  # Art 36 ¶2
+    party_rules.require_harm_described(harm_to_life_health_or_finance, harm_description)  # Art 36
     party_row = Party.objects.create(**validate_party(party))
     case = Case.objects.create(source=source, description=description, village=village,
                                violation_type=violation_type, violation_date=violation_date, party=party_row,
                                violation_ended_on=violation_ended_on,
                                harm_to_life_health_or_finance=bool(harm_to_life_health_or_finance),
+                               harm_description=(harm_description or "").strip()
+                               if harm_to_life_health_or_finance else "",
                                reported_by=user)
     audit.record(case, transition="report", target=case.state, user=user, client_ip=client_ip,
                  fields={"source": source, "village": village.pk, "violation_type": violation_type.code,

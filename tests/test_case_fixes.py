@@ -4,7 +4,10 @@ boundary over the REST API and checks that a refusal wrote nothing.
 
 import pytest
 
+from cases.models import Case
+
 from .case_fixtures import (
+    RQAQ,
     WFJS,
     add_inquiry,
     assert_refused,
@@ -12,6 +15,7 @@ from .case_fixtures import (
     at_nine,
     fire,
     ok,
+    report_case,
     snapshot,
     today,
     town_fixture,  # noqa: F401 - the fixture `town`
@@ -117,3 +121,22 @@ def test_d12_revoke_filing_is_refused_once_the_party_was_notified(town):
     assert_refused(fire(town.api("principal"), case["id"], "revoke_filing", reason="撤销立案"), 409, rule="Art 44")
     assert_unchanged(before, case["id"])
     assert ok(decide(town, case, fine="500"))["state"] == "decided"
+
+
+# --- D10: Art 36's five years rest on a described harm ----------------------------------------------------------
+
+
+def test_d10_the_harm_flag_at_report_needs_its_description(town, client):
+    """Finding D10: harm_to_life_health_or_finance=True at the report took the limitation to 5 years, unrecorded."""
+    cases_before = Case.objects.count()
+    assert_refused(report_case(town.api("o1"), violation_type=RQAQ, harm_to_life_health_or_finance=True), 400,
+                   rule="Art 36", field="harm_description")
+    assert_refused(report_case(town.api("o1"), violation_type=RQAQ, harm_to_life_health_or_finance=True,
+                               harm_description="  "), 400, field="harm_description")
+    assert Case.objects.count() == cases_before
+    reported = ok(report_case(town.api("o1"), violation_type=RQAQ, harm_to_life_health_or_finance=True,
+                              harm_description="燃气泄漏致两人中毒入院"), 201)
+    assert reported["harm_description"] == "燃气泄漏致两人中毒入院" and reported["limitation"]["years"] == 5
+    client.force_login(town.u["o1"])
+    page = client.get(Case.objects.get(pk=reported["id"]).page_path())
+    assert "燃气泄漏致两人中毒入院" in page.content.decode()

@@ -339,9 +339,16 @@ def test_a_gas_safety_case_without_recorded_harm_has_two_years(town, clock):
     assert_unchanged(before, case["id"])
     assert case["limitation"]["type_suggests_years"] == 5  # a suggestion only
     # The brigade chief, finding the harm established, records it at filing: the 5 years apply.
-    confirmed = ok(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True))
+    # D10: the flag needs the harm described (400, nothing written)
+    assert_refused(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True), 400,
+                   rule="Art 36", field="harm_description")
+    assert_unchanged(before, case["id"])
+    confirmed = ok(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True,
+                             harm_description="燃气泄漏致一人中毒"))
+    assert confirmed["harm_description"] == "燃气泄漏致一人中毒"
     assert confirmed["harm_to_life_health_or_finance"] is True and confirmed["limitation_override_reason"] == ""
-    harmed = report_on(town, clock, TOWN_DAY, violation, violation_type=RQAQ, harm_to_life_health_or_finance=True)
+    harmed = report_on(town, clock, TOWN_DAY, violation, violation_type=RQAQ, harm_to_life_health_or_finance=True,
+                       harm_description="燃气泄漏致一人中毒")
     assert harmed["limitation_warning"] is None and harmed["limitation"]["years"] == 5
     assert ok(file_case(town.api("chief"), harmed["id"], town.pair))["state"] == "investigating"
 
