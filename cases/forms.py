@@ -31,6 +31,7 @@ class NameListField(forms.Field):
     """Names as a JSON list, or one text with a name a line (or separated by 、 , ，; the web form)."""
 
     accepts_list = True  # workflows.forms.json_type_errors: a list of strings or a string
+    expected_type = _("a list of names")
     widget = forms.Textarea(attrs={"rows": 2})
 
     def to_python(self, value):

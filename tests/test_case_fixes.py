@@ -140,3 +140,23 @@ def test_d10_the_harm_flag_at_report_needs_its_description(town, client):
     client.force_login(town.u["o1"])
     page = client.get(Case.objects.get(pk=reported["id"]).page_path())
     assert "燃气泄漏致两人中毒入院" in page.content.decode()
+
+
+# --- D17: a wrong type is told in one language, in the field's words ---------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "value", "chinese", "english"), [
+    ("collective_discussion_attendees", 12, "姓名列表", "a list of names"),
+    ("fine", ["500"], "数字", "a number"),
+    ("measures_note", ["x"], "文字", "a string"),
+])
+def test_d17_type_errors_are_fully_translated(town, field, value, chinese, english):
+    case = town.deciding("500")
+    before = snapshot(case["id"])
+    url = f"/api/v1/cases/{case['id']}/transitions/decide/"
+    response = town.api("principal").post(url, {"outcome": "penalty", "fine": "500", field: value}, format="json")
+    data = assert_refused(response, 400, field=field)
+    assert_unchanged(before, case["id"])
+    zh, en = data["fields"][field][0].split(" / ")
+    assert chinese in zh and english not in zh, data
+    assert english in en, data
