@@ -67,6 +67,9 @@ ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an a
 CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
 REVOKE_AFTER_NOTICE = _("The party has been notified (Art 44): the case is ended by a decision, a penalty or no "
                         "penalty with its ground (Art 57), not by revoking the filing.")
+DISCUSSION_DATE = _("The collective discussion is held after the notice of {notified_on} and not after the "
+                    "decision of {decided_on} (Art 57 ¶2).")
+HEARING_TOO_LATE = _("The hearing is held within a year of its notice, by {latest} (local practice).")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
 
 
@@ -267,6 +270,12 @@ class CaseFlow(BaseFlow):
                                fields={"hearing_notice_on": [bilingual(Message(ART64_NOTICE_ORDER,
                                                                                requested_on=case.hearing_requested_on))]})
         require_hearing_notice(hearing_at, notice_on)  # Art 64(2)
+        hearing_day = timezone.localdate(hearing_at) if timezone.is_aware(hearing_at) else hearing_at.date()
+        latest = party_rules.add_years(notice_on, 1)  # LOCAL bound: within a year of the hearing notice
+        if hearing_day > latest:
+            message = Message(HEARING_TOO_LATE, latest=latest)
+            raise InvalidInput(message, rule="local rule hearing within a year",
+                               fields={"hearing_at": [bilingual(message)]})
         # Art 64(4) 非本案调查人员 (statute): neither an assigned case officer nor anyone who took part in an inquiry
         if (case.officers.filter(pk=presiding_officer.pk).exists()
                 or case.inquiries.filter(officers=presiding_officer).exists()):
@@ -345,6 +354,12 @@ class CaseFlow(BaseFlow):
         if review is not None and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
             raise RuleViolation(review.message, rule=review.rule)
         require_collective_discussion(case, collective_discussion, collective_discussion_attendees)  # Art 57 ¶2
+        held_on = collective_discussion_on
+        if held_on and ((case.notified_on and held_on < case.notified_on) or held_on > decided_on):
+            # Art 57 ¶2 (statute: the leaders discuss before deciding; local practice: after the notice)
+            message = Message(DISCUSSION_DATE, notified_on=case.notified_on, decided_on=decided_on)
+            raise InvalidInput(message, rule="Art 57 ¶2",
+                               fields={"collective_discussion_on": [bilingual(message)]})
         codes = measure_codes(measures, fine) if outcome == Case.Outcome.PENALTY else []
         if outcome == Case.Outcome.PENALTY:
             if fine is None and not codes:

@@ -2,12 +2,16 @@
 boundary over the REST API and checks that a refusal wrote nothing.
 """
 
+import datetime
+
 import pytest
 
 from cases.models import Case
+from cases.party_rules import add_years
 
 from .case_fixtures import (
     RQAQ,
+    VALID_CREDIT_CODE,
     WFJS,
     add_inquiry,
     assert_refused,
@@ -15,6 +19,7 @@ from .case_fixtures import (
     at_nine,
     fire,
     ok,
+    party,
     report_case,
     snapshot,
     today,
@@ -160,3 +165,59 @@ def test_d17_type_errors_are_fully_translated(town, field, value, chinese, engli
     zh, en = data["fields"][field][0].split(" / ")
     assert chinese in zh and english not in zh, data
     assert english in en, data
+
+
+# --- D15: dates that cannot be -------------------------------------------------------------------------------------
+
+
+def test_d15_the_discussion_date_lies_between_the_notice_and_the_decision(town):
+    case = town.deciding("500")  # notified today
+    before = snapshot(case["id"])
+    record = {"fine": "500", "collective_discussion": "负责人集体讨论，同意。",
+              "collective_discussion_attendees": ["镇长", "副镇长"]}
+    for day in ("0001-01-01", (today() - datetime.timedelta(days=1)).isoformat()):
+        assert_refused(decide(town, case, collective_discussion_on=day, **record), 400, rule="Art 57",
+                       field="collective_discussion_on")
+    assert_unchanged(before, case["id"])
+    decided = ok(decide(town, case, collective_discussion_on=today().isoformat(), **record))
+    assert decided["collective_discussion_on"] == today().isoformat()
+
+
+def test_d15_a_hearing_is_held_within_a_year_of_its_notice(town):
+    case = town.notified("20000", violation_type=WFJS)
+    ok(fire(town.api("o1"), case["id"], "request_hearing", requested_on=today()))
+    before = snapshot(case["id"])
+    latest = add_years(today(), 1)
+
+    def schedule(at):
+        return fire(town.api("o1"), case["id"], "schedule_hearing", presiding_officer=town.u["o3"].pk, hearing_at=at)
+
+    assert_refused(schedule("9999-12-31T09:00:00+08:00"), 400, field="hearing_at")
+    assert_refused(schedule(at_nine(latest + datetime.timedelta(days=1))), 400, rule="local rule",
+                   field="hearing_at")
+    assert_unchanged(before, case["id"])
+    assert ok(schedule(at_nine(latest)))["hearing_at"]
+
+
+@pytest.mark.parametrize("party_fields", [
+    {"kind": "person", "id_number": "", "birth_date": "1899-12-31"},
+    {"kind": "person", "id_number": "", "birth_date": "0001-01-01"},
+    {"kind": "person", "id_number": "", "birth_date": "AFTER"},  # born the day after the violation
+    {"kind": "org", "id_number": VALID_CREDIT_CODE, "name": "石桥建材有限公司", "birth_date": "2000-01-01"},
+])
+def test_d15_impossible_dates_of_birth_are_refused(town, party_fields):
+    violation = today() - datetime.timedelta(days=60)
+    if party_fields["birth_date"] == "AFTER":
+        party_fields = {**party_fields, "birth_date": (violation + datetime.timedelta(days=1)).isoformat()}
+    cases_before = Case.objects.count()
+    assert_refused(report_case(town.api("o1"), violation_date=violation.isoformat(),
+                               party=party(**party_fields)), 400, field="party.birth_date")
+    assert Case.objects.count() == cases_before
+
+
+def test_d15_born_on_the_violation_day_and_in_1900_are_accepted(town):
+    violation = today() - datetime.timedelta(days=60)
+    for birth in (violation, datetime.date(1900, 1, 1)):
+        reported = ok(report_case(town.api("o1"), violation_date=violation.isoformat(),
+                                  party=party(id_number="", birth_date=birth.isoformat())), 201)
+        assert reported["party"]["birth_date"] == birth.isoformat()
