@@ -220,6 +220,7 @@ class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     violation_date = serializers.DateField()
     violation_ended_on = serializers.DateField(required=False, allow_null=True)
     harm_to_life_health_or_finance = serializers.BooleanField(required=False, default=False)
+    harm_description = serializers.CharField(required=False, allow_blank=True, default="")
     party = PartySerializer()
 
 

@@ -47,12 +47,15 @@ C6_INCOMPLETE = _("Record the collective discussion with its conclusion and at l
 ART45_NO_FINE = _("The notice proposed no fine; a fine needs a new notice to the party (Art 45 ¶2).")
 ART45_FINE = _("The fine {fine} exceeds the {proposed} yuan the notice proposed: a party is not penalised more "
                "heavily for defending itself (Art 45 ¶2); notify the party again with the higher amount.")
-ART45_MEASURE = _("“{measures}” was not in the notice and is heavier than what it proposed (Art 45 ¶2); notify "
-                  "the party again.")
+ART45_MEASURE = _("“{measures}” was not in the notice: a decision may drop what the notice proposed or put one "
+                  "lighter measure instead of it, but not add to it (Art 45 ¶2); notify the party again.")
+ART45_CONFISCATION = _("The confiscation of {value} yuan exceeds the {proposed} yuan the notice proposed (Art 45 ¶2); "
+                       "notify the party again.")
 ART64_NOTICE = _("The hearing on {day} is fewer than 7 working days after the party was notified of it on "
                  "{notice}; the earliest day is {earliest} (Art 64(2), 85).")
 ART64_NOTICE_ORDER = _("The party is told of the hearing after requesting it on {requested_on}.")
-ART64_PRESIDING = _("The presiding officer may not be one of the case's investigating officers (Art 64(4)).")
+ART64_PRESIDING = _("The presiding officer may not be one of the case's investigating officers, nor anyone named "
+                    "on its inquiry records (Art 64(4)).")
 ART64_NOT_SCHEDULED = _("Schedule the hearing first: its time, presiding officer and notice (Art 64).")
 ART64_NOT_HELD = _("The hearing is scheduled for {at}; its record is entered once it has been held (Art 64).")
 ART64_UNSIGNED = _("The hearing record must be signed by the participants, or their refusal to sign noted "
@@ -62,6 +65,11 @@ CLOSE_PUBLICITY = _("Record whether the decision was made public (date and chann
 HEARING_LATE = _("A hearing must be requested within 5 working days of the notice, by {until} (Art 64).")
 ART60_LATE = _("The 90-day period to decide ended on {due} (Art 60); record an approved extension first.")
 CLOSE_NOT_EXECUTED = _("A penalty case is closed only after execution.")
+REVOKE_AFTER_NOTICE = _("The party has been notified (Art 44): the case is ended by a decision, a penalty or no "
+                        "penalty with its ground (Art 57), not by revoking the filing.")
+DISCUSSION_DATE = _("The collective discussion is held after the notice of {notified_on} and not after the "
+                    "decision of {decided_on} (Art 57 ¶2).")
+HEARING_TOO_LATE = _("The hearing is held within a year of its notice, by {latest} (local practice).")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
 
 
@@ -92,10 +100,15 @@ class CaseFlow(BaseFlow):
     @state.transition(source=S.REPORTED, target=S.INVESTIGATING, label=_("File the case"),
                       permission=roles.permission("case", "file"))
     def file(self, officers, comment="", filed_on=None, limitation_override_reason="",
-             harm_to_life_health_or_finance=None):
+             harm_to_life_health_or_finance=None, harm_description=""):
         case = self.obj
         if harm_to_life_health_or_finance is not None:  # the chief confirms or corrects the report (Art 36)
             case.harm_to_life_health_or_finance = harm_to_life_health_or_finance
+        if (harm_description or "").strip():
+            case.harm_description = harm_description.strip()
+        party_rules.require_harm_described(case.harm_to_life_health_or_finance, case.harm_description)  # Art 36
+        if not case.harm_to_life_health_or_finance:
+            case.harm_description = ""
         filed_on = filed_on or timezone.localdate()
         check_business_date(case, "filed_on", filed_on)  # Art 54: after the violation and its report
         require_certified_pair(officers, filed_on)  # C1
@@ -153,6 +166,8 @@ class CaseFlow(BaseFlow):
         wrong (no violation, another agency's competence) or a mediated dispute was settled and the violation
         corrected (C8). Local practice (规章 and provincial procedure rules; the 处罚法 itself names no such step)."""
         case = self.obj
+        if case.notified_on is not None:  # the party was told of a penalty (Art 44): the case is decided now
+            raise RuleViolation(REVOKE_AFTER_NOTICE, rule="Art 44, 57")
         revoked_on = revoked_on or timezone.localdate()
         check_business_date(case, "filing_revoked_on", revoked_on, input_name="revoked_on")
         case.filing_revoked_on, case.revoke_reason = revoked_on, reason
@@ -255,7 +270,15 @@ class CaseFlow(BaseFlow):
                                fields={"hearing_notice_on": [bilingual(Message(ART64_NOTICE_ORDER,
                                                                                requested_on=case.hearing_requested_on))]})
         require_hearing_notice(hearing_at, notice_on)  # Art 64(2)
-        if case.officers.filter(pk=presiding_officer.pk).exists():  # Art 64(4) 非本案调查人员
+        hearing_day = timezone.localdate(hearing_at) if timezone.is_aware(hearing_at) else hearing_at.date()
+        latest = party_rules.add_years(notice_on, 1)  # LOCAL bound: within a year of the hearing notice
+        if hearing_day > latest:
+            message = Message(HEARING_TOO_LATE, latest=latest)
+            raise InvalidInput(message, rule="local rule hearing within a year",
+                               fields={"hearing_at": [bilingual(message)]})
+        # Art 64(4) 非本案调查人员 (statute): neither an assigned case officer nor anyone who took part in an inquiry
+        if (case.officers.filter(pk=presiding_officer.pk).exists()
+                or case.inquiries.filter(officers=presiding_officer).exists()):
             raise RuleViolation(ART64_PRESIDING, rule="Art 64(4)")
         case.hearing_at, case.presiding_officer = hearing_at, presiding_officer
         case.hearing_notice_on = notice_on
@@ -320,7 +343,7 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "decide"))
     def decide(self, outcome, fine=None, measures=(), measures_note="", collective_discussion="",
                collective_discussion_attendees=(), collective_discussion_on=None, decided_on=None,
-               mitigation="", mitigation_ground="", no_penalty_ground="", education=""):
+               mitigation="", mitigation_ground="", no_penalty_ground="", education="", confiscation_value=None):
         case = self.obj
         if not mitigation:  # the notice's mitigation stands unless the decision changes it
             mitigation, mitigation_ground = case.mitigation, mitigation_ground or case.mitigation_ground
@@ -331,6 +354,12 @@ class CaseFlow(BaseFlow):
         if review is not None and not case.legal_reviews.filter(outcome=LegalReview.Outcome.PASSED).exists():
             raise RuleViolation(review.message, rule=review.rule)
         require_collective_discussion(case, collective_discussion, collective_discussion_attendees)  # Art 57 ¶2
+        held_on = collective_discussion_on
+        if held_on and ((case.notified_on and held_on < case.notified_on) or held_on > decided_on):
+            # Art 57 ¶2 (statute: the leaders discuss before deciding; local practice: after the notice)
+            message = Message(DISCUSSION_DATE, notified_on=case.notified_on, decided_on=decided_on)
+            raise InvalidInput(message, rule="Art 57 ¶2",
+                               fields={"collective_discussion_on": [bilingual(message)]})
         codes = measure_codes(measures, fine) if outcome == Case.Outcome.PENALTY else []
         if outcome == Case.Outcome.PENALTY:
             if fine is None and not codes:
@@ -340,13 +369,16 @@ class CaseFlow(BaseFlow):
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
             if fine is not None:
                 require_fine_in_range(case, fine, mitigation)  # C7, Art 32
-            require_no_heavier_than_notice(case, fine, codes)  # Art 45 ¶2
-            party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion)  # local rule
+            require_no_heavier_than_notice(case, fine, codes, confiscation_value)  # Art 45 ¶2
+            party_rules.require_discussion_for_reduction(case, mitigation, collective_discussion,
+                                                         collective_discussion_attendees)  # local rule
             no_penalty_ground, education = "", ""
         else:
             party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
             fine, mitigation, mitigation_ground = None, Case.Mitigation.NONE, ""
         case.outcome, case.fine, case.measures, case.measures_note = outcome, fine, codes, measures_note
+        case.confiscation_value = (confiscation_value if set(codes) & set(penalty_measures.CONFISCATIONS)
+                                   else None)
         case.mitigation = mitigation
         case.mitigation_ground = mitigation_ground if mitigation != Case.Mitigation.NONE else ""
         case.no_penalty_ground, case.education = no_penalty_ground, education
@@ -545,10 +577,13 @@ def require_collective_discussion(case, conclusion, attendees) -> None:
         raise RuleViolation(C6_INCOMPLETE, rule="C6 Art 57 ¶2")
 
 
-def require_no_heavier_than_notice(case, fine, codes) -> None:
-    """Art 45 ¶2 (statutory): 不得因当事人陈述、申辩而给予更重的处罚. The decided fine may not exceed the notice's;
-    a measure not in the notice is allowed only when lighter than every kind the notice proposed (a warning
-    instead of a fine); anything heavier needs a new notice (re-notify), with new windows."""
+def require_no_heavier_than_notice(case, fine, codes, confiscation_value=None) -> None:
+    """Art 45 ¶2 (statutory): 不得因当事人陈述、申辩而给予更重的处罚. The decided fine may not exceed the notice's,
+    nor a confiscation's decided value the notice's value. The decision may drop noticed measures, but may not ADD
+    one the notice did not propose; the one exception is a single lighter measure INSTEAD of the whole noticed
+    penalty (a warning instead of the fine) — lighter than every kind the notice proposed, and not a fine or a
+    confiscation, whose amount the party was never told. How "lighter" is ordered (cases.measures.severity) is
+    local practice; anything else needs a new notice (re-notify), with new windows."""
     if fine is not None:
         if case.proposed_fine is None:
             raise RuleViolation(ART45_NO_FINE, rule="Art 45 ¶2")
@@ -556,12 +591,19 @@ def require_no_heavier_than_notice(case, fine, codes) -> None:
             raise RuleViolation(Message(ART45_FINE, fine=_fmt_money(fine), proposed=_fmt_money(case.proposed_fine)),
                                 rule="Art 45 ¶2")
     noticed = list(case.proposed_measures or [])
+    if case.proposed_fine is not None and "fine" not in noticed:
+        noticed.append("fine")
+    added = [code for code in codes if code != "fine" and code not in noticed]
     lightest = min((penalty_measures.severity(code) for code in noticed if code in penalty_measures.MEASURES),
                    default=0)
-    added = [code for code in codes if code != "fine" and code not in noticed
-             and penalty_measures.severity(code) >= lightest]
-    if added:
+    replacement = (len(codes) == 1 and len(added) == 1 and added[0] not in penalty_measures.CONFISCATIONS
+                   and penalty_measures.severity(added[0]) < lightest)
+    if added and not replacement:
         raise RuleViolation(Message(ART45_MEASURE, measures=penalty_measures.labels(added)), rule="Art 45 ¶2")
+    if (set(codes) & set(penalty_measures.CONFISCATIONS) and case.proposed_confiscation_value is not None
+            and confiscation_value is not None and Decimal(confiscation_value) > case.proposed_confiscation_value):
+        raise RuleViolation(Message(ART45_CONFISCATION, value=_fmt_money(confiscation_value),
+                                    proposed=_fmt_money(case.proposed_confiscation_value)), rule="Art 45 ¶2")
 
 
 def require_hearing_notice(hearing_at, notice_on) -> None:

@@ -31,6 +31,7 @@ class NameListField(forms.Field):
     """Names as a JSON list, or one text with a name a line (or separated by 、 , ，; the web form)."""
 
     accepts_list = True  # workflows.forms.json_type_errors: a list of strings or a string
+    expected_type = _("a list of names")
     widget = forms.Textarea(attrs={"rows": 2})
 
     def to_python(self, value):
@@ -54,9 +55,9 @@ def require_measure_details(form, data, prefix):
         form.add_error(fine_field, _("Give the amount of the fine."))
     if "other" in codes and not (data.get(f"{prefix}measures_note") or "").strip():
         form.add_error(f"{prefix}measures_note", _("Describe the other penalty."))
-    if (prefix and set(codes) & set(penalty_measures.CONFISCATIONS)
-            and data.get("proposed_confiscation_value") is None):
-        form.add_error("proposed_confiscation_value", _("Give the value to be confiscated (Art 63)."))
+    value_field = f"{prefix}confiscation_value"
+    if set(codes) & set(penalty_measures.CONFISCATIONS) and data.get(value_field) is None:
+        form.add_error(value_field, _("Give the value to be confiscated (Art 63)."))
 
 
 class CommentForm(TransitionForm):
@@ -82,6 +83,8 @@ class FileForm(TransitionForm):
         widget=RawValueSelect,
         help_text=_("Left empty, what the report recorded stands; yes makes the limitation period five years "
                     "(Art 36)."))
+    harm_description = text(_("The harm"), required=False, rows=2,
+                            help_text=_("Required when the case touches life, health or financial safety (Art 36)."))
     comment = text(_("Comment"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
@@ -194,6 +197,9 @@ class DecideForm(TransitionForm):
     fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2)
     measures = measures_field(_("Measures"), help_text=_("No heavier than the notice proposed (Art 45)."))
     measures_note = text(_("Description of the measures"), required=False, rows=2)
+    confiscation_value = forms.DecimalField(label=_("Value confiscated (yuan)"), required=False,
+                                            min_value=0, max_digits=12, decimal_places=2,
+                                            help_text=_("At most the value the notice proposed (Art 45)."))
     collective_discussion = text(_("Collective discussion: conclusion"), required=False, rows=4,
                                  help_text=_("Required for major cases and for penalties that entitle the party "
                                              "to a hearing (Art 57 ¶2)."))

@@ -163,6 +163,7 @@ class Case(FlowOwnedFields, models.Model):
         "hearing_requested_on", "hearing_at", "hearing_notice_on", "presiding_officer", "hearing_public",
         "hearing_private_reason", "hearing_record", "hearing_record_signed", "hearing_refusal_to_sign",
         "waiver", "waiver_on", "waiver_scope", "waiver_note", "outcome", "fine", "measures", "measures_note",
+        "confiscation_value",
         "collective_discussion", "collective_discussion_attendees", "collective_discussion_on",
         "decided_on", "decided_by", "published_on", "publicity_channel", "publicity_withheld_reason",
         "served_on", "service_method",
@@ -222,6 +223,8 @@ class Case(FlowOwnedFields, models.Model):
     # Art 36: 5 years when the case touches citizens' life and health or financial safety with harmful effects.
     harm_to_life_health_or_finance = models.BooleanField(
         _("touches life, health or financial safety, with harmful effects"), default=False)
+    # ... and what that harm was: the record behind the five years (required with the flag).
+    harm_description = models.TextField(_("the harm to life, health or financial safety"), blank=True)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="cases", verbose_name=_("party"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("registered by"))
@@ -268,6 +271,9 @@ class Case(FlowOwnedFields, models.Model):
     fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     measures = models.JSONField(_("measures"), default=list, blank=True)
     measures_note = models.TextField(_("measures: description"), blank=True)
+    # Art 45 ¶2: the decided confiscation's value, at most the notice's proposed_confiscation_value.
+    confiscation_value = models.DecimalField(_("value confiscated (yuan)"), max_digits=12, decimal_places=2,
+                                             null=True, blank=True)
     # Art 57 ¶2: the conclusion (the text kept as `collective_discussion`), who attended and when
     collective_discussion = models.TextField(_("collective discussion record"), blank=True)
     # Art 30–32: mitigation proposed in the notice (and confirmed or changed by the decision), with its ground.

@@ -149,10 +149,11 @@ class CaseReportForm(BoundedTextForm, forms.Form):
                                          widget=forms.DateInput(format="%Y-%m-%d"))
     harm_to_life_health_or_finance = forms.BooleanField(
         label=_("Touches life, health or financial safety, with harmful effects"), required=False)
+    harm_description = forms.CharField(label=_("The harm"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     layout = Layout(
         Row("source", "village"), Row("violation_type", "violation_date"), "description",
-        Row("violation_ended_on", "harm_to_life_health_or_finance"),
+        Row("violation_ended_on", "harm_to_life_health_or_finance"), "harm_description",
         Row("party_name", "party_kind"), Row("party_id_number", "party_phone"), "party_address",
         Row("party_birth_date", "party_capacity", "party_capacity_basis"),
     )
@@ -169,6 +170,7 @@ class CaseReportForm(BoundedTextForm, forms.Form):
             "violation_type": ViolationType.objects.get(code=data["violation_type"]),
             "violation_date": data["violation_date"], "violation_ended_on": data.get("violation_ended_on"),
             "harm_to_life_health_or_finance": bool(data.get("harm_to_life_health_or_finance")),
+            "harm_description": data.get("harm_description") or "",
             "party": {name: data[f"party_{name}"] for name in PARTY_FIELDS},
         }
 

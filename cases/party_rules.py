@@ -31,14 +31,22 @@ ART32_LIGHTER_BELOW = _("A fine of {fine} lies below the minimum {low} of “{na
 ART32_REDUCED_NOT_BELOW = _("A reduced fine lies below the minimum {low} of “{name}”; {fine} is not below it "
                             "(within the range choose a lighter penalty) (Art 32).")
 ART32_REDUCED_ZERO = _("A reduced fine is more than zero; no fine at all is a decision of no penalty (Art 32, 33).")
+FINE_ZERO = _("A fine is more than zero; a penalty without a fine lists its measures, and no penalty is a "
+              "decision of no penalty (Art 33).")
+LIGHTER_LOWER_HALF = _("A lighter fine lies in the lower half of the range of “{name}” ({low}–{high} yuan): at "
+                       "most {midpoint}; {fine} is above it (local discretion standard, Art 30, 32).")
 C7_RANGE = _("The fine {fine} lies outside the discretion range of “{name}”: {low}–{high} yuan.")
 REDUCTION_DISCUSSION = _("A reduced penalty needs the record of the collective discussion by the agency's leaders "
                          "(local discretion standard).")
+REDUCTION_DISCUSSION_INCOMPLETE = _("Record the collective discussion of a reduced penalty with its conclusion and "
+                                    "at least two attendees (local discretion standard, as Art 57 ¶2).")
 ART33_GROUND_REQUIRED = _("A decision of no penalty names its ground (Art 33, 30, 31, 36, 57).")
 ART33_EDUCATION_REQUIRED = _("Record the education given to the party (Art 33 ¶3).")
 GROUND_NOT_UNDER_FOURTEEN = _("The party was not under fourteen on the day of the violation (Art 30).")
 GROUND_NOT_INCAPABLE = _("The party is not recorded as unable to recognise or control their conduct (Art 31).")
 GROUND_NOT_EXPIRED = _("The violation was discovered within the limitation period (Art 36).")
+HARM_DESCRIPTION_REQUIRED = _("Describe the harm to life, health or financial safety that makes the limitation "
+                              "period five years (Art 36).")
 PENALTY_NEEDS_NOTICE = _("A penalty is decided only after the party was told of it and heard (Art 44).")
 
 ADULT, MINOR, UNDER_FOURTEEN = "adult", "minor", "under_fourteen"
@@ -127,20 +135,33 @@ def require_fine_in_range(case, fine, mitigation: str = Case.Mitigation.NONE) ->
         if fine >= low:
             raise RuleViolation(Message(ART32_REDUCED_NOT_BELOW, **names), rule="C7 Art 32")
         return
+    if fine <= 0:  # Art 9(2), 33 (statute): a fine is an amount; no fine at all is no penalty
+        raise RuleViolation(FINE_ZERO, rule="Art 33")
     if mitigation == Case.Mitigation.LIGHTER and fine < low:
         raise RuleViolation(Message(ART32_LIGHTER_BELOW, **names), rule="C7 Art 32")
+    # LOCAL RULE (configurable: settings.CASE_LIGHTER_LOWER_HALF, default on; the provinces' 裁量基准): 从轻 lies in
+    # the lower half of the range, at most its midpoint — else Art 30's 应当从轻 would allow the maximum.
+    midpoint = (low + high) / 2
+    if (mitigation == Case.Mitigation.LIGHTER and getattr(settings, "CASE_LIGHTER_LOWER_HALF", True)
+            and fine > midpoint):
+        raise RuleViolation(Message(LIGHTER_LOWER_HALF, **names, midpoint=_money(midpoint)),
+                            rule="C7 local rule 从轻 lower half")
     if not (low <= fine <= high):
         raise RuleViolation(Message(C7_RANGE, **names), rule="C7")
 
 
-def require_discussion_for_reduction(case, mitigation: str, collective_discussion: str) -> None:
+def require_discussion_for_reduction(case, mitigation: str, collective_discussion: str, attendees=()) -> None:
     """LOCAL RULE (configurable: settings.CASE_REDUCTION_NEEDS_DISCUSSION, default on): many provinces' discretion
     standards (裁量基准) require a reduced penalty (减轻) to pass the collective discussion of the agency's leaders.
     The statute (Art 32) does not; Art 57 ¶2's own cases are checked elsewhere (collective_discussion_required)."""
     if not getattr(settings, "CASE_REDUCTION_NEEDS_DISCUSSION", True):
         return
-    if mitigation == Case.Mitigation.REDUCED and not (collective_discussion or "").strip():
+    if mitigation != Case.Mitigation.REDUCED:
+        return
+    if not (collective_discussion or "").strip():
         raise RuleViolation(REDUCTION_DISCUSSION, rule="local rule 减轻 collective discussion")
+    if len({name.strip() for name in attendees or () if name.strip()}) < 2:  # the same record as Art 57 ¶2
+        raise RuleViolation(REDUCTION_DISCUSSION_INCOMPLETE, rule="local rule 减轻 collective discussion")
 
 
 def require_notice_before_penalty(case) -> None:
@@ -172,6 +193,13 @@ def require_no_penalty_ground(case, no_penalty_ground: str, education: str) -> N
 
 
 # --- limitation (C3, Art 36) ------------------------------------------------------------------------------
+
+
+def require_harm_described(harm: bool, harm_description: str) -> None:
+    """Art 36 (statute: 5 years instead of 2 when the case touches life, health or financial safety with harmful
+    effects): the flag stands only with a description of the harm (local practice: the record behind it)."""
+    if harm and not (harm_description or "").strip():
+        _invalid("harm_description", HARM_DESCRIPTION_REQUIRED, "Art 36")
 
 
 def limitation_years(case) -> int:

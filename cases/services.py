@@ -24,6 +24,7 @@ from workflows.errors import (
 )
 from workflows.services import require
 
+from . import party_rules
 from .flows import (
     ART60_LATE,
     has_valid_certificate,
@@ -39,6 +40,9 @@ from .validators import (
 
 BIRTH_DATE_MISMATCH = _("The date of birth differs from the one in the resident ID number ({born}).")
 BIRTH_DATE_FUTURE = _("The date of birth cannot be in the future.")
+BIRTH_DATE_TOO_EARLY = _("The date of birth lies before 1900.")
+BIRTH_AFTER_VIOLATION = _("The date of birth lies after the violation of {violation_date} (Art 30).")
+BIRTH_DATE_ONLY_PERSONS = _("Only a person has a date of birth; leave it empty for an organisation.")
 CAPACITY_BASIS_REQUIRED = _("Say whether a mental illness or an intellectual disability reduced the capacity (Art 31).")
 CAPACITY_ONLY_PERSONS = _("Only a person's capacity is recorded (Art 31).")
 
@@ -77,7 +81,7 @@ DATE_LABELS = {
 
 
 
-def validate_party(data: dict) -> dict:
+def validate_party(data: dict, violation_date=None) -> dict:
     """Person: resident ID by GB 11643; organisation: unified social credit code by GB 32100; phone checked."""
     errors = {}
     id_number = (data.get("id_number") or "").strip().upper()
@@ -102,12 +106,18 @@ def validate_party(data: dict) -> dict:
             errors["party.birth_date"] = [bilingual(Message(BIRTH_DATE_MISMATCH, born=born))]
         elif birth_date and birth_date > timezone.localdate():
             errors["party.birth_date"] = [bilingual(BIRTH_DATE_FUTURE)]
+        elif birth_date and birth_date.year < 1900:  # local plausibility bound
+            errors["party.birth_date"] = [bilingual(BIRTH_DATE_TOO_EARLY)]
+        elif birth_date and violation_date and birth_date > violation_date:  # Art 30: age at the violation
+            errors["party.birth_date"] = [bilingual(Message(BIRTH_AFTER_VIOLATION, violation_date=violation_date))]
         birth_date = birth_date or born
         if capacity != Party.Capacity.FULL and not capacity_basis:
             errors["party.capacity_basis"] = [bilingual(CAPACITY_BASIS_REQUIRED)]
         if capacity == Party.Capacity.FULL:
             capacity_basis = ""
     else:
+        if birth_date:  # an organisation has no date of birth: refused, not silently dropped
+            errors["party.birth_date"] = [bilingual(BIRTH_DATE_ONLY_PERSONS)]
         birth_date = None
         if capacity != Party.Capacity.FULL or capacity_basis:
             errors["party.capacity"] = [bilingual(CAPACITY_ONLY_PERSONS)]
@@ -119,7 +129,8 @@ def validate_party(data: dict) -> dict:
 
 @transaction.atomic
 def create_case(*, user, source, description, village, violation_type, violation_date, party: dict,
-                violation_ended_on=None, harm_to_life_health_or_finance=False, client_ip=None) -> Case:
+                violation_ended_on=None, harm_to_life_health_or_finance=False, harm_description="",
+                client_ip=None) -> Case:
     """Register a report (登记). The filing deadline (Art 54, 及时立案) starts on the day it is registered; the
     registration is the discovery from which Art 36's limitation is judged (the answer warns when it has passed).
     `violation_ended_on`: the end of a continuing or repeated act; `harm_to_life_health_or_finance`: Art 36's
@@ -129,11 +140,14 @@ def create_case(*, user, source, description, village, violation_type, violation
     if violation_ended_on is not None:
         check_business_date(Case(violation_type=violation_type, violation_date=violation_date), "violation_ended_on",
                             violation_ended_on)  # Art 36 ¶2
-    party_row = Party.objects.create(**validate_party(party))
+    party_rules.require_harm_described(harm_to_life_health_or_finance, harm_description)  # Art 36
+    party_row = Party.objects.create(**validate_party(party, violation_date))
     case = Case.objects.create(source=source, description=description, village=village,
                                violation_type=violation_type, violation_date=violation_date, party=party_row,
                                violation_ended_on=violation_ended_on,
                                harm_to_life_health_or_finance=bool(harm_to_life_health_or_finance),
+                               harm_description=(harm_description or "").strip()
+                               if harm_to_life_health_or_finance else "",
                                reported_by=user)
     audit.record(case, transition="report", target=case.state, user=user, client_ip=client_ip,
                  fields={"source": source, "village": village.pk, "violation_type": violation_type.code,

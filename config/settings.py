@@ -240,6 +240,9 @@ DECISION_URGENT_COMMENT_MIN_DAYS = int(os.environ.get("DECISION_URGENT_COMMENT_M
 # Local rule (many provinces' 裁量基准, not 处罚法 Art 32): a reduced penalty (减轻) passes the leaders' collective
 # discussion (cases.party_rules.require_discussion_for_reduction).
 CASE_REDUCTION_NEEDS_DISCUSSION = env_bool("CASE_REDUCTION_NEEDS_DISCUSSION", True)
+# Local rule (裁量基准, not the statute): a lighter penalty (从轻, Art 30, 32) lies in the lower half of the range
+# (cases.party_rules.require_fine_in_range).
+CASE_LIGHTER_LOWER_HALF = env_bool("CASE_LIGHTER_LOWER_HALF", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -257,12 +257,12 @@ def test_c3_five_years_when_the_case_harmed_life_health_or_finance(town):
     # Art 36: the 5 years follow the case's recorded harm, not its violation type (issue 12).
     chief = town.api("chief")
     three_years = town.report(violation_type=RQAQ, violation_date=years_ago(3).isoformat(),
-                              harm_to_life_health_or_finance=True)
+                              harm_to_life_health_or_finance=True, harm_description="燃气泄漏致两人中毒入院")
     assert three_years["limitation_warning"] is None
     assert ok(file_case(chief, three_years["id"], town.pair))["state"] == "investigating"
 
     six_years = town.report(violation_type=RQAQ, violation_date=years_ago(5, extra_days=30).isoformat(),
-                            harm_to_life_health_or_finance=True)
+                            harm_to_life_health_or_finance=True, harm_description="燃气泄漏致两人中毒入院")
     assert "5-year" in six_years["limitation_warning"] or "5年" in six_years["limitation_warning"]
     before = snapshot(six_years["id"])
     assert_refused(file_case(chief, six_years["id"], town.pair), 409, rule="C3")

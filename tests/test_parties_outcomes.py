@@ -207,10 +207,23 @@ def test_a_sixteen_year_olds_reduced_fine_below_the_minimum(town):
     before = snapshot(case["id"])
     # Local rule: a reduced penalty passes the leaders' collective discussion.
     assert_refused(decide(town, case["id"], outcome="penalty", fine="30"), 409, rule="local rule")
+    conclusion = "2026年6月10日负责人集体讨论：当事人系未成年人，同意减轻处罚。"
+    # D14: the record needs its attendees, at least two, as Art 57 ¶2 (one is not a collective)
+    assert_refused(decide(town, case["id"], outcome="penalty", fine="30", collective_discussion=conclusion), 409,
+                   rule="local rule")
+    assert_refused(decide(town, case["id"], outcome="penalty", fine="30", collective_discussion=conclusion,
+                          collective_discussion_attendees=["镇长"]), 409, rule="local rule")
     assert_unchanged(before, case["id"])
-    decided = ok(decide(town, case["id"], outcome="penalty", fine="30",
-                        collective_discussion="2026年6月10日负责人集体讨论：当事人系未成年人，同意减轻处罚。"))
+    decided = ok(decide(town, case["id"], outcome="penalty", fine="30", collective_discussion=conclusion,
+                        collective_discussion_attendees=["镇长", "副镇长"]))
     assert (decided["fine"], decided["mitigation"]) == ("30.00", "reduced")
+
+
+def test_the_lighter_lower_half_is_a_local_rule_that_can_be_turned_off(town, settings):
+    settings.CASE_LIGHTER_LOWER_HALF = False
+    case = filed(town, datetime.date(2026, 5, 1), violation_type=MIN50)
+    assert ok(notify(town, case["id"], proposed_fine="500", mitigation="lighter",
+                     mitigation_ground="eliminated_harm"))["proposed_fine"] == "500.00"
 
 
 def test_the_reduction_discussion_is_a_local_rule_that_can_be_turned_off(town, settings):
@@ -227,6 +240,8 @@ def test_the_reduction_discussion_is_a_local_rule_that_can_be_turned_off(town, s
     ("reduced", "0", False),  # zero is no penalty (Art 33), not a reduced fine
     ("lighter", "50", True),
     ("lighter", "49", False),  # below the minimum is 减轻, not 从轻
+    ("lighter", "275", True),  # D9: the midpoint of 50–500 (local rule: 从轻 in the lower half)
+    ("lighter", "276", False),  # one yuan above the midpoint
     ("none", "49", False),
     ("none", "500", True),
     ("none", "501", False),
@@ -324,9 +339,16 @@ def test_a_gas_safety_case_without_recorded_harm_has_two_years(town, clock):
     assert_unchanged(before, case["id"])
     assert case["limitation"]["type_suggests_years"] == 5  # a suggestion only
     # The brigade chief, finding the harm established, records it at filing: the 5 years apply.
-    confirmed = ok(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True))
+    # D10: the flag needs the harm described (400, nothing written)
+    assert_refused(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True), 400,
+                   rule="Art 36", field="harm_description")
+    assert_unchanged(before, case["id"])
+    confirmed = ok(file_case(town.api("chief"), case["id"], town.pair, harm_to_life_health_or_finance=True,
+                             harm_description="燃气泄漏致一人中毒"))
+    assert confirmed["harm_description"] == "燃气泄漏致一人中毒"
     assert confirmed["harm_to_life_health_or_finance"] is True and confirmed["limitation_override_reason"] == ""
-    harmed = report_on(town, clock, TOWN_DAY, violation, violation_type=RQAQ, harm_to_life_health_or_finance=True)
+    harmed = report_on(town, clock, TOWN_DAY, violation, violation_type=RQAQ, harm_to_life_health_or_finance=True,
+                       harm_description="燃气泄漏致一人中毒")
     assert harmed["limitation_warning"] is None and harmed["limitation"]["years"] == 5
     assert ok(file_case(town.api("chief"), harmed["id"], town.pair))["state"] == "investigating"
 

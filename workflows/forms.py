@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .errors import bilingual
+from .errors import Message, bilingual
 from .text_limits import BoundedTextForm
 
 MAX_ID = 2**63 - 1
@@ -80,29 +80,30 @@ def json_type_errors(form, data: dict) -> dict:
         value = data[name]
         if isinstance(field, forms.ModelMultipleChoiceField):
             ok = isinstance(value, list) and all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in value)
-            expected = "a list of ids"
+            expected = _("a list of ids")
         elif isinstance(field, forms.MultipleChoiceField) or getattr(field, "accepts_list", False):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             if getattr(field, "accepts_list", False):
                 ok = ok or isinstance(value, str)
-            expected = "a list of codes"
+            expected = getattr(field, "expected_type", None) or _("a list of codes")
         elif isinstance(field, forms.ModelChoiceField):
             ok = isinstance(value, (int, str)) and not isinstance(value, bool)
-            expected = "an id"
+            expected = _("an id")
         elif isinstance(field, forms.NullBooleanField | forms.BooleanField):
             ok = isinstance(value, (bool, str))
-            expected = "true or false"
+            expected = _("true or false")
         elif isinstance(field, forms.DecimalField):
             ok = isinstance(value, (int, float, str)) and not isinstance(value, bool)
-            expected = "a number"
+            expected = _("a number")
         elif isinstance(field, forms.DateField):
             ok = isinstance(value, (str, datetime.date))  # ISO text from JSON, a date from Python callers
-            expected = "a date as YYYY-MM-DD"
+            expected = _("a date as YYYY-MM-DD")
         else:  # text, choices
             ok = isinstance(value, str)
-            expected = "a string"
+            expected = _("a string")
         if not ok:
-            errors[name] = [str(TYPE_MESSAGE).format(expected=expected)]
+            # each language whole ("中文 / English"), as every other refusal (workflows.errors.bilingual)
+            errors[name] = [bilingual(Message(TYPE_MESSAGE, expected=expected))]
     return errors
 
 
