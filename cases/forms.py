@@ -102,6 +102,13 @@ class MediationSucceededForm(TransitionForm):
     violation_corrected = FindingField(label=_("Violation corrected"), required=False, widget=RawValueSelect)
     concluded_on = forms.DateField(label=_("Concluded on"), required=False)
 
+    def clean_violation_corrected(self):
+        # C8: mediation ends a case only once the violation is corrected; "not stated" is never read as "yes".
+        value = self.cleaned_data.get("violation_corrected")
+        if value is None:
+            raise forms.ValidationError(_("Say whether the violation has been corrected."))
+        return value
+
 
 class NotifyForm(TransitionForm):
     facts = text(_("Facts"), rows=5)
@@ -143,7 +150,7 @@ class RequestHearingForm(TransitionForm):
 class WaiverForm(TransitionForm):
     scope = forms.ChoiceField(label=_("The party waived"), choices=Case.WaiverScope.choices)
     waived_on = forms.DateField(label=_("Waived on"), required=False)
-    note = text(_("Note"), required=False, rows=2)
+    note = text(_("Remarks"), required=False, rows=2)
 
     def clean_waived_on(self):
         day = self.cleaned_data.get("waived_on")
@@ -156,11 +163,12 @@ class WaiverForm(TransitionForm):
 
 
 class ScheduleHearingForm(TransitionForm):
-    hearing_at = forms.DateTimeField(label=_("Hearing at"))
+    hearing_at = forms.DateTimeField(label=_("Hearing at"), help_text=_(
+        "At least 7 working days after the party is told of the hearing (Art 64, 85)."))
     presiding_officer = IdChoiceField(label=_("Presiding officer"),
                                       queryset=get_user_model().objects.filter(is_active=True),
                                       help_text=_("Not one of the case's investigating officers (Art 64)."))
-    public = FindingField(label=_("Public hearing"), required=False, widget=RawValueSelect)
+    public = FindingField(label=_("Public hearing"), required=False, widget=RawValueSelect, initial=True)
     private_reason = text(_("Why not public"), required=False, rows=2,
                           help_text=_("Only for a state secret, a trade secret or personal privacy (Art 64)."))
     hearing_notice_on = forms.DateField(label=_("Party notified of the hearing on"), required=False)

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows.owned import FlowOwnedFields
 
@@ -207,7 +207,7 @@ class Case(FlowOwnedFields, models.Model):
 
     class WaiverScope(models.TextChoices):
         STATEMENT = "statement", _("Statement and defence")
-        HEARING = "hearing", _("Hearing")
+        HEARING = "hearing", pgettext_lazy("waiver scope", "Hearing")  # the right, not the state 听证中
         BOTH = "both", _("Statement, defence and hearing")
 
     number = models.CharField(_("case number"), max_length=50, null=True, blank=True, unique=True)

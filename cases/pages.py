@@ -194,7 +194,8 @@ class InquiryForm(BoundedTextForm, forms.Form):
 
 
 class PublicityForm(BoundedTextForm, forms.Form):
-    """Art 48: a penalty decision is made public (国办发〔2018〕118号: within 7 working days)."""
+    """Art 48 ¶1: a penalty decision with social impact is made public; the 7 working days are local practice after
+    国办发〔2018〕118号 (a policy document, not the statute)."""
 
     published_on = forms.DateField(label=_("Published on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),
                                    help_text=_("Today if left empty."))

@@ -161,7 +161,7 @@ def case_setup(town, name):
         return case["id"], days_ago(30), town.u["chief"], {"officers": [u.pk for u in town.pair]}
     if name == "mediation_succeeded":
         case = town.mediating(filed_on=days_ago(20))
-        return case["id"], days_ago(20), town.u["o1"], {"agreement": "双方自愿达成调解协议"}
+        return case["id"], days_ago(20), town.u["o1"], {"agreement": "双方自愿达成调解协议", "violation_corrected": True}
     if name == "notify":
         case = town.investigating(filed_on=days_ago(20))
         ok(add_inquiry(town.api("o1"), case["id"], town.pair, held_at=INSTANT - datetime.timedelta(days=9)), 201)

@@ -567,6 +567,10 @@ def test_c8_mediation_ends_the_case_only_once_corrected(town):
     assert_refused(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解", violation_corrected=False),
                    409, rule="C8")
     assert_refused(fire(officer, case["id"], "mediation_succeeded"), 400, field="agreement")
+    # "not stated" is never read as "corrected" (the principal's no-penalty decision rests on it)
+    for unstated in (None, "", "unknown"):
+        assert_refused(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解",
+                            violation_corrected=unstated), 400, field="violation_corrected")
     assert_unchanged(before, case["id"])
     assert get_case(officer, case["id"])["mediation_agreement"] is None
     assert not has_deadline(get_case(officer, case["id"]), "mediation.confirmation")
@@ -680,7 +684,7 @@ def payload(town, name) -> dict:
     return {
         "file": {"officers": [town.u["o1"].pk, town.u["o2"].pk], "comment": "立案"},
         "decline": {"reason": "不予立案"}, "transfer": {"to": "县公安局", "reason": "涉嫌犯罪"},
-        "start_mediation": {"comment": "调解"}, "mediation_succeeded": {"agreement": "协议"},
+        "start_mediation": {"comment": "调解"}, "mediation_succeeded": {"agreement": "协议", "violation_corrected": True},
         "mediation_failed": {"reason": "调解不成"},
         "notify": {"facts": "事实", "legal_basis": "依据", "proposed_fine": "500"},
         "request_hearing": {"requested_on": today().isoformat()},
