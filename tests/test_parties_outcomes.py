@@ -387,7 +387,8 @@ def test_an_officer_cannot_end_a_mediated_case(town):
     """Finding: mediation_succeeded by an officer closed a filed case with no decision of the agency head."""
     officer = town.api("o1")
     case = town.mediating()
-    mediated = ok(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解，摊位已撤除"))
+    mediated = ok(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解，摊位已撤除",
+                    violation_corrected=True))
     assert mediated["state"] == "deciding"
     assert deadline(mediated, "case.decision")["status"] == "open"
     assert not has_deadline(mediated, "mediation.confirmation")
@@ -400,7 +401,8 @@ def test_an_officer_cannot_end_a_mediated_case(town):
 def test_the_principal_revokes_the_filing_of_a_mediated_case(town):
     officer, principal = town.api("o1"), town.api("principal")
     case = town.mediating()
-    ok(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解，摊位已撤除"))
+    ok(fire(officer, case["id"], "mediation_succeeded", agreement="双方和解，摊位已撤除",
+                    violation_corrected=True))
     before = snapshot(case["id"])
     assert_refused(fire(officer, case["id"], "revoke_filing", reason="已和解"), 403)
     assert_refused(fire(principal, case["id"], "revoke_filing"), 400, field="reason")
