@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from notifications import calendar
 from workflows.audit import verify_chain
 
 from .case_fixtures import (
@@ -128,7 +129,10 @@ def test_penalty_case_from_report_to_closed(town):
     assert served["state"] == "served" and served["served_on"] == day.isoformat()
     assert deadline(served, "case.service")["status"] == "closed"
     assert deadline(served, "case.payment")["status"] == "open"
-    assert due(served, "case.payment") == day + datetime.timedelta(days=15)
+    last_day = day + datetime.timedelta(days=15)  # Art 67's 15 days; the start day is excluded (民法典 Art 201)
+    while not calendar.is_workday(last_day):  # 民法典 Art 203: a last day on a rest day moves to the next working day
+        last_day += datetime.timedelta(days=1)
+    assert due(served, "case.payment") == last_day
     assert served["late_payment_surcharge"] is None
     assert "close" not in transition_names(get_case(chief, case_id))  # C9: a penalty is executed first
 
