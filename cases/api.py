@@ -1,5 +1,6 @@
 """REST API for enforcement cases, inquiries, villages, violation types and officers (CONTRACT §5)."""
 
+import datetime
 import re
 
 from django.utils import timezone
@@ -167,6 +168,8 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     presiding_officer = UserBriefSerializer(default=None)
     collective_discussion_record = serializers.SerializerMethodField()
     hearing_right = serializers.SerializerMethodField()
+    on_the_spot_decision = serializers.SerializerMethodField()
+    spot_filed_by = serializers.CharField(source="spot_filed_by.username", default=None)
 
     class Meta:
         model = Case
@@ -206,6 +209,11 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         """What the notice announced: `penalty`, or `no_penalty` (不予行政处罚告知, Art 33); null before a notice."""
         return selectors.proposed_outcome(case)
 
+    def get_on_the_spot_decision(self, case) -> None:
+        """简易程序: the 当场处罚决定书 (its number is the case's `number`). Printing it belongs to the documents
+        module (issue 14); null until it exists."""
+        return None
+
     def get_late_payment_surcharge(self, case) -> str | None:
         """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
         surcharge = selectors.late_payment_surcharge(case)
@@ -222,6 +230,50 @@ class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     harm_to_life_health_or_finance = serializers.BooleanField(required=False, default=False)
     harm_description = serializers.CharField(required=False, allow_blank=True, default="")
     party = PartySerializer()
+
+
+class OnTheSpotSerializer(BoundedTextSerializer, serializers.Serializer):
+    """简易程序 (处罚法 Art 51–53, 68–71): the fields of cases.services.decide_on_the_spot. `fine` (yuan) or
+    `warning`, exactly one; `decided_at` (or `decided_on`, a day) defaults to now."""
+
+    party = PartySerializer()
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
+    violation_type = serializers.SlugRelatedField(slug_field="code", queryset=ViolationType.objects.filter(active=True))
+    violation_date = serializers.DateField(required=False, allow_null=True)
+    facts = serializers.CharField()
+    legal_basis = serializers.CharField()
+    fine = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    warning = serializers.BooleanField(required=False, default=False)
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
+                                                  allow_empty=False)
+    certificates_shown = serializers.BooleanField()
+    decided_at = serializers.DateTimeField(required=False, allow_null=True)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+    party_statement = serializers.CharField(required=False, allow_blank=True, default="")
+    refused_to_sign = serializers.CharField(required=False, allow_blank=True, default="")
+    collected_on_spot = serializers.BooleanField(required=False, default=False)
+    collection_ground = serializers.ChoiceField(choices=Case.CollectionGround.choices, required=False,
+                                                allow_blank=True, default="")
+    collection_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    receipt_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    mitigation = serializers.ChoiceField(choices=Case.Mitigation.choices, required=False, allow_blank=True,
+                                         default="")
+    mitigation_ground = serializers.ChoiceField(choices=Case.MitigationGround.choices, required=False,
+                                                allow_blank=True, default="")
+
+    def service_fields(self) -> dict:
+        data = dict(self.validated_data)
+        decided_on = data.pop("decided_on", None)
+        if data.get("decided_at") is None and decided_on is not None:
+            data["decided_at"] = spot_instant(decided_on)
+        return data
+
+
+def spot_instant(day):
+    """A decision given as a day: now when it is today, else that day at noon (town time)."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
 class PublicitySerializer(BoundedTextSerializer, serializers.Serializer):
@@ -251,6 +303,8 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             return CaseListSerializer
         if self.action == "create":
             return CaseWriteSerializer
+        if self.action == "on_the_spot":
+            return OnTheSpotSerializer
         if self.action == "inquiries" and self.request.method == "POST":
             return InquiryWriteSerializer
         return CaseSerializer
@@ -281,6 +335,19 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         serializer = CaseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.create_case(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
+        return self._detail(case, status=201)
+
+    @extend_schema(request=OnTheSpotSerializer, responses=CaseSerializer)
+    @action(detail=False, methods=["post"], url_path="on-the-spot")
+    def on_the_spot(self, request):
+        """简易程序 (处罚法 Art 51–53): an enforcement officer decides on the spot; 201 with the case, numbered from
+        its own series, `served` (or `executed` when collected on the spot or a warning). 409 above Art 51's
+        limits. The 当场处罚决定书 is printed by the documents module (issue 14)."""
+        require("case.on_the_spot", request.user)  # 403 before the input is read
+        serializer = OnTheSpotSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
+                                           **serializer.service_fields())
         return self._detail(case, status=201)
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)

@@ -71,6 +71,12 @@ DISCUSSION_DATE = _("The collective discussion is held after the notice of {noti
                     "decision of {decided_on} (Art 57 ¶2).")
 HEARING_TOO_LATE = _("The hearing is held within a year of its notice, by {latest} (local practice).")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
+SPOT_FILING_NOT_PENDING = _("Only an on-the-spot decision not yet filed with the agency is filed (Art 52).")
+HANDOVER_NOT_PENDING = _("Only a fine collected on the spot and not yet handed over is handed over (Art 71).")
+HANDOVER_RECEIPT = _("Give the receipt of the hand-over, or a note on it (Art 71).")
+CLOSE_SPOT_NOT_FILED = _("An on-the-spot decision is closed only after it was filed with the agency (Art 52).")
+CLOSE_NOT_HANDED_OVER = _("A fine collected on the spot must be handed over to the agency before the case is closed "
+                          "(Art 71).")
 
 
 def _fmt_money(value) -> str:
@@ -413,6 +419,40 @@ class CaseFlow(BaseFlow):
         case.execution_detail = detail
         close_deadlines(case, "case.payment")
 
+    # --- 简易程序: filing with the agency (Art 52) and the hand-over of money collected on the spot (Art 71) -----
+    # The decision itself is made by cases.services.decide_on_the_spot (it creates the case). These two steps
+    # record a duty that follows it and leave the state as it is (no target).
+
+    @state.transition(source=[S.SERVED, S.EXECUTED], label=_("Record the filing of the on-the-spot decision"),
+                      conditions=[lambda flow: flow._spot_filing_pending()],
+                      permission=roles.permission("case", "acknowledge_spot_filing"))
+    def acknowledge_spot_filing(self, filed_on=None, note=""):
+        """Art 52 (statute): 执法人员当场作出的行政处罚决定，应当报所属行政机关备案. The brigade chief records, for
+        the agency, that the decision was filed, and on which day (not before the decision, not ahead of today). The
+        statute sets no period for it; the case stays in the chief's inbox until it is recorded."""
+        case = self.obj
+        filed_on = filed_on or timezone.localdate()
+        check_business_date(case, "spot_filed_on", filed_on, input_name="filed_on")  # Art 52
+        case.spot_filed_on, case.spot_filed_by, case.spot_filing_note = filed_on, self.user, note
+
+    @state.transition(source=S.EXECUTED, label=_("Record the hand-over of the collected fine"),
+                      conditions=[lambda flow: flow._handover_pending()],
+                      permission=roles.permission("case", "record_handover"))
+    def record_handover(self, handed_over_on=None, bank_receipt="", note=""):
+        """Art 71 ¶1 (statute): 当场收缴的罚款，执法人员应当自收缴罚款之日起二日内，交至行政机关 (Art 85: working days;
+        the deadline `case.spot_handover`). Collecting the fine executed the decision (the party has paid, Art 68);
+        handing the money over is the officer's own duty, with its own deadline, recorded here: the day and the
+        agency's or bank's receipt (or a note). A late hand-over is recorded all the same, the deadline shows it
+        was missed. (The agency's own 2 days to pay it into the bank, Art 71 ¶2, are not tracked here.)"""
+        case = self.obj
+        handed_over_on = handed_over_on or timezone.localdate()
+        check_business_date(case, "handed_over_on", handed_over_on)  # Art 71: after the collection
+        if not (bank_receipt or "").strip() and not (note or "").strip():
+            raise InvalidInput(HANDOVER_RECEIPT, fields={"bank_receipt": [bilingual(HANDOVER_RECEIPT)]})
+        case.handed_over_on = handed_over_on
+        case.handover_bank_receipt, case.handover_note = (bank_receipt or "").strip(), (note or "").strip()
+        close_deadlines(case, "case.spot_handover")
+
     @state.transition(source=[S.EXECUTED, S.SERVED], target=S.CLOSED, label=_("Close the case"),
                       conditions=[lambda flow: flow._may_close()],
                       permission=roles.permission("case", "close"))
@@ -451,11 +491,25 @@ class CaseFlow(BaseFlow):
         if deadline.due_date < decided_on:
             raise RuleViolation(Message(ART60_LATE, due=deadline.due_date), rule="Art 60")
 
+    def _spot_filing_pending(self):
+        case = self.obj
+        return refuse(case.procedure == Case.Procedure.SIMPLE and case.spot_filed_on is None,
+                      RuleViolation(SPOT_FILING_NOT_PENDING, rule="Art 52"))
+
+    def _handover_pending(self):
+        case = self.obj
+        return refuse(case.collected_on_spot and case.handed_over_on is None,
+                      RuleViolation(HANDOVER_NOT_PENDING, rule="Art 71"))
+
     def _may_close(self):
         case = self.obj
         ok = case.state == S.EXECUTED or case.outcome == Case.Outcome.NO_PENALTY
         if not ok:
             return refuse(False, RuleViolation(CLOSE_NOT_EXECUTED, rule="C9"))
+        if case.procedure == Case.Procedure.SIMPLE and case.spot_filed_on is None:  # Art 52
+            return refuse(False, RuleViolation(CLOSE_SPOT_NOT_FILED, rule="Art 52"))
+        if case.collected_on_spot and case.handed_over_on is None:  # Art 71
+            return refuse(False, RuleViolation(CLOSE_NOT_HANDED_OVER, rule="Art 71"))
         # Art 48 ¶1 (国办发〔2018〕118号): while the publicity period runs, the case closes only once it is recorded
         # whether the decision was made public, or why not.
         publicity_open = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.publicity",

@@ -253,6 +253,22 @@ class CloseForm(TransitionForm):
     summary = text(_("Summary"))
 
 
+class SpotFilingForm(TransitionForm):
+    """备案 of an on-the-spot decision with the agency (处罚法 Art 52)."""
+
+    filed_on = forms.DateField(label=_("Filed on"), required=False, help_text=_("Today if left empty."))
+    note = text(_("Note"), required=False, rows=2)
+
+
+class HandoverForm(TransitionForm):
+    """The hand-over of a fine collected on the spot to the agency (处罚法 Art 71 ¶1)."""
+
+    handed_over_on = forms.DateField(label=_("Handed over on"), required=False, help_text=_("Today if left empty."))
+    bank_receipt = forms.CharField(label=_("Receipt of the hand-over"), max_length=100, required=False,
+                                   help_text=_("The agency's or the bank's receipt number."))
+    note = text(_("Note"), required=False, rows=2)
+
+
 CASE_TRANSITION_FORMS = {
     "file": FileForm,
     "decline": ReasonForm,
@@ -274,4 +290,6 @@ CASE_TRANSITION_FORMS = {
     "record_execution": ExecutionForm,
     "close": CloseForm,
     "transfer": TransferForm,
+    "acknowledge_spot_filing": SpotFilingForm,
+    "record_handover": HandoverForm,
 }

@@ -169,6 +169,9 @@ class Case(FlowOwnedFields, models.Model):
         "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
+        "procedure", "spot_decided_at", "certificates_shown", "party_statement", "refused_to_sign",
+        "collected_on_spot", "collection_ground", "collection_reason", "receipt_number", "spot_filed_on",
+        "spot_filed_by", "spot_filing_note", "handed_over_on", "handover_bank_receipt", "handover_note",
     )
 
     class Source(models.TextChoices):
@@ -204,6 +207,16 @@ class Case(FlowOwnedFields, models.Model):
         MENTAL_INCAPACITY = "mental_incapacity", _("Could not recognise or control their conduct (Art 31)")
         FACTS_NOT_ESTABLISHED = "facts_not_established", _("The violation is not established (Art 57 ¶1(3))")
         LIMITATION_EXPIRED = "limitation_expired", _("Not discovered within the limitation period (Art 36)")
+
+    class Procedure(models.TextChoices):
+        """处罚法 Art 51–53 简易程序 (on the spot) or the general procedure (Art 54–65)."""
+        GENERAL = "general", _("General procedure")
+        SIMPLE = "simple", _("Simple procedure (on the spot)")
+
+    class CollectionGround(models.TextChoices):
+        """处罚法 Art 68–69: when an officer may collect a fine on the spot."""
+        SMALL_AMOUNT = "small_amount", _("A fine of 100 yuan or less (Art 68(1))")
+        HARD_TO_PAY_LATER = "hard_to_pay_later", _("Paying at a bank would be really hard (Art 68(2), 69)")
 
     class WaiverScope(models.TextChoices):
         STATEMENT = "statement", _("Statement and defence")
@@ -303,6 +316,27 @@ class Case(FlowOwnedFields, models.Model):
     closing_summary = models.TextField(_("closing summary"), blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
+    # 简易程序 (处罚法 Art 51–53, 68–71; cases.services.decide_on_the_spot). The case's `number` is then also the
+    # number of its 当场处罚决定书 (printed by the documents module, issue 14).
+    procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
+    spot_decided_at = models.DateTimeField(_("decided on the spot at"), null=True, blank=True)
+    certificates_shown = models.BooleanField(_("enforcement certificates shown to the party (Art 52)"),
+                                             default=False)
+    party_statement = models.TextField(_("the party's statement and defence (Art 52)"), blank=True)
+    refused_to_sign = models.TextField(_("the party's refusal to sign (Art 52)"), blank=True)
+    collected_on_spot = models.BooleanField(_("fine collected on the spot (Art 68–69)"), default=False)
+    collection_ground = models.CharField(_("ground for collecting on the spot"), max_length=20,
+                                         choices=CollectionGround.choices, blank=True)
+    collection_reason = models.TextField(_("why paying at a bank would be really hard"), blank=True)
+    receipt_number = models.CharField(_("number of the official fine receipt (Art 70)"), max_length=50, blank=True)
+    spot_filed_on = models.DateField(_("on-the-spot decision filed with the agency on (Art 52)"), null=True,
+                                     blank=True)
+    spot_filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("filed by"))
+    spot_filing_note = models.TextField(_("filing note"), blank=True)
+    handed_over_on = models.DateField(_("collected fine handed over on (Art 71)"), null=True, blank=True)
+    handover_bank_receipt = models.CharField(_("hand-over receipt"), max_length=100, blank=True)
+    handover_note = models.TextField(_("hand-over note"), blank=True)
 
     class Meta:
         ordering = ["-id"]

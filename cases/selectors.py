@@ -40,6 +40,18 @@ CASE_INBOX = {
     roles.PRINCIPAL: ([CS.DECIDING], _("Decide")),
 }
 CHIEF_CLOSES = ([CS.EXECUTED], _("Close the case"))
+# 简易程序: the chief records the filing of an on-the-spot decision (处罚法 Art 52); its officer hands the fine
+# collected on the spot over to the agency (Art 71). These rows override the action the state alone would give.
+SPOT_FILING_ACTION = _("On-the-spot decision awaiting filing")
+HANDOVER_ACTION = _("Hand over the fine collected on the spot")
+
+
+def spot_filing_pending():
+    return Q(procedure=Case.Procedure.SIMPLE, spot_filed_on__isnull=True, state__in=[CS.SERVED, CS.EXECUTED])
+
+
+def handover_pending():
+    return Q(collected_on_spot=True, handed_over_on__isnull=True, state=CS.EXECUTED)
 
 
 def case_list(*, state=None, village=None, officer=None, violation_type=None, search=None):
@@ -80,16 +92,31 @@ def cases_for_inbox(user):
             query |= Q(state__in=states)
         actions.append((states, action))
     if roles.BRIGADE_CHIEF in held:
-        query |= Q(state__in=CHIEF_CLOSES[0]) | Q(state=CS.SERVED, outcome=Case.Outcome.NO_PENALTY)
+        query |= (Q(state__in=CHIEF_CLOSES[0]) | Q(state=CS.SERVED, outcome=Case.Outcome.NO_PENALTY)
+                  | spot_filing_pending())
         actions.append((CHIEF_CLOSES[0] + [CS.SERVED], CHIEF_CLOSES[1]))
+    if roles.ENFORCEMENT_OFFICER in held:
+        query |= handover_pending() & Q(officers=user)
     cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
     return cases, actions
+
+
+def spot_action(case, held) -> str | None:
+    """The on-the-spot duty this user's roles act on for `case` (Art 52 filing, Art 71 hand-over), if any."""
+    if (roles.BRIGADE_CHIEF in held and case.procedure == Case.Procedure.SIMPLE and case.spot_filed_on is None
+            and case.state in (CS.SERVED, CS.EXECUTED)):
+        return str(SPOT_FILING_ACTION)
+    if (roles.ENFORCEMENT_OFFICER in held and case.collected_on_spot and case.handed_over_on is None
+            and case.state == CS.EXECUTED):
+        return str(HANDOVER_ACTION)
+    return None
 
 
 def case_inbox_items(user) -> list[dict]:
     """Inbox rows for cases, each with its soonest open deadline."""
     cases, actions = cases_for_inbox(user)
     cases = list(cases)
+    held = roles.user_roles(user)
     soonest = {}
     # Party windows (statement, hearing request) have no responsible role: nobody in the town is late on them.
     for deadline in Deadline.objects.filter(object_type="cases.case", object_id__in=[c.pk for c in cases],
@@ -99,7 +126,7 @@ def case_inbox_items(user) -> list[dict]:
     items = []
     for case in cases:
         deadline = soonest.get(case.pk)
-        action = next((str(a) for states, a in actions if case.state in states), "")
+        action = spot_action(case, held) or next((str(a) for states, a in actions if case.state in states), "")
         items.append({
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,

@@ -1,7 +1,9 @@
 """Business actions on cases other than transitions (those go through workflows.services.fire_transition)."""
 
 import datetime
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from notifications import calendar
 from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, open_deadline, reanchor
 from notifications.models import Deadline, DeadlineRule
 from notifications.reminders import plan_reminders
+from notifications.services import notify_role
 from workflows import audit, roles
 from workflows.dates import check_business_date
 from workflows.errors import (
@@ -22,6 +25,7 @@ from workflows.errors import (
     StateConflict,
     bilingual,
 )
+from workflows.numbering import next_number
 from workflows.services import require
 
 from . import party_rules
@@ -361,3 +365,192 @@ def sync_certificate_deadlines(officer) -> None:
         deadline.due_date, deadline.due_at = current.expires_on, end_of_day(current.expires_on)
         deadline.save(update_fields=["due_date", "due_at"])
         plan_reminders(deadline)
+
+
+# --------------------------------------------------------------------------------------------------
+# 简易程序: the on-the-spot decision (处罚法 Art 51–53, 68–71; DESIGN §9, CONTRACT §7 "On-the-spot")
+# --------------------------------------------------------------------------------------------------
+
+# Art 51 (statute): 对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚.
+SPOT_LIMITS = {Party.Kind.PERSON: Decimal("200"), Party.Kind.ORG: Decimal("3000")}
+# Art 68(1) (statute): 依法给予一百元以下罚款的 may be collected on the spot.
+SMALL_AMOUNT = Decimal("100")
+
+SPOT_FINE_OR_WARNING = _("An on-the-spot decision imposes either a fine or a warning (Art 51).")
+SPOT_OVER_LIMIT = _("A fine of {fine} yuan for {kind} exceeds the {limit} yuan that may be decided on the spot "
+                    "(Art 51); use the general procedure.")
+SPOT_CERTIFICATES_SHOWN = _("The officers show their enforcement certificates to the party before deciding on the "
+                            "spot (Art 52).")
+SPOT_CALLER_NOT_OFFICER = _("You must be one of the officers deciding on the spot.")
+SPOT_NOT_OFFICER = _("{name} is not an enforcement officer.")
+SPOT_CERTIFICATE = _("An officer deciding on the spot holds an enforcement certificate valid on {day} (Art 42); "
+                     "not valid: {invalid}.")
+SPOT_REDUCED = _("A reduced penalty (减轻) cannot be decided on the spot: it needs the collective discussion of the "
+                 "agency's leaders (local discretion standard); use the general procedure.")
+SPOT_COLLECT_WARNING = _("A warning has nothing to collect.")
+SPOT_GROUND_REQUIRED = _("Say on which ground the fine is collected on the spot (Art 68–69).")
+SPOT_SMALL_AMOUNT = _("Only a fine of 100 yuan or less is collected on the spot as a small amount (Art 68(1)); "
+                      "{fine} yuan is more.")
+SPOT_REASON_REQUIRED = _("Say why paying at a bank later would be really hard (remote, water or mountain areas; "
+                         "Art 68(2), 69).")
+SPOT_RECEIPT_REQUIRED = _("A fine collected on the spot is receipted on the official fine receipt; give its number "
+                          "(Art 70).")
+SPOT_DECIDED_FUTURE = _("The decision cannot be dated in the future.")
+SPOT_DECIDED_BEFORE = _("The decision cannot be dated before the violation ({violation_date}).")
+SPOT_DELIVERY = _("Handed to the party on the spot (Art 52)")
+SPOT_COLLECTED = _("Fine collected on the spot, receipt {receipt} (Art 68–70)")
+SPOT_WARNING_EXECUTED = _("Warning given on the spot (Art 52)")
+SPOT_TO_FILE = _("On-the-spot decision awaiting filing: {title}")
+
+
+def _spot_invalid(field, message):
+    raise InvalidInput(message, fields={field: [bilingual(message)]})
+
+
+def _require_spot_officers(user, officers, day: datetime.date) -> list:
+    """Art 42 (statute): 执法人员应当持有执法证件; each officer named holds a certificate valid on the day. Art 52
+    lets ONE officer decide on the spot (执法人员当场作出): the two-officer rule of Art 55 governs investigation and
+    inspection in the general procedure, not the simple procedure — one certified officer suffices here."""
+    officers = list({officer.pk: officer for officer in officers}.values())
+    if user.pk not in {officer.pk for officer in officers}:
+        _spot_invalid("officers", SPOT_CALLER_NOT_OFFICER)
+    for officer in officers:
+        if not roles.has_role(officer, roles.ENFORCEMENT_OFFICER):
+            _spot_invalid("officers", Message(SPOT_NOT_OFFICER, name=officer))
+    invalid = [str(officer) for officer in officers if not has_valid_certificate(officer, day)]
+    if invalid:
+        message = Message(SPOT_CERTIFICATE, day=day, invalid="、".join(invalid))
+        raise RuleViolation(message, rule="Art 42, 52", fields={"officers": [bilingual(message)]})
+    return officers
+
+
+@transaction.atomic
+def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str, legal_basis: str, officers,
+                       certificates_shown: bool, fine=None, warning: bool = False, decided_at=None,
+                       violation_date=None, party_statement: str = "", refused_to_sign: str = "",
+                       collected_on_spot: bool = False, collection_ground: str = "", collection_reason: str = "",
+                       receipt_number: str = "", mitigation: str = "", mitigation_ground: str = "",
+                       client_ip=None) -> Case:
+    """简易程序 (处罚法 Art 51–53): an enforcement officer decides on the spot and the case is created decided.
+
+    Statute, each checked here:
+    - Art 51: facts certain with a legal basis; a fine of at most 200 yuan for a person or 3,000 yuan for an
+      organisation, or a warning (exactly one of them) — above it 409 naming Art 51. The violation type's
+      discretion range (C7, `require_fine_in_range`) applies as in the general procedure.
+    - Art 42, 52: the officer shows the certificate (`certificates_shown` must be true, else 409 Art 52) and every
+      officer named holds one valid on the day. One officer may act alone: Art 55's two officers govern the
+      general procedure's investigation, not Art 51's on-the-spot decision.
+    - Art 52: the party is told the facts, reasons, basis and rights and is heard (`party_statement`); the numbered
+      当场处罚决定书 is handed over on the spot (so served the decision day; a refusal to sign is noted in
+      `refused_to_sign`) and the decision is filed with the agency (备案: `acknowledge_spot_filing`, the brigade
+      chief's inbox). Printing the 当场处罚决定书 belongs to the documents module (issue 14); its number is the
+      case's `number`, from its own gap-free yearly series (`case_spot`, settings.CASE_SPOT_NUMBER_FORMAT).
+    - Art 30–32 (party_rules): under fourteen or unable to recognise their conduct → no penalty (409); aged 14–17
+      → the penalty must be lighter (`mitigation` "lighter", ground "minor"). A reduced penalty (减轻) is refused on
+      the spot: the local discretion standard has it pass the leaders' collective discussion (configurable,
+      CASE_REDUCTION_NEEDS_DISCUSSION). Art 36: a violation beyond the limitation period is not decided on the spot.
+    - Art 68–70: collected on the spot only for a fine of 100 yuan or less (`small_amount`, else 409 Art 68) or
+      where paying later would be really hard (`hard_to_pay_later`, with `collection_reason`: Art 68(2), and 69's
+      remote, water and mountain areas); the official receipt's number is required (Art 70, else 400).
+
+    After: `executed` when the fine was collected on the spot (the party has paid) or the penalty is a warning (a
+    warning is executed by being announced and handed over — nothing is left to do); otherwise `served`, and the
+    ordinary 15-day payment period (Art 67, `case.payment`) runs from the decision day. Money collected on the spot
+    opens `case.spot_handover`: handed over to the agency within 2 working days (Art 71 ¶1, Art 85) by
+    `record_handover`. One audit entry, "decide_on_the_spot" (当场处罚), records it with the number. No publicity
+    deadline opens: local practice treats on-the-spot decisions as without social impact (Art 48 ¶1); publicity
+    can still be recorded. Refusals write nothing (one transaction; the number is given back on rollback)."""
+    require("case.on_the_spot", user)
+    now = timezone.now()
+    decided_at = decided_at or now
+    if decided_at > now:
+        _spot_invalid("decided_at", SPOT_DECIDED_FUTURE)
+    decided_on = timezone.localdate(decided_at) if timezone.is_aware(decided_at) else decided_at.date()
+    violation_date = violation_date or decided_on
+    if (fine is None) == (not warning):
+        _spot_invalid("fine", SPOT_FINE_OR_WARNING)
+    probe = Case(violation_type=violation_type, violation_date=violation_date)
+    check_business_date(probe, "violation_date", violation_date)
+    if decided_on < violation_date:
+        _spot_invalid("decided_at", Message(SPOT_DECIDED_BEFORE, violation_date=violation_date))
+    check_business_date(probe, "decided_on", decided_on, input_name="decided_at")
+    party_data = validate_party(party, violation_date)
+    if not certificates_shown:
+        raise RuleViolation(SPOT_CERTIFICATES_SHOWN, rule="Art 52",
+                            fields={"certificates_shown": [bilingual(SPOT_CERTIFICATES_SHOWN)]})
+    officers = _require_spot_officers(user, officers, decided_on)
+    mitigation = mitigation or Case.Mitigation.NONE
+    probe.party = Party(**party_data)
+    if fine is not None:
+        fine = Decimal(fine)
+        limit = SPOT_LIMITS[probe.party.kind]
+        if fine > limit:
+            message = Message(SPOT_OVER_LIMIT, fine=f"{fine:,.2f}", kind=probe.party.get_kind_display(),
+                              limit=f"{limit:,.0f}")
+            raise RuleViolation(message, rule="Art 51", fields={"fine": [bilingual(message)]})
+    party_rules.require_within_limitation(probe, "")  # Art 36: discovered now, on the spot
+    party_rules.require_party_may_be_penalised(probe, mitigation=mitigation,
+                                               mitigation_ground=mitigation_ground)  # Art 30-32
+    if mitigation == Case.Mitigation.REDUCED:
+        raise RuleViolation(SPOT_REDUCED, rule="local rule 减轻 collective discussion",
+                            fields={"mitigation": [bilingual(SPOT_REDUCED)]})
+    if fine is not None:
+        party_rules.require_fine_in_range(probe, fine, mitigation)  # C7, Art 32
+    collection_ground, collection_reason = collection_ground or "", (collection_reason or "").strip()
+    receipt_number = (receipt_number or "").strip()
+    if collected_on_spot:
+        if fine is None:
+            _spot_invalid("collected_on_spot", SPOT_COLLECT_WARNING)
+        if collection_ground not in Case.CollectionGround.values:
+            _spot_invalid("collection_ground", SPOT_GROUND_REQUIRED)
+        if collection_ground == Case.CollectionGround.SMALL_AMOUNT and fine > SMALL_AMOUNT:
+            message = Message(SPOT_SMALL_AMOUNT, fine=f"{fine:,.2f}")
+            raise RuleViolation(message, rule="Art 68", fields={"collection_ground": [bilingual(message)]})
+        if collection_ground == Case.CollectionGround.HARD_TO_PAY_LATER and not collection_reason:
+            _spot_invalid("collection_reason", SPOT_REASON_REQUIRED)
+        if not receipt_number:
+            _spot_invalid("receipt_number", SPOT_RECEIPT_REQUIRED)
+    else:
+        collection_ground, collection_reason, receipt_number = "", "", ""
+    if collection_ground != Case.CollectionGround.HARD_TO_PAY_LATER:
+        collection_reason = ""
+
+    executed = bool(collected_on_spot) or fine is None
+    state = CaseState.EXECUTED if executed else CaseState.SERVED
+    number = next_number("case_spot", decided_on.year, settings.CASE_SPOT_NUMBER_FORMAT)  # Art 52: numbered
+    if fine is None:
+        execution_detail = str(SPOT_WARNING_EXECUTED)
+    elif collected_on_spot:
+        execution_detail = str(Message(SPOT_COLLECTED, receipt=receipt_number))
+    else:
+        execution_detail = ""
+    party_row = Party.objects.create(**party_data)
+    case = Case.objects.create(
+        procedure=Case.Procedure.SIMPLE, number=number, state=state, source=Case.Source.PATROL,
+        description=facts, village=village, violation_type=violation_type, violation_date=violation_date,
+        party=party_row, reported_by=user, facts=facts, legal_basis=legal_basis,
+        outcome=Case.Outcome.PENALTY, fine=fine, measures=["fine"] if fine is not None else ["warning"],
+        mitigation=mitigation, mitigation_ground=mitigation_ground if mitigation != Case.Mitigation.NONE else "",
+        decided_on=decided_on, decided_by=user, spot_decided_at=decided_at, certificates_shown=True,
+        party_statement=(party_statement or "").strip(), refused_to_sign=(refused_to_sign or "").strip(),
+        served_on=decided_on, service_method=str(SPOT_DELIVERY),
+        executed_on=decided_on if executed else None, execution_detail=execution_detail,
+        collected_on_spot=bool(collected_on_spot), collection_ground=collection_ground,
+        collection_reason=collection_reason, receipt_number=receipt_number,
+    )
+    case.officers.set(officers)
+    audit.record(case, transition="decide_on_the_spot", target=state, user=user, client_ip=client_ip,
+                 comment=number, fields={
+                     "number": number, "procedure": case.procedure, "party": party_row.name,
+                     "village": village.pk, "violation_type": violation_type.code, "violation_date": violation_date,
+                     "fine": fine, "warning": fine is None, "officers": sorted(o.pk for o in officers),
+                     "decided_at": decided_at, "certificates_shown": True, "mitigation": mitigation,
+                     "party_statement": case.party_statement, "refused_to_sign": case.refused_to_sign,
+                     "collected_on_spot": case.collected_on_spot, "collection_ground": collection_ground,
+                     "collection_reason": collection_reason, "receipt_number": receipt_number})
+    if collected_on_spot:
+        open_deadline(case, "case.spot_handover", decided_on)  # Art 71 ¶1, 85: 2 working days
+    elif fine is not None:
+        open_deadline(case, "case.payment", decided_on)  # Art 67: 15 days from the decision handed over
+    notify_role(roles.BRIGADE_CHIEF, str(Message(SPOT_TO_FILE, title=case.title)), link=case.page_path())
+    return case

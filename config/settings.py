@@ -234,6 +234,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{TOWN_NAME}法治平
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
+# 简易程序 (处罚法 Art 52): an on-the-spot decision's own yearly series; the number is also its 当场处罚决定书's.
+CASE_SPOT_NUMBER_FORMAT = os.environ.get("CASE_SPOT_NUMBER_FORMAT", "{town}综执当罚〔{year}〕{seq}号")
 MEETING_NUMBER_FORMAT = os.environ.get("MEETING_NUMBER_FORMAT", "{year}年第{seq}次党政联席会议")
 # Local practice (条例 Art 15 sets no floor): the fewest days an urgent matter's shortened comment period may last.
 DECISION_URGENT_COMMENT_MIN_DAYS = int(os.environ.get("DECISION_URGENT_COMMENT_MIN_DAYS", "1"))

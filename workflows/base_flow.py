@@ -3,6 +3,7 @@
 from django.db import models
 from viewflow import fsm
 from viewflow.fsm.base import TransitionDescriptor
+from viewflow.utils import DEFAULT
 
 from . import audit
 
@@ -42,6 +43,8 @@ def model_state(states, default) -> fsm.State:
     def _on_success(flow, descriptor, source, target, **fields):
         flow.obj.save(flow=True)  # the flow writes the fields it owns (workflows.owned), under the row lock
         name = descriptor._func.__name__
+        if target is DEFAULT:  # a transition without a target records something and leaves the state as it is
+            target = flow.obj.state
         comment = next((str(fields[f]) for f in COMMENT_FIELDS if fields.get(f)), "")
         flow.audit_entry = audit.record(
             flow.obj, transition=name, source=getattr(source, "value", source),

@@ -10,7 +10,9 @@ A business date is refused (400, API `rule` "date …", the field named) when it
 - when a recorded date is corrected: lies after an event recorded as following it.
 
 Case:     violation → report registered → filing → inquiries → notice → hearing request → decision →
-          service → execution; mediation after filing; publicity after the decision.
+          service → execution; mediation after filing; publicity after the decision. On the spot (简易程序,
+          Art 51–53): violation → decision (served and, when collected, executed the same day) → its filing with
+          the agency (备案); collection → hand-over of the money (Art 71).
 Decision: submission → review → meeting → signing → publication. Submission, review, meeting and signing
           take today's date in their transitions (no date is typed), so only the publication date is checked
           here; it follows the signing.
@@ -111,6 +113,8 @@ CASE_EVENTS = {
     "executed_on": Event(_("execution date"), lambda c: c.executed_on),
     "violation_ended_on": Event(_("end of the continuing violation"), lambda c: c.violation_ended_on),
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
+    "spot_filed_on": Event(_("filing of the on-the-spot decision"), lambda c: c.spot_filed_on),
+    "handed_over_on": Event(_("hand-over of the fine collected on the spot"), lambda c: c.handed_over_on),
 }
 
 CASE_ORDER = {
@@ -123,7 +127,8 @@ CASE_ORDER = {
     # Art 44: the party is told the facts the investigation found, so after the filing and the inquiries.
     "notified_on": [Follows("filed_on", "处罚法 Art 44"), Follows("last_inquiry", "处罚法 Art 44")],
     "hearing_requested_on": [Follows("notified_on", "处罚法 Art 64")],
-    "decided_on": [Follows("notified_on", "处罚法 Art 44, 62"), Follows("hearing_requested_on", "处罚法 Art 64")],
+    "decided_on": [Follows("violation_date", "处罚法 Art 51, 57"), Follows("notified_on", "处罚法 Art 44, 62"),
+                   Follows("hearing_requested_on", "处罚法 Art 64")],
     "published_on": [Follows("decided_on", "处罚法 Art 48")],
     "served_on": [Follows("decided_on", "处罚法 Art 61")],
     "executed_on": [Follows("served_on", "处罚法 Art 67")],
@@ -131,6 +136,10 @@ CASE_ORDER = {
     "violation_ended_on": [Follows("violation_date", "处罚法 Art 36")],
     # 撤销立案 revokes a filing (local practice), so after it and after a mediation agreement it ends.
     "filing_revoked_on": [Follows("filed_on", LOCAL_PRACTICE), Follows("concluded_on", LOCAL_PRACTICE)],
+    # 简易程序: the decision is filed with the agency after it was made (Art 52); collected money is handed over
+    # after it was collected on the spot (the execution date, Art 71).
+    "spot_filed_on": [Follows("decided_on", "处罚法 Art 52")],
+    "handed_over_on": [Follows("executed_on", "处罚法 Art 71")],
 }
 
 DECISION_EVENTS = {

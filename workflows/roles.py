@@ -64,6 +64,9 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "record_execution"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "close"): frozenset({BRIGADE_CHIEF}),
     ("case", "transfer"): frozenset({BRIGADE_CHIEF}),
+    # 简易程序 (处罚法 Art 52, 71): the chief records the filing with the agency; the case's officer the hand-over.
+    ("case", "acknowledge_spot_filing"): frozenset({BRIGADE_CHIEF}),
+    ("case", "record_handover"): frozenset({ENFORCEMENT_OFFICER}),
 }
 
 # Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
@@ -82,6 +85,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # Cases carry personal information (ID numbers, phones): only those who work on them see them.
     "case.view": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF, JUDICIAL_OFFICE, PRINCIPAL, ADMIN}),
     "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
+    # 简易程序 (处罚法 Art 51–52): only an enforcement officer decides on the spot.
+    "case.on_the_spot": frozenset({ENFORCEMENT_OFFICER}),
     "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
     "case.publicity": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),

@@ -1,0 +1,315 @@
+"""简易程序 — the on-the-spot decision (行政处罚法 Art 51–53, 68–71; DESIGN §9; CONTRACT §7 "On-the-spot").
+
+Through the REST API, as the brigade uses it: the officer decides on the spot (POST /api/v1/cases/on-the-spot/),
+the limits of Art 51 at their boundaries, the party rules (Art 30), collection on the spot (Art 68–70), the
+hand-over deadline (Art 71, 85) and its reminders, the brigade chief's filing (备案, Art 52) from the inbox, and who
+may do what.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from cases.models import Case
+from notifications import calendar
+from notifications.models import Deadline, Reminder
+from workflows.models import NumberSequence
+
+from .case_fixtures import (
+    INBOX,
+    VALID_CREDIT_CODE,
+    WFJS,
+    ZDJY,
+    assert_refused,
+    body_of,
+    case_url,
+    deadline,
+    fire,
+    has_deadline,
+    history_names,
+    ok,
+    party,
+    resident_id_with_check,
+    town_fixture,  # noqa: F401 (the `town` fixture)
+    transition_names,
+)
+from .clock import LOCAL
+
+pytestmark = [pytest.mark.clock, pytest.mark.django_db]
+
+SPOT = "/api/v1/cases/on-the-spot/"
+
+
+def org_party(**overrides):
+    data = {"name": "石桥镇鲜果商贸有限公司", "kind": "org", "id_number": VALID_CREDIT_CODE, "phone": "13800138000"}
+    data.update(overrides)
+    return data
+
+
+def payload(town, **overrides) -> dict:
+    data = {
+        "party": party(), "village": town.village.pk, "violation_type": ZDJY,
+        "facts": "当事人在石桥村主干道人行道上摆摊销售水果，占道约3平方米，执法队员当场查实。",
+        "legal_basis": "《城市市容和环境卫生管理条例》第十四条、第三十六条",
+        "fine": "150", "officers": [town.u["o1"].pk], "certificates_shown": True,
+        "party_statement": "当事人称刚到，愿意马上收摊。",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def decide(town, who="o1", **overrides):
+    return town.api(who).post(SPOT, payload(town, **overrides), format="json")
+
+
+def expected_number(year, seq):
+    return settings.CASE_SPOT_NUMBER_FORMAT.format(town=settings.TOWN_SHORT_NAME, town_name=settings.TOWN_NAME,
+                                                   year=year, seq=seq)
+
+
+def born_years_ago(years, extra_days=0) -> str:
+    """A resident ID number of a person who turns `years` `extra_days` days from today (so is years-1 now)."""
+    today = timezone.localdate()
+    try:
+        birth = today.replace(year=today.year - years)
+    except ValueError:
+        birth = today.replace(year=today.year - years, day=28)
+    birth += datetime.timedelta(days=extra_days)
+    return resident_id_with_check(f"110105{birth:%Y%m%d}123")
+
+
+def nothing_written(before_cases, before_numbers):
+    assert Case.objects.count() == before_cases
+    assert sorted(NumberSequence.objects.values_list("scope", "year", "last")) == before_numbers
+
+
+def snapshot_counts():
+    return Case.objects.count(), sorted(NumberSequence.objects.values_list("scope", "year", "last"))
+
+
+# --- the decision ------------------------------------------------------------------------------------------
+
+
+def test_officer_decides_on_the_spot_served_numbered_and_payment_runs(town, clock):
+    clock.move_to(datetime.datetime(2026, 6, 10, 10, 0, tzinfo=LOCAL))  # a Wednesday, no holiday near
+    today = timezone.localdate()
+    case = ok(decide(town), 201)
+    assert case["procedure"] == "simple"
+    assert case["number"] == expected_number(today.year, 1)
+    assert case["state"] == "served"
+    assert case["outcome"] == "penalty" and Decimal(case["fine"]) == Decimal("150")
+    assert case["measures"] == ["fine"]
+    assert case["decided_on"] == case["served_on"] == today.isoformat()  # handed over on the spot (Art 52)
+    assert case["certificates_shown"] is True and case["party_statement"].startswith("当事人称")
+    assert case["on_the_spot_decision"] is None  # printed by the documents module (issue 14)
+    assert [o["id"] for o in case["officers"]] == [town.u["o1"].pk]  # one officer may act alone (Art 52)
+    # One history entry, 当场处罚, with its number; no report, no filing (简易程序 has none)
+    assert history_names(case) == ["decide_on_the_spot"]
+    assert case["history"][0]["comment"] == case["number"]
+    # Art 67: 15 days to pay, from the decision handed over on the spot
+    payment = deadline(case, "case.payment")
+    assert payment["due_date"] == "2026-06-25" and payment["status"] == "open"
+    assert not has_deadline(case, "case.spot_handover") and not has_deadline(case, "case.decision")
+    # the ordinary execution follows
+    executed = ok(fire(town.api("o1"), case["id"], "record_execution", detail="当事人已到银行缴纳罚款"))
+    assert executed["state"] == "executed"
+    # the next decision takes the next number of its own series; the general series is untouched
+    second = ok(decide(town, party=party(name="李某某")), 201)
+    assert second["number"] == expected_number(today.year, 2)
+    assert not NumberSequence.objects.filter(scope="case").exists()
+
+
+def test_a_warning_is_executed_when_announced(town):
+    case = ok(decide(town, fine=None, warning=True), 201)
+    assert case["state"] == "executed" and case["fine"] is None and case["measures"] == ["warning"]
+    assert not has_deadline(case, "case.payment") and not has_deadline(case, "case.spot_handover")
+
+
+@pytest.mark.parametrize("overrides", [{"fine": "100", "warning": True}, {"fine": None, "warning": False}])
+def test_exactly_one_of_fine_or_warning(town, overrides):
+    before = snapshot_counts()
+    assert_refused(decide(town, **overrides), 400, field="fine")
+    nothing_written(*before)
+
+
+# --- Art 51's limits, at the boundaries ------------------------------------------------------------------------
+
+
+def test_a_person_up_to_200_yuan(town):
+    ok(decide(town, fine="200"), 201)
+    before = snapshot_counts()
+    assert_refused(decide(town, fine="200.01"), 409, rule="Art 51", english="Art 51")
+    nothing_written(*before)
+
+
+def test_an_organisation_up_to_3000_yuan(town):
+    ok(decide(town, party=org_party(), violation_type=WFJS, fine="3000"), 201)
+    before = snapshot_counts()
+    assert_refused(decide(town, party=org_party(), violation_type=WFJS, fine="3000.01"), 409, rule="Art 51")
+    nothing_written(*before)
+
+
+def test_the_violation_types_range_still_applies(town):
+    # 违法建设 starts at 1,000 yuan: 150 is within Art 51 but outside the discretion range (C7)
+    assert_refused(decide(town, violation_type=WFJS), 409, rule="C7")
+    assert_refused(decide(town, fine="0"), 409, rule="Art 33")
+
+
+# --- the party (Art 30, 31) -----------------------------------------------------------------------------------
+
+
+def test_a_child_under_fourteen_is_not_penalised(town):
+    child = party(name="小明", id_number=born_years_ago(14, extra_days=30), phone="")
+    assert_refused(decide(town, party=child), 409, rule="Art 30")
+
+
+def test_a_minor_needs_a_lighter_penalty_and_not_a_reduced_one(town):
+    minor = party(name="小刚", id_number=born_years_ago(18, extra_days=30), phone="")
+    assert_refused(decide(town, party=minor), 409, rule="Art 30")
+    assert_refused(decide(town, party=minor, fine="50", mitigation="reduced", mitigation_ground="minor"), 409,
+                   rule="local rule")
+    case = ok(decide(town, party=minor, fine="50", mitigation="lighter", mitigation_ground="minor"), 201)
+    assert case["mitigation"] == "lighter" and case["party_age_band"] == "minor"
+
+
+# --- collection on the spot (Art 68–70) ------------------------------------------------------------------------
+
+
+def test_collected_small_amount_executes_and_opens_the_hand_over(town):
+    case = ok(decide(town, fine="100", collected_on_spot=True, collection_ground="small_amount",
+                     receipt_number="NO.0012345"), 201)
+    assert case["state"] == "executed" and case["executed_on"] == timezone.localdate().isoformat()
+    assert case["receipt_number"] == "NO.0012345"
+    assert deadline(case, "case.spot_handover")["status"] == "open"
+    assert not has_deadline(case, "case.payment")
+
+
+def test_collection_refusals(town):
+    before = snapshot_counts()
+    assert_refused(decide(town, fine="100.01", collected_on_spot=True, collection_ground="small_amount",
+                          receipt_number="NO.1"), 409, rule="Art 68")
+    assert_refused(decide(town, fine="100", collected_on_spot=True, collection_ground="small_amount"), 400,
+                   field="receipt_number")
+    assert_refused(decide(town, fine="100", collected_on_spot=True, receipt_number="NO.1"), 400,
+                   field="collection_ground")
+    assert_refused(decide(town, fine="150", collected_on_spot=True, collection_ground="hard_to_pay_later",
+                          receipt_number="NO.1"), 400, field="collection_reason")
+    assert_refused(decide(town, fine=None, warning=True, collected_on_spot=True, collection_ground="small_amount",
+                          receipt_number="NO.1"), 400, field="collected_on_spot")
+    nothing_written(*before)
+    case = ok(decide(town, fine="180", collected_on_spot=True, collection_ground="hard_to_pay_later",
+                     collection_reason="河口村渡口对岸，当事人往返银行须乘船半日", receipt_number="NO.2"), 201)
+    assert case["state"] == "executed" and case["collection_ground"] == "hard_to_pay_later"
+
+
+def test_hand_over_due_on_the_second_working_day_over_a_weekend(town, clock):
+    """Art 71 ¶1, 85: collected on Friday 2026-06-05 → due Tuesday 2026-06-09 (Saturday and Sunday do not count);
+    reminded the working day before, on the due day, and escalated on the next working day."""
+    clock.move_to(datetime.datetime(2026, 6, 5, 16, 0, tzinfo=LOCAL))
+    case = ok(decide(town, fine="50", collected_on_spot=True, collection_ground="small_amount",
+                     receipt_number="NO.3"), 201)
+    handover = deadline(case, "case.spot_handover")
+    assert handover["due_date"] == "2026-06-09"
+    row = Deadline.objects.get(object_type="cases.case", object_id=case["id"], kind="case.spot_handover")
+    stages = {(r.stage, r.offset): timezone.localdate(r.send_at)
+              for r in Reminder.objects.filter(deadline=row, status=Reminder.Status.PLANNED)}
+    assert stages[(Reminder.Stage.BEFORE, 1)] == datetime.date(2026, 6, 8)
+    assert stages[(Reminder.Stage.DUE, 0)] == datetime.date(2026, 6, 9)
+    assert stages[(Reminder.Stage.OVERDUE, 1)] == datetime.date(2026, 6, 10)
+    assert calendar.add_working_days(datetime.date(2026, 6, 5), 2).date == datetime.date(2026, 6, 9)
+
+    # the officer's inbox: the hand-over, not overdue on its last day, overdue the day after
+    clock.move_to(datetime.datetime(2026, 6, 9, 17, 0, tzinfo=LOCAL))
+    item = inbox_item(town, "o1", case["id"])
+    assert item["action"] == "上交当场收缴的罚款" and item["overdue"] is False
+    clock.move_to(datetime.datetime(2026, 6, 10, 9, 0, tzinfo=LOCAL))
+    assert inbox_item(town, "o1", case["id"])["overdue"] is True
+
+    # recorded (late): the deadline closes, the item leaves the inbox
+    assert_refused(fire(town.api("o1"), case["id"], "record_handover"), 400, field="bank_receipt")
+    assert_refused(fire(town.api("o1"), case["id"], "record_handover", handed_over_on="2026-06-04",
+                        bank_receipt="JK-1"), 400, field="handed_over_on")
+    assert_refused(fire(town.api("chief"), case["id"], "record_handover", bank_receipt="JK-1"), 403)
+    done = ok(fire(town.api("o1"), case["id"], "record_handover", handed_over_on="2026-06-10",
+                   bank_receipt="镇财政所收据 JK-0610"))
+    assert done["handed_over_on"] == "2026-06-10" and done["state"] == "executed"
+    assert deadline(done, "case.spot_handover")["status"] == "closed"
+    assert "record_handover" in history_names(done)
+    assert inbox_item(town, "o1", case["id"]) is None
+    assert_refused(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="again"), 409)
+
+
+def inbox_item(town, who, case_id):
+    data = ok(town.api(who).get(INBOX))
+    rows = data["results"] if isinstance(data, dict) else data
+    return next((row for row in rows if row["kind"] == "case" and row["id"] == case_id), None)
+
+
+# --- 备案 (Art 52) ------------------------------------------------------------------------------------------
+
+
+def test_the_chief_records_the_filing_from_the_inbox_and_then_closes(town):
+    case = ok(decide(town, fine="80", collected_on_spot=True, collection_ground="small_amount",
+                     receipt_number="NO.4"), 201)
+    item = inbox_item(town, "chief", case["id"])
+    assert item is not None and item["action"] == "当场处罚待备案" and item["number"] == case["number"]
+    chief_view = ok(town.api("chief").get(case_url(case["id"])))
+    assert "acknowledge_spot_filing" in transition_names(chief_view)
+    assert_refused(fire(town.api("chief"), case["id"], "close", summary="结案"), 409, rule="Art 52")
+    assert_refused(fire(town.api("o1"), case["id"], "acknowledge_spot_filing"), 403)
+    assert_refused(fire(town.api("chief"), case["id"], "acknowledge_spot_filing",
+                        filed_on=(timezone.localdate() - datetime.timedelta(days=1)).isoformat()), 400)
+    filed = ok(fire(town.api("chief"), case["id"], "acknowledge_spot_filing", note="已备案"))
+    assert filed["spot_filed_on"] == timezone.localdate().isoformat()
+    assert filed["spot_filed_by"] == town.u["chief"].username
+    assert history_names(filed) == ["decide_on_the_spot", "acknowledge_spot_filing"]
+    assert inbox_item(town, "chief", case["id"])["action"] != "当场处罚待备案"
+    assert_refused(fire(town.api("chief"), case["id"], "acknowledge_spot_filing"), 409)
+    # Art 71: the collected money is handed over before the case closes
+    assert_refused(fire(town.api("chief"), case["id"], "close", summary="结案"), 409, rule="Art 71")
+    ok(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="JK-2"))
+    closed = ok(fire(town.api("chief"), case["id"], "close", summary="当场处罚已执行、备案，罚款已上交。"))
+    assert closed["state"] == "closed"
+
+
+def test_a_general_case_has_no_spot_filing(town):
+    case = town.executed()
+    assert "acknowledge_spot_filing" not in transition_names(ok(town.api("chief").get(case_url(case["id"]))))
+    assert_refused(fire(town.api("chief"), case["id"], "acknowledge_spot_filing"), 409, rule="Art 52")
+
+
+# --- who may, and the officers (Art 42, 52) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["principal", "judicial", "chief"])
+def test_only_an_enforcement_officer_decides_on_the_spot(town, role):
+    before = snapshot_counts()
+    response = town.api(role).post(SPOT, payload(town), format="json")
+    assert_refused(response, 403)
+    nothing_written(*before)
+
+
+def test_the_officers_certificates(town):
+    before = snapshot_counts()
+    assert_refused(decide(town, certificates_shown=False), 409, rule="Art 52")
+    assert_refused(decide(town, officers=[town.u["o2"].pk]), 400, field="officers")  # the caller must be one
+    assert_refused(decide(town, officers=[town.u["o1"].pk, town.u["expired"].pk]), 409, rule="Art 42")
+    assert_refused(decide(town, who="uncertified", officers=[town.u["uncertified"].pk]), 409, rule="Art 42")
+    assert_refused(decide(town, officers=[town.u["o1"].pk, town.u["chief"].pk]), 400, field="officers")
+    nothing_written(*before)
+    two = ok(decide(town, officers=[town.u["o1"].pk, town.u["o2"].pk]), 201)
+    assert sorted(o["id"] for o in two["officers"]) == sorted([town.u["o1"].pk, town.u["o2"].pk])
+
+
+def test_decision_time(town):
+    future = (timezone.now() + datetime.timedelta(hours=2)).isoformat()
+    assert_refused(decide(town, decided_at=future), 400, field="decided_at")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    case = ok(decide(town, decided_on=yesterday.isoformat()), 201)
+    assert case["decided_on"] == case["served_on"] == case["violation_date"] == yesterday.isoformat()
+    body = body_of(decide(town, decided_on=yesterday.isoformat(),
+                          violation_date=timezone.localdate().isoformat()))
+    assert "decided_at" in (body.get("fields") or {}), body
