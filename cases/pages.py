@@ -48,8 +48,10 @@ CASE_ACTION_LABELS = {
     "report": _("Report registered"),
     "record_inquiry": _("Inquiry recorded"),
     "record_publicity": _("Decision made public"),
+    "decide_on_the_spot": _("On-the-spot penalty"),
 }
 CASE_CREATED = _("The report was registered.")
+SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
 INQUIRY_SAVED = _("The inquiry record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
 CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
@@ -175,6 +177,84 @@ class CaseReportForm(BoundedTextForm, forms.Form):
         }
 
 
+class OnTheSpotForm(BoundedTextForm, forms.Form):
+    """简易程序 (处罚法 Art 51–53, 68–71): ONE form an officer fills in on a phone; cases.services.decide_on_the_spot
+    checks it. Field names are the service's (the party's "party_<name>"), so a refusal lands beside its field.
+    Printing the 当场处罚决定书 belongs to the documents module (issue 14)."""
+
+    PENALTY_CHOICES = [("fine", _("Fine")), ("warning", _("Warning"))]
+
+    party_name = forms.CharField(label=_("Party name"), max_length=100)
+    party_kind = forms.ChoiceField(label=_("Party kind"), choices=Party.Kind.choices)
+    party_id_number = forms.CharField(label=_("ID number / unified social credit code"), max_length=18,
+                                      required=False)
+    party_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    party_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
+    violation_type = CodeChoiceField(label=_("Violation type"))
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    penalty = forms.ChoiceField(label=_("Penalty"), choices=PENALTY_CHOICES, widget=forms.RadioSelect)
+    fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2,
+                              help_text=_("At most 200 yuan for a person, 3,000 yuan for an organisation (Art 51)."))
+    mitigation = forms.ChoiceField(label=_("Mitigation"), required=False,
+                                   choices=[("", "—"), (Case.Mitigation.LIGHTER, Case.Mitigation.LIGHTER.label)])
+    mitigation_ground = forms.ChoiceField(label=_("Ground for mitigation"), required=False,
+                                          choices=[("", "—"), *Case.MitigationGround.choices])
+    officers = IdMultipleChoiceField(label=_("Officers"), queryset=selectors.officer_list(),
+                                     help_text=_("You and any officer with you; each holds a valid certificate "
+                                                 "(Art 42)."))
+    certificates_shown = forms.BooleanField(label=_("I showed my enforcement certificate to the party (Art 52)"),
+                                            required=False)
+    party_statement = forms.CharField(label=_("The party's statement and defence"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    refused_to_sign = forms.CharField(label=_("Refusal to sign (if any)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 1}))
+    collected_on_spot = forms.BooleanField(label=_("Fine collected on the spot"), required=False)
+    collection_ground = forms.ChoiceField(label=_("Ground for collecting on the spot"), required=False,
+                                          choices=[("", "—"), *Case.CollectionGround.choices])
+    collection_reason = forms.CharField(label=_("Why paying at a bank would be really hard"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 1}))
+    receipt_number = forms.CharField(label=_("Receipt number (official fine receipt, Art 70)"), max_length=50,
+                                     required=False)
+
+    layout = Layout(
+        "party_name", "party_kind", "party_id_number", "party_phone", "party_address", "village", "violation_type",
+        "facts", "legal_basis", "penalty", "fine", "mitigation", "mitigation_ground", "officers",
+        "certificates_shown", "party_statement", "refused_to_sign", "collected_on_spot", "collection_ground",
+        "collection_reason", "receipt_number",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violation_type"].choices = [("", "---------")] + [
+            (t.code, f"{t.name}（{t.code}）") for t in ViolationType.objects.filter(active=True)]
+        officers_field(self.fields["officers"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("penalty") == "fine" and data.get("fine") is None:
+            self.add_error("fine", _("Give the amount of the fine."))
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fine = data["fine"] if data["penalty"] == "fine" else None
+        return {
+            "party": {name: data.get(f"party_{name}") or "" for name in ("name", "kind", "id_number", "phone",
+                                                                         "address")},
+            "village": data["village"], "violation_type": ViolationType.objects.get(code=data["violation_type"]),
+            "facts": data["facts"], "legal_basis": data["legal_basis"], "fine": fine,
+            "warning": data["penalty"] == "warning", "officers": list(data["officers"]),
+            "certificates_shown": bool(data.get("certificates_shown")),
+            "party_statement": data.get("party_statement") or "", "refused_to_sign": data.get("refused_to_sign") or "",
+            "collected_on_spot": bool(data.get("collected_on_spot")),
+            "collection_ground": data.get("collection_ground") or "",
+            "collection_reason": data.get("collection_reason") or "", "receipt_number": data.get("receipt_number") or "",
+            "mitigation": data.get("mitigation") or "", "mitigation_ground": data.get("mitigation_ground") or "",
+        }
+
+
 class InquiryForm(BoundedTextForm, forms.Form):
     """询问笔录 (Art 55): at least two officers certified on the day (C1)."""
 
@@ -255,6 +335,7 @@ class CaseListView(CaseAccessMixin, View):
         return self.render("cases/case_list.html", {
             "filter_form": form, "filter_layout": form.layout, "page_obj": page, "scope": scope,
             "is_officer": is_officer, "can_create": roles.may("case.create", request.user),
+            "can_decide_on_the_spot": roles.may("case.on_the_spot", request.user),
         })
 
 
@@ -422,6 +503,33 @@ class CaseCreateView(CaseAccessMixin, View):
         return HttpResponseRedirect(case_url(case.pk))
 
 
+class OnTheSpotView(CaseAccessMixin, View):
+    """新建当场处罚 (简易程序, 处罚法 Art 51–53): one form, built for a phone; on success the case page shows the
+    number of its 当场处罚决定书 (printed once the documents module exists, issue 14)."""
+
+    def page(self, form, refusal=None, status=200):
+        return self.render("cases/on_the_spot_form.html", {
+            "form": form, "refusal": refusal, "available": roles.may("case.on_the_spot", self.request.user),
+        }, status=status)
+
+    def get(self, request):
+        return self.page(OnTheSpotForm(initial={"party_kind": Party.Kind.PERSON, "penalty": "fine",
+                                                "officers": [request.user.pk]}))
+
+    def post(self, request):
+        form = OnTheSpotForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=error_status(request, 400))
+        try:
+            case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
+                                               **form.service_fields())
+        except Refusal as refusal:
+            refusal.fields = {key.replace("party.", "party_"): value for key, value in refusal.fields.items()}
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+        messages.success(request, str(SPOT_DECIDED).format(number=case.number))
+        return HttpResponseRedirect(case_url(case.pk))
+
+
 # --------------------------------------------------------------------------------------------------
 # Officers and their certificates
 # --------------------------------------------------------------------------------------------------
@@ -512,6 +620,7 @@ class CaseViewset(AppMenuMixin, Viewset):
 
     index_path = path("", CaseListView.as_view(), name="index")
     add_path = path("add/", CaseCreateView.as_view(), name="add")
+    on_the_spot_path = path("on-the-spot/", OnTheSpotView.as_view(), name="on_the_spot")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
     inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
     publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")

@@ -26,4 +26,6 @@ class HomeView(PageMixin, View):
             "soon_days": urgency.SOON_WORKING_DAYS,
             "state_counts": overview.state_counts(request.user),
             "overview": overview.overview() if roles.may("overview.view", request.user) else None,
+            # 简易程序 (处罚法 Art 51): an officer on patrol starts an on-the-spot decision from here
+            "can_decide_on_the_spot": roles.may("case.on_the_spot", request.user),
         })
