@@ -20,6 +20,7 @@ from workflows.models import NumberSequence
 
 from .case_fixtures import (
     INBOX,
+    VALID_ID,
     VALID_CREDIT_CODE,
     WFJS,
     ZDJY,
@@ -313,3 +314,50 @@ def test_decision_time(town):
     body = body_of(decide(town, decided_on=yesterday.isoformat(),
                           violation_date=timezone.localdate().isoformat()))
     assert "decided_at" in (body.get("fields") or {}), body
+
+
+# --- the page (新建当场处罚) ------------------------------------------------------------------------------------
+
+SPOT_PAGE = "/cases/cases/on-the-spot/"
+
+
+def form_data(town, **overrides) -> dict:
+    data = {"party_name": "赵某某", "party_kind": "person", "party_id_number": VALID_ID, "party_phone": "",
+            "party_address": "", "village": str(town.village.pk), "violation_type": ZDJY,
+            "facts": "当事人在石桥村主干道人行道上摆摊销售蔬菜。", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+            "penalty": "fine", "fine": "120", "officers": [str(town.u["o1"].pk)], "certificates_shown": "on",
+            "party_statement": "当事人表示马上收摊。"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_page_decides_and_the_case_page_shows_the_number(client, town):
+    client.force_login(town.u["o1"])
+    home = client.get("/inbox/").content.decode()
+    assert "新建当场处罚" in home and SPOT_PAGE in home
+    assert "新建当场处罚" in client.get("/cases/cases/").content.decode()
+    page = client.get(SPOT_PAGE)
+    assert page.status_code == 200 and "当场作出处罚决定" in page.content.decode()
+
+    # refused above Art 51: the Chinese reason beside the fine, nothing typed lost, no rule code
+    refused = client.post(SPOT_PAGE, form_data(town, fine="200.01", party_statement="我只是临时停一下"))
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "超过当场处罚的限额" in html and "Art 51" not in html
+    assert "我只是临时停一下" in html and "200.01" in html and "赵某某" in html
+    assert not Case.objects.filter(procedure="simple").exists()
+
+    response = client.post(SPOT_PAGE, form_data(town))
+    assert response.status_code == 302
+    case = Case.objects.get(procedure="simple")
+    html = client.get(response["Location"]).content.decode()
+    assert case.number in html and "当场处罚决定书" in html and "120" in html
+    assert "当场处罚" in html  # the history entry
+
+
+def test_the_page_is_refused_to_a_principal(client, town):
+    client.force_login(town.u["principal"])
+    assert "新建当场处罚" not in client.get("/inbox/").content.decode()
+    response = client.post(SPOT_PAGE, form_data(town))
+    assert response.status_code == 403
+    assert not Case.objects.filter(procedure="simple").exists()
