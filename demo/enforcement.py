@@ -249,7 +249,8 @@ CASES = (
 def seed_cases(stdout, today: datetime.date) -> int:
     """Load the enforcement cases, with dates counted from ``today``; return the number of objects created (0 on
     a second run)."""
-    return CaseSeeder(stdout, today).run()
+    created = CaseSeeder(stdout, today).run()
+    return created + seed_on_the_spot(stdout, today)
 
 
 class CaseSeeder:
@@ -718,3 +719,32 @@ class CaseSeeder:
 
 def _zh(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --------------------------------------------------------------------------------------------------
+# 简易程序: one on-the-spot decision (处罚法 Art 51–53, 68–71), loaded last
+# --------------------------------------------------------------------------------------------------
+
+SPOT_FACTS = ("当事人在前营村集市路口人行道上摆放水果摊位，占道约2平方米，影响行人通行；执法队员巡查时当场查实，"
+              "当事人对事实无异议。")
+
+
+def seed_on_the_spot(stdout, today: datetime.date) -> int:
+    """A fruit stall fined 100 yuan on the spot on the seed day, the fine collected on the spot (Art 68(1), a small
+    amount) against the official receipt (Art 70): executed, waiting for the brigade chief's filing (备案, Art 52)
+    and for the officer's hand-over of the money within 2 working days (Art 71). Through
+    cases.services.decide_on_the_spot, so its number, deadline and audit entry are real. Idempotent by its facts."""
+    if Case.objects.filter(procedure=Case.Procedure.SIMPLE, facts=SPOT_FACTS).exists():
+        return 0
+    officer = get_user_model().objects.get(username="zhifa02")
+    morning = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 30)))
+    case = services.decide_on_the_spot(
+        user=officer, party=person("孙某某", "1978-05-16", 37, "13937500188", "宝丰县前营村五组"),
+        village=Village.objects.get(name="前营村"), violation_type=ViolationType.objects.get(code="ZDJY"),
+        facts=SPOT_FACTS, legal_basis="《城市市容和环境卫生管理条例》第十四条、第三十六条第（二）项",
+        officers=[officer], certificates_shown=True, fine="100", decided_at=min(morning, timezone.now()),
+        party_statement="当事人称只是临时摆放，愿意立即收摊，接受处罚。", collected_on_spot=True,
+        collection_ground=Case.CollectionGround.SMALL_AMOUNT, receipt_number="豫财罚字No.0041021",
+    )
+    stdout.write(f"enforcement: on-the-spot decision {case.number} (fine collected, hand-over pending)")
+    return 1

@@ -98,7 +98,8 @@ def test_cases_in_every_state_through_the_services(seeded):
     numbers = [c.number for c in cases if c.number]
     assert len(numbers) == len(set(numbers))
     for case in cases:
-        assert bool(case.number) == (case.filed_on is not None)
+        # a filed case has its 案号; an on-the-spot decision (简易程序, Art 52) its own number without a filing
+        assert bool(case.number) == (case.filed_on is not None or case.procedure == Case.Procedure.SIMPLE)
         assert case.description and case.village_id
 
     # Parties: valid GB 11643 resident IDs and GB 32100 credit codes.
@@ -173,12 +174,26 @@ def test_cases_in_every_state_through_the_services(seeded):
     # Every step is in the audit trail, and the chain is whole.
     for case in cases:
         history = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
-        assert history.filter(transition="report").exists()
+        # a report registered, or an on-the-spot decision (简易程序: decided, numbered and recorded at once)
+        opening = "decide_on_the_spot" if case.procedure == Case.Procedure.SIMPLE else "report"
+        assert history.filter(transition=opening).exists()
         assert history.filter(target=case.state).exists()  # the state was reached by a recorded transition
     assert verify_chain().intact
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert out.getvalue().startswith("audit chain intact:")
+
+
+def test_an_on_the_spot_decision_waits_for_filing_and_hand_over(seeded):
+    """简易程序 (处罚法 Art 51–53, 68–71): the fine collected on the spot, the hand-over pending (Art 71), the filing
+    with the agency pending (Art 52)."""
+    (spot,) = Case.objects.filter(procedure=Case.Procedure.SIMPLE)
+    assert spot.state == CaseState.EXECUTED and spot.collected_on_spot and spot.receipt_number
+    assert spot.fine <= 100 and spot.collection_ground == Case.CollectionGround.SMALL_AMOUNT
+    assert spot.handed_over_on is None and spot.spot_filed_on is None
+    handover = Deadline.objects.get(object_type="cases.case", object_id=spot.pk, kind="case.spot_handover")
+    assert handover.status == Deadline.Status.OPEN
+    assert handover.due_date == calendar.add_working_days(spot.executed_on, 2).date
 
 
 def test_deadlines_near_and_past(seeded):
