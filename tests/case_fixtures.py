@@ -332,6 +332,16 @@ class Town:
                                           format="json"))
         return case
 
+    def on_the_spot(self, who="o1", **overrides) -> dict:
+        """简易程序 (Art 51–53): a 100-yuan fine decided on the spot by o1 with o2, collected on the spot as a small
+        amount (Art 68(1)): executed, its filing (Art 52) and the hand-over of the money (Art 71) pending."""
+        data = {"party": party(), "village": self.village.pk, "violation_type": ZDJY,
+                "facts": "当事人在石桥村主干道人行道上摆摊，执法队员当场查实。", "legal_basis": "依据相关法律法规第三十六条",
+                "fine": "100", "officers": [self.u["o1"].pk, self.u["o2"].pk], "certificates_shown": True,
+                "collected_on_spot": True, "collection_ground": "small_amount", "receipt_number": "NO.0000001"}
+        data.update(overrides)
+        return ok(self.api(who).post(f"{CASES}on-the-spot/", data, format="json"), 201)
+
     def mediating(self, **report) -> dict:
         case = self.investigating(**report)
         return ok(fire(self.api("o1"), case["id"], "start_mediation", comment="双方同意调解"))
@@ -370,6 +380,7 @@ class Town:
             "decided": lambda: self.decided(),
             "served": lambda: self.served(),
             "executed": lambda: self.executed(),
+            "on_the_spot_collected": lambda: self.on_the_spot(),
         }
         return builders[state]()
 

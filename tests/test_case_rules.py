@@ -677,6 +677,7 @@ SOURCE_STATE = {
     "submit_legal_review": "notified_windows_passed", "submit_decision": "notified",
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
+    "acknowledge_spot_filing": "on_the_spot_collected", "record_handover": "on_the_spot_collected",
 }
 
 
@@ -695,6 +696,7 @@ def payload(town, name) -> dict:
         "pass_legal_review": {"opinion": "同意"}, "return_legal_review": {"opinion": "退回"},
         "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},
         "record_execution": {"detail": "已缴纳"}, "close": {"summary": "结案"},
+        "acknowledge_spot_filing": {"note": "已备案"}, "record_handover": {"bank_receipt": "JK-0001"},
     }[name]
 
 

@@ -20,8 +20,8 @@ from workflows.models import NumberSequence
 
 from .case_fixtures import (
     INBOX,
-    VALID_ID,
     VALID_CREDIT_CODE,
+    VALID_ID,
     WFJS,
     ZDJY,
     assert_refused,
