@@ -361,3 +361,26 @@ def test_the_page_is_refused_to_a_principal(client, town):
     response = client.post(SPOT_PAGE, form_data(town))
     assert response.status_code == 403
     assert not Case.objects.filter(procedure="simple").exists()
+
+
+def test_filing_and_hand_over_pages_from_the_inbox(client, town):
+    case = town.on_the_spot()
+    detail = f"/cases/cases/{case['id']}/"
+    client.force_login(town.u["chief"])
+    home = client.get("/inbox/").content.decode()
+    assert "当场处罚待备案" in home and detail in home
+    filing = f"{detail}transitions/acknowledge_spot_filing/"
+    assert filing in client.get(detail).content.decode()
+    assert "当场处罚备案" in client.get(filing).content.decode()
+    assert client.post(filing, {"filed_on": timezone.localdate().isoformat(), "note": "已备案"}).status_code == 302
+    assert "当场处罚待备案" not in client.get("/inbox/").content.decode()
+
+    client.force_login(town.u["o2"])
+    home = client.get("/inbox/").content.decode()
+    assert "上交当场收缴的罚款" in home
+    handover = f"{detail}transitions/record_handover/"
+    refused = client.post(handover, {"note": ""})
+    assert refused.status_code == 400 and "请填写上交凭据号码或上交说明" in refused.content.decode()
+    assert client.post(handover, {"bank_receipt": "镇财政所收据 JK-0001"}).status_code == 302
+    page = client.get(detail).content.decode()
+    assert "镇财政所收据 JK-0001" in page and "上交当场收缴的罚款" not in client.get("/inbox/").content.decode()
