@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
-from .models import Case, CaseState as S, LegalReview, MediationAgreement
+from .models import Case, CaseState as S, LegalReview, MediationAgreement, Payment
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -71,6 +72,7 @@ DISCUSSION_DATE = _("The collective discussion is held after the notice of {noti
                     "decision of {decided_on} (Art 57 ¶2).")
 HEARING_TOO_LATE = _("The hearing is held within a year of its notice, by {latest} (local practice).")
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may do this.")
+FINE_UNPAID = _("{balance} yuan of the fine is still unpaid: record the payments first (Art 67).")
 
 
 def _fmt_money(value) -> str:
@@ -409,9 +411,10 @@ class CaseFlow(BaseFlow):
         case = self.obj
         executed_on = executed_on or timezone.localdate()
         check_business_date(case, "executed_on", executed_on)  # Art 67: after service
+        require_fine_paid(case)
         case.executed_on = executed_on
         case.execution_detail = detail
-        close_deadlines(case, "case.payment")
+        close_deadlines(case, "case.payment", "case.instalment")
 
     @state.transition(source=[S.EXECUTED, S.SERVED], target=S.CLOSED, label=_("Close the case"),
                       conditions=[lambda flow: flow._may_close()],
@@ -474,6 +477,18 @@ class CaseFlow(BaseFlow):
     def _ask_judicial_office(self):
         notify_role(roles.JUDICIAL_OFFICE, _("Legal review requested: {title}").format(title=self.obj.title),
                     link=self.obj.page_path())
+
+
+def require_fine_paid(case) -> None:
+    """Execution of a fine whose payments are recorded (Payment, 罚缴分离 Art 67) needs the fine paid in full: 409
+    while some of it is unpaid. A case with no payment recorded keeps the older way — the execution's own text says
+    how the fine was paid. The Art 72 surcharge is discretionary (可以) and does not hold up the execution; it is
+    shown on the case, and demanded separately."""
+    if not case.fine:
+        return
+    paid = Payment.objects.filter(case=case).aggregate(total=Sum("amount"))["total"]
+    if paid is not None and paid < case.fine:
+        raise RuleViolation(Message(FINE_UNPAID, balance=_fmt_money(case.fine - paid)), rule="Art 67")
 
 
 def window_end(case, kind) -> datetime.date | None:
