@@ -419,8 +419,8 @@ class PaymentPlan(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("payment plan", "Approved")
+        REJECTED = "rejected", pgettext_lazy("payment plan", "Rejected")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_plans", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

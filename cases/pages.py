@@ -231,27 +231,22 @@ class PaymentForm(BoundedTextForm, forms.Form):
     layout = Layout(Row("amount", "paid_on"), Row("receipt_number", "bank"), "note")
 
 
-class InstalmentRowsField(forms.CharField):
-    """The plan's due dates, one a line: "2026-07-15 250" (a deferral: the date alone)."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        rows = []
-        for number, line in enumerate((text or "").splitlines(), start=1):
-            parts = line.replace("，", " ").replace(",", " ").split()
-            if not parts:
-                continue
-            try:
-                day = datetime.date.fromisoformat(parts[0])
-                amount = Decimal(parts[1]) if len(parts) > 1 else None
-            except (ValueError, ArithmeticError):
-                raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number)) from None
-            if len(parts) > 2 or (amount is not None and not amount.is_finite()):
-                raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number))
-            rows.append({"due_on": day, "amount": amount})
-        return rows
+def instalment_rows(text) -> list[dict]:
+    """The plan's due dates typed one a line: "2026-07-15 250" (a deferral: the date alone)."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        try:
+            day = datetime.date.fromisoformat(parts[0])
+            amount = Decimal(parts[1]) if len(parts) > 1 else None
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number)) from None
+        if len(parts) > 2 or (amount is not None and not amount.is_finite()):
+            raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number))
+        rows.append({"due_on": day, "amount": amount})
+    return rows
 
 
 class PaymentPlanForm(BoundedTextForm, forms.Form):
@@ -260,12 +255,15 @@ class PaymentPlanForm(BoundedTextForm, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PaymentPlan.Kind.choices)
     applied_on = forms.DateField(label=_("Applied on"), widget=forms.DateInput(format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Economic hardship stated"), widget=forms.Textarea(attrs={"rows": 3}))
-    instalments = InstalmentRowsField(
-        label=_("Due dates"),
+    instalments = forms.CharField(
+        label=_("Due dates"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One a line: the date and the amount, e.g. “2026-07-15 250”; a deferral: its one date. The "
                     "amounts add up to the unpaid fine."))
 
     layout = Layout(Row("kind", "applied_on"), "reason", "instalments")
+
+    def clean_instalments(self):
+        return instalment_rows(self.cleaned_data["instalments"])
 
 
 class PlanDecisionForm(BoundedTextForm, forms.Form):

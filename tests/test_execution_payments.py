@@ -3,6 +3,7 @@
 principal (Art 66 ¶2), end to end through the API on the controlled clock."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,3 +199,58 @@ def test_a_deferral_rejected_needs_a_reason_and_the_payment_deadline_runs_on(tow
     assert status_of(town, case["id"])["surcharge"] == "15.00"
     # After the payment period an application is refused (local reading: a plan never undoes a surcharge).
     assert_refused(apply(town, case["id"], [], kind="deferral", due_dates=[later.isoformat()]), 409)
+
+
+# --------------------------------------------------------------------------------------------------
+# The web UI: the forms on the case page and the principal's decision from the inbox
+# --------------------------------------------------------------------------------------------------
+
+
+def browser(town, who):
+    client = Client()
+    client.force_login(town.u[who])
+    return client
+
+
+def test_the_payment_form_keeps_what_was_typed_and_shows_the_refusal_beside_the_field(town, clock):
+    case, payment_due = served(town, clock)
+    client = browser(town, "o1")
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert 'data-action="payment"' in page and "下一缴款期限" in page and "加处罚款（截至今日）" in page
+    url = f"/cases/cases/{case['id']}/payments/add/"
+    form = {"amount": "600", "paid_on": SERVED_ON.isoformat(), "receipt_number": "NB-77", "bank": "农业银行"}
+    response = client.post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "超过尚欠的500.00元" in html and 'value="NB-77"' in html and 'value="农业银行"' in html
+    assert "Art 67" not in html  # the page shows the Chinese text only, no rule code
+    response = client.post(url, {**form, "amount": "500"})
+    assert response.status_code == 302
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert 'data-field="balance">0.00' in page and "NB-77" in page and "登记缴款" in page
+
+
+def test_the_plan_form_and_the_principals_decision_page(town, clock):
+    case, payment_due = served(town, clock)
+    first, second = payment_due + 10 * DAY, payment_due + 40 * DAY
+    officer = browser(town, "o1")
+    url = f"/cases/cases/{case['id']}/payment-plans/add/"
+    form = {"kind": "instalments", "applied_on": SERVED_ON.isoformat(), "reason": "家庭困难",
+            "instalments": f"{first.isoformat()} 200\n{second.isoformat()} 200"}
+    response = officer.post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 400 and "应等于未缴罚款500.00元" in html and "家庭困难" in html
+    assert officer.post(url, {**form, "instalments": "明天 200"}).status_code == 400  # not a date: beside the field
+    assert officer.post(url, {**form, "instalments": f"{first.isoformat()} 250\n{second.isoformat()} 250"}
+                        ).status_code == 302
+    principal = browser(town, "principal")
+    row = next(item for item in ok(town.api("principal").get(INBOX))["results"] if item["kind"] == "payment_plan")
+    page = principal.get(row["url"])
+    assert page.status_code == 200 and "家庭困难" in page.content.decode()
+    other = browser(town, "chief").get(row["url"]).content.decode()
+    assert "您目前无法对此对象执行此操作" in other
+    assert principal.post(row["url"], {"decision": "reject"}).status_code == 400  # a rejection needs its reason
+    assert principal.post(row["url"], {"decision": "approve", "note": "同意"}).status_code == 302
+    assert [d.due_date for d in case_deadlines(case["id"], "case.instalment")] == [first, second]
+    text = re.sub(r"<[^>]+>", "", officer.get(f"/cases/cases/{case['id']}/").content.decode())
+    assert "分期缴纳 · 已批准" in text and "下一缴款期限" in text
