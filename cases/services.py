@@ -26,7 +26,6 @@ from workflows.errors import (
 from workflows.services import require
 
 from . import party_rules
-from .selectors import approved_plan, payment_due_date, payment_status, pending_plan
 from .flows import (
     ART60_LATE,
     has_valid_certificate,
@@ -43,6 +42,7 @@ from .models import (
     PaymentPlan,
     PlanInstalment,
 )
+from .selectors import approved_plan, payment_due_date, payment_status, pending_plan
 from .validators import (
     birth_date_from_resident_id,
     validate_credit_code,

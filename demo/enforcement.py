@@ -14,9 +14,9 @@ creates the whole case or none of it; a second run creates nothing and writes no
 """
 
 import datetime
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction

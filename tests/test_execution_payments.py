@@ -4,7 +4,6 @@ principal (Art 66 ¶2), end to end through the API on the controlled clock."""
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.test import Client
