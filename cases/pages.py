@@ -3,13 +3,16 @@
 Built on the shared page machinery of web/ (page mixin, transition view, state chart, history, deadlines card):
 lists come from cases.selectors, transitions
 go through workflows.services.fire_transition with the forms of cases.forms, other actions through
-cases.services (create_case, add_inquiry, record_publicity), and every refusal (403 roles, 409 state or rule,
+cases.services (create_case, add_inquiry, record_publicity, record_payment, apply_payment_plan,
+decide_payment_plan), and every refusal (403 roles, 409 state or rule,
 400 input) is shown on the form page with its bilingual reason.
 
 Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /cases/cases/<pk>/ (the case),
 /cases/cases/<pk>/transitions/<name>/, /cases/cases/add/, /cases/cases/<pk>/inquiries/add/,
-/cases/cases/<pk>/publicity/, /cases/officers/ (certificates), and the brigade chief's correction of a case's
-business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.site).
+/cases/cases/<pk>/publicity/, /cases/cases/<pk>/payments/add/ (a payment from the bank's receipt),
+/cases/cases/<pk>/payment-plans/add/ (an application to defer or pay in instalments) and
+/cases/cases/<pk>/payment-plans/<plan>/ (the principal's decision on it, from the inbox), /cases/officers/
+(certificates), and the brigade chief's correction of a case's business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.site).
 """
 
 import datetime

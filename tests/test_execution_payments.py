@@ -253,3 +253,16 @@ def test_the_plan_form_and_the_principals_decision_page(town, clock):
     assert [d.due_date for d in case_deadlines(case["id"], "case.instalment")] == [first, second]
     text = re.sub(r"<[^>]+>", "", officer.get(f"/cases/cases/{case['id']}/").content.decode())
     assert "分期缴纳 · 已批准" in text and "下一缴款期限" in text
+
+
+def test_whoever_recorded_the_application_does_not_approve_it(town, clock):
+    """Art 66 ¶2: the agency's approval is a second person's; an officer who also holds the principal's role
+    records the party's application but may not approve it (403); nothing changes."""
+    from django.contrib.auth.models import Group
+
+    case, payment_due = served(town, clock)
+    town.u["o1"].groups.add(Group.objects.get(name="principal"))
+    plan = ok(apply(town, case["id"], [], kind="deferral", due_dates=[(payment_due + 30 * DAY).isoformat()]), 201)
+    assert_refused(decide(town, plan["id"], "o1"), 403)
+    assert ok(town.api("o1").get(case_url(case["id"], "payment-plans/")))[0]["status"] == "pending"
+    assert [d.status for d in case_deadlines(case["id"], "case.payment")] == ["open"]
