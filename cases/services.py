@@ -1,6 +1,7 @@
 """Business actions on cases other than transitions (those go through workflows.services.fire_transition)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -484,7 +485,9 @@ def apply_payment_plan(*, case_pk, user, kind, reason, instalments, applied_on=N
     principal decides (decide_payment_plan). `instalments`: [{"due_on", "amount"}] — a deferral one date (its
     amount, if given, is the unpaid fine), instalments at least two whose amounts add up to the unpaid fine.
     One pending application at a time (409); the application is made within the payment period (local reading,
-    409), so that a plan never undoes a surcharge already accrued (Art 72)."""
+    409), so that a plan never undoes a surcharge accrued before it was asked for (Art 72). Once approved, the plan's
+    dates govern from the start: days after Art 67's date while a timely application awaited the decision bear no
+    surcharge (our reading; a rejection leaves Art 67's date and its surcharge as they were)."""
     case = _payable_case(case_pk, user, "case.payment_plan.apply")
     applied_on = applied_on or timezone.localdate()
     check_business_date(case, "plan_applied_on", applied_on, input_name="applied_on")  # after the service
@@ -510,7 +513,7 @@ def apply_payment_plan(*, case_pk, user, kind, reason, instalments, applied_on=N
     else:
         if len(rows) < 2 or any(amount is None for _day, amount in rows):
             _refuse_rows(INSTALMENTS_TWO)
-        if any(amount <= 0 for _day, amount in rows):
+        if any(amount <= 0 or amount != amount.quantize(Decimal("0.01")) for _day, amount in rows):
             _refuse_rows(INSTALMENT_AMOUNT)
         total = sum(amount for _day, amount in rows)
         if total != balance:
