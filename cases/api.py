@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from workflows.text_limits import BoundedTextSerializer
 
 from . import measures as penalty_measures, selectors, services
 from .flows import has_valid_certificate
-from .models import Case, CaseState, InquiryRecord, Party, Village, ViolationType
+from .models import Case, CaseState, InquiryRecord, Party, Payment, PaymentPlan, Village, ViolationType
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -165,6 +166,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     party_age_band = serializers.SerializerMethodField()
     proposed_outcome = serializers.SerializerMethodField()
     late_payment_surcharge = serializers.SerializerMethodField()
+    payment_status = serializers.SerializerMethodField()
     presiding_officer = UserBriefSerializer(default=None)
     collective_discussion_record = serializers.SerializerMethodField()
     hearing_right = serializers.SerializerMethodField()
@@ -213,11 +215,92 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         """简易程序: the 当场处罚决定书 (its number is the case's `number`). Printing it belongs to the documents
         module (issue 14); null until it exists."""
         return None
+    def get_payment_status(self, case) -> dict | None:
+        """Execution (Art 66–67, 72): fine, paid, balance, the surcharge accrued as of today, what is still owed and
+        the next due date; null for a case with no fine to pay."""
+        return payment_status_json(selectors.payment_status(case))
 
     def get_late_payment_surcharge(self, case) -> str | None:
         """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
         surcharge = selectors.late_payment_surcharge(case)
         return None if surcharge is None else str(surcharge)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "paid_on", "receipt_number", "bank", "note", "recorded_by", "recorded_at"]
+
+
+class PaymentWriteSerializer(BoundedTextSerializer, serializers.Serializer):
+    """A payment from the bank's receipt (罚缴分离, Art 67 ¶1)."""
+
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid_on = serializers.DateField()
+    receipt_number = serializers.CharField(max_length=60)
+    bank = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InstalmentSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+
+
+class PaymentPlanSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    instalments = InstalmentSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = PaymentPlan
+        fields = ["id", "case", "kind", "reason", "applied_on", "requested_by", "status", "status_label",
+                  "decided_by", "decided_on", "decision_note", "instalments"]
+
+
+class PaymentPlanWriteSerializer(BoundedTextSerializer, serializers.Serializer):
+    """Art 66 ¶2: `kind` deferral (one due date in `instalments` or `due_dates`) | instalments (≥2 rows of
+    `due_on` and `amount` adding up to the unpaid fine)."""
+
+    kind = serializers.ChoiceField(choices=PaymentPlan.Kind.choices)
+    reason = serializers.CharField()
+    applied_on = serializers.DateField(required=False)
+    instalments = InstalmentSerializer(many=True, required=False, default=list)
+    due_dates = serializers.ListField(child=serializers.DateField(), required=False, default=list,
+                                      help_text="Shorthand for a deferral: its one due date.")
+
+    def validate(self, data):
+        if not data["instalments"] and data["due_dates"]:
+            data["instalments"] = [{"due_on": day, "amount": None} for day in data["due_dates"]]
+        return data
+
+
+class PlanDecisionSerializer(BoundedTextSerializer, serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _money(value) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def payment_status_json(status) -> dict | None:
+    """selectors.payment_status as the API shows it (amounts as strings with two decimals, dates ISO)."""
+    if status is None:
+        return None
+    plan = status["plan"]
+    return {
+        **{key: _money(status[key]) for key in ("fine", "paid", "balance", "surcharge", "surcharge_paid",
+                                                 "total_owed")},
+        "next_due_on": status["next_due_on"].isoformat() if status["next_due_on"] else None,
+        "overdue_days": status["overdue_days"],
+        "plan": None if plan is None else {"id": plan.pk, "kind": plan.kind, "status": plan.status},
+        "schedule": [{"due_on": t.due_on.isoformat(), "amount": _money(t.amount), "paid": _money(t.paid),
+                      "cleared_on": t.cleared_on.isoformat() if t.cleared_on else None,
+                      "surcharge": _money(t.surcharge)} for t in status["schedule"]],
+    }
 
 
 class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
@@ -392,6 +475,69 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         case = self.get_object()
         return Response(InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data,
                         status=status)
+
+
+    @extend_schema(request=PaymentWriteSerializer, responses=PaymentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def payments(self, request, pk=None):
+        """Payments recorded from the bank's receipts (罚缴分离, Art 67 ¶1); POST records one (case officers)."""
+        if request.method == "POST":
+            serializer = PaymentWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.record_payment(case_pk=pk, user=request.user, client_ip=client_ip(request),
+                                    **serializer.validated_data)
+            status = 201
+        else:
+            status = 200
+        case = self.get_object()
+        return Response(PaymentSerializer(case.payments.select_related("recorded_by"), many=True).data,
+                        status=status)
+
+    @extend_schema(request=PaymentPlanWriteSerializer, responses=PaymentPlanSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="payment-plans")
+    def payment_plans(self, request, pk=None):
+        """Applications to defer or pay in instalments (Art 66 ¶2); POST records one (case officers)."""
+        if request.method == "POST":
+            serializer = PaymentPlanWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            plan = services.apply_payment_plan(case_pk=pk, user=request.user, kind=data["kind"],
+                                               reason=data["reason"], instalments=data["instalments"],
+                                               applied_on=data.get("applied_on"), client_ip=client_ip(request))
+            return Response(PaymentPlanSerializer(plan).data, status=201)
+        case = self.get_object()
+        plans = case.payment_plans.select_related("requested_by", "decided_by").prefetch_related("instalments")
+        return Response(PaymentPlanSerializer(plans, many=True).data)
+
+
+class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Art 66 ¶2: the principal approves or rejects an application to defer or pay in instalments."""
+
+    queryset = PaymentPlan.objects.select_related("requested_by", "decided_by").prefetch_related("instalments")
+    serializer_class = PaymentPlanSerializer
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require("case.view", request.user)
+
+    def _decide(self, request, pk, approve):
+        serializer = PlanDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = services.decide_payment_plan(plan_pk=pk, user=request.user, approve=approve,
+                                            note=serializer.validated_data["note"], client_ip=client_ip(request))
+        return Response(PaymentPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=PlanDecisionSerializer, responses=PaymentPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, pk, True)
+
+    @extend_schema(request=PlanDecisionSerializer, responses=PaymentPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, pk, False)
 
 
 class VillageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

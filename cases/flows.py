@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
-from .models import Case, CaseState as S, LegalReview, MediationAgreement
+from .models import Case, CaseState as S, LegalReview, MediationAgreement, Payment
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -77,6 +78,7 @@ HANDOVER_RECEIPT = _("Give the receipt of the hand-over, or a note on it (Art 71
 CLOSE_SPOT_NOT_FILED = _("An on-the-spot decision is closed only after it was filed with the agency (Art 52).")
 CLOSE_NOT_HANDED_OVER = _("A fine collected on the spot must be handed over to the agency before the case is closed "
                           "(Art 71).")
+FINE_UNPAID = _("{balance} yuan of the fine is still unpaid: record the payments first (Art 67).")
 
 
 def _fmt_money(value) -> str:
@@ -415,9 +417,10 @@ class CaseFlow(BaseFlow):
         case = self.obj
         executed_on = executed_on or timezone.localdate()
         check_business_date(case, "executed_on", executed_on)  # Art 67: after service
+        require_fine_paid(case)
         case.executed_on = executed_on
         case.execution_detail = detail
-        close_deadlines(case, "case.payment")
+        close_deadlines(case, "case.payment", "case.instalment")
 
     # --- 简易程序: filing with the agency (Art 52) and the hand-over of money collected on the spot (Art 71) -----
     # The decision itself is made by cases.services.decide_on_the_spot (it creates the case). These two steps
@@ -528,6 +531,18 @@ class CaseFlow(BaseFlow):
     def _ask_judicial_office(self):
         notify_role(roles.JUDICIAL_OFFICE, _("Legal review requested: {title}").format(title=self.obj.title),
                     link=self.obj.page_path())
+
+
+def require_fine_paid(case) -> None:
+    """Execution of a fine whose payments are recorded (Payment, 罚缴分离 Art 67) needs the fine paid in full: 409
+    while some of it is unpaid. A case with no payment recorded keeps the older way — the execution's own text says
+    how the fine was paid. The Art 72 surcharge is discretionary (可以) and does not hold up the execution; it is
+    shown on the case, and demanded separately."""
+    if not case.fine:
+        return
+    paid = Payment.objects.filter(case=case).aggregate(total=Sum("amount"))["total"]
+    if paid is not None and paid < case.fine:
+        raise RuleViolation(Message(FINE_UNPAID, balance=_fmt_money(case.fine - paid)), rule="Art 67")
 
 
 def window_end(case, kind) -> datetime.date | None:

@@ -403,3 +403,93 @@ class LegalReview(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("legal review")
         verbose_name_plural = _("legal reviews")
+
+
+# --------------------------------------------------------------------------------------------------
+# Execution: payments and payment plans (处罚法 Art 66–67, 72; DESIGN §9, CONTRACT §7 "Execution")
+# --------------------------------------------------------------------------------------------------
+
+# The states in which a decided fine is being paid: served, and (issue 13, helper "court") after a written demand
+# (催告, 行政强制法 Art 54) and while the court enforces it (Art 72 ¶1(3); 行政强制法 Art 53). The two later states
+# are named by their values so that this one constant is what the merge with those states touches.
+PAYABLE_STATES = (CaseState.SERVED.value, "demanded", "court_enforcement")
+
+
+class Payment(models.Model):
+    """One payment of the fine (or of the late-payment surcharge), recorded from the bank's receipt.
+
+    罚缴分离 (处罚法 Art 67 ¶1): the agency that decides the fine does not collect it; the party pays at the
+    designated bank (or through its electronic channel) and the officer records the payment from the receipt the
+    bank issues. This record is not a collection: it is the case file's copy of the bank's receipt."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments", verbose_name=_("case"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=60)
+    bank = models.CharField(_("bank or channel"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "receipt_number"], name="payment_receipt_once")]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.receipt_number} {self.amount}"
+
+
+class PaymentPlan(models.Model):
+    """暂缓或者分期缴纳 (处罚法 Art 66 ¶2): on the party's application, for real economic hardship, approved by the
+    agency (the principal, workflows.roles ACTION_ROLES "case.payment_plan.approve"). Its due dates are its
+    instalments (a deferral has one)."""
+
+    class Kind(models.TextChoices):
+        DEFERRAL = "deferral", _("Deferral")
+        INSTALMENTS = "instalments", _("Instalments")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", pgettext_lazy("payment plan", "Approved")
+        REJECTED = "rejected", pgettext_lazy("payment plan", "Rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_plans", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reason = models.TextField(_("economic hardship stated"))
+    applied_on = models.DateField(_("applied on"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("recorded by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("payment plan")
+        verbose_name_plural = _("payment plans")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.case}"
+
+    def page_path(self) -> str:
+        return reverse("cases:cases:plan_decision", args=[self.case_id, self.pk])
+
+
+class PlanInstalment(models.Model):
+    """One due date of a payment plan and the amount due on it (a deferral: one row, the whole unpaid fine)."""
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="instalments")
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")

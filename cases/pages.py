@@ -3,15 +3,20 @@
 Built on the shared page machinery of web/ (page mixin, transition view, state chart, history, deadlines card):
 lists come from cases.selectors, transitions
 go through workflows.services.fire_transition with the forms of cases.forms, other actions through
-cases.services (create_case, add_inquiry, record_publicity), and every refusal (403 roles, 409 state or rule,
+cases.services (create_case, add_inquiry, record_publicity, record_payment, apply_payment_plan,
+decide_payment_plan), and every refusal (403 roles, 409 state or rule,
 400 input) is shown on the form page with its bilingual reason.
 
 Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /cases/cases/<pk>/ (the case),
 /cases/cases/<pk>/transitions/<name>/, /cases/cases/add/, /cases/cases/<pk>/inquiries/add/,
-/cases/cases/<pk>/publicity/, /cases/officers/ (certificates), and the brigade chief's correction of a case's
-business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.site).
+/cases/cases/<pk>/publicity/, /cases/cases/<pk>/payments/add/ (a payment from the bank's receipt),
+/cases/cases/<pk>/payment-plans/add/ (an application to defer or pay in instalments) and
+/cases/cases/<pk>/payment-plans/<plan>/ (the principal's decision on it, from the inbox), /cases/officers/
+(certificates), and the brigade chief's correction of a case's business date (更正业务日期), mounted under the inbox at /inbox/deadlines/cases/<pk>/correct-date/ (config.site).
 """
 
+import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -22,6 +27,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from viewflow.forms import Layout, Row
@@ -41,7 +47,7 @@ from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
-from .models import Case, CaseState, Party, Village, ViolationType
+from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village, ViolationType
 
 # Audit entries of a case that are not transitions (cases.services records them).
 CASE_ACTION_LABELS = {
@@ -49,11 +55,20 @@ CASE_ACTION_LABELS = {
     "record_inquiry": _("Inquiry recorded"),
     "record_publicity": _("Decision made public"),
     "decide_on_the_spot": _("On-the-spot penalty"),
+    "record_payment": _("Payment recorded"),
+    "apply_payment_plan": _("Application to defer or pay in instalments recorded"),
+    "approve_payment_plan": _("Payment plan approved"),
+    "reject_payment_plan": _("Payment plan rejected"),
 }
 CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
 INQUIRY_SAVED = _("The inquiry record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
+PAYMENT_SAVED = _("The payment was recorded.")
+PLAN_SAVED = _("The application was recorded; the principal decides on it (Art 66 ¶2).")
+PLAN_APPROVED = _("The plan was approved; its due dates are deadlines now.")
+PLAN_REJECTED = _("The application was rejected.")
+INSTALMENT_LINE = _("Line {line}: write the date (YYYY-MM-DD) and the amount, separated by a space.")
 CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
 
 # create_case names the party's fields "party.<name>"; the report form calls them "party_<name>".
@@ -286,6 +301,63 @@ class PublicityForm(BoundedTextForm, forms.Form):
         help_text=_("e.g. no social impact, personal privacy, a trade secret (Art 48)."))
 
 
+class PaymentForm(BoundedTextForm, forms.Form):
+    """A payment from the bank's receipt (罚缴分离, Art 67 ¶1: the party pays at the bank, not to the brigade)."""
+
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(format="%Y-%m-%d"),
+                              help_text=_("The date on the bank's receipt."))
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=60)
+    bank = forms.CharField(label=_("Bank or channel"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    layout = Layout(Row("amount", "paid_on"), Row("receipt_number", "bank"), "note")
+
+
+def instalment_rows(text) -> list[dict]:
+    """The plan's due dates typed one a line: "2026-07-15 250" (a deferral: the date alone)."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        try:
+            day = datetime.date.fromisoformat(parts[0])
+            amount = Decimal(parts[1]) if len(parts) > 1 else None
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number)) from None
+        if len(parts) > 2 or (amount is not None and not amount.is_finite()):
+            raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number))
+        rows.append({"due_on": day, "amount": amount})
+    return rows
+
+
+class PaymentPlanForm(BoundedTextForm, forms.Form):
+    """The party's application to defer or pay in instalments (Art 66 ¶2), recorded by a case officer."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=PaymentPlan.Kind.choices)
+    applied_on = forms.DateField(label=_("Applied on"), widget=forms.DateInput(format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Economic hardship stated"), widget=forms.Textarea(attrs={"rows": 3}))
+    instalments = forms.CharField(
+        label=_("Due dates"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: the date and the amount, e.g. “2026-07-15 250”; a deferral: its one date. The "
+                    "amounts add up to the unpaid fine."))
+
+    layout = Layout(Row("kind", "applied_on"), "reason", "instalments")
+
+    def clean_instalments(self):
+        return instalment_rows(self.cleaned_data["instalments"])
+
+
+class PlanDecisionForm(BoundedTextForm, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required for a rejection: why."))
+
+    layout = Layout("decision", "note")
+
+
 # --------------------------------------------------------------------------------------------------
 # Cases
 # --------------------------------------------------------------------------------------------------
@@ -339,6 +411,12 @@ class CaseListView(CaseAccessMixin, View):
         })
 
 
+def can_record_payment(case, user, action="case.payment") -> bool:
+    """Payments and plan applications: the case's officers, while a decided fine is being paid (Art 66-67)."""
+    return (case.outcome == Case.Outcome.PENALTY and bool(case.fine) and case.state in PAYABLE_STATES
+            and roles.may(action, user) and case.officers.filter(pk=user.pk).exists())
+
+
 def correct_date_url(case, user) -> str:
     """The brigade chief's "correct a business date" form for `case` (shown in its deadlines card), or "" when
     the user is not the brigade chief or the case has no date to correct yet."""
@@ -371,6 +449,12 @@ class CaseDetailView(CaseAccessMixin, View):
             "agreement": getattr(case, "mediation_agreement", None),
             "overdue_days": overdue_days,
             "surcharge": selectors.late_payment_surcharge(case),
+            "payment": selectors.payment_status(case),
+            "can_pay": can_record_payment(case, request.user),
+            "can_apply_plan": (can_record_payment(case, request.user, action="case.payment_plan.apply")
+                               and selectors.pending_plan(case) is None and selectors.approved_plan(case) is None),
+            "plans": case.payment_plans.select_related("requested_by", "decided_by").prefetch_related(
+                "instalments"),
             "deadlines": deadline_rows(case),
             "correct_date_url": correct_date_url(case, request.user),
             "history": history_rows(process, case, CASE_ACTION_LABELS),
@@ -415,7 +499,11 @@ class CaseFormView(CaseAccessMixin, View):
     def page(self, form, refusal=None, status=200):
         return self.render(self.template_name, {
             **case_summary(self.case), "form": form, "refusal": refusal, "available": self.available(),
+            **self.extra_context(),
         }, status=status)
+
+    def extra_context(self) -> dict:
+        return {}
 
     def initial(self) -> dict:
         return {}
@@ -425,7 +513,8 @@ class CaseFormView(CaseAccessMixin, View):
         return self.page(self.form_class(initial=self.initial()))
 
     def post(self, request, pk):
-        self.load(pk)
+        if not hasattr(self, "case"):
+            self.load(pk)
         form = self.form_class(request.POST)
         if not form.is_valid():
             return self.page(form, status=error_status(request, 400))
@@ -479,6 +568,85 @@ class PublicityView(CaseFormView):
                                   published_on=data["published_on"],
                                   not_published_reason=data.get("not_published_reason", ""),
                                   client_ip=client_ip(self.request))
+
+
+class PaymentView(CaseFormView):
+    """Record a payment from the bank's receipt (cases.services.record_payment)."""
+
+    form_class = PaymentForm
+    template_name = "cases/payment_form.html"
+    success_message = PAYMENT_SAVED
+
+    def available(self):
+        return can_record_payment(self.case, self.request.user)
+
+    def extra_context(self):
+        return {"payment": selectors.payment_status(self.case)}
+
+    def initial(self):
+        return {"paid_on": timezone.localdate()}
+
+    def perform(self, data):
+        services.record_payment(case_pk=self.case.pk, user=self.request.user, amount=data["amount"],
+                                paid_on=data["paid_on"], receipt_number=data["receipt_number"],
+                                bank=data.get("bank", ""), note=data.get("note", ""),
+                                client_ip=client_ip(self.request))
+
+
+class PaymentPlanView(CaseFormView):
+    """Record the party's application to defer or pay in instalments (cases.services.apply_payment_plan)."""
+
+    form_class = PaymentPlanForm
+    template_name = "cases/payment_plan_form.html"
+    success_message = PLAN_SAVED
+
+    def available(self):
+        return can_record_payment(self.case, self.request.user, action="case.payment_plan.apply")
+
+    def initial(self):
+        return {"applied_on": timezone.localdate(), "kind": PaymentPlan.Kind.INSTALMENTS}
+
+    def perform(self, data):
+        services.apply_payment_plan(case_pk=self.case.pk, user=self.request.user, kind=data["kind"],
+                                    reason=data["reason"], instalments=data["instalments"],
+                                    applied_on=data["applied_on"], client_ip=client_ip(self.request))
+
+
+class PlanDecisionView(CaseFormView):
+    """The principal approves or rejects an application (Art 66 ¶2), reached from the inbox."""
+
+    form_class = PlanDecisionForm
+    template_name = "cases/plan_decision_form.html"
+
+    def load(self, pk, plan_pk=None):
+        super().load(pk)
+        self.plan = get_object_or_404(PaymentPlan.objects.prefetch_related("instalments"), pk=plan_pk,
+                                      case=self.case)
+
+    def get(self, request, pk, plan_pk):
+        self.load(pk, plan_pk)
+        return self.page(self.form_class())
+
+    def post(self, request, pk, plan_pk):
+        self.load(pk, plan_pk)
+        return super().post(request, pk)
+
+    def page(self, form, refusal=None, status=200):
+        return self.render(self.template_name, {
+            **case_summary(self.case), "form": form, "refusal": refusal, "available": self.available(),
+            "plan": self.plan, "payment": selectors.payment_status(self.case),
+        }, status=status)
+
+    def available(self):
+        return (self.plan.status == PaymentPlan.Status.PENDING
+                and roles.may("case.payment_plan.approve", self.request.user)
+                and self.plan.requested_by_id != self.request.user.pk)
+
+    def perform(self, data):
+        approve = data["decision"] == "approve"
+        self.success_message = PLAN_APPROVED if approve else PLAN_REJECTED
+        services.decide_payment_plan(plan_pk=self.plan.pk, user=self.request.user, approve=approve,
+                                     note=data.get("note", ""), client_ip=client_ip(self.request))
 
 
 class CaseCreateView(CaseAccessMixin, View):
@@ -624,6 +792,10 @@ class CaseViewset(AppMenuMixin, Viewset):
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
     inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
     publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")
+    payment_path = path("<int:pk>/payments/add/", PaymentView.as_view(), name="payment")
+    plan_path = path("<int:pk>/payment-plans/add/", PaymentPlanView.as_view(), name="payment_plan")
+    plan_decision_path = path("<int:pk>/payment-plans/<int:plan_pk>/", PlanDecisionView.as_view(),
+                              name="plan_decision")
     transition_path = path("<int:pk>/transitions/<slug:name>/", CaseTransitionView.as_view(), name="transition")
 
 

@@ -17,7 +17,7 @@ from workflows.errors import Message
 
 from . import measures as penalty_measures
 from .flows import hearing_grounds
-from .models import Case, CaseState as CS, OfficerCertificate
+from .models import PAYABLE_STATES, Case, CaseState as CS, OfficerCertificate, Payment, PaymentPlan
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
@@ -133,6 +133,30 @@ def case_inbox_items(user) -> list[dict]:
             "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
         })
+    return items + payment_plan_inbox_items(user)
+
+
+PLAN_ACTION = _("Deferral / instalments awaiting approval")
+
+
+def payment_plan_inbox_items(user) -> list[dict]:
+    """The principal's rows (Art 66 ¶2, ACTION_ROLES "case.payment_plan.approve"): applications to defer or pay
+    in instalments awaiting the agency's approval, each due by the case's payment deadline; none he recorded."""
+    if not roles.may("case.payment_plan.approve", user):
+        return []
+    plans = (PaymentPlan.objects.filter(status=PaymentPlan.Status.PENDING).exclude(requested_by=user)
+             .select_related("case__violation_type", "case__party"))
+    now = timezone.now()
+    items = []
+    for plan in plans:
+        deadline = payment_deadline(plan.case)
+        items.append({
+            "kind": "payment_plan", "id": plan.pk, "number": plan.case.number,
+            "title": f"{plan.case.title}（{plan.get_kind_display()}）", "state": plan.status,
+            "state_label": str(plan.get_status_display()), "action": str(PLAN_ACTION),
+            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
+            "overdue": bool(deadline and deadline.due_at < now), "url": plan.page_path(),
+        })
     return items
 
 
@@ -182,36 +206,137 @@ def payment_deadline(case):
     the fix — still bears the surcharge): its due date is the last day to pay, already moved past a rest day
     (民法典 Art 203, notifications.deadlines.compute_due) or by a correction of the service date. Art 67's 15 days
     are fixed by statute and neither suspended nor extended (notifications.adjustments), so no later change wipes
-    the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (issue 13)."""
+    the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (PaymentPlan)."""
     return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
                                    status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by(
                                        "-id").first()
 
 
+def payment_due_date(case) -> datetime.date | None:
+    """Art 67's last day to pay: the latest case.payment deadline's due date, whatever its status now (it closes
+    when the fine is paid, and is cancelled when an approved plan supersedes it: the date still tells when the
+    money was due)."""
+    return (Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment")
+            .order_by("-id").values_list("due_date", flat=True).first())
+
+
+def approved_plan(case):
+    """The approved Art 66 ¶2 plan whose due dates govern the payment, if any (the latest approved)."""
+    return (PaymentPlan.objects.filter(case=case, status=PaymentPlan.Status.APPROVED)
+            .prefetch_related("instalments").order_by("-decided_on", "-id").first())
+
+
+def pending_plan(case):
+    return PaymentPlan.objects.filter(case=case, status=PaymentPlan.Status.PENDING).order_by("-id").first()
+
+
+@dataclass
+class Tranche:
+    """One amount of the fine due on one day: the whole fine on Art 67's date, or one due date of a plan."""
+
+    due_on: datetime.date
+    amount: Decimal
+    paid: Decimal = Decimal("0")
+    cleared_on: datetime.date | None = None  # the date of the payment that completed it
+    surcharge: Decimal = Decimal("0")
+    overdue_days: int = 0
+
+
+def payment_schedule(case) -> list[Tranche]:
+    """What is due when. Without an approved plan, the whole fine on the payment deadline's date (Art 67). With
+    one, the plan's due dates and amounts (Art 66 ¶2); what the party had paid before applying (the plan covers
+    the fine still unpaid) stays due on Art 67's date."""
+    plan = approved_plan(case)
+    original = payment_due_date(case)
+    if plan is None:
+        return [Tranche(original, case.fine)] if original else []
+    rows = [Tranche(row.due_on, row.amount) for row in plan.instalments.all()]
+    before = case.fine - sum((row.amount for row in rows), Decimal("0"))
+    if before > 0 and original:
+        rows.insert(0, Tranche(original, before))
+    return sorted(rows, key=lambda row: row.due_on)
+
+
+def payment_status(case, today: datetime.date | None = None, paused_days: int = 0) -> dict | None:
+    """The fine, what was paid, what is still owed, and the Art 72 surcharge as of `today`; None for a case with no
+    fine to pay (no penalty, no fine, or not served yet).
+
+    How a payment is applied (local reading; the statute does not say): each payment, in the order paid, goes to the
+    fine first, and to the surcharge only once the fine is paid in full; within the fine, to the earliest due date
+    first. The surcharge (Art 72: 每日按罚款数额的百分之三加处罚款, at most the fine; a discretionary measure, 可以)
+    runs from the day after a due date until the day the amount due on it is paid, on that amount: the whole fine
+    without a plan (Art 72's base), the instalment's amount with an approved plan (Art 66 ¶2 — taking the
+    instalment as the base is our local reading of Art 72). So it stops growing once the fine is paid in full. It
+    is counted while the case is being paid (PAYABLE_STATES); after execution only the days before the payments
+    recorded count. `paused_days`: days not counted (Art 73 ¶3, a pending reconsideration or lawsuit)."""
+    if case.outcome != Case.Outcome.PENALTY or not case.fine or case.served_on is None:
+        return None
+    today = today or timezone.localdate()
+    payments = list(Payment.objects.filter(case=case, paid_on__lte=today).order_by("paid_on", "id"))
+    schedule = payment_schedule(case)
+    remaining = list(schedule)
+    paid_total = Decimal("0")
+    for payment in payments:
+        amount = payment.amount
+        paid_total += amount
+        while amount > 0 and remaining:
+            tranche = remaining[0]
+            share = min(amount, tranche.amount - tranche.paid)
+            tranche.paid += share
+            amount -= share
+            if tranche.paid >= tranche.amount:
+                tranche.cleared_on = payment.paid_on
+                remaining.pop(0)
+    payable = case.state in PAYABLE_STATES
+    for tranche in schedule:
+        end = tranche.cleared_on or (today if payable else None)
+        if end is None:
+            continue
+        days = max((end - tranche.due_on).days - max(paused_days, 0), 0)
+        tranche.overdue_days = days
+        tranche.surcharge = tranche.amount * SURCHARGE_RATE * days
+    surcharge = min(sum((t.surcharge for t in schedule), Decimal("0")), case.fine).quantize(Decimal("0.01"))
+    paid_on_fine = min(paid_total, case.fine)
+    surcharge_paid = paid_total - paid_on_fine
+    balance = case.fine - paid_on_fine
+    surcharge_owed = max(surcharge - surcharge_paid, Decimal("0"))
+    unpaid = [t for t in schedule if t.cleared_on is None]
+    late = [t for t in unpaid if t.overdue_days > 0 and payable]
+    plan = approved_plan(case) or pending_plan(case)
+    return {
+        "fine": case.fine, "paid": paid_total, "paid_on_fine": paid_on_fine, "balance": balance,
+        "surcharge": surcharge, "surcharge_paid": surcharge_paid, "surcharge_owed": surcharge_owed,
+        "total_owed": balance + surcharge_owed,
+        "next_due_on": unpaid[0].due_on if unpaid and balance > 0 else None,
+        "overdue_days": late[0].overdue_days if late else 0,
+        "plan": plan,
+        "schedule": schedule,
+        "payments": payments,
+    }
+
+
 def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int = 0) -> int:
-    """Days the fine is overdue: counted from the day AFTER the payment due date (Art 67: pay within 15 days of
-    service; Art 72: the surcharge runs for each day of delay), so 0 on the due date itself; 0 when not served.
+    """Days the earliest unpaid amount is overdue: counted from the day AFTER its due date (Art 67: pay within 15
+    days of service, or by a plan's date, Art 66 ¶2; Art 72: the surcharge runs for each day of delay), so 0 on
+    the due date itself; 0 when nothing is owed or the case is not being paid.
 
     `paused_days`: days on which the surcharge does not run (Art 73 ¶3: 当事人申请行政复议或者提起行政诉讼的，加处
-    罚款的数额在行政复议或者行政诉讼期间不予计算). TODO(issue 13): the remedy records (reconsideration, lawsuit)
-    arrive with issue 13; until then every caller passes 0 and issue 13 computes the days from those records.
+    罚款的数额在行政复议或者行政诉讼期间不予计算); helper "court" (issue 13) computes them from the remedy records.
     """
-    if case.state != CS.SERVED or not case.fine:
-        return 0
-    deadline = payment_deadline(case)
-    if deadline is None:
-        return 0
-    late = ((today or timezone.localdate()) - deadline.due_date).days - max(paused_days, 0)
-    return max(late, 0)
+    status = payment_status(case, today, paused_days)
+    return status["overdue_days"] if status else 0
 
 
 def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int = 0) -> Decimal | None:
-    """Art 72 (statute): 3% of the fine for each day overdue, from the day after the (rolled-over) due date, never
-    more than the fine; None when nothing is owed. `paused_days`: see payment_overdue_days (Art 73 ¶3, issue 13)."""
-    days = payment_overdue_days(case, today, paused_days)
-    if days <= 0:
+    """Art 72 (statute): 3% of the amount overdue for each day, from the day after the (rolled-over) due date,
+    never more than the fine (see payment_status); None when none has accrued or the case is not being paid.
+    `paused_days`: see payment_overdue_days (Art 73 ¶3)."""
+    if case.state not in PAYABLE_STATES:
         return None
-    return min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01"))
+    status = payment_status(case, today, paused_days)
+    if status is None or status["surcharge"] <= 0:
+        return None
+    return status["surcharge"]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications import calendar
 from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, open_deadline, reanchor
 from notifications.models import Deadline, DeadlineRule
-from notifications.reminders import plan_reminders
-from notifications.services import notify_role
+from notifications.reminders import cancel_reminders, plan_reminders
+from notifications.services import notify_role, notify_users
 from workflows import audit, roles
 from workflows.dates import check_business_date
 from workflows.errors import (
@@ -34,7 +34,18 @@ from .flows import (
     has_valid_certificate,
     require_certified_pair,
 )
-from .models import Case, CaseState, InquiryRecord, OfficerCertificate, Party
+from .models import (
+    PAYABLE_STATES,
+    Case,
+    CaseState,
+    InquiryRecord,
+    OfficerCertificate,
+    Party,
+    Payment,
+    PaymentPlan,
+    PlanInstalment,
+)
+from .selectors import approved_plan, payment_due_date, payment_status, pending_plan
 from .validators import (
     birth_date_from_resident_id,
     validate_credit_code,
@@ -554,3 +565,202 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
         open_deadline(case, "case.payment", decided_on)  # Art 67: 15 days from the decision handed over
     notify_role(roles.BRIGADE_CHIEF, str(Message(SPOT_TO_FILE, title=case.title)), link=case.page_path())
     return case
+# Execution: payments and payment plans (处罚法 Art 66–67, 72; DESIGN §9, CONTRACT §7 "Execution")
+# --------------------------------------------------------------------------------------------------
+
+NO_FINE = _("This case has no fine to pay (no penalty, or a penalty without a fine).")
+NOT_PAYABLE = _("Payments and payment plans are recorded once the decision is served and until it is executed "
+                "(Art 67).")
+NOT_OFFICER_OF_CASE = _("Only the officers assigned to this case may record its payments and plans.")
+AMOUNT_POSITIVE = _("The amount must be more than 0.")
+OVERPAID = _("{amount} yuan is more than the {owed} yuan still owed (the fine and the late-payment surcharge); "
+             "check the receipt.")
+RECEIPT_TAKEN = _("Receipt {number} is already recorded on this case.")
+RECEIPT_REQUIRED = _("Give the number of the bank's receipt (Art 67).")
+NOTHING_OWED = _("The fine is paid in full: there is nothing to defer or pay in instalments.")
+PLAN_PENDING = _("An application to defer or pay in instalments is already awaiting the principal's decision.")
+PLAN_APPROVED = _("An approved payment plan already governs this fine (Art 66 ¶2).")
+PLAN_LATE = _("The application to defer or pay in instalments is made within the payment period, by {due} "
+              "(local reading of Art 66 ¶2 and 67: a plan does not undo a surcharge already accrued).")
+REASON_REQUIRED = _("State the party's economic hardship (Art 66 ¶2).")
+DEFERRAL_ONE_DATE = _("A deferral has exactly one new due date.")
+DEFERRAL_AFTER_DUE = _("A deferral's due date lies after the payment deadline of {due}.")
+INSTALMENTS_TWO = _("Instalments need at least two due dates, each with its amount.")
+INSTALMENT_AMOUNT = _("Each instalment is more than 0 yuan.")
+INSTALMENT_DATES = _("The due dates are different days, in order, each after the application ({applied_on}).")
+INSTALMENT_SUM = _("The instalments add up to {total} yuan; they must add up to the unpaid fine, {balance} yuan.")
+ONLY_PRINCIPAL = _("Only the principal approves or rejects a deferral or instalments (Art 66 ¶2).")
+NOT_OWN_APPLICATION = _("The one who recorded the application does not decide it.")
+PLAN_DECIDED = _("This application was decided already ({status}).")
+PLAN_STALE = _("The unpaid fine is {balance} yuan now, not the {total} yuan the plan divides: reject it and record "
+               "a new application.")
+PLAN_DATE_PASSED = _("The due date {day} has passed: reject the application and record a new one.")
+DECISION_NOTE_REQUIRED = _("Give the reason for the rejection.")
+PLAN_APPLIED = _("Application to defer or pay in instalments: {title}")
+PLAN_ANSWERED = _("Payment plan {status}: {title}")
+
+
+def _payable_case(case_pk, user, action):
+    require(action, user)
+    case = Case.objects.select_for_update().filter(pk=case_pk).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    if not case.officers.filter(pk=user.pk).exists():
+        raise NotPermitted(NOT_OFFICER_OF_CASE, rule="roles")
+    if case.outcome != Case.Outcome.PENALTY or not case.fine:
+        raise RuleViolation(NO_FINE, rule="Art 67")
+    if case.state not in PAYABLE_STATES:
+        raise RuleViolation(NOT_PAYABLE, rule="Art 67")
+    return case
+
+
+@transaction.atomic
+def record_payment(*, case_pk, user, amount, paid_on, receipt_number, bank="", note="", client_ip=None) -> Payment:
+    """Record a payment from the bank's receipt. 罚缴分离 (处罚法 Art 67 ¶1): the agency deciding the fine does not
+    collect it; the party pays at the designated bank (or its electronic channel), and the officer records here
+    the receipt the bank issued — amount, date, receipt number, bank. Case officers only, while the fine is being
+    paid (PAYABLE_STATES). Refused: an amount ≤ 0 or a date ahead of today or before the service (400); more than
+    the fine and surcharge still owed, a receipt number already recorded on the case, a case without a fine (409).
+
+    The payment goes to the fine first, then to the surcharge (selectors.payment_status); the deadline of each due
+    date it completes closes, and once the fine is paid in full every payment deadline closes. Execution stays a
+    step of its own (record_execution): the officer records it, which also covers the decision's other measures."""
+    case = _payable_case(case_pk, user, "case.payment")
+    receipt_number = (receipt_number or "").strip()
+    if not receipt_number:
+        raise InvalidInput(RECEIPT_REQUIRED, fields={"receipt_number": [bilingual(RECEIPT_REQUIRED)]})
+    if amount is None or amount <= 0:
+        raise InvalidInput(AMOUNT_POSITIVE, fields={"amount": [bilingual(AMOUNT_POSITIVE)]})
+    check_business_date(case, "paid_on", paid_on)  # Art 61, 67: after the decision and its service, not ahead
+    if Payment.objects.filter(case=case, receipt_number=receipt_number).exists():
+        message = Message(RECEIPT_TAKEN, number=receipt_number)
+        raise RuleViolation(message, rule="Art 67", fields={"receipt_number": [bilingual(message)]})
+    owed = payment_status(case)["total_owed"]
+    if amount > owed:
+        message = Message(OVERPAID, amount=f"{amount:,.2f}", owed=f"{owed:,.2f}")
+        raise RuleViolation(message, rule="Art 67, 72", fields={"amount": [bilingual(message)]})
+    payment = Payment.objects.create(case=case, amount=amount, paid_on=paid_on, receipt_number=receipt_number,
+                                     bank=(bank or "").strip(), note=(note or "").strip(), recorded_by=user)
+    audit.record(case, transition="record_payment", source=case.state, target=case.state, user=user,
+                 fields={"payment": payment.pk, "amount": str(amount), "paid_on": paid_on,
+                         "receipt_number": receipt_number, "bank": payment.bank}, client_ip=client_ip)
+    close_paid_deadlines(case)
+    return payment
+
+
+def close_paid_deadlines(case) -> None:
+    """Close the deadline of each due date whose amount is paid; all of them once the fine is paid in full."""
+    status = payment_status(case)
+    if status["balance"] <= 0:
+        close_deadlines(case, "case.payment", "case.instalment")
+        return
+    cleared = {tranche.due_on for tranche in status["schedule"] if tranche.cleared_on}
+    ids = list(Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.instalment",
+                                       status=Deadline.Status.OPEN, due_date__in=cleared).values_list("pk", flat=True))
+    if ids:
+        Deadline.objects.filter(pk__in=ids).update(status=Deadline.Status.CLOSED, closed_at=timezone.now())
+        cancel_reminders(ids)
+
+
+def _refuse_rows(message, field="instalments"):
+    raise InvalidInput(message, rule="Art 66 ¶2", fields={field: [bilingual(message)]})
+
+
+@transaction.atomic
+def apply_payment_plan(*, case_pk, user, kind, reason, instalments, applied_on=None, client_ip=None) -> PaymentPlan:
+    """Record the party's application to defer or pay in instalments (处罚法 Art 66 ¶2: 当事人确有经济困难，需要
+    延期或者分期缴纳罚款的，经当事人申请和行政机关批准，可以暂缓或者分期缴纳). A case officer records it; the
+    principal decides (decide_payment_plan). `instalments`: [{"due_on", "amount"}] — a deferral one date (its
+    amount, if given, is the unpaid fine), instalments at least two whose amounts add up to the unpaid fine.
+    One pending application at a time (409); the application is made within the payment period (local reading,
+    409), so that a plan never undoes a surcharge accrued before it was asked for (Art 72). Once approved, the plan's
+    dates govern from the start: days after Art 67's date while a timely application awaited the decision bear no
+    surcharge (our reading; a rejection leaves Art 67's date and its surcharge as they were)."""
+    case = _payable_case(case_pk, user, "case.payment_plan.apply")
+    applied_on = applied_on or timezone.localdate()
+    check_business_date(case, "plan_applied_on", applied_on, input_name="applied_on")  # after the service
+    if not (reason or "").strip():
+        raise InvalidInput(REASON_REQUIRED, fields={"reason": [bilingual(REASON_REQUIRED)]})
+    if pending_plan(case):
+        raise RuleViolation(PLAN_PENDING, rule="Art 66 ¶2")
+    if approved_plan(case):
+        raise RuleViolation(PLAN_APPROVED, rule="Art 66 ¶2")
+    balance = payment_status(case)["balance"]
+    if balance <= 0:
+        raise RuleViolation(NOTHING_OWED, rule="Art 66 ¶2")
+    due = payment_due_date(case)
+    if due and applied_on > due:
+        raise RuleViolation(Message(PLAN_LATE, due=due), rule="Art 66 ¶2")
+    rows = [(row["due_on"], row.get("amount")) for row in instalments or ()]
+    if kind == PaymentPlan.Kind.DEFERRAL:
+        if len(rows) != 1:
+            _refuse_rows(DEFERRAL_ONE_DATE)
+        if due and rows[0][0] <= due:
+            _refuse_rows(Message(DEFERRAL_AFTER_DUE, due=due))
+        rows = [(rows[0][0], balance)]
+    else:
+        if len(rows) < 2 or any(amount is None for _day, amount in rows):
+            _refuse_rows(INSTALMENTS_TWO)
+        if any(amount <= 0 or amount != amount.quantize(Decimal("0.01")) for _day, amount in rows):
+            _refuse_rows(INSTALMENT_AMOUNT)
+        total = sum(amount for _day, amount in rows)
+        if total != balance:
+            _refuse_rows(Message(INSTALMENT_SUM, total=f"{total:,.2f}", balance=f"{balance:,.2f}"))
+    days = [day for day, _amount in rows]
+    if days != sorted(set(days)) or days[0] <= applied_on:
+        _refuse_rows(Message(INSTALMENT_DATES, applied_on=applied_on))
+    plan = PaymentPlan.objects.create(case=case, kind=kind, reason=reason.strip(), applied_on=applied_on,
+                                      requested_by=user)
+    PlanInstalment.objects.bulk_create([PlanInstalment(plan=plan, due_on=day, amount=amount) for day, amount in rows])
+    audit.record(case, transition="apply_payment_plan", source=case.state, target=case.state, user=user,
+                 fields={"plan": plan.pk, "kind": kind, "applied_on": applied_on,
+                         "instalments": [[day, str(amount)] for day, amount in rows]}, client_ip=client_ip)
+    notify_role(roles.PRINCIPAL, Message(PLAN_APPLIED, title=case.title), link=plan.page_path(), exclude=user)
+    return plan
+
+
+@transaction.atomic
+def decide_payment_plan(*, plan_pk, user, approve: bool, note="", client_ip=None) -> PaymentPlan:
+    """The agency's approval (Art 66 ¶2: 经行政机关批准), by the principal (ACTION_ROLES
+    "case.payment_plan.approve"; 403 for others, and for whoever recorded the application). Approval replaces the
+    Art 67 payment deadline — cancelled as superseded, kept in the history — with one `case.instalment` deadline
+    per due date (with reminders); the surcharge then runs only from the day after a missed due date, on that
+    date's amount (selectors.payment_status). A rejection needs its reason; the Art 67 deadline runs on."""
+    if not roles.may("case.payment_plan.approve", user):
+        raise NotPermitted(ONLY_PRINCIPAL, rule="roles")
+    plan = PaymentPlan.objects.filter(pk=plan_pk).first()
+    if plan is None:
+        raise NotFound(_("No such payment plan."))
+    if plan.requested_by_id == user.pk:
+        raise NotPermitted(NOT_OWN_APPLICATION, rule="Art 66 ¶2")
+    case = Case.objects.select_for_update().get(pk=plan.case_id)
+    plan = PaymentPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PaymentPlan.Status.PENDING:
+        raise RuleViolation(Message(PLAN_DECIDED, status=plan.get_status_display()), rule="Art 66 ¶2")
+    note = (note or "").strip()
+    today = timezone.localdate()
+    rows = list(plan.instalments.all())
+    if approve:
+        if case.state not in PAYABLE_STATES:
+            raise RuleViolation(NOT_PAYABLE, rule="Art 67")
+        balance = payment_status(case)["balance"]
+        total = sum(row.amount for row in rows)
+        if total != balance:
+            raise RuleViolation(Message(PLAN_STALE, balance=f"{balance:,.2f}", total=f"{total:,.2f}"),
+                                rule="Art 66 ¶2")
+        if rows[0].due_on < today:
+            raise RuleViolation(Message(PLAN_DATE_PASSED, day=rows[0].due_on), rule="Art 66 ¶2")
+    elif not note:
+        raise InvalidInput(DECISION_NOTE_REQUIRED, fields={"note": [bilingual(DECISION_NOTE_REQUIRED)]})
+    plan.status = PaymentPlan.Status.APPROVED if approve else PaymentPlan.Status.REJECTED
+    plan.decided_by, plan.decided_on, plan.decision_note = user, today, note
+    plan.save(update_fields=["status", "decided_by", "decided_on", "decision_note"])
+    if approve:
+        close_deadlines(case, "case.payment", status=Deadline.Status.CANCELLED)  # superseded by the plan
+        for row in rows:
+            open_deadline(case, "case.instalment", row.due_on, replace=False)  # length 0: due on the plan's date
+    audit.record(case, transition="approve_payment_plan" if approve else "reject_payment_plan", source=case.state,
+                 target=case.state, user=user, fields={"plan": plan.pk, "note": note}, client_ip=client_ip)
+    notify_users(case.officers.all(), Message(PLAN_ANSWERED, status=plan.get_status_display(), title=case.title),
+                 link=case.page_path())
+    return plan

@@ -2,7 +2,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cases.api import CaseViewSet, OfficerViewSet, PenaltyMeasureViewSet, VillageViewSet, ViolationTypeViewSet
+from cases.api import (
+    CaseViewSet,
+    OfficerViewSet,
+    PaymentPlanViewSet,
+    PenaltyMeasureViewSet,
+    VillageViewSet,
+    ViolationTypeViewSet,
+)
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -21,6 +28,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("villages", VillageViewSet, basename="village")
 router.register("violation-types", ViolationTypeViewSet, basename="violation-type")
 router.register("officers", OfficerViewSet, basename="officer")
+router.register("payment-plans", PaymentPlanViewSet, basename="payment-plan")
 router.register("penalty-measures", PenaltyMeasureViewSet, basename="penalty-measure")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -16,6 +16,7 @@ creates the whole case or none of it; a second run creates nothing and writes no
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -275,6 +276,7 @@ class CaseSeeder:
                 )
                 getattr(self, spec.drive)(case, spec)
             new_cases += 1
+        new_cases += paying_by_instalments(self)  # issue 13 (execution): called last
         self.created += new_cases
         if new_cases:
             expiring, expired = OFFICERS[-2], OFFICERS[-1]
@@ -748,3 +750,50 @@ def seed_on_the_spot(stdout, today: datetime.date) -> int:
     )
     stdout.write(f"enforcement: on-the-spot decision {case.number} (fine collected, hand-over pending)")
     return 1
+# Issue 13 (execution): a fine paid by instalments (处罚法 Art 66 ¶2), seeded after the cases above
+# --------------------------------------------------------------------------------------------------
+
+INSTALMENT_CASE = DemoCase(
+    "instalments", "JGFS", "南庄村", PATROL, 30,
+    person("冯秀兰", "1958-04-22", 166, "13783751108", "石桥镇南庄村一组"),
+    "巡查发现南庄村村民冯某某在禁烧区内的自家承包地露天焚烧小麦秸秆约2亩，浓烟影响省道通行。",
+    "zhifa02", ("zhifa02", "zhifa03"),
+)
+
+
+def paying_by_instalments(seeder: CaseSeeder) -> int:
+    """Served 3 working days ago with a fine of 1,000 yuan; the party, in real economic hardship, applied to pay
+    in two instalments (Art 66 ¶2), the principal approved it today, and the first 500 yuan is paid at the bank
+    (罚缴分离, Art 67) — the case page shows the balance and the second due date; 0 on a second run."""
+    spec = INSTALMENT_CASE
+    if Case.objects.filter(description=spec.description).exists():
+        return 0
+    with transaction.atomic():
+        case = services.create_case(
+            user=seeder.user(spec.reporter), source=spec.source, description=spec.description,
+            village=Village.objects.get(name=spec.village),
+            violation_type=ViolationType.objects.get(code=spec.violation),
+            violation_date=seeder.today - datetime.timedelta(days=spec.occurred), party=spec.party)
+        seeder.file(case, spec, seeder.wd(16))
+        seeder.inquiry(case, spec, seeder.wd(15), "冯秀兰（当事人）",
+                       "问：承包地里焚烧的秸秆是谁点的？\n答：是我点的，家里就我一个人种地，雇不起机器粉碎。")
+        seeder.notify(case, spec, seeder.wd(12),
+                      facts="经查，当事人在禁烧区内的承包地露天焚烧小麦秸秆约2亩，有现场照片及询问笔录为证。",
+                      legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
+                      fine="1000", note="责令改正")
+        seeder.fire(case, "submit_decision", spec.officers[0], waiver=False)
+        seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000",
+                    measures_note="责令改正", decided_on=seeder.wd(5))
+        seeder.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=seeder.wd(3))
+        officer = seeder.user(spec.officers[0])
+        plan = services.apply_payment_plan(
+            case_pk=case.pk, user=officer, kind="instalments", applied_on=seeder.wd(2),
+            reason="当事人系独居老人，靠种地为生，一次缴纳1000元确有困难，村委会出具了经济困难证明。",
+            instalments=[{"due_on": seeder.today + datetime.timedelta(days=15), "amount": Decimal("500")},
+                         {"due_on": seeder.today + datetime.timedelta(days=45), "amount": Decimal("500")}])
+        services.decide_payment_plan(plan_pk=plan.pk, user=seeder.user("zhenzhang"), approve=True,
+                                     note="同意分两期缴纳，每期500元。")
+        services.record_payment(case_pk=case.pk, user=officer, amount=Decimal("500"), paid_on=seeder.today,
+                                receipt_number="豫财罚0001024", bank="宝丰县农村商业银行石桥支行")
+    return 1
+

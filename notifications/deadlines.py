@@ -89,10 +89,13 @@ def alert_admins_of_provisional_year(year: int) -> None:
         notify_role(roles.ADMIN, title)
 
 
-def open_deadline(obj, kind: str, anchor: date) -> Deadline:
-    """Open the `kind` deadline on `obj`, anchored on a business date; an open one of that kind is replaced."""
+def open_deadline(obj, kind: str, anchor: date, *, replace: bool = True) -> Deadline:
+    """Open the `kind` deadline on `obj`, anchored on a business date; an open one of that kind is replaced,
+    unless `replace` is false: several deadlines of one kind then run side by side (the due dates of an approved
+    instalment plan, rule `case.instalment`, whose length is 0: the anchor is the due date the plan gives)."""
     rule = DeadlineRule.objects.get(kind=kind)
-    close_deadlines(obj, kind, status=Deadline.Status.CANCELLED)
+    if replace:
+        close_deadlines(obj, kind, status=Deadline.Status.CANCELLED)
     due = compute_due(rule, anchor)
     if due.provisional:
         alert_admins_of_provisional_year(due.date.year)

@@ -239,6 +239,19 @@ def test_a_payment_term_rolled_past_a_holiday_is_shown_once(seeded):
     assert "顺延" in case.execution_detail
 
 
+def test_one_fine_is_paid_by_instalments(seeded):
+    """Issue 13 (处罚法 Art 66 ¶2, 67): one served case pays its fine in two approved instalments, the first paid at
+    the bank; the case shows the balance and the second due date, one instalment deadline still open."""
+    case = Case.objects.get(description__contains="冯某某在禁烧区")
+    client = client_for(User.objects.get(username="zhifa02"))
+    status = client.get(f"/api/v1/cases/{case.pk}/").json()["payment_status"]
+    assert (status["plan"]["status"], status["paid"], status["balance"], status["surcharge"]) == (
+        "approved", "500.00", "500.00", "0.00")
+    deadlines = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.instalment")
+    assert sorted(deadlines.values_list("status", flat=True)) == ["closed", "open"]
+    assert status["next_due_on"] == deadlines.get(status="open").due_date.isoformat()
+
+
 def test_the_expired_officer_cannot_be_assigned(seeded):
     case = Case.objects.filter(state=CaseState.REPORTED).first()
     expired = OfficerCertificate.objects.get(expires_on__lt=today()).officer

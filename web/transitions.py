@@ -21,6 +21,7 @@ KIND_LABELS = {
     "meeting": _("Joint meeting"),
     "case": _("Enforcement case"),
     "deadline_adjustment": _("Deadline change request"),
+    "payment_plan": _("Payment plan"),
 }
 DONE = _("“{label}” done.")
 

@@ -111,6 +111,10 @@ CASE_EVENTS = {
     "published_on": Event(_("publication of the decision"), lambda c: c.published_on),
     "served_on": Event(_("service date"), lambda c: c.served_on),
     "executed_on": Event(_("execution date"), lambda c: c.executed_on),
+    # Execution (issue 13): a payment and an application for a payment plan are dated after the service; nothing
+    # recorded on the case follows them, so they read as None.
+    "paid_on": Event(_("payment date"), lambda c: None),
+    "plan_applied_on": Event(_("date of the application to defer or pay in instalments"), lambda c: None),
     "violation_ended_on": Event(_("end of the continuing violation"), lambda c: c.violation_ended_on),
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
     "spot_filed_on": Event(_("filing of the on-the-spot decision"), lambda c: c.spot_filed_on),
@@ -132,6 +136,10 @@ CASE_ORDER = {
     "published_on": [Follows("decided_on", "处罚法 Art 48")],
     "served_on": [Follows("decided_on", "处罚法 Art 61")],
     "executed_on": [Follows("served_on", "处罚法 Art 67")],
+    # Art 67: the fine is paid once the decision is served (and not before it is made, Art 61).
+    "paid_on": [Follows("decided_on", "处罚法 Art 61"), Follows("served_on", "处罚法 Art 67")],
+    # Art 66 ¶2: the party applies to defer or pay in instalments a fine the served decision imposes.
+    "plan_applied_on": [Follows("served_on", "处罚法 Art 66")],
     # Art 36 ¶2: a continuing or repeated act ends on or after the day it began.
     "violation_ended_on": [Follows("violation_date", "处罚法 Art 36")],
     # 撤销立案 revokes a filing (local practice), so after it and after a mediation agreement it ends.

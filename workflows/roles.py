@@ -89,6 +89,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "case.on_the_spot": frozenset({ENFORCEMENT_OFFICER}),
     "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
     "case.publicity": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
+    # Execution (处罚法 Art 66–67): the case officers record payments from the bank's receipts and the party's
+    # application to defer or pay in instalments; the agency's approval of it (Art 66 ¶2) is the principal's.
+    "case.payment": frozenset({ENFORCEMENT_OFFICER}),
+    "case.payment_plan.apply": frozenset({ENFORCEMENT_OFFICER}),
+    "case.payment_plan.approve": frozenset({PRINCIPAL}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),
