@@ -2,7 +2,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cases.api import CaseViewSet, OfficerViewSet, PenaltyMeasureViewSet, VillageViewSet, ViolationTypeViewSet
+from cases.api import (
+    CaseViewSet,
+    CorrectionOrderViewSet,
+    FirstOffenceListView,
+    OfficerViewSet,
+    PenaltyMeasureViewSet,
+    VillageViewSet,
+    ViolationTypeViewSet,
+)
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -21,6 +29,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("villages", VillageViewSet, basename="village")
 router.register("violation-types", ViolationTypeViewSet, basename="violation-type")
 router.register("officers", OfficerViewSet, basename="officer")
+router.register("correction-orders", CorrectionOrderViewSet, basename="correction-order")
 router.register("penalty-measures", PenaltyMeasureViewSet, basename="penalty-measure")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -30,6 +39,7 @@ router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="dea
 urlpatterns = [
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
+    path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),
     path("me/", MeView.as_view(), name="me"),
     path("users/", UserListView.as_view(), name="users"),
     path("health/", HealthView.as_view(), name="health"),

@@ -111,6 +111,7 @@ CASE_EVENTS = {
     "executed_on": Event(_("execution date"), lambda c: c.executed_on),
     "violation_ended_on": Event(_("end of the continuing violation"), lambda c: c.violation_ended_on),
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
+    "transfer_received_on": Event(_("receipt of the transfer"), lambda c: c.transfer_received_on),
 }
 
 CASE_ORDER = {
@@ -131,6 +132,22 @@ CASE_ORDER = {
     "violation_ended_on": [Follows("violation_date", "处罚法 Art 36")],
     # 撤销立案 revokes a filing (local practice), so after it and after a mediation agreement it ends.
     "filing_revoked_on": [Follows("filed_on", LOCAL_PRACTICE), Follows("concluded_on", LOCAL_PRACTICE)],
+    # 处罚法 Art 27; 国务院令第310号 Art 8: the receiving body acknowledges a transfer of a case already reported.
+    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+}
+
+# 责令改正 (处罚法 Art 28 ¶1): an order is issued in a case (after its filing, when it has one), and checked after
+# it was issued (local practice: the check records what was found on that day).
+CORRECTION_EVENTS = {
+    "filed_on": Event(_("filing date"), lambda o: o.case.filed_on),
+    "reported_on": Event(_("registration of the report"), lambda o: _day(o.case.reported_at)),
+    "issued_on": Event(_("issue of the correction order"), lambda o: o.issued_on),
+    "checked_on": Event(_("check of the correction"), lambda o: o.checked_on),
+}
+
+CORRECTION_ORDER = {
+    "issued_on": [Follows("reported_on", "处罚法 Art 28"), Follows("filed_on", "处罚法 Art 28")],
+    "checked_on": [Follows("issued_on", LOCAL_PRACTICE)],
 }
 
 DECISION_EVENTS = {
@@ -146,6 +163,7 @@ DECISION_ORDER = {
 RULES = {
     "cases.case": (CASE_EVENTS, CASE_ORDER),
     "review.decision": (DECISION_EVENTS, DECISION_ORDER),
+    "cases.correctionorder": (CORRECTION_EVENTS, CORRECTION_ORDER),
 }
 
 

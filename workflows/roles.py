@@ -64,6 +64,8 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "record_execution"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "close"): frozenset({BRIGADE_CHIEF}),
     ("case", "transfer"): frozenset({BRIGADE_CHIEF}),
+    ("case", "propose_no_penalty"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "record_transfer_receipt"): frozenset({BRIGADE_CHIEF, ENFORCEMENT_OFFICER}),
 }
 
 # Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
@@ -84,6 +86,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     "case.inquiry": frozenset({ENFORCEMENT_OFFICER}),
     "case.publicity": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
+    # 责令改正 (处罚法 Art 28 ¶1): the case officers issue and check orders; the chief acknowledges "not corrected".
+    "case.correction_order": frozenset({ENFORCEMENT_OFFICER}),
+    "case.correction_acknowledge": frozenset({BRIGADE_CHIEF}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),
