@@ -370,6 +370,8 @@ class Town:
             "decided": lambda: self.decided(),
             "served": lambda: self.served(),
             "executed": lambda: self.executed(),
+            "transferred": lambda: ok(fire(self.api("chief"), self.report()["id"], "transfer", to="县公安局",
+                                           reason="涉嫌犯罪，依法移送")),
         }
         return builders[state]()
 

@@ -677,6 +677,7 @@ SOURCE_STATE = {
     "submit_legal_review": "notified_windows_passed", "submit_decision": "notified",
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
+    "propose_no_penalty": "investigating", "record_transfer_receipt": "transferred",
 }
 
 
@@ -695,6 +696,8 @@ def payload(town, name) -> dict:
         "pass_legal_review": {"opinion": "同意"}, "return_legal_review": {"opinion": "退回"},
         "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},
         "record_execution": {"detail": "已缴纳"}, "close": {"summary": "结案"},
+        "propose_no_penalty": {"ground": "facts_not_established", "reason": "违法事实不能成立"},
+        "record_transfer_receipt": {"received_on": today().isoformat(), "receiver": "县公安局 张警官"},
     }[name]
 
 
