@@ -266,3 +266,45 @@ def test_a_transfer_waits_for_its_receipt_in_the_chiefs_inbox(town):
     assert case["id"] not in inbox_ids(town.api("chief"))
     assert_refused(fire(town.api("chief"), case["id"], "record_transfer_receipt", received_on=today(),
                         receiver="又一次"), 409)
+
+
+def test_the_chiefs_inbox_page_shows_the_follow_ups_and_the_case_page_the_receipt(town, client, clock):
+    transferred = town.report()
+    ok(fire(town.api("chief"), transferred["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。"))
+    case = town.investigating()
+    due_on = today() + datetime.timedelta(days=2)
+    order = ok(issue(town, case["id"], due_on), 201)[0]
+    clock.move_to(due_on)
+    ok(verify(town, order["id"], False, note="复查时摊位仍在"))
+    client.force_login(town.u["chief"])
+    inbox = client.get("/inbox/").content.decode()
+    assert "移送待回执" in inbox and "逾期未改正" in inbox
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert "复查时摊位仍在" in page and "未改正" in page
+    answer = client.post(f"/cases/cases/{case['id']}/correction-orders/{order['id']}/acknowledge/")
+    assert answer.status_code == 302
+    assert "逾期未改正" not in client.get("/inbox/").content.decode()
+    form = client.get(f"/cases/cases/{transferred['id']}/transitions/record_transfer_receipt/")
+    assert form.status_code == 200 and "接收人" in form.content.decode()
+    answer = client.post(f"/cases/cases/{transferred['id']}/transitions/record_transfer_receipt/",
+                         {"received_on": due_on.isoformat(), "receiver": "县公安局 李警官", "receipt_note": "已签收"})
+    assert answer.status_code == 302, answer.content[:3000]
+    page = client.get(f"/cases/cases/{transferred['id']}/").content.decode()
+    assert "县公安局 李警官" in page and "移送回执" in page
+    assert "移送待回执" not in client.get("/inbox/").content.decode()
+
+
+def test_the_decide_form_offers_the_first_offence_ground_and_the_education(town, client):
+    case = no_penalty_notice(town)
+    client.force_login(town.u["principal"])
+    form = client.get(f"/cases/cases/{case['id']}/transitions/decide/").content.decode()
+    assert 'name="education"' in form and "first_offence" in form  # the select's options are JSON
+
+
+def test_the_public_list_needs_no_login_and_the_proposal_form_offers_only_grounds_without_notice(town, client):
+    list_zdjy(town)
+    assert "首次违法、危害后果轻微、及时改正" in client.get(PUBLIC_LIST).content.decode()
+    case = town.investigating()
+    client.force_login(town.u["o1"])
+    form = client.get(f"/cases/cases/{case['id']}/transitions/propose_no_penalty/").content.decode()
+    assert "facts_not_established" in form and "first_offence" not in form  # the select's options are JSON
