@@ -21,7 +21,7 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
-from .models import Case, CaseState as S, LegalReview, MediationAgreement
+from .models import Case, CaseState as S, CorrectionOrder, LegalReview, MediationAgreement
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -145,6 +145,7 @@ class CaseFlow(BaseFlow):
         self.obj.transferred_to = to
         self.obj.transfer_reason = reason
         close_deadlines(self.obj, "case.filing", "case.decision")
+        cancel_correction_deadlines(self.obj)
         notify_role(roles.BRIGADE_CHIEF, _("Transfer awaits its receipt: {title}").format(title=self.obj.title),
                     link=self.obj.page_path())
 
@@ -200,6 +201,7 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "filing_revoked_on", revoked_on, input_name="revoked_on")
         case.filing_revoked_on, case.revoke_reason = revoked_on, reason
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
+        cancel_correction_deadlines(case)
 
     @state.transition(source=S.INVESTIGATING, target=S.DECIDING, label=_("Propose no penalty"),
                       permission=roles.permission("case", "propose_no_penalty"))
@@ -471,6 +473,7 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "close"))
     def close(self, summary):
         self.obj.closing_summary = summary
+        cancel_correction_deadlines(self.obj)
 
     # --- guards and helpers -------------------------------------------------------------------
 
@@ -530,6 +533,13 @@ class CaseFlow(BaseFlow):
     def _ask_judicial_office(self):
         notify_role(roles.JUDICIAL_OFFICE, _("Legal review requested: {title}").format(title=self.obj.title),
                     link=self.obj.page_path())
+
+
+def cancel_correction_deadlines(case) -> None:
+    """A case that ends (closed, transferred, filing revoked) stops reminding of its correction orders still
+    unchecked (Art 28): the orders keep their record, their deadlines are cancelled (local practice)."""
+    for order in CorrectionOrder.objects.filter(case=case, status=CorrectionOrder.Status.OPEN):
+        close_deadlines(order, "case.correction", status=Deadline.Status.CANCELLED)
 
 
 def window_end(case, kind) -> datetime.date | None:

@@ -4,9 +4,12 @@ transfer receipt (Art 27), each path end to end through the API (and the pages w
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from cases.models import FirstOffenceExemption
+from cases.models import CorrectionOrder, FirstOffenceExemption
 from notifications.models import Deadline, Reminder
+from notifications.reminder_texts import compose
+from notifications.reminders import recipients
 
 from .case_fixtures import (
     INBOX,
@@ -183,8 +186,16 @@ def test_a_correction_order_opens_its_deadline_on_the_day_it_names_with_reminder
     assert order["issued_on"] == today().isoformat()
     deadline = Deadline.objects.get(object_type="cases.correctionorder", object_id=order["id"])
     assert deadline.kind == "case.correction" and deadline.due_date == due_on and deadline.status == "open"
-    reminders = Reminder.objects.filter(deadline=deadline)
-    assert reminders.exists()
+    # Reminded 3 and 1 calendar days ahead and on the day (deadline_rules.json), to the case officers.
+    before = {r.offset: timezone.localdate(r.send_at) for r in Reminder.objects.filter(deadline=deadline,
+                                                                                       stage="before")}
+    assert before == {3: due_on - datetime.timedelta(days=3), 1: due_on - datetime.timedelta(days=1)}
+    assert Reminder.objects.filter(deadline=deadline, stage="due", due_date=due_on).exists()
+    reminder = Reminder.objects.filter(deadline=deadline).first()
+    order_row = CorrectionOrder.objects.get(pk=order["id"])
+    users, _robots = recipients(reminder, order_row)
+    assert {u.username for u in users} == {"officer-o1", "officer-o2"}
+    assert compose(reminder, order_row).link.endswith(f"/cases/cases/{case['id']}/")
     case = get_case(town.api("o1"), case["id"])
     assert case["correction_orders"][0]["measure"].startswith("三日内撤除")
     assert "issue_correction_order" in [h["transition"] for h in case["history"]]
@@ -308,3 +319,14 @@ def test_the_public_list_needs_no_login_and_the_proposal_form_offers_only_ground
     client.force_login(town.u["o1"])
     form = client.get(f"/cases/cases/{case['id']}/transitions/propose_no_penalty/").content.decode()
     assert "facts_not_established" in form and "first_offence" not in form  # the select's options are JSON
+
+
+def test_a_transfer_cancels_the_reminders_of_an_unchecked_order(town):
+    case = town.investigating()
+    order = ok(issue(town, case["id"], today() + datetime.timedelta(days=4)), 201)[0]
+    ok(fire(town.api("chief"), case["id"], "transfer", to="县市场监督管理局", reason="属于市场监管部门管辖"))
+    deadline = Deadline.objects.get(object_type="cases.correctionorder", object_id=order["id"])
+    assert deadline.status == "cancelled"
+    assert not Reminder.objects.filter(deadline=deadline, status="planned").exists()
+    assert get_case(town.api("o1"), case["id"])["correction_orders"][0]["status"] == "open"
+    assert_refused(issue(town, case["id"], today() + datetime.timedelta(days=4)), 409, rule="Art 28")
