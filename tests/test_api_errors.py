@@ -381,22 +381,23 @@ def test_calendar_day_put_with_invalid_input_is_400(api, day, body, field):
 
 KINDS = {"decision.review", "decision.publication", "case.filing", "case.decision", "case.statement_window",
          "case.hearing_request", "case.service", "case.payment", "case.publicity", "mediation.confirmation",
-         "officer.certificate"}
+         "officer.certificate", "case.correction"}
 
 
 def rules_of(data):
     return data["results"] if isinstance(data, dict) else data
 
 
-def test_the_deadline_rules_list_has_all_11_kinds_with_their_basis(api):
+def test_the_deadline_rules_list_has_all_12_kinds_with_their_basis(api):
     rules = rules_of(ok(api["drafter"].get("/api/v1/deadline-rules/")))
     assert {r["kind"] for r in rules} == KINDS
     for rule in rules:
         assert rule["basis"].strip(), rule
-        assert rule["unit"] in {"calendar_days", "working_days", "hours", "months", "fixed_date"}
+        assert rule["unit"] in {"calendar_days", "working_days", "hours", "months", "fixed_date", "given_date"}
         assert isinstance(rule["statutory"], bool) and rule["configurable"] is not rule["statutory"]
         assert rule["local_rule"].strip(), rule
-        assert isinstance(rule["length"], int) and rule["length"] > 0
+        # A rule due on the day its act names (issue 13: a correction order's term, given_date) has no length.
+        assert isinstance(rule["length"], int) and (rule["length"] > 0) is (rule["unit"] != "given_date")
         assert isinstance(rule["remind_before"], list)
         assert "escalate_to" in rule
     by_kind = {r["kind"]: r for r in rules}
