@@ -8,7 +8,16 @@ from notifications.deadlines import close_deadlines
 from notifications.models import Deadline
 from workflows.owned_admin import FlowOwnedAdmin
 
-from .models import Case, InquiryRecord, LegalReview, OfficerCertificate, Village, ViolationType
+from .models import (
+    Case,
+    CorrectionOrder,
+    FirstOffenceExemption,
+    InquiryRecord,
+    LegalReview,
+    OfficerCertificate,
+    Village,
+    ViolationType,
+)
 from .services import CERTIFICATE_KIND, sync_certificate_deadlines
 
 
@@ -43,6 +52,26 @@ class ViolationTypeAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+@admin.register(FirstOffenceExemption)
+class FirstOffenceExemptionAdmin(admin.ModelAdmin):
+    """The 首违不罚 list (处罚法 Art 33 ¶1), kept by the admin and published at /public/first-offence-list/."""
+
+    list_display = ("violation_type", "conditions", "correction_days", "published_on", "active")
+    list_filter = ("active",)
+    search_fields = ("violation_type__code", "violation_type__name", "conditions")
+
+
+class CorrectionOrderInline(admin.TabularInline):
+    model = CorrectionOrder
+    extra = 0
+    fields = ("measure", "issued_on", "due_on", "status", "checked_on", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class InquiryInline(admin.TabularInline):
     model = InquiryRecord
     extra = 0
@@ -69,7 +98,7 @@ class CaseAdmin(FlowOwnedAdmin):
     list_display = ("number", "state", "violation_type", "village", "party", "filed_on")
     list_filter = ("state", "violation_type", "village")
     search_fields = ("number", "party__name")
-    inlines = [InquiryInline, LegalReviewInline]
+    inlines = [InquiryInline, LegalReviewInline, CorrectionOrderInline]
 
     def has_add_permission(self, request):
         return False

@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from web.api import (
     ID_PATTERN,
@@ -27,7 +28,17 @@ from workflows.text_limits import BoundedTextSerializer
 
 from . import measures as penalty_measures, selectors, services
 from .flows import has_valid_certificate
-from .models import Case, CaseState, InquiryRecord, Party, Payment, PaymentPlan, Village, ViolationType
+from .models import (
+    Case,
+    CaseState,
+    CorrectionOrder,
+    InquiryRecord,
+    Party,
+    Payment,
+    PaymentPlan,
+    Village,
+    ViolationType,
+)
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -133,6 +144,44 @@ class LegalReviewSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class CorrectionOrderSerializer(serializers.ModelSerializer):
+    """责令改正 (Art 28 ¶1): what to correct, by when, and the check."""
+
+    status_label = serializers.CharField(source="get_status_display")
+    issued_by = serializers.CharField(source="issued_by.username")
+    checked_by = serializers.CharField(source="checked_by.username", default=None)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None)
+
+    class Meta:
+        model = CorrectionOrder
+        fields = ["id", "case", "measure", "issued_on", "due_on", "status", "status_label", "checked_on", "note",
+                  "checked_by", "issued_by", "acknowledged_on", "acknowledged_by"]
+
+
+class CorrectionOrderWriteSerializer(BoundedTextSerializer, serializers.Serializer):
+    measure = serializers.CharField()
+    due_on = serializers.DateField()
+    issued_on = serializers.DateField(required=False)
+
+
+class CorrectionCheckSerializer(BoundedTextSerializer, serializers.Serializer):
+    corrected = serializers.BooleanField()
+    checked_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FirstOffenceEntrySerializer(serializers.Serializer):
+    """An entry of the published 首违不罚 list (Art 33 ¶1)."""
+
+    id = serializers.IntegerField()
+    violation_type = serializers.CharField(source="violation_type.code")
+    violation_type_name = serializers.CharField(source="violation_type.name")
+    legal_basis = serializers.CharField(source="violation_type.legal_basis")
+    conditions = serializers.CharField()
+    correction_days = serializers.IntegerField(allow_null=True)
+    published_on = serializers.DateField()
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     village = serializers.CharField(source="village.name")
@@ -172,6 +221,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     hearing_right = serializers.SerializerMethodField()
     on_the_spot_decision = serializers.SerializerMethodField()
     spot_filed_by = serializers.CharField(source="spot_filed_by.username", default=None)
+    correction_orders = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -188,6 +238,10 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     def get_hearing_right(self, case) -> str | None:
         """Art 63: why the notified penalty does or does not entitle the party to a hearing, in words."""
         return selectors.hearing_right(case)
+
+    def get_correction_orders(self, case) -> list[dict]:
+        """责令改正 (Art 28 ¶1): the case's orders, their terms and checks."""
+        return CorrectionOrderSerializer(selectors.correction_orders_of(case), many=True).data
 
     def get_mediation_agreement(self, case) -> dict | None:
         agreement = getattr(case, "mediation_agreement", None)
@@ -515,6 +569,29 @@ class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     queryset = PaymentPlan.objects.select_related("requested_by", "decided_by").prefetch_related("instalments")
     serializer_class = PaymentPlanSerializer
+    @extend_schema(request=CorrectionOrderWriteSerializer, responses=CorrectionOrderSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="correction-orders")
+    def correction_orders(self, request, pk=None):
+        """责令改正 (Art 28 ¶1); POST issues one (a case officer; `measure`, `due_on`, optional `issued_on`), which
+        opens the deadline case.correction due on `due_on`."""
+        status = 200
+        if request.method == "POST":
+            serializer = CorrectionOrderWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            services.issue_correction_order(pk, request.user, data["measure"], data["due_on"],
+                                            data.get("issued_on"), client_ip=client_ip(request))
+            status = 201
+        case = self.get_object()
+        return Response(CorrectionOrderSerializer(selectors.correction_orders_of(case), many=True).data,
+                        status=status)
+
+
+class CorrectionOrderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """责令改正 orders (Art 28 ¶1): read one, record its check, acknowledge "not corrected" (brigade chief)."""
+
+    queryset = CorrectionOrder.objects.select_related("issued_by", "checked_by", "acknowledged_by")
+    serializer_class = CorrectionOrderSerializer
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]
 
@@ -538,6 +615,38 @@ class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, pk, False)
+    def _answer(self, order):
+        order = self.get_queryset().get(pk=order.pk)
+        return Response(CorrectionOrderSerializer(order).data)
+
+    @extend_schema(request=CorrectionCheckSerializer, responses=CorrectionOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """The check (复查): `corrected` (bool), `checked_on` (today if left out), `note`. Not corrected only on or
+        after the due day (409 before); corrected any day."""
+        serializer = CorrectionCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = services.verify_correction_order(pk, request.user, data["corrected"], data.get("checked_on"),
+                                                 data["note"], client_ip=client_ip(request))
+        return self._answer(order)
+
+    @extend_schema(request=None, responses=CorrectionOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The brigade chief takes note of an order not corrected (it leaves the chief's inbox)."""
+        order = services.acknowledge_correction_order(pk, request.user, client_ip=client_ip(request))
+        return self._answer(order)
+
+
+class FirstOffenceListView(APIView):
+    """The published 首违不罚 list (Art 33 ¶1): any logged-in user reads it; the admin keeps it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=FirstOffenceEntrySerializer(many=True))
+    def get(self, request):
+        return Response(FirstOffenceEntrySerializer(selectors.first_offence_list(), many=True).data)
 
 
 class VillageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -22,7 +22,7 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
-from .models import Case, CaseState as S, LegalReview, MediationAgreement, Payment
+from .models import Case, CaseState as S, CorrectionOrder, LegalReview, MediationAgreement, Payment
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -79,6 +79,10 @@ CLOSE_SPOT_NOT_FILED = _("An on-the-spot decision is closed only after it was fi
 CLOSE_NOT_HANDED_OVER = _("A fine collected on the spot must be handed over to the agency before the case is closed "
                           "(Art 71).")
 FINE_UNPAID = _("{balance} yuan of the fine is still unpaid: record the payments first (Art 67).")
+NO_NOTICE_GROUND = _("Without a notice, no penalty is proposed only where the facts are not established, the "
+                     "limitation has expired, the party was under fourteen or incapable, or had no fault (Art 57, "
+                     "30, 31, 33 ¶2, 36); a first or minor corrected violation is notified first (Art 33 ¶1, 44).")
+RECEIPT_RECORDED = _("The receipt of this transfer is recorded already.")
 
 
 def _fmt_money(value) -> str:
@@ -94,6 +98,8 @@ class CaseFlow(BaseFlow):
         is_case_officer = self.obj.officers.filter(pk=user.pk).exists()
         if transition in roles.CASE_OFFICER_TRANSITIONS:
             return is_case_officer
+        if transition == "record_transfer_receipt":  # the brigade chief, or one of the case's own officers
+            return is_case_officer or roles.has_role(user, roles.BRIGADE_CHIEF)
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
             return not is_case_officer  # C5 recusal (Art 58): nobody reviews their own case
         return True
@@ -138,9 +144,32 @@ class CaseFlow(BaseFlow):
     @state.transition(source=[S.REPORTED, S.INVESTIGATING], target=S.TRANSFERRED, label=_("Transfer"),
                       permission=roles.permission("case", "transfer"))
     def transfer(self, to, reason):
+        """移送 (Art 27 ¶1; 行政执法机关移送涉嫌犯罪案件的规定, 国务院令第310号): a case beyond the agency's
+        competence, or a suspected crime, goes to the competent body. Who fires it: the brigade chief (the role
+        table, workflows.roles). Decree 310 Art 5 and 8 say the agency's head (正职负责人 or the one in charge)
+        approves a transfer of a suspected crime; here the chief records it — the principal's approval is taken
+        on paper (local practice, documented; a principal-only transfer would be a change of the role table).
+        The receipt (回执, decree 310 Art 8-9) is recorded by `record_transfer_receipt`."""
         self.obj.transferred_to = to
         self.obj.transfer_reason = reason
         close_deadlines(self.obj, "case.filing", "case.decision")
+        cancel_correction_deadlines(self.obj)
+        notify_role(roles.BRIGADE_CHIEF, _("Transfer awaits its receipt: {title}").format(title=self.obj.title),
+                    link=self.obj.page_path())
+
+    @state.transition(source=S.TRANSFERRED, target=S.TRANSFERRED, label=_("Record the transfer receipt"),
+                      conditions=[lambda flow: flow._receipt_missing()],
+                      permission=roles.permission("case", "record_transfer_receipt"))
+    def record_transfer_receipt(self, received_on, receiver, receipt_note=""):
+        """回执: the receiving body's written acknowledgement (行政执法机关移送涉嫌犯罪案件的规定 Art 8-9: the body
+        receiving the transfer signs the receipt; local practice here for every transfer under Art 27). Recorded
+        once; the chief's inbox shows "移送待回执" until then. Not before the transfer (it has no date of its own:
+        the report's registration bounds it) and not in the future."""
+        case = self.obj
+        check_business_date(case, "transfer_received_on", received_on, input_name="received_on")
+        case.transfer_received_on = received_on
+        case.transfer_receiver = receiver
+        case.transfer_receipt_note = receipt_note
 
     # --- mediation (C8, 人民调解法) ---------------------------------------------------------------
 
@@ -180,6 +209,28 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "filing_revoked_on", revoked_on, input_name="revoked_on")
         case.filing_revoked_on, case.revoke_reason = revoked_on, reason
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
+        cancel_correction_deadlines(case)
+
+    @state.transition(source=S.INVESTIGATING, target=S.DECIDING, label=_("Propose no penalty"),
+                      permission=roles.permission("case", "propose_no_penalty"))
+    def propose_no_penalty(self, ground, reason):
+        """The officers end the investigation with a proposal of no penalty (Art 57 ¶1(2)(3): 违法事实不能成立的
+        ... 不予行政处罚; Art 30, 31, 33 ¶2, 36) and the case goes to the agency head, who decides it. No notice is
+        served first: Art 44 requires the notice (告知) before a PENALTY only, so a decide of a penalty from here is
+        refused (party_rules.require_notice_before_penalty).
+
+        Only the grounds that need no notice take this path (NO_NOTICE_GROUNDS): facts not established (nothing to
+        tell the party of), the limitation expired (Art 36), under fourteen (Art 30), mental incapacity (Art 31),
+        no fault (Art 33 ¶2: the party has proved it — already heard). 首违不罚 and 轻微及时改正 (Art 33 ¶1) stay on
+        the notice path: provincial procedure rules serve a 不予行政处罚告知书 (a notice with no fine or measure)
+        so that the party may contest the finding that it violated at all (local practice, documented)."""
+        if ground not in party_rules.NO_NOTICE_GROUNDS:
+            raise InvalidInput(NO_NOTICE_GROUND, rule="Art 44, 57",
+                               fields={"ground": [bilingual(NO_NOTICE_GROUND)]})
+        case = self.obj
+        case.proposed_no_penalty_ground, case.proposed_no_penalty_reason = ground, reason
+        notify_role(roles.PRINCIPAL, _("No penalty proposed, awaits your decision: {title}").format(
+            title=case.title), link=case.page_path())
 
     @state.transition(source=S.MEDIATING, target=S.INVESTIGATING, label=_("Mediation failed"),
                       permission=roles.permission("case", "mediation_failed"))
@@ -383,6 +434,10 @@ class CaseFlow(BaseFlow):
             no_penalty_ground, education = "", ""
         else:
             party_rules.require_no_penalty_ground(case, no_penalty_ground, education)  # Art 33, 30, 31, 36, 57
+            if case.notified_on is None and case.proposed_no_penalty_ground:  # propose_no_penalty: no notice
+                party_rules.require_ground_without_notice(no_penalty_ground)  # Art 44 (local: Art 33 ¶1 notified)
+            if no_penalty_ground == Case.NoPenaltyGround.FIRST_OFFENCE:
+                party_rules.require_first_offence(case, decided_on)  # Art 33 ¶1, the 首违不罚 list
             fine, mitigation, mitigation_ground = None, Case.Mitigation.NONE, ""
         case.outcome, case.fine, case.measures, case.measures_note = outcome, fine, codes, measures_note
         case.confiscation_value = (confiscation_value if set(codes) & set(penalty_measures.CONFISCATIONS)
@@ -461,8 +516,12 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "close"))
     def close(self, summary):
         self.obj.closing_summary = summary
+        cancel_correction_deadlines(self.obj)
 
     # --- guards and helpers -------------------------------------------------------------------
+
+    def _receipt_missing(self):
+        return refuse(self.obj.transfer_received_on is None, RuleViolation(RECEIPT_RECORDED, rule="Art 27"))
 
     def _mediable(self):
         violation_type = self.obj.violation_type
@@ -543,6 +602,13 @@ def require_fine_paid(case) -> None:
     paid = Payment.objects.filter(case=case).aggregate(total=Sum("amount"))["total"]
     if paid is not None and paid < case.fine:
         raise RuleViolation(Message(FINE_UNPAID, balance=_fmt_money(case.fine - paid)), rule="Art 67")
+
+
+def cancel_correction_deadlines(case) -> None:
+    """A case that ends (closed, transferred, filing revoked) stops reminding of its correction orders still
+    unchecked (Art 28): the orders keep their record, their deadlines are cancelled (local practice)."""
+    for order in CorrectionOrder.objects.filter(case=case, status=CorrectionOrder.Status.OPEN):
+        close_deadlines(order, "case.correction", status=Deadline.Status.CANCELLED)
 
 
 def window_end(case, kind) -> datetime.date | None:

@@ -10,6 +10,7 @@ from workflows.forms import FindingField, IdChoiceField, IdMultipleChoiceField, 
 
 from . import measures as penalty_measures
 from .models import Case
+from .party_rules import NO_NOTICE_GROUNDS
 
 
 def officer_choices():
@@ -95,6 +96,23 @@ class FileForm(TransitionForm):
 class TransferForm(TransitionForm):
     to = forms.CharField(label=_("Transferred to"), max_length=200)
     reason = text(_("Reason"))
+
+
+class TransferReceiptForm(TransitionForm):
+    """回执 (Art 27; 国务院令第310号 Art 8-9): who received the transfer, and when."""
+
+    received_on = forms.DateField(label=_("Received on"))
+    receiver = forms.CharField(label=_("Receiving officer"), max_length=100)
+    receipt_note = text(_("Receipt note"), required=False, rows=2)
+
+
+class ProposeNoPenaltyForm(TransitionForm):
+    """Art 57 ¶1(2)(3), 30, 31, 33 ¶2, 36: the investigation ends with a proposal of no penalty, without a notice."""
+
+    ground = forms.ChoiceField(label=_("Ground for no penalty"), choices=[
+        (value, label) for value, label in Case.NoPenaltyGround.choices if value in NO_NOTICE_GROUNDS],
+        help_text=_("A first or minor corrected violation is notified first (Art 33 ¶1, 44)."))
+    reason = text(_("Reason"), help_text=_("What the investigation found."))
 
 
 class MediationSucceededForm(TransitionForm):
@@ -292,4 +310,6 @@ CASE_TRANSITION_FORMS = {
     "transfer": TransferForm,
     "acknowledge_spot_filing": SpotFilingForm,
     "record_handover": HandoverForm,
+    "record_transfer_receipt": TransferReceiptForm,
+    "propose_no_penalty": ProposeNoPenaltyForm,
 }

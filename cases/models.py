@@ -168,6 +168,8 @@ class Case(FlowOwnedFields, models.Model):
         "decided_on", "decided_by", "published_on", "publicity_channel", "publicity_withheld_reason",
         "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
+        "transfer_received_on", "transfer_receiver", "transfer_receipt_note",
+        "proposed_no_penalty_ground", "proposed_no_penalty_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
         "procedure", "spot_decided_at", "certificates_shown", "party_statement", "refused_to_sign",
         "collected_on_spot", "collection_ground", "collection_reason", "receipt_number", "spot_filed_on",
@@ -337,6 +339,14 @@ class Case(FlowOwnedFields, models.Model):
     handed_over_on = models.DateField(_("collected fine handed over on (Art 71)"), null=True, blank=True)
     handover_bank_receipt = models.CharField(_("hand-over receipt"), max_length=100, blank=True)
     handover_note = models.TextField(_("hand-over note"), blank=True)
+    # Art 27 ¶1; 行政执法机关移送涉嫌犯罪案件的规定 (国务院令第310号) Art 8-9: the receiving body's receipt (回执).
+    transfer_received_on = models.DateField(_("transfer received on"), null=True, blank=True)
+    transfer_receiver = models.CharField(_("receiving officer"), max_length=100, blank=True)
+    transfer_receipt_note = models.TextField(_("receipt note"), blank=True)
+    # Art 57 ¶1(2)(3): the officers propose no penalty at the end of the investigation, without a notice.
+    proposed_no_penalty_ground = models.CharField(_("proposed ground for no penalty"), max_length=30,
+                                                  choices=NoPenaltyGround.choices, blank=True)
+    proposed_no_penalty_reason = models.TextField(_("why no penalty is proposed"), blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -493,3 +503,74 @@ class PlanInstalment(models.Model):
         ordering = ["due_on", "id"]
         verbose_name = _("instalment")
         verbose_name_plural = _("instalments")
+class FirstOffenceExemption(models.Model):
+    """One entry of the 首违不罚 list (处罚法 Art 33 ¶1, second sentence: 初次违法且危害后果轻微并及时改正的，可以
+    不予行政处罚). The statute lets the agency decide (可以); which violation types qualify, and on which conditions,
+    is the list the province or the agency publishes (local practice, kept here by the admin)."""
+
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, related_name="first_offence_entries",
+                                       verbose_name=_("violation type"))
+    conditions = models.TextField(_("conditions"), help_text=_("e.g. first violation, minor harm, corrected in time."))
+    correction_days = models.PositiveSmallIntegerField(_("correction period (days)"), null=True, blank=True)
+    published_on = models.DateField(_("published on"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["violation_type__code", "id"]
+        verbose_name = _("first-offence exemption")
+        verbose_name_plural = _("first-offence exemption list")
+
+    def __str__(self):
+        return str(self.violation_type)
+
+
+class CorrectionOrder(models.Model):
+    """责令改正 (处罚法 Art 28 ¶1: 实施行政处罚，应当责令当事人改正或者限期改正违法行为, statute). The term is the
+    order's own (local practice: the order names the day); a deadline `case.correction` falls due on it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CORRECTED = "corrected", _("Corrected")
+        NOT_CORRECTED = "not_corrected", _("Not corrected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="correction_orders",
+                             verbose_name=_("case"))
+    measure = models.TextField(_("correction required"))
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("correct by"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    note = models.TextField(_("check note"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("checked by"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+    # "Not corrected" stays in the brigade chief's inbox until acknowledged (or the case is decided).
+    acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("acknowledged by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        verbose_name = _("correction order")
+        verbose_name_plural = _("correction orders")
+
+    def __str__(self):
+        return f"{self.case} · {self.measure[:30]}"
+
+    @property
+    def officers(self):
+        """Reminders of the order's deadline go to the case officers (notifications.reminders.responsible_users)."""
+        return self.case.officers
+
+    @property
+    def number(self):
+        return self.case.number
+
+    @property
+    def title(self):
+        return f"{self.case.title} · {_('correction order')}"
+
+    def page_path(self) -> str:
+        return self.case.page_path()

@@ -19,12 +19,14 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -59,6 +61,9 @@ CASE_ACTION_LABELS = {
     "apply_payment_plan": _("Application to defer or pay in instalments recorded"),
     "approve_payment_plan": _("Payment plan approved"),
     "reject_payment_plan": _("Payment plan rejected"),
+    "issue_correction_order": _("Correction order issued"),
+    "verify_correction_order": _("Correction checked"),
+    "acknowledge_correction_order": _("Not corrected: acknowledged"),
 }
 CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
@@ -69,6 +74,9 @@ PLAN_SAVED = _("The application was recorded; the principal decides on it (Art 6
 PLAN_APPROVED = _("The plan was approved; its due dates are deadlines now.")
 PLAN_REJECTED = _("The application was rejected.")
 INSTALMENT_LINE = _("Line {line}: write the date (YYYY-MM-DD) and the amount, separated by a space.")
+CORRECTION_ISSUED = _("The correction order was issued.")
+CORRECTION_VERIFIED = _("The check of the correction was recorded.")
+CORRECTION_ACKNOWLEDGED = _("Acknowledged.")
 CORRECTED = _("The {field} was corrected; the deadlines anchored on it were recomputed.")
 
 # create_case names the party's fields "party.<name>"; the report form calls them "party_<name>".
@@ -356,6 +364,28 @@ class PlanDecisionForm(BoundedTextForm, forms.Form):
                            help_text=_("Required for a rejection: why."))
 
     layout = Layout("decision", "note")
+class CorrectionOrderForm(BoundedTextForm, forms.Form):
+    """责令改正 (Art 28 ¶1): what to correct and by when; the term is the order's own (local practice)."""
+
+    measure = forms.CharField(label=_("Correction required"), widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("e.g. remove the stall from the road within three days."))
+    due_on = forms.DateField(label=_("Correct by"), widget=forms.DateInput(format="%Y-%m-%d"))
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),
+                                help_text=_("Today if left empty."))
+
+    layout = Layout("measure", Row("due_on", "issued_on"))
+
+
+class CorrectionCheckForm(BoundedTextForm, forms.Form):
+    """The check of a correction order: corrected any day; not corrected only on or after the due day."""
+
+    corrected = forms.TypedChoiceField(label=_("Result of the check"), coerce=lambda value: value == "yes",
+                                       choices=[("yes", _("Corrected")), ("no", _("Not corrected"))])
+    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=forms.DateInput(format="%Y-%m-%d"),
+                                 help_text=_("Today if left empty."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    layout = Layout(Row("corrected", "checked_on"), "note")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -456,6 +486,11 @@ class CaseDetailView(CaseAccessMixin, View):
             "plans": case.payment_plans.select_related("requested_by", "decided_by").prefetch_related(
                 "instalments"),
             "deadlines": deadline_rows(case),
+            "correction_orders": selectors.correction_orders_of(case),
+            "can_order_correction": (is_case_officer and roles.may("case.correction_order", request.user)
+                                     and case.state not in services.CORRECTION_CLOSED_STATES),
+            "can_check_correction": is_case_officer and roles.may("case.correction_order", request.user),
+            "can_acknowledge": roles.may("case.correction_acknowledge", request.user),
             "correct_date_url": correct_date_url(case, request.user),
             "history": history_rows(process, case, CASE_ACTION_LABELS),
             **chart_context(process, case.state),
@@ -649,6 +684,89 @@ class PlanDecisionView(CaseFormView):
                                      note=data.get("note", ""), client_ip=client_ip(self.request))
 
 
+class CorrectionOrderCreateView(CaseFormView):
+    """责令改正: one of the case officers issues an order (cases.services.issue_correction_order)."""
+
+    form_class = CorrectionOrderForm
+    template_name = "cases/correction_order_form.html"
+    success_message = CORRECTION_ISSUED
+
+    def available(self):
+        return (roles.may("case.correction_order", self.request.user)
+                and self.case.state not in services.CORRECTION_CLOSED_STATES
+                and self.case.officers.filter(pk=self.request.user.pk).exists())
+
+    def perform(self, data):
+        services.issue_correction_order(self.case, self.request.user, data["measure"], data["due_on"],
+                                        data.get("issued_on"), client_ip=client_ip(self.request))
+
+
+class CorrectionCheckView(CaseFormView):
+    """The check of one order (cases.services.verify_correction_order)."""
+
+    form_class = CorrectionCheckForm
+    template_name = "cases/correction_check_form.html"
+    success_message = CORRECTION_VERIFIED
+
+    def load(self, pk, order_pk=None):
+        super().load(pk)
+        self.order = get_object_or_404(self.case.correction_orders.all(), pk=order_pk)
+
+    def page(self, form, refusal=None, status=200):
+        return self.render(self.template_name, {
+            **case_summary(self.case), "form": form, "refusal": refusal, "available": self.available(),
+            "order": self.order,
+        }, status=status)
+
+    def get(self, request, pk, order_pk):
+        self.load(pk, order_pk)
+        return self.page(self.form_class(initial={"checked_on": timezone.localdate()}))
+
+    def post(self, request, pk, order_pk):
+        self.load(pk, order_pk)
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=error_status(request, 400))
+        try:
+            self.perform(form.cleaned_data)
+        except Refusal as refusal:
+            self.order.refresh_from_db()
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+        messages.success(request, str(self.success_message))
+        return HttpResponseRedirect(case_url(self.case.pk))
+
+    def available(self):
+        return (roles.may("case.correction_order", self.request.user) and self.order.status == "open"
+                and self.case.officers.filter(pk=self.request.user.pk).exists())
+
+    def perform(self, data):
+        services.verify_correction_order(self.order.pk, self.request.user, data["corrected"], data.get("checked_on"),
+                                         data.get("note", ""), client_ip=client_ip(self.request))
+
+
+class CorrectionAcknowledgeView(CaseAccessMixin, View):
+    """The brigade chief takes note of an order found not corrected (a button on the case page)."""
+
+    def post(self, request, pk, order_pk):
+        case = get_object_or_404(Case, pk=pk)
+        order = get_object_or_404(case.correction_orders.all(), pk=order_pk)
+        try:
+            services.acknowledge_correction_order(order.pk, request.user, client_ip=client_ip(request))
+        except Refusal as refusal:
+            messages.error(request, str(refusal.message))
+        else:
+            messages.success(request, str(CORRECTION_ACKNOWLEDGED))
+        return HttpResponseRedirect(case_url(case.pk))
+
+
+class FirstOffenceListPage(View):
+    """首违不罚清单 (处罚法 Art 33 ¶1), published: read without login, as provinces publish theirs."""
+
+    def get(self, request):
+        return TemplateResponse(request, "cases/first_offence_list.html", {
+            "entries": selectors.first_offence_list(), "town": settings.TOWN_NAME})
+
+
 class CaseCreateView(CaseAccessMixin, View):
     def page(self, form, refusal=None, status=200):
         return self.render("cases/case_form.html", {
@@ -797,6 +915,12 @@ class CaseViewset(AppMenuMixin, Viewset):
     plan_decision_path = path("<int:pk>/payment-plans/<int:plan_pk>/", PlanDecisionView.as_view(),
                               name="plan_decision")
     transition_path = path("<int:pk>/transitions/<slug:name>/", CaseTransitionView.as_view(), name="transition")
+    correction_path = path("<int:pk>/correction-orders/add/", CorrectionOrderCreateView.as_view(),
+                           name="correction_order")
+    correction_check_path = path("<int:pk>/correction-orders/<int:order_pk>/verify/", CorrectionCheckView.as_view(),
+                                 name="correction_check")
+    correction_ack_path = path("<int:pk>/correction-orders/<int:order_pk>/acknowledge/",
+                               CorrectionAcknowledgeView.as_view(), name="correction_acknowledge")
 
 
 class OfficerViewset(AppMenuMixin, Viewset):

@@ -9,12 +9,13 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.errors import InvalidInput, Message, RuleViolation, bilingual
 
-from .models import Case, Party
+from .models import Case, FirstOffenceExemption, Party
 
 C3_LIMITATION = _("The violation of {start} was discovered on {discovered}, beyond the {years}-year limitation period "
                   "(Art 36); give a reason to file it anyway.")
@@ -47,6 +48,13 @@ GROUND_NOT_INCAPABLE = _("The party is not recorded as unable to recognise or co
 GROUND_NOT_EXPIRED = _("The violation was discovered within the limitation period (Art 36).")
 HARM_DESCRIPTION_REQUIRED = _("Describe the harm to life, health or financial safety that makes the limitation "
                               "period five years (Art 36).")
+FIRST_OFFENCE_NOT_LISTED = _("“{name}” is not on the published first-offence list (首违不罚清单): no penalty on the "
+                             "ground of a first offence (Art 33 ¶1).")
+FIRST_OFFENCE_REPEATED = _("The party was decided against for “{name}” before (case {number}, {decided_on}): this is "
+                           "not a first offence (Art 33 ¶1).")
+GROUND_NEEDS_NOTICE = _("No notice was served: without one, no penalty is decided only where the facts are not "
+                        "established, the limitation has expired, the party was under fourteen or incapable, or had "
+                        "no fault; a first or minor corrected violation is notified first (Art 33 ¶1, 44).")
 PENALTY_NEEDS_NOTICE = _("A penalty is decided only after the party was told of it and heard (Art 44).")
 
 ADULT, MINOR, UNDER_FOURTEEN = "adult", "minor", "under_fourteen"
@@ -190,6 +198,53 @@ def require_no_penalty_ground(case, no_penalty_ground: str, education: str) -> N
         raise RuleViolation(GROUND_NOT_INCAPABLE, rule="Art 31")
     if no_penalty_ground == grounds.LIMITATION_EXPIRED and not limitation_expired(case):
         raise RuleViolation(GROUND_NOT_EXPIRED, rule="Art 36")
+
+
+# Grounds of no penalty that need no notice (告知) first: Art 44 requires the notice before a penalty only, and on
+# these grounds there is nothing the party must be told of to contest (CaseFlow.propose_no_penalty). Art 33 ¶1's
+# first offence and minor corrected violation keep the 不予行政处罚告知 (provincial procedure rules: local practice).
+NO_NOTICE_GROUNDS = (
+    Case.NoPenaltyGround.FACTS_NOT_ESTABLISHED,  # Art 57 ¶1(3)
+    Case.NoPenaltyGround.LIMITATION_EXPIRED,  # Art 36
+    Case.NoPenaltyGround.UNDER_FOURTEEN,  # Art 30
+    Case.NoPenaltyGround.MENTAL_INCAPACITY,  # Art 31
+    Case.NoPenaltyGround.NO_FAULT,  # Art 33 ¶2: the party proved it, so was heard
+)
+
+
+def require_ground_without_notice(no_penalty_ground: str) -> None:
+    """A case proposed for no penalty without a notice (CaseFlow.propose_no_penalty) is decided on a ground that
+    needs none (NO_NOTICE_GROUNDS; Art 44 covers penalties only, Art 33 ¶1 keeps its notice by local practice)."""
+    if no_penalty_ground not in NO_NOTICE_GROUNDS:
+        raise RuleViolation(GROUND_NEEDS_NOTICE, rule="Art 44")
+
+
+def require_first_offence(case, decided_on: datetime.date | None = None) -> None:
+    """首违不罚 (Art 33 ¶1, statute): 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 — MAY: the agency chooses,
+    within the list it (or the province) published; the first sentence, 违法行为轻微并及时改正，没有造成危害后果的，
+    不予行政处罚, is a MUST (ground minor_corrected, no list). Checked here:
+    - the case's violation type is on the active 首违不罚 list (FirstOffenceExemption, kept by the admin; published
+      on or before the decision: local practice, the list the province publishes);
+    - it is the party's first violation of that type: no earlier case of the party (identified by its ID number or
+      unified social credit code) and of this type was decided with a penalty, or already let off as a first
+      offence. A party without an ID number is matched by its party record only (each report registers its party
+      anew, so such a party cannot be traced across cases: record the ID number).
+    The harm being minor and the correction in time are findings of the case (its facts and correction orders)."""
+    violation_type = case.violation_type
+    day = decided_on or timezone.localdate()
+    listed = FirstOffenceExemption.objects.filter(violation_type=violation_type, active=True, published_on__lte=day)
+    if not listed.exists():
+        raise RuleViolation(Message(FIRST_OFFENCE_NOT_LISTED, name=violation_type.name), rule="Art 33 ¶1")
+    id_number = (case.party.id_number or "").strip()
+    earlier = (Case.objects.filter(violation_type=violation_type, decided_on__isnull=False)
+               .filter(Q(outcome=Case.Outcome.PENALTY)
+                       | Q(outcome=Case.Outcome.NO_PENALTY, no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE))
+               .exclude(pk=case.pk).select_related("party").order_by("decided_on", "id"))
+    earlier = earlier.filter(party__id_number=id_number) if id_number else earlier.filter(party=case.party)
+    previous = earlier.first()
+    if previous is not None:
+        raise RuleViolation(Message(FIRST_OFFENCE_REPEATED, name=violation_type.name, number=previous.number or "—",
+                                    decided_on=previous.decided_on), rule="Art 33 ¶1")
 
 
 # --- limitation (C3, Art 36) ------------------------------------------------------------------------------

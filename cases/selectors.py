@@ -17,7 +17,16 @@ from workflows.errors import Message
 
 from . import measures as penalty_measures
 from .flows import hearing_grounds
-from .models import PAYABLE_STATES, Case, CaseState as CS, OfficerCertificate, Payment, PaymentPlan
+from .models import (
+    PAYABLE_STATES,
+    Case,
+    CaseState as CS,
+    CorrectionOrder,
+    FirstOffenceExemption,
+    OfficerCertificate,
+    Payment,
+    PaymentPlan,
+)
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
@@ -133,6 +142,17 @@ def case_inbox_items(user) -> list[dict]:
             "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
         })
+    if roles.BRIGADE_CHIEF in roles.user_roles(user):
+        listed = {item["id"] for item in items}
+        for case, action in chief_follow_ups():
+            if case.pk in listed:
+                continue
+            listed.add(case.pk)
+            items.append({
+                "kind": "case", "id": case.pk, "number": case.number, "title": case.title, "state": case.state,
+                "state_label": str(case.get_state_display()), "action": str(action), "due_at": None,
+                "deadline_kind": None, "overdue": False, "url": case.page_path(),
+            })
     return items + payment_plan_inbox_items(user)
 
 
@@ -158,6 +178,34 @@ def payment_plan_inbox_items(user) -> list[dict]:
             "overdue": bool(deadline and deadline.due_at < now), "url": plan.page_path(),
         })
     return items
+
+
+OVERDUE_CORRECTION = _("Not corrected by the deadline")
+TRANSFER_RECEIPT = _("Transfer awaits its receipt")
+
+
+def chief_follow_ups() -> list[tuple]:
+    """The brigade chief's rows beside the states: a correction order found not corrected (处罚法 Art 28) until the
+    chief acknowledges it or the case is decided (逾期未改正), and a transfer without its receipt (Art 27; 国务院令
+    第310号 Art 8: 移送待回执)."""
+    overdue = (Case.objects.filter(correction_orders__status=CorrectionOrder.Status.NOT_CORRECTED,
+                                   correction_orders__acknowledged_on__isnull=True, decided_on__isnull=True)
+               .exclude(state__in=[CS.CLOSED, CS.TRANSFERRED]).select_related("violation_type", "party").distinct())
+    waiting = (Case.objects.filter(state=CS.TRANSFERRED, transfer_received_on__isnull=True)
+               .select_related("violation_type", "party"))
+    return [(case, OVERDUE_CORRECTION) for case in overdue] + [(case, TRANSFER_RECEIPT) for case in waiting]
+
+
+def correction_orders_of(case):
+    """The case's correction orders (Art 28), oldest first, with who issued and checked them."""
+    return case.correction_orders.select_related("issued_by", "checked_by", "acknowledged_by").order_by(
+        "issued_on", "id")
+
+
+def first_offence_list(active_only=True):
+    """The published 首违不罚 list (Art 33 ¶1): entries with their violation type and its legal basis."""
+    qs = FirstOffenceExemption.objects.select_related("violation_type").order_by("violation_type__code", "id")
+    return qs.filter(active=True) if active_only else qs
 
 
 def limitation_warning(case) -> str | None:

@@ -38,6 +38,7 @@ from .models import (
     PAYABLE_STATES,
     Case,
     CaseState,
+    CorrectionOrder,
     InquiryRecord,
     OfficerCertificate,
     Party,
@@ -764,3 +765,107 @@ def decide_payment_plan(*, plan_pk, user, approve: bool, note="", client_ip=None
     notify_users(case.officers.all(), Message(PLAN_ANSWERED, status=plan.get_status_display(), title=case.title),
                  link=case.page_path())
     return plan
+# 责令改正 (处罚法 Art 28 ¶1): correction orders and their checks
+# --------------------------------------------------------------------------------------------------
+
+CORRECTION_KIND = "case.correction"
+# Any state after the filing and before the end of the case (a reported case has no officers yet; a transferred
+# one is another body's). On-the-spot decisions (简易程序) call issue_correction_order on their case as well.
+CORRECTION_CLOSED_STATES = (CaseState.REPORTED, CaseState.NOT_FILED, CaseState.CLOSED, CaseState.TRANSFERRED)
+CORRECTION_NOT_OPEN = _("Correction orders are issued on a case being handled: after its filing, before it is closed "
+                        "or transferred (Art 28).")
+CORRECTION_NOT_CASE_OFFICER = _("Only the officers assigned to this case may issue or check its correction orders.")
+CORRECTION_MEASURE_REQUIRED = _("Say what the party must correct (Art 28).")
+CORRECTION_DUE_BEFORE_ISSUE = _("The term to correct ends on or after the day the order is issued ({issued_on}).")
+CORRECTION_CHECKED = _("This correction order was checked already ({status}).")
+CORRECTION_NOT_DUE = _("The term to correct runs until {due_on}: “not corrected” is recorded on or after that day; "
+                       "a correction made early may be recorded now.")
+CORRECTION_NOT_OVERDUE = _("Only an order found not corrected is acknowledged.")
+CORRECTION_ACKNOWLEDGED = _("This order was acknowledged already.")
+CORRECTION_OVERDUE_TITLE = _("Not corrected by {due_on}: {title}")
+NO_SUCH_ORDER = _("No such correction order.")
+
+
+@transaction.atomic
+def issue_correction_order(case, user, measure: str, due_on: datetime.date, issued_on=None,
+                           client_ip=None) -> CorrectionOrder:
+    """责令改正或者限期改正 (处罚法 Art 28 ¶1, statute: every penalty comes with the order to correct; the TERM is the
+    order's own, local practice). One of the case's officers issues it in any state after the filing and before the
+    case is closed or transferred; it opens the deadline `case.correction` due on `due_on` (rule unit given_date),
+    reminded to the case officers and escalated to the brigade chief; audited on the case."""
+    require("case.correction_order", user)
+    case = Case.objects.select_for_update().filter(pk=getattr(case, "pk", case)).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    if case.state in CORRECTION_CLOSED_STATES:
+        raise RuleViolation(CORRECTION_NOT_OPEN, rule="Art 28")
+    if not case.officers.filter(pk=user.pk).exists():
+        raise NotPermitted(CORRECTION_NOT_CASE_OFFICER, rule="roles")
+    measure = (measure or "").strip()
+    if not measure:
+        _invalid("measure", CORRECTION_MEASURE_REQUIRED)
+    issued_on = issued_on or timezone.localdate()
+    order = CorrectionOrder(case=case, measure=measure, issued_on=issued_on, due_on=due_on, issued_by=user)
+    check_business_date(order, "issued_on", issued_on)  # not ahead of today, not before the filing
+    if due_on < issued_on:
+        _invalid("due_on", Message(CORRECTION_DUE_BEFORE_ISSUE, issued_on=issued_on))
+    order.save()
+    open_deadline(order, CORRECTION_KIND, due_on)  # due on the day the order names
+    audit.record(case, transition="issue_correction_order", source=case.state, target=case.state, user=user,
+                 client_ip=client_ip, fields={"order": order.pk, "measure": measure, "issued_on": issued_on,
+                                              "due_on": due_on})
+    return order
+
+
+@transaction.atomic
+def verify_correction_order(order_pk, user, corrected: bool, checked_on=None, note="",
+                            client_ip=None) -> CorrectionOrder:
+    """Record the check of an order (复查). Corrected may be found any day (early included); NOT corrected only on or
+    after its due day (before it the party still has time: 409). The check date is not ahead of today nor before the
+    issue. The deadline closes. "Not corrected" changes no state — the case goes on (a penalty, or enforcement under
+    the law the order rests on) — tells the case officers and the brigade chief, and stays in the chief's inbox
+    ("逾期未改正") until acknowledged or the case is decided. Audited on the case."""
+    require("case.correction_order", user)
+    order = CorrectionOrder.objects.select_for_update().select_related("case").filter(pk=order_pk).first()
+    if order is None:
+        raise NotFound(NO_SUCH_ORDER)
+    case = order.case
+    if not case.officers.filter(pk=user.pk).exists():
+        raise NotPermitted(CORRECTION_NOT_CASE_OFFICER, rule="roles")
+    if order.status != CorrectionOrder.Status.OPEN:
+        raise StateConflict(Message(CORRECTION_CHECKED, status=order.get_status_display()), rule="state")
+    checked_on = checked_on or timezone.localdate()
+    order.checked_on = None
+    check_business_date(order, "checked_on", checked_on)
+    if not corrected and checked_on < order.due_on:
+        raise RuleViolation(Message(CORRECTION_NOT_DUE, due_on=order.due_on), rule="Art 28")
+    order.status = CorrectionOrder.Status.CORRECTED if corrected else CorrectionOrder.Status.NOT_CORRECTED
+    order.checked_on, order.note, order.checked_by = checked_on, (note or "").strip(), user
+    order.save(update_fields=["status", "checked_on", "note", "checked_by"])
+    close_deadlines(order, CORRECTION_KIND)
+    audit.record(case, transition="verify_correction_order", source=case.state, target=case.state, user=user,
+                 client_ip=client_ip, fields={"order": order.pk, "corrected": bool(corrected),
+                                              "checked_on": checked_on, "note": order.note})
+    if not corrected:
+        title = str(Message(CORRECTION_OVERDUE_TITLE, due_on=order.due_on, title=case.title))[:200]
+        notify_users(list(case.officers.filter(is_active=True)), title, link=case.page_path())
+        notify_role(roles.BRIGADE_CHIEF, title, link=case.page_path())
+    return order
+
+
+@transaction.atomic
+def acknowledge_correction_order(order_pk, user, client_ip=None) -> CorrectionOrder:
+    """The brigade chief takes note of an order found not corrected: it leaves the chief's inbox. Audited."""
+    require("case.correction_acknowledge", user)
+    order = CorrectionOrder.objects.select_for_update().select_related("case").filter(pk=order_pk).first()
+    if order is None:
+        raise NotFound(NO_SUCH_ORDER)
+    if order.status != CorrectionOrder.Status.NOT_CORRECTED:
+        raise StateConflict(CORRECTION_NOT_OVERDUE, rule="state")
+    if order.acknowledged_on is not None:
+        raise StateConflict(CORRECTION_ACKNOWLEDGED, rule="state")
+    order.acknowledged_on, order.acknowledged_by = timezone.localdate(), user
+    order.save(update_fields=["acknowledged_on", "acknowledged_by"])
+    audit.record(order.case, transition="acknowledge_correction_order", source=order.case.state,
+                 target=order.case.state, user=user, client_ip=client_ip, fields={"order": order.pk})
+    return order

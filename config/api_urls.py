@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import (
     CaseViewSet,
+    CorrectionOrderViewSet,
+    FirstOffenceListView,
     OfficerViewSet,
     PaymentPlanViewSet,
     PenaltyMeasureViewSet,
@@ -29,6 +31,7 @@ router.register("villages", VillageViewSet, basename="village")
 router.register("violation-types", ViolationTypeViewSet, basename="violation-type")
 router.register("officers", OfficerViewSet, basename="officer")
 router.register("payment-plans", PaymentPlanViewSet, basename="payment-plan")
+router.register("correction-orders", CorrectionOrderViewSet, basename="correction-order")
 router.register("penalty-measures", PenaltyMeasureViewSet, basename="penalty-measure")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -38,6 +41,7 @@ router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="dea
 urlpatterns = [
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
+    path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),
     path("me/", MeView.as_view(), name="me"),
     path("users/", UserListView.as_view(), name="users"),
     path("health/", HealthView.as_view(), name="health"),

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.pages import FirstOffenceListPage
+
 from .api_errors import api_not_found, api_server_error
 from .request_limits import bad_request
 from .site import auth as ui_auth, site as ui_site
@@ -9,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("accounts/", ui_auth.urls),
+    # 首违不罚清单 (处罚法 Art 33 ¶1), published without login as provinces publish theirs
+    path("public/first-offence-list/", FirstOffenceListPage.as_view(), name="first_offence_list"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the user's choice of 中文 or English  # web UI login at /accounts/login/ (CONTRACT §4)
     path("", ui_site.urls),  # web UI (config/site.py)
 ]

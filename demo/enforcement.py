@@ -14,6 +14,7 @@ creates the whole case or none of it; a second run creates nothing and writes no
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, Party, Village, ViolationType
+from cases.models import Case, FirstOffenceExemption, Party, Village, ViolationType
 from cases.validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from notifications import calendar
 from notifications.deadlines import compute_due, reanchor
@@ -263,7 +264,8 @@ class CaseSeeder:
 
     def run(self) -> int:
         new_cases = 0
-        for spec in CASES:
+        self.created += seed_first_offence_list(self.today)  # before the cases: one of them is decided on it
+        for spec in CASES + ISSUE13_CASES:
             if Case.objects.filter(description=spec.description).exists():
                 continue
             with transaction.atomic():
@@ -274,7 +276,9 @@ class CaseSeeder:
                     violation_date=self.today - datetime.timedelta(days=spec.occurred),
                     party=spec.party(self.today) if callable(spec.party) else spec.party,
                 )
-                getattr(self, spec.drive)(case, spec)
+                # the issue-13 cases are driven by the functions at the end of this module
+                drive = getattr(self, spec.drive, None) or functools.partial(ISSUE13_DRIVES[spec.drive], self)
+                drive(case, spec)
             new_cases += 1
         new_cases += paying_by_instalments(self)  # issue 13 (execution): called last
         self.created += new_cases
@@ -796,4 +800,89 @@ def paying_by_instalments(seeder: CaseSeeder) -> int:
         services.record_payment(case_pk=case.pk, user=officer, amount=Decimal("500"), paid_on=seeder.today,
                                 receipt_number="豫财罚0001024", bank="宝丰县农村商业银行石桥支行")
     return 1
+# Issue 13: the 首违不罚 list (处罚法 Art 33 ¶1), a first offence closed with education, and an open correction order
+# (Art 28 ¶1). Loaded after the cases above (their numbers follow them).
+# --------------------------------------------------------------------------------------------------
+
+FIRST_OFFENCE_ENTRIES = (
+    ("ZDJY", "首次违法；占道范围不超过“一米线”外1米、未影响通行；经责令改正后当场或者在改正期限内改正。", 1),
+    ("LDLF", "首次违法；堆放物料未阻断通行、未造成安全隐患；在责令改正期限内清理完毕。", 3),
+    ("LTLH", "首次违法；张贴、涂写数量在10处以下；在责令改正期限内清除。", 3),
+)
+
+
+def seed_first_offence_list(today: datetime.date) -> int:
+    """The town's published 首违不罚 list (local practice after the province's list; the admin keeps it).
+    Idempotent: one entry per violation type."""
+    created = 0
+    for code, conditions, days in FIRST_OFFENCE_ENTRIES:
+        violation_type = ViolationType.objects.filter(code=code).first()
+        if violation_type is None:
+            continue
+        _entry, new = FirstOffenceExemption.objects.get_or_create(
+            violation_type=violation_type,
+            defaults={"conditions": conditions, "correction_days": days, "active": True,
+                      "published_on": today - datetime.timedelta(days=200)})
+        created += new
+    return created
+
+
+ISSUE13_CASES = (
+    DemoCase(
+        "first_offence_closed", "ZDJY", "东关村", PATROL, 9,
+        person("潘小丽", "1991-04-12", 268, "13703752946", "石桥镇东关村一组"),
+        "巡查发现东关村村民潘某某首次在集市路口“一米线”外约1米处摆放水果筐经营，未影响车辆通行；"
+        "执法队员当场责令改正，当事人当即将水果筐收回线内。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
+    DemoCase(
+        "correction_order_open", "LDLF", "河口村", COMPLAINT, 6,
+        person("常建设", "1968-09-30", 171, "15937521863", "石桥镇河口村五组"),
+        "河口村村民投诉：常某某在村主干道边堆放建房用的红砖约2万块、沙子约10立方米，占用路面约一半，"
+        "夜间无警示标志。",
+        "zhifa07", ("zhifa07", "zhifa08"),
+    ),
+)
+
+
+def first_offence_closed(seeder, case, spec):
+    """首违不罚: a first violation on the list, corrected when ordered; the party is told no penalty is intended
+    (不予行政处罚告知), waives its statement; the principal decides no penalty on the first-offence ground with the
+    education given (Art 33 ¶1, ¶3); served and closed — no payment, no publicity (Art 48 covers penalties)."""
+    seeder.file(case, spec, seeder.wd(6))
+    seeder.inquiry(case, spec, seeder.wd(5), "潘小丽（当事人）",
+                   "问：你以前是否因占道经营被处罚过？\n答：没有，这是第一次在集市上摆摊。\n问：执法队员责令你改正后"
+                   "你是如何做的？\n答：当场把水果筐搬回线内了，以后不会再摆到线外。")
+    officer = seeder.user(spec.officers[0])
+    order = services.issue_correction_order(case, officer, "立即将摆放在“一米线”外的水果筐收回线内经营。",
+                                            seeder.wd(5), issued_on=seeder.wd(5))
+    services.verify_correction_order(order.pk, officer, True, checked_on=seeder.wd(5),
+                                     note="当事人当场改正，水果筐已收回线内，执法队员现场复核确认。")
+    seeder.notify(case, spec, seeder.wd(2),
+                  facts="经查，当事人系首次在“一米线”外摆放水果筐经营，占道约1米，未影响通行，经责令改正后当场改正，"
+                        "危害后果轻微，有现场照片、询问笔录及复查记录为证。",
+                  legal_basis="《中华人民共和国行政处罚法》第三十三条第一款；《城市市容和环境卫生管理条例》第十四条；"
+                              "石桥镇首违不罚事项清单第1项")
+    seeder.fire(case, "submit_decision", spec.officers[0], waiver=True)
+    seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.NO_PENALTY,
+                no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE,
+                education="执法队员向当事人讲解了《城市市容和环境卫生管理条例》和本镇“一米线”规定，当事人签署了"
+                          "《守法经营承诺书》。")
+    seeder.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）")
+    seeder.fire(case, "close", "daduizhang", summary="首次违法、危害后果轻微并及时改正，已进行教育，不予行政处罚，予以结案。")
+
+
+def correction_order_open(seeder, case, spec):
+    """责令限期改正 under investigation: the order names its term (five days from today); the deadline
+    case.correction falls due on it and reminds the case officers (Art 28 ¶1; the term is local practice)."""
+    seeder.file(case, spec, seeder.wd(4))
+    seeder.inquiry(case, spec, seeder.wd(3), "常建设（当事人）",
+                   "问：路边的红砖和沙子是你堆放的吗？\n答：是，准备翻盖房子，院子里放不下。\n问：是否办理了占道手续？"
+                   "\n答：没有办。")
+    services.issue_correction_order(case, seeder.user(spec.officers[0]),
+                                    "限期清理堆放在村主干道上的红砖和沙子，恢复道路通行；清理前设置夜间警示标志。",
+                                    seeder.today + datetime.timedelta(days=5), issued_on=seeder.wd(2))
+
+
+ISSUE13_DRIVES = {"first_offence_closed": first_offence_closed, "correction_order_open": correction_order_open}
 

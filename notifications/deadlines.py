@@ -38,6 +38,8 @@ def raw_due(rule: DeadlineRule, anchor: date) -> calendar.CalendarResult:
         return calendar.CalendarResult(add_months(anchor, rule.length), False)
     if rule.unit == DeadlineRule.Unit.FIXED_DATE:
         return calendar.CalendarResult(next_yearly_date(anchor, rule.fixed_date), False)
+    if rule.unit == DeadlineRule.Unit.GIVEN_DATE:  # the order names its own day (e.g. 责令限期改正): due on it
+        return calendar.CalendarResult(anchor, False)
     due = anchor + timedelta(hours=rule.length)
     return calendar.CalendarResult(date=due, provisional=False)
 

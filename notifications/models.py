@@ -58,6 +58,9 @@ class DeadlineRule(models.Model):
         MONTHS = "months", _("months")
         # A yearly date (`fixed_date`, "MM-DD", e.g. "03-01"): the next such date after the anchor.
         FIXED_DATE = "fixed_date", _("fixed yearly date")
+        # The day the act itself names (a correction order's term, 处罚法 Art 28 ¶1): the anchor IS the due date;
+        # `length` is unused (0). Local practice: the statute leaves the term to the order.
+        GIVEN_DATE = "given_date", _("date named by the order")
 
     kind = models.CharField(_("kind"), max_length=50, primary_key=True)
     name = models.CharField(_("name"), max_length=100)

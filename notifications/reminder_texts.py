@@ -32,6 +32,7 @@ class ObjectRef:
 OBJECT_KINDS = {
     "review.decision": (_("major decision"), lambda o: (o.number, o.title, o.page_path())),
     "cases.case": (_("enforcement case"), lambda o: (o.number, o.title, o.page_path())),
+    "cases.correctionorder": (_("correction order"), lambda o: (o.number, o.title, o.page_path())),
     "cases.officercertificate": (_("enforcement certificate"),
                                  lambda o: (o.number, str(o.officer), reverse("cases:officers:index"))),
 }

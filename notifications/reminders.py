@@ -78,8 +78,9 @@ def stages_of(deadline: Deadline, rule: DeadlineRule) -> list[Stage]:
     for ahead in sorted({n for n in rule.remind_before if n > 0}, reverse=True):
         if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
             at = send_time(calendar.add_working_days(due, -ahead).date)
-        elif rule.unit in (DeadlineRule.Unit.CALENDAR_DAYS, DeadlineRule.Unit.MONTHS, DeadlineRule.Unit.FIXED_DATE):
-            # A period in months or up to a yearly date is reminded in calendar days ahead.
+        elif rule.unit in (DeadlineRule.Unit.CALENDAR_DAYS, DeadlineRule.Unit.MONTHS, DeadlineRule.Unit.FIXED_DATE,
+                           DeadlineRule.Unit.GIVEN_DATE):
+            # A period in months, up to a yearly date or to the day an order names is reminded in calendar days.
             at = send_time(due - datetime.timedelta(days=ahead))
         else:
             at = deadline.due_at - datetime.timedelta(hours=ahead)

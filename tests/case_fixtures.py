@@ -381,6 +381,8 @@ class Town:
             "served": lambda: self.served(),
             "executed": lambda: self.executed(),
             "on_the_spot_collected": lambda: self.on_the_spot(),
+            "transferred": lambda: ok(fire(self.api("chief"), self.report()["id"], "transfer", to="县公安局",
+                                           reason="涉嫌犯罪，依法移送")),
         }
         return builders[state]()
 

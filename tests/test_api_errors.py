@@ -381,7 +381,7 @@ def test_calendar_day_put_with_invalid_input_is_400(api, day, body, field):
 
 KINDS = {"decision.review", "decision.publication", "case.filing", "case.decision", "case.statement_window",
          "case.hearing_request", "case.service", "case.payment", "case.publicity", "mediation.confirmation",
-         "officer.certificate", "case.spot_handover", "case.instalment"}
+         "officer.certificate", "case.spot_handover", "case.instalment", "case.correction"}
 
 
 def rules_of(data):
@@ -393,11 +393,13 @@ def test_the_deadline_rules_list_has_all_kinds_with_their_basis(api):
     assert {r["kind"] for r in rules} == KINDS
     for rule in rules:
         assert rule["basis"].strip(), rule
-        assert rule["unit"] in {"calendar_days", "working_days", "hours", "months", "fixed_date"}
+        assert rule["unit"] in {"calendar_days", "working_days", "hours", "months", "fixed_date", "given_date"}
         assert isinstance(rule["statutory"], bool) and rule["configurable"] is not rule["statutory"]
         assert rule["local_rule"].strip(), rule
-        # case.instalment (Art 66 ¶2) is due on the plan's own date: its anchor is that date, its length 0.
-        assert isinstance(rule["length"], int) and (rule["length"] > 0 or rule["kind"] == "case.instalment")
+        # A rule due on the day its act names (a correction order's term, given_date; an approved plan's date,
+        # case.instalment, Art 66 ¶2) has no length.
+        assert isinstance(rule["length"], int) and (
+            rule["length"] > 0 or rule["unit"] == "given_date" or rule["kind"] == "case.instalment")
         assert isinstance(rule["remind_before"], list)
         assert "escalate_to" in rule
     by_kind = {r["kind"]: r for r in rules}

@@ -678,6 +678,7 @@ SOURCE_STATE = {
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
     "acknowledge_spot_filing": "on_the_spot_collected", "record_handover": "on_the_spot_collected",
+    "propose_no_penalty": "investigating", "record_transfer_receipt": "transferred",
 }
 
 
@@ -697,6 +698,8 @@ def payload(town, name) -> dict:
         "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},
         "record_execution": {"detail": "已缴纳"}, "close": {"summary": "结案"},
         "acknowledge_spot_filing": {"note": "已备案"}, "record_handover": {"bank_receipt": "JK-0001"},
+        "propose_no_penalty": {"ground": "facts_not_established", "reason": "违法事实不能成立"},
+        "record_transfer_receipt": {"received_on": today().isoformat(), "receiver": "县公安局 张警官"},
     }[name]
 
 

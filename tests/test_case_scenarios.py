@@ -353,7 +353,11 @@ def test_transfer_from_reported(town):
     assert moved["number"] is None
     assert deadline(moved, "case.filing")["status"] == "closed"
     assert open_kinds(moved) == []
-    assert transition_names(moved) == []
+    # Issue 13 (Art 27; 国务院令第310号 Art 8): only the receiving body's receipt is left to record, once.
+    assert transition_names(moved) == ["record_transfer_receipt"]
+    received = ok(fire(chief, case["id"], "record_transfer_receipt", received_on=moved["reported_at"][:10],
+                       receiver="县自然资源和规划局 执法监察大队"))
+    assert received["state"] == "transferred" and transition_names(received) == []
 
 
 def test_transfer_from_investigating(town):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import Case, Party, ViolationType
+from cases.models import Case, FirstOffenceExemption, Party, ViolationType
 
 from .case_fixtures import (
     RQAQ,
@@ -294,6 +294,11 @@ def test_no_penalty_needs_its_ground_and_the_education_given(town):
     assert_refused(decide(town, case["id"], outcome="no_penalty", no_penalty_ground="limitation_expired",
                           education=EDUCATION), 409, rule="Art 36")
     assert_unchanged(before, case["id"])
+    # Issue 13: a first offence is let off only for a violation type on the published 首违不罚 list (Art 33 ¶1).
+    assert_refused(decide(town, case["id"], outcome="no_penalty", no_penalty_ground="first_offence",
+                          education=EDUCATION), 409, rule="Art 33 ¶1")
+    FirstOffenceExemption.objects.create(violation_type=Case.objects.get(pk=case["id"]).violation_type,
+                                         conditions="首次违法、危害后果轻微、及时改正", published_on=datetime.date(2026, 1, 1))
     decided = ok(decide(town, case["id"], outcome="no_penalty", no_penalty_ground="first_offence",
                         education="首次违法且及时改正，已对当事人进行法治宣传教育。"))
     assert decided["no_penalty_ground"] == "first_offence" and decided["education"]

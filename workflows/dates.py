@@ -119,6 +119,7 @@ CASE_EVENTS = {
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
     "spot_filed_on": Event(_("filing of the on-the-spot decision"), lambda c: c.spot_filed_on),
     "handed_over_on": Event(_("hand-over of the fine collected on the spot"), lambda c: c.handed_over_on),
+    "transfer_received_on": Event(_("receipt of the transfer"), lambda c: c.transfer_received_on),
 }
 
 CASE_ORDER = {
@@ -148,6 +149,22 @@ CASE_ORDER = {
     # after it was collected on the spot (the execution date, Art 71).
     "spot_filed_on": [Follows("decided_on", "处罚法 Art 52")],
     "handed_over_on": [Follows("executed_on", "处罚法 Art 71")],
+    # 处罚法 Art 27; 国务院令第310号 Art 8: the receiving body acknowledges a transfer of a case already reported.
+    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+}
+
+# 责令改正 (处罚法 Art 28 ¶1): an order is issued in a case (after its filing, when it has one), and checked after
+# it was issued (local practice: the check records what was found on that day).
+CORRECTION_EVENTS = {
+    "filed_on": Event(_("filing date"), lambda o: o.case.filed_on),
+    "reported_on": Event(_("registration of the report"), lambda o: _day(o.case.reported_at)),
+    "issued_on": Event(_("issue of the correction order"), lambda o: o.issued_on),
+    "checked_on": Event(_("check of the correction"), lambda o: o.checked_on),
+}
+
+CORRECTION_ORDER = {
+    "issued_on": [Follows("reported_on", "处罚法 Art 28"), Follows("filed_on", "处罚法 Art 28")],
+    "checked_on": [Follows("issued_on", LOCAL_PRACTICE)],
 }
 
 DECISION_EVENTS = {
@@ -163,6 +180,7 @@ DECISION_ORDER = {
 RULES = {
     "cases.case": (CASE_EVENTS, CASE_ORDER),
     "review.decision": (DECISION_EVENTS, DECISION_ORDER),
+    "cases.correctionorder": (CORRECTION_EVENTS, CORRECTION_ORDER),
 }
 
 

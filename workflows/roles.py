@@ -67,6 +67,8 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     # 简易程序 (处罚法 Art 52, 71): the chief records the filing with the agency; the case's officer the hand-over.
     ("case", "acknowledge_spot_filing"): frozenset({BRIGADE_CHIEF}),
     ("case", "record_handover"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "propose_no_penalty"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "record_transfer_receipt"): frozenset({BRIGADE_CHIEF, ENFORCEMENT_OFFICER}),
 }
 
 # Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
@@ -94,6 +96,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "case.payment": frozenset({ENFORCEMENT_OFFICER}),
     "case.payment_plan.apply": frozenset({ENFORCEMENT_OFFICER}),
     "case.payment_plan.approve": frozenset({PRINCIPAL}),
+    # 责令改正 (处罚法 Art 28 ¶1): the case officers issue and check orders; the chief acknowledges "not corrected".
+    "case.correction_order": frozenset({ENFORCEMENT_OFFICER}),
+    "case.correction_acknowledge": frozenset({BRIGADE_CHIEF}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),
