@@ -563,12 +563,6 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         plans = case.payment_plans.select_related("requested_by", "decided_by").prefetch_related("instalments")
         return Response(PaymentPlanSerializer(plans, many=True).data)
 
-
-class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Art 66 ¶2: the principal approves or rejects an application to defer or pay in instalments."""
-
-    queryset = PaymentPlan.objects.select_related("requested_by", "decided_by").prefetch_related("instalments")
-    serializer_class = PaymentPlanSerializer
     @extend_schema(request=CorrectionOrderWriteSerializer, responses=CorrectionOrderSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="correction-orders")
     def correction_orders(self, request, pk=None):
@@ -587,11 +581,11 @@ class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                         status=status)
 
 
-class CorrectionOrderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """责令改正 orders (Art 28 ¶1): read one, record its check, acknowledge "not corrected" (brigade chief)."""
+class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Art 66 ¶2: the principal approves or rejects an application to defer or pay in instalments."""
 
-    queryset = CorrectionOrder.objects.select_related("issued_by", "checked_by", "acknowledged_by")
-    serializer_class = CorrectionOrderSerializer
+    queryset = PaymentPlan.objects.select_related("requested_by", "decided_by").prefetch_related("instalments")
+    serializer_class = PaymentPlanSerializer
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]
 
@@ -615,6 +609,20 @@ class CorrectionOrderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, pk, False)
+
+
+class CorrectionOrderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """责令改正 orders (Art 28 ¶1): read one, record its check, acknowledge "not corrected" (brigade chief)."""
+
+    queryset = CorrectionOrder.objects.select_related("issued_by", "checked_by", "acknowledged_by")
+    serializer_class = CorrectionOrderSerializer
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require("case.view", request.user)
+
     def _answer(self, order):
         order = self.get_queryset().get(pk=order.pk)
         return Response(CorrectionOrderSerializer(order).data)
