@@ -148,6 +148,8 @@ class CaseState(models.TextChoices):
     DECIDING = "deciding", _("Awaiting decision")
     DECIDED = "decided", _("Decided")
     SERVED = "served", _("Served")
+    DEMANDED = "demanded", _("Payment demanded")  # 催告 (行政强制法 Art 54)
+    COURT_ENFORCEMENT = "court_enforcement", _("Court enforcement applied for")  # 行政强制法 Art 53
     EXECUTED = "executed", _("Executed")
     CLOSED = "closed", _("Closed")
     TRANSFERRED = "transferred", _("Transferred")
@@ -169,6 +171,8 @@ class Case(FlowOwnedFields, models.Model):
         "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
+        "demand_served_on", "demand_method", "court_applied_on", "court_name", "court_note", "court_outcome",
+        "court_decided_on", "court_result_note",
     )
 
     class Source(models.TextChoices):
@@ -204,6 +208,12 @@ class Case(FlowOwnedFields, models.Model):
         MENTAL_INCAPACITY = "mental_incapacity", _("Could not recognise or control their conduct (Art 31)")
         FACTS_NOT_ESTABLISHED = "facts_not_established", _("The violation is not established (Art 57 ¶1(3))")
         LIMITATION_EXPIRED = "limitation_expired", _("Not discovered within the limitation period (Art 36)")
+
+    class CourtOutcome(models.TextChoices):
+        """The court's answer to the application (行政强制法 Art 57-58)."""
+        ENFORCED = "enforced", _("Enforced")
+        REFUSED = "refused", _("Refused (not accepted or not enforced)")
+        WITHDRAWN = "withdrawn", _("Application withdrawn")
 
     class WaiverScope(models.TextChoices):
         STATEMENT = "statement", _("Statement and defence")
@@ -300,6 +310,15 @@ class Case(FlowOwnedFields, models.Model):
     service_method = models.CharField(_("method of service"), max_length=100, blank=True)
     executed_on = models.DateField(_("executed on"), null=True, blank=True)
     execution_detail = models.TextField(_("execution"), blank=True)
+    # Execution by demand and court (行政强制法 Art 53-54): the written demand (催告书) and the application.
+    demand_served_on = models.DateField(_("demand served on"), null=True, blank=True)
+    demand_method = models.CharField(_("method of serving the demand"), max_length=100, blank=True)
+    court_applied_on = models.DateField(_("applied to the court on"), null=True, blank=True)
+    court_name = models.CharField(_("court"), max_length=100, blank=True)
+    court_note = models.TextField(_("application note"), blank=True)
+    court_outcome = models.CharField(_("court's result"), max_length=10, choices=CourtOutcome.choices, blank=True)
+    court_decided_on = models.DateField(_("court decided on"), null=True, blank=True)
+    court_result_note = models.TextField(_("court's result: note"), blank=True)
     closing_summary = models.TextField(_("closing summary"), blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
@@ -369,3 +388,49 @@ class LegalReview(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("legal review")
         verbose_name_plural = _("legal reviews")
+
+
+class Remedy(models.Model):
+    """A reconsideration (行政复议, 行政复议法 Art 20: within 60 days of knowing the decision) or a lawsuit (行政诉讼,
+    行政诉讼法 Art 46: within 6 months) against the case's decision, with its outcome. A late filing is the
+    reviewing body's business: it is recorded with `late` set, not refused."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
+        LAWSUIT = "lawsuit", _("Administrative lawsuit")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("remedy outcome", "Pending")
+        UPHELD = "upheld", _("Upheld")
+        CHANGED = "changed", _("Changed")
+        REVOKED = "revoked", pgettext_lazy("remedy outcome", "Revoked")
+        REVOKED_REDO = "revoked_redo", _("Revoked, a new decision ordered")
+        WITHDRAWN = "withdrawn", pgettext_lazy("remedy outcome", "Withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.CharField(_("reviewing body or court"), max_length=100, blank=True)
+    filed_on = models.DateField(_("remedy filed on"))
+    late = models.BooleanField(_("filed after the statutory period"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(_("outcome decided on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    new_fine = models.DecimalField(_("new fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # The decision as it stood when the outcome was recorded (a revoked or changed decision stays on record).
+    previous_fine = models.DecimalField(_("fine before the outcome (yuan)"), max_digits=12, decimal_places=2,
+                                        null=True, blank=True)
+    previous_decided_on = models.DateField(_("decision date before the outcome"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]
+        verbose_name = _("reconsideration or lawsuit")
+        verbose_name_plural = _("reconsiderations and lawsuits")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filed_on}"
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome == self.Outcome.PENDING

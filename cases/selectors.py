@@ -16,8 +16,13 @@ from workflows import roles
 from workflows.errors import Message
 
 from . import measures as penalty_measures
-from .flows import hearing_grounds
-from .models import Case, CaseState as CS, OfficerCertificate
+from .flows import (
+    FINE_OWED_STATES,
+    demand_period_end,
+    fine_still_owed,  # noqa: F401 (the one rule "a fine is still owed", re-exported for pages and API)
+    hearing_grounds,
+)
+from .models import Case, CaseState as CS, OfficerCertificate, Remedy
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
@@ -40,6 +45,11 @@ CASE_INBOX = {
     roles.PRINCIPAL: ([CS.DECIDING], _("Decide")),
 }
 CHIEF_CLOSES = ([CS.EXECUTED], _("Close the case"))
+# Execution (issue 13): the rows say what is due now rather than "advance the case".
+OVERDUE_DEMAND = _("Overdue, unpaid: serve a demand")  # 逾期未缴待催告
+MAY_APPLY_TO_COURT = _("May apply to the court for enforcement")  # 可申请法院强制执行
+COURT_RESULT = _("Record the court's result")
+REMEDY_OUTCOME = _("Record the outcome of the reconsideration or lawsuit")  # 复议/诉讼结果待登记
 
 
 def case_list(*, state=None, village=None, officer=None, violation_type=None, search=None):
@@ -82,6 +92,10 @@ def cases_for_inbox(user):
     if roles.BRIGADE_CHIEF in held:
         query |= Q(state__in=CHIEF_CLOSES[0]) | Q(state=CS.SERVED, outcome=Case.Outcome.NO_PENALTY)
         actions.append((CHIEF_CLOSES[0] + [CS.SERVED], CHIEF_CLOSES[1]))
+        # 行政强制法 Art 54: once the demand's 10 working days have passed, the chief applies to the court.
+        query |= Q(state=CS.DEMANDED, pk__in=_demand_period_passed()) | Q(state=CS.COURT_ENFORCEMENT)
+    if roles.ENFORCEMENT_OFFICER in held:
+        query |= Q(officers=user, remedies__outcome=Remedy.Outcome.PENDING)
     cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
     return cases, actions
 
@@ -97,9 +111,10 @@ def case_inbox_items(user) -> list[dict]:
         soonest.setdefault(deadline.object_id, deadline)
     now = timezone.now()
     items = []
+    held = roles.user_roles(user)
     for case in cases:
         deadline = soonest.get(case.pk)
-        action = next((str(a) for states, a in actions if case.state in states), "")
+        action = execution_action(case, held) or next((str(a) for states, a in actions if case.state in states), "")
         items.append({
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,
@@ -107,6 +122,27 @@ def case_inbox_items(user) -> list[dict]:
             "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
         })
     return items
+
+
+def _demand_period_passed():
+    """Ids of the cases whose demand period (行政强制法 Art 54, 69) ended before today."""
+    return Deadline.objects.filter(object_type="cases.case", kind="case.demand_period",
+                                   due_date__lt=timezone.localdate()).values("object_id")
+
+
+def execution_action(case, held) -> str | None:
+    """The inbox action of a case in execution, for a user holding `held` roles; None for the usual one."""
+    if roles.ENFORCEMENT_OFFICER in held and case.remedies.filter(outcome=Remedy.Outcome.PENDING).exists():
+        return str(REMEDY_OUTCOME)
+    if roles.BRIGADE_CHIEF in held and case.state == CS.COURT_ENFORCEMENT:
+        return str(COURT_RESULT)
+    if roles.BRIGADE_CHIEF in held and case.state == CS.DEMANDED:
+        return str(MAY_APPLY_TO_COURT)
+    if roles.ENFORCEMENT_OFFICER in held and case.state == CS.SERVED and fine_still_owed(case):
+        deadline = payment_deadline(case)
+        if deadline is not None and deadline.due_date < timezone.localdate():
+            return str(OVERDUE_DEMAND)
+    return None
 
 
 def limitation_warning(case) -> str | None:
@@ -161,30 +197,71 @@ def payment_deadline(case):
                                        "-id").first()
 
 
-def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int = 0) -> int:
-    """Days the fine is overdue: counted from the day AFTER the payment due date (Art 67: pay within 15 days of
-    service; Art 72: the surcharge runs for each day of delay), so 0 on the due date itself; 0 when not served.
+def surcharge_paused_days(case, today: datetime.date | None = None) -> int:
+    """Art 73 ¶3 (statute): 当事人申请行政复议或者提起行政诉讼的，加处罚款的数额在行政复议或者行政诉讼期间不予计算.
+    The days of the overdue period (from the day after the payment due date through `today`) on which a
+    reconsideration or lawsuit was pending: from its filing day through its decision day, both included (on both
+    days the remedy is under way), or through `today` while it is still pending. Overlapping remedies count a day
+    once. 0 when nothing is overdue or no remedy was filed."""
+    deadline = payment_deadline(case)
+    if deadline is None:
+        return 0
+    today = today or timezone.localdate()
+    first_late = deadline.due_date + datetime.timedelta(days=1)
+    if today < first_late:
+        return 0
+    paused = set()
+    for filed_on, decided_on in case.remedies.values_list("filed_on", "decided_on"):
+        start, end = max(filed_on, first_late), min(decided_on or today, today)
+        paused.update(start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
+    return len(paused)
 
-    `paused_days`: days on which the surcharge does not run (Art 73 ¶3: 当事人申请行政复议或者提起行政诉讼的，加处
-    罚款的数额在行政复议或者行政诉讼期间不予计算). TODO(issue 13): the remedy records (reconsideration, lawsuit)
-    arrive with issue 13; until then every caller passes 0 and issue 13 computes the days from those records.
+
+def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int | None = None) -> int:
+    """Days the fine is overdue: counted from the day AFTER the payment due date (Art 67: pay within 15 days of
+    service; Art 72: the surcharge runs for each day of delay), so 0 on the due date itself; 0 when not served,
+    or once paid (executed) or the case has left execution.
+
+    `paused_days`: days on which the surcharge does not run (Art 73 ¶3); None (the default) reads them from the
+    case's reconsiderations and lawsuits (surcharge_paused_days).
     """
-    if case.state != CS.SERVED or not case.fine:
+    if case.state not in FINE_OWED_STATES or not case.fine:
         return 0
     deadline = payment_deadline(case)
     if deadline is None:
         return 0
-    late = ((today or timezone.localdate()) - deadline.due_date).days - max(paused_days, 0)
+    today = today or timezone.localdate()
+    if paused_days is None:
+        paused_days = surcharge_paused_days(case, today)
+    late = (today - deadline.due_date).days - max(paused_days, 0)
     return max(late, 0)
 
 
-def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int = 0) -> Decimal | None:
+def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int | None = None
+                           ) -> Decimal | None:
     """Art 72 (statute): 3% of the fine for each day overdue, from the day after the (rolled-over) due date, never
-    more than the fine; None when nothing is owed. `paused_days`: see payment_overdue_days (Art 73 ¶3, issue 13)."""
+    more than the fine; None when nothing is owed. `paused_days`: see payment_overdue_days (Art 73 ¶3: the days a
+    reconsideration or lawsuit is pending; read from the case when not given)."""
     days = payment_overdue_days(case, today, paused_days)
     if days <= 0:
         return None
     return min(case.fine * SURCHARGE_RATE * days, case.fine).quantize(Decimal("0.01"))
+
+
+def remedies_of(case):
+    return case.remedies.select_related("recorded_by").order_by("filed_on", "id")
+
+
+def pending_remedies(case):
+    return case.remedies.filter(outcome=Remedy.Outcome.PENDING).order_by("filed_on", "id")
+
+
+def court_application_possible_from(case) -> datetime.date | None:
+    """The first day the agency may apply to the court after the demand (行政强制法 Art 54, 69); None before a
+    demand."""
+    if case.demand_served_on is None:
+        return None
+    return demand_period_end(case) + datetime.timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------------------

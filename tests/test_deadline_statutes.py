@@ -186,7 +186,8 @@ def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension
 # 3. Statutory vs local rules
 # --------------------------------------------------------------------------------------------------
 
-STATUTORY = {"case.decision", "case.hearing_request", "case.payment", "case.service", "mediation.confirmation"}
+STATUTORY = {"case.decision", "case.hearing_request", "case.payment", "case.service", "mediation.confirmation",
+             "case.demand_period", "case.court_application"}
 
 
 def test_each_rule_says_whether_a_statute_fixes_it_and_which_source(api):

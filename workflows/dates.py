@@ -111,6 +111,12 @@ CASE_EVENTS = {
     "executed_on": Event(_("execution date"), lambda c: c.executed_on),
     "violation_ended_on": Event(_("end of the continuing violation"), lambda c: c.violation_ended_on),
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
+    "demand_served_on": Event(_("service of the demand"), lambda c: c.demand_served_on),
+    "court_applied_on": Event(_("application to the court"), lambda c: c.court_applied_on),
+    "court_decided_on": Event(_("court's decision"), lambda c: c.court_decided_on),
+    # A reconsideration or lawsuit filed against the decision (its own record; checked before it exists).
+    "remedy_filed_on": Event(_("filing of the reconsideration or lawsuit"), lambda c: None),
+    "remedy_decided_on": Event(_("outcome of the reconsideration or lawsuit"), lambda c: None),
 }
 
 CASE_ORDER = {
@@ -131,6 +137,14 @@ CASE_ORDER = {
     "violation_ended_on": [Follows("violation_date", "处罚法 Art 36")],
     # 撤销立案 revokes a filing (local practice), so after it and after a mediation agreement it ends.
     "filing_revoked_on": [Follows("filed_on", LOCAL_PRACTICE), Follows("concluded_on", LOCAL_PRACTICE)],
+    # 行政强制法 Art 54: the demand follows the decision's service (and the payment period, a rule of its own).
+    "demand_served_on": [Follows("served_on", "行政强制法 Art 54")],
+    # 行政强制法 Art 53-54: the application follows the demand; the court decides on an application.
+    "court_applied_on": [Follows("demand_served_on", "行政强制法 Art 54")],
+    "court_decided_on": [Follows("court_applied_on", "行政强制法 Art 57")],
+    # 行政复议法 Art 20, 行政诉讼法 Art 46: a remedy is sought against a decision once made.
+    "remedy_filed_on": [Follows("decided_on", "行政复议法 Art 20")],
+    "remedy_decided_on": [Follows("decided_on", "行政复议法 Art 20")],
 }
 
 DECISION_EVENTS = {
