@@ -460,6 +460,8 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(Message(DEMAND_TOO_EARLY, due=due, earliest=due + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
         case.demand_served_on, case.demand_method = served_on, method
+        # The payment term has run out (its reminders are done); the surcharge still reads its due date.
+        close_deadlines(case, "case.payment")
         open_deadline(case, "case.demand_period", served_on)  # 行政强制法 Art 54, 69: 10 working days
 
     @state.transition(source=S.DEMANDED, target=S.COURT_ENFORCEMENT, label=_("Apply to the court for enforcement"),

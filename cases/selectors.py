@@ -188,13 +188,14 @@ def proposed_outcome(case) -> str | None:
 
 def payment_deadline(case):
     """The payment deadline (case.payment), open or suspended (issue 12 D4: a suspended one — e.g. left from before
-    the fix — still bears the surcharge): its due date is the last day to pay, already moved past a rest day
+    the fix — still bears the surcharge), or closed by the demand for payment (issue 13: the surcharge runs on
+    after the demand; a paid case is executed and owes none); a cancelled (replaced) one does not count. Its due
+    date is the last day to pay, already moved past a rest day
     (民法典 Art 203, notifications.deadlines.compute_due) or by a correction of the service date. Art 67's 15 days
     are fixed by statute and neither suspended nor extended (notifications.adjustments), so no later change wipes
     the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (issue 13)."""
-    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
-                                   status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by(
-                                       "-id").first()
+    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment").exclude(
+        status=Deadline.Status.CANCELLED).order_by("-id").first()
 
 
 def surcharge_paused_days(case, today: datetime.date | None = None) -> int:

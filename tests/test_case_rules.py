@@ -677,6 +677,8 @@ SOURCE_STATE = {
     "submit_legal_review": "notified_windows_passed", "submit_decision": "notified",
     "pass_legal_review": "legal_review", "return_legal_review": "legal_review",
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
+    "demand_payment": "demanded_due", "apply_to_court": "demanded", "record_court_result": "court_enforcement",
+    "record_remedy": "served",
 }
 
 
@@ -695,6 +697,9 @@ def payload(town, name) -> dict:
         "pass_legal_review": {"opinion": "同意"}, "return_legal_review": {"opinion": "退回"},
         "decide": {"outcome": "penalty", "fine": "500"}, "revoke_filing": {"reason": "不属于本机关管辖"}, "serve": {"method": "直接送达"},
         "record_execution": {"detail": "已缴纳"}, "close": {"summary": "结案"},
+        "demand_payment": {"method": "直接送达"}, "apply_to_court": {"court": "石桥区人民法院"},
+        "record_court_result": {"outcome": "enforced", "note": "已执行"},
+        "record_remedy": {"kind": "reconsideration", "body": "县人民政府"},
     }[name]
 
 
