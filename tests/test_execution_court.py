@@ -331,3 +331,39 @@ def test_the_demand_form_shows_its_refusal_beside_the_field_in_chinese(town, clo
     assert response.status_code == 409 and "行政强制法第54条" in html and "/ The fine" not in html
     detail = client.get(f"/cases/cases/{case['id']}/").content.decode()
     assert "催告" in detail
+
+
+def test_the_remedy_has_one_form_for_the_filing_and_one_for_the_outcome(town, clock):
+    case = served_case(town, clock)
+    clock.move_to(D(2026, 3, 10))
+    client = Client()
+    client.force_login(town.u["o1"])
+    url = f"/cases/cases/{case['id']}/transitions/record_remedy/"
+    filing = client.get(url).content.decode()
+    assert "复议机关或法院" in filing and 'name="new_fine"' not in filing and 'name="outcome"' not in filing
+    response = client.post(url, {"kind": "reconsideration", "body": "县人民政府", "filed_on": "2026-03-09"})
+    assert response.status_code == 302
+    remedy_id = get_case(town.api("o1"), case["id"])["remedies"][0]["id"]
+    detail = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert f'data-remedy-outcome="{remedy_id}"' in detail and "行政复议" in detail and "审理中" in detail
+    outcome = client.get(f"{url}?remedy={remedy_id}").content.decode()
+    assert 'name="outcome"' in outcome and 'name="kind"' not in outcome
+    # The outcome form's refusal stands beside its field, in Chinese only.
+    response = client.post(f"{url}?remedy={remedy_id}", {"remedy": remedy_id, "outcome": "changed"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "请填写变更后的罚款金额。" in html and "Give the fine" not in html
+    response = client.post(f"{url}?remedy={remedy_id}", {"remedy": remedy_id, "outcome": "upheld",
+                                                         "decided_on": "2026-03-10"})
+    assert response.status_code == 302
+    assert get_case(town.api("o1"), case["id"])["remedies"][0]["outcome"] == "upheld"
+
+
+def test_a_corrected_service_date_moves_the_court_application_deadline(town, clock):
+    case = served_case(town, clock)
+    clock.move_to(D(2026, 3, 5))
+    body = ok(town.api("chief").post(f"/api/v1/cases/{case['id']}/correct-date/",
+                                     {"field": "served_on", "date": "2026-03-03", "reason": "送达回证日期为3月3日"},
+                                     format="json"))
+    # 6 months from 03-03 end on Thursday 09-03; Art 53's three months on 12-03.
+    assert deadline(body, "case.court_application")["due_date"] == "2026-12-03"
+    assert deadline(body, "case.payment")["due_date"] == "2026-03-18"
