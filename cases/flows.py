@@ -77,7 +77,7 @@ DEMAND_NOTHING_OWED = _("No fine is owed on this case: there is nothing to deman
 DEMAND_TOO_EARLY = _("The fine may be paid until {due} (Art 67): a demand is served only after the payment period "
                      "has passed unpaid, from {earliest} (Art 72; 行政强制法 Art 54).")
 COURT_REMEDY_PENDING = _("A {kind} against the decision is pending: the court is not applied to while it lasts "
-                         "(行政强制法 Art 53; 行政诉讼法 Art 97).")
+                         "(行政强制法 Art 53).")
 COURT_DEMAND_PERIOD = _("The party has 10 working days after the demand served on {served} to pay, until {until}; "
                         "apply to the court from {earliest} (行政强制法 Art 54, 69).")
 COURT_REMEDY_PERIODS = _("The party may still seek reconsideration or sue until {until} (行政复议法 Art 20; 行政诉讼法 "
@@ -468,8 +468,10 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "apply_to_court"))
     def apply_to_court(self, court, applied_on=None, note=""):
         """申请人民法院强制执行 (行政强制法 Art 53-54, statute; a township has no enforcement power of its own):
-        - not while a reconsideration or lawsuit is pending (Art 53: the party did not seek a remedy in time;
-          行政诉讼法 Art 97: non-litigation enforcement is for a decision not challenged in time);
+        - not while a reconsideration or lawsuit is pending (Art 53, verified: the application is for a party who
+          "在法定期限内不申请行政复议或者提起行政诉讼，又不履行"; 行政诉讼法 Art 97 says the same of non-litigation
+          enforcement — quoted from memory, not verified here; during a lawsuit the decision is enforced, if at all,
+          under 行政诉讼法 Art 56 and the court's rules, which this system does not model);
         - after the 10 working days of the demand (Art 54, 69): from the day after the 10th working day;
         - after the remedy periods (行政复议法 Art 20: 60 days; 行政诉讼法 Art 46: 6 months, both from service;
           行政诉讼法 Art 45: 15 days after a reconsideration decision) and within 3 months of their end (Art 53)."""
