@@ -527,9 +527,6 @@ class CaseFlow(BaseFlow):
 
     # --- reconsideration and lawsuit (行政复议法 Art 20; 行政诉讼法 Art 46; Art 73) -----------------------
 
-    @state.transition(source=REMEDY_SOURCES, target=State.RETURN_VALUE(*REMEDY_SOURCES, S.CLOSED, S.INVESTIGATING),
-                      label=_("Record a reconsideration or lawsuit"),
-                      permission=roles.permission("case", "record_remedy"))
     def record_remedy(self, remedy=None, kind="", filed_on=None, body="", outcome="", decided_on=None,
                       new_fine=None, note=""):
         """The first call records the filing (outcome pending); a second call naming the `remedy` records its
@@ -555,6 +552,15 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(Message(REMEDY_DECIDED, kind=remedy.get_kind_display(),
                                         outcome=remedy.get_outcome_display()), rule="行政复议法 Art 20")
         return self._remedy_outcome(remedy, outcome, decided_on, new_fine, note)
+
+    # One transition per source state, each staying where it is or leading to closed (revoked) or investigating
+    # (revoked_redo): the state chart draws exactly those edges (viewflow stacks the decorators).
+    for _source in REMEDY_SOURCES:
+        record_remedy = state.transition(
+            source=_source, target=State.RETURN_VALUE(_source, S.CLOSED, S.INVESTIGATING),
+            label=_("Record a reconsideration or lawsuit"), permission=roles.permission("case", "record_remedy"),
+        )(record_remedy)
+    del _source
 
     def _remedy_outcome(self, remedy, outcome, decided_on, new_fine, note):
         case = self.obj
