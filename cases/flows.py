@@ -821,7 +821,7 @@ RECONSIDERATION_DAYS = 60  # 行政复议法 Art 20 (statute)
 LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46 (statute)
 COURT_APPLICATION_MONTHS = 3  # 行政强制法 Art 53 (statute)
 DEMAND_WORKING_DAYS = 10  # 行政强制法 Art 54, 69 (statute: 十日以内 are working days)
-FINE_OWED_STATES = (S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT)
+FINE_OWED_STATES = (S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT)  # where an unpaid fine can stand
 
 
 def fine_still_owed(case) -> bool:
@@ -829,7 +829,7 @@ def fine_still_owed(case) -> bool:
     imposes a fine and it has not been executed (paid or enforced). TODO(issue 13, merge): read the payments'
     balance (helper "pay") here."""
     return bool(case.outcome == Case.Outcome.PENALTY and case.fine and case.executed_on is None
-                and case.state not in (S.EXECUTED, S.CLOSED))
+                and case.state in FINE_OWED_STATES)
 
 
 def payment_due_date(case) -> datetime.date | None:

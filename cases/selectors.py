@@ -17,9 +17,8 @@ from workflows.errors import Message
 
 from . import measures as penalty_measures
 from .flows import (
-    FINE_OWED_STATES,
     demand_period_end,
-    fine_still_owed,  # noqa: F401 (the one rule "a fine is still owed", re-exported for pages and API)
+    fine_still_owed,  # the one rule "a fine is still owed" (also for pages and API)
     hearing_grounds,
 )
 from .models import Case, CaseState as CS, OfficerCertificate, Remedy
@@ -226,7 +225,7 @@ def payment_overdue_days(case, today: datetime.date | None = None, paused_days: 
     `paused_days`: days on which the surcharge does not run (Art 73 ¶3); None (the default) reads them from the
     case's reconsiderations and lawsuits (surcharge_paused_days).
     """
-    if case.state not in FINE_OWED_STATES or not case.fine:
+    if not fine_still_owed(case):
         return 0
     deadline = payment_deadline(case)
     if deadline is None:
