@@ -15,6 +15,7 @@ from .models import (
     InquiryRecord,
     LegalReview,
     OfficerCertificate,
+    Remedy,
     Village,
     ViolationType,
 )
@@ -93,12 +94,24 @@ class LegalReviewInline(admin.TabularInline):
         return False
 
 
+class RemedyInline(admin.TabularInline):
+    """Reconsiderations and lawsuits: recorded through the flow's record_remedy, read only here."""
+    model = Remedy
+    extra = 0
+    fields = ("kind", "body", "filed_on", "late", "outcome", "decided_on", "new_fine", "previous_fine")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Case)
 class CaseAdmin(FlowOwnedAdmin):
     list_display = ("number", "state", "violation_type", "village", "party", "filed_on")
     list_filter = ("state", "violation_type", "village")
     search_fields = ("number", "party__name")
-    inlines = [InquiryInline, LegalReviewInline, CorrectionOrderInline]
+    inlines = [InquiryInline, LegalReviewInline, CorrectionOrderInline, RemedyInline]
 
     def has_add_permission(self, request):
         return False

@@ -182,6 +182,22 @@ class FirstOffenceEntrySerializer(serializers.Serializer):
     published_on = serializers.DateField()
 
 
+class RemedySerializer(serializers.Serializer):
+    """A reconsideration or lawsuit (行政复议法 Art 20; 行政诉讼法 Art 46) and its outcome."""
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    body = serializers.CharField()
+    filed_on = serializers.DateField()
+    late = serializers.BooleanField()
+    outcome = serializers.CharField()
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    decided_on = serializers.DateField(allow_null=True)
+    new_fine = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    previous_fine = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    note = serializers.CharField()
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     village = serializers.CharField(source="village.name")
@@ -216,6 +232,10 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     proposed_outcome = serializers.SerializerMethodField()
     late_payment_surcharge = serializers.SerializerMethodField()
     payment_status = serializers.SerializerMethodField()
+    surcharge_paused_days = serializers.SerializerMethodField()
+    fine_still_owed = serializers.SerializerMethodField()
+    court_application_possible_from = serializers.SerializerMethodField()
+    remedies = serializers.SerializerMethodField()
     presiding_officer = UserBriefSerializer(default=None)
     collective_discussion_record = serializers.SerializerMethodField()
     hearing_right = serializers.SerializerMethodField()
@@ -278,6 +298,21 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         """Art 72: overdue payment is flagged with the 3%/day surcharge, capped at the fine."""
         surcharge = selectors.late_payment_surcharge(case)
         return None if surcharge is None else str(surcharge)
+
+    def get_surcharge_paused_days(self, case) -> int:
+        """Art 73 ¶3: overdue days on which a reconsideration or lawsuit was pending (no surcharge for them)."""
+        return selectors.surcharge_paused_days(case)
+
+    def get_fine_still_owed(self, case) -> bool:
+        return selectors.fine_still_owed(case)
+
+    def get_court_application_possible_from(self, case) -> str | None:
+        """行政强制法 Art 54, 69: the day after the demand's 10 working days; null before a demand."""
+        day = selectors.court_application_possible_from(case)
+        return day.isoformat() if day else None
+
+    def get_remedies(self, case) -> list[dict]:
+        return RemedySerializer(selectors.remedies_of(case), many=True).data
 
 
 class PaymentSerializer(serializers.ModelSerializer):

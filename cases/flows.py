@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import State
 
-from notifications.calendar import add_working_days
-from notifications.deadlines import close_deadlines, open_deadline
+from notifications.calendar import add_calendar_days, add_working_days, roll_to_working_day
+from notifications.deadlines import add_months, close_deadlines, open_deadline
 from notifications.models import Deadline
 from notifications.services import notify_role, notify_users
 from workflows import roles
@@ -22,7 +23,16 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
-from .models import Case, CaseState as S, CorrectionOrder, LegalReview, MediationAgreement, Payment
+from .models import (
+    PAYABLE_STATES,
+    Case,
+    CaseState as S,
+    CorrectionOrder,
+    LegalReview,
+    MediationAgreement,
+    Payment,
+    Remedy,
+)
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -83,10 +93,33 @@ NO_NOTICE_GROUND = _("Without a notice, no penalty is proposed only where the fa
                      "limitation has expired, the party was under fourteen or incapable, or had no fault (Art 57, "
                      "30, 31, 33 ¶2, 36); a first or minor corrected violation is notified first (Art 33 ¶1, 44).")
 RECEIPT_RECORDED = _("The receipt of this transfer is recorded already.")
+# Execution by demand and court (行政强制法 Art 53-54, 69) and remedies (行政复议法 Art 20, 行政诉讼法 Art 46)
+DEMAND_NOTHING_OWED = _("No fine is owed on this case: there is nothing to demand (行政强制法 Art 54).")
+DEMAND_TOO_EARLY = _("The fine may be paid until {due} (Art 67): a demand is served only after the payment period "
+                     "has passed unpaid, from {earliest} (Art 72; 行政强制法 Art 54).")
+COURT_REMEDY_PENDING = _("A {kind} against the decision is pending: the court is not applied to while it lasts "
+                         "(行政强制法 Art 53).")
+COURT_DEMAND_PERIOD = _("The party has 10 working days after the demand served on {served} to pay, until {until}; "
+                        "apply to the court from {earliest} (行政强制法 Art 54, 69).")
+COURT_REMEDY_PERIODS = _("The party may still seek reconsideration or sue until {until} (行政复议法 Art 20; 行政诉讼法 "
+                         "Art 46); apply to the court from {earliest} (行政强制法 Art 53).")
+COURT_LAPSED = _("The three months to apply to the court ended on {until} (行政强制法 Art 53): the right to apply "
+                 "has lapsed.")
+COURT_NOTHING_OWED = _("No fine is owed on this case: there is nothing for the court to enforce.")
+REMEDY_UNKNOWN = _("This case has no such reconsideration or lawsuit.")
+REMEDY_DECIDED = _("The outcome of this {kind} is recorded already ({outcome}).")
+REMEDY_DECIDED_BEFORE = _("The outcome cannot be dated before the filing of {filed_on}.")
+REMEDY_NEW_FINE = _("Give the fine as changed.")
 
 
 def _fmt_money(value) -> str:
     return f"{Decimal(value):,.2f}"
+
+
+# The deadlines that end when the fine is paid or the case leaves execution.
+EXECUTION_DEADLINES = ("case.payment", "case.instalment", "case.demand_period", "case.court_application")
+# Where a reconsideration or lawsuit against the decision may be recorded (a decision exists).
+REMEDY_SOURCES = (S.DECIDED, S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT, S.EXECUTED)
 
 
 class CaseFlow(BaseFlow):
@@ -465,17 +498,21 @@ class CaseFlow(BaseFlow):
         close_deadlines(case, "case.service")
         if case.outcome == Case.Outcome.PENALTY and case.fine:
             open_deadline(case, "case.payment", case.served_on)  # Art 67: pay within 15 days
+            # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
+            open_deadline(case, "case.court_application", remedy_periods_end(case))
 
-    @state.transition(source=S.SERVED, target=S.EXECUTED, label=_("Record execution"),
-                      permission=roles.permission("case", "record_execution"))
+    @state.transition(source=[S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT], target=S.EXECUTED,
+                      label=_("Record execution"), permission=roles.permission("case", "record_execution"))
     def record_execution(self, detail, executed_on=None):
+        """The party paid (or the decision was otherwise carried out): in time, late after a demand, or while the
+        court application is pending (the party pays late)."""
         case = self.obj
         executed_on = executed_on or timezone.localdate()
         check_business_date(case, "executed_on", executed_on)  # Art 67: after service
         require_fine_paid(case)
         case.executed_on = executed_on
         case.execution_detail = detail
-        close_deadlines(case, "case.payment", "case.instalment")
+        close_deadlines(case, *EXECUTION_DEADLINES)
 
     # --- 简易程序: filing with the agency (Art 52) and the hand-over of money collected on the spot (Art 71) -----
     # The decision itself is made by cases.services.decide_on_the_spot (it creates the case). These two steps
@@ -510,6 +547,165 @@ class CaseFlow(BaseFlow):
         case.handed_over_on = handed_over_on
         case.handover_bank_receipt, case.handover_note = (bank_receipt or "").strip(), (note or "").strip()
         close_deadlines(case, "case.spot_handover")
+
+
+    # --- execution by demand and court (Art 72-73; 行政强制法 Art 53-54, 69) -----------------------
+
+    @state.transition(source=S.SERVED, target=S.DEMANDED, label=_("Serve a demand for payment"),
+                      conditions=[lambda flow: refuse(fine_still_owed(flow.obj), RuleViolation(
+                          DEMAND_NOTHING_OWED, rule="行政强制法 Art 54"))],
+                      permission=roles.permission("case", "demand_payment"))
+    def demand_payment(self, method, demand_served_on=None):
+        """催告 (行政强制法 Art 54, statute): before applying to the court the agency serves a written demand. Only
+        once the payment period (Art 67's 15 days, rolled past a rest day) has passed unpaid: the demand is served
+        from the day after the due date. The party then has 10 days — working days (Art 69: 十日以内 are working
+        days) — after its service; the court is applied to after them."""
+        case = self.obj
+        served_on = demand_served_on or timezone.localdate()
+        check_business_date(case, "demand_served_on", served_on)
+        due = first_unpaid_due_date(case, served_on)
+        if due is not None and served_on <= due:
+            raise RuleViolation(Message(DEMAND_TOO_EARLY, due=due, earliest=due + datetime.timedelta(days=1)),
+                                rule="行政强制法 Art 54")
+        case.demand_served_on, case.demand_method = served_on, method
+        # The payment term has run out (its reminders are done); the surcharge still reads its due date.
+        close_deadlines(case, "case.payment")
+        open_deadline(case, "case.demand_period", served_on)  # 行政强制法 Art 54, 69: 10 working days
+
+    @state.transition(source=S.DEMANDED, target=S.COURT_ENFORCEMENT, label=_("Apply to the court for enforcement"),
+                      permission=roles.permission("case", "apply_to_court"))
+    def apply_to_court(self, court, applied_on=None, note=""):
+        """申请人民法院强制执行 (行政强制法 Art 53-54, statute; a township has no enforcement power of its own):
+        - not while a reconsideration or lawsuit is pending (Art 53, verified: the application is for a party who
+          "在法定期限内不申请行政复议或者提起行政诉讼，又不履行"; 行政诉讼法 Art 97 says the same of non-litigation
+          enforcement — quoted from memory, not verified here; during a lawsuit the decision is enforced, if at all,
+          under 行政诉讼法 Art 56 and the court's rules, which this system does not model);
+        - after the 10 working days of the demand (Art 54, 69): from the day after the 10th working day;
+        - after the remedy periods (行政复议法 Art 20: 60 days; 行政诉讼法 Art 46: 6 months, both from service;
+          行政诉讼法 Art 45: 15 days after a reconsideration decision) and within 3 months of their end (Art 53)."""
+        case = self.obj
+        if not fine_still_owed(case):
+            raise RuleViolation(COURT_NOTHING_OWED, rule="行政强制法 Art 53")
+        applied_on = applied_on or timezone.localdate()
+        check_business_date(case, "court_applied_on", applied_on, input_name="applied_on")
+        pending = case.remedies.filter(outcome=Remedy.Outcome.PENDING).first()
+        if pending is not None:
+            raise RuleViolation(Message(COURT_REMEDY_PENDING, kind=pending.get_kind_display()),
+                                rule="行政强制法 Art 53")
+        demand_end = demand_period_end(case)
+        if applied_on <= demand_end:
+            raise RuleViolation(Message(COURT_DEMAND_PERIOD, served=case.demand_served_on, until=demand_end,
+                                        earliest=demand_end + datetime.timedelta(days=1)),
+                                rule="行政强制法 Art 54")
+        periods_end = remedy_periods_end(case)
+        if applied_on <= periods_end:
+            raise RuleViolation(Message(COURT_REMEDY_PERIODS, until=periods_end,
+                                        earliest=periods_end + datetime.timedelta(days=1)), rule="行政强制法 Art 53")
+        latest = court_application_last_day(case)
+        if applied_on > latest:
+            raise RuleViolation(Message(COURT_LAPSED, until=latest), rule="行政强制法 Art 53")
+        case.court_applied_on, case.court_name, case.court_note = applied_on, court, note
+        case.court_outcome, case.court_decided_on, case.court_result_note = "", None, ""
+        close_deadlines(case, "case.demand_period", "case.court_application")
+
+    @state.transition(source=S.COURT_ENFORCEMENT, target=State.RETURN_VALUE(S.EXECUTED, S.CLOSED, S.DEMANDED),
+                      label=_("Record the court's result"),
+                      permission=roles.permission("case", "record_court_result"))
+    def record_court_result(self, outcome, decided_on=None, note=""):
+        """The court's answer (行政强制法 Art 57-58). Enforced → executed. Refused (不予受理 or 不予执行) → the case
+        is closed with the court's reason: the agency's recourse is the higher court's reconsideration of that
+        ruling within 15 days (Art 56 ¶2, Art 58 ¶3), recorded in the note, not a new application. Withdrawn →
+        back to `demanded`: the agency may apply again while Art 53's three months last (our choice)."""
+        case = self.obj
+        decided_on = decided_on or timezone.localdate()
+        check_business_date(case, "court_decided_on", decided_on, input_name="decided_on")
+        case.court_outcome, case.court_decided_on, case.court_result_note = outcome, decided_on, note
+        if outcome == Case.CourtOutcome.ENFORCED:
+            case.executed_on = decided_on
+            case.execution_detail = note or str(_("Enforced by the court"))
+            close_deadlines(case, *EXECUTION_DEADLINES)
+            return S.EXECUTED
+        if outcome == Case.CourtOutcome.REFUSED:
+            case.closing_summary = note
+            close_deadlines(case, *EXECUTION_DEADLINES)
+            return S.CLOSED
+        if fine_still_owed(case):  # the three months of Art 53 run on
+            open_deadline(case, "case.court_application", remedy_periods_end(case))
+        return S.DEMANDED
+
+    # --- reconsideration and lawsuit (行政复议法 Art 20; 行政诉讼法 Art 46; Art 73) -----------------------
+
+    def record_remedy(self, remedy=None, kind="", filed_on=None, body="", outcome="", decided_on=None,
+                      new_fine=None, note=""):
+        """The first call records the filing (outcome pending); a second call naming the `remedy` records its
+        outcome. A filing after 60 days (reconsideration, 行政复议法 Art 20) or 6 months (lawsuit, 行政诉讼法 Art 46)
+        from service is recorded with `late` set — whether it is heard is the reviewing body's business. Art 73
+        ¶1 (statute): a remedy does not suspend execution; Art 73 ¶3: the surcharge does not run while it is
+        pending (cases.selectors.surcharge_paused_days). Outcomes: revoked ends the case (closed); revoked_redo
+        (撤销并责令重新作出) reopens it to investigation with its decision cleared (kept on the remedy and in the
+        audit); changed sets the fine to `new_fine` (the payment deadline stays); upheld and withdrawn change
+        nothing."""
+        case = self.obj
+        if remedy is None:
+            filed_on = filed_on or timezone.localdate()
+            check_business_date(case, "remedy_filed_on", filed_on, input_name="filed_on")
+            remedy = Remedy.objects.create(case=case, kind=kind, body=body, filed_on=filed_on, note=note,
+                                           late=remedy_filed_late(case, kind, filed_on), recorded_by=self.user)
+            if not outcome or outcome == Remedy.Outcome.PENDING:
+                self._open_court_application()
+                return S(case.state)
+        elif remedy.case_id != case.pk:
+            raise InvalidInput(REMEDY_UNKNOWN, fields={"remedy": [bilingual(REMEDY_UNKNOWN)]})
+        elif not remedy.pending:
+            raise RuleViolation(Message(REMEDY_DECIDED, kind=remedy.get_kind_display(),
+                                        outcome=remedy.get_outcome_display()), rule="行政复议法 Art 20")
+        return self._remedy_outcome(remedy, outcome, decided_on, new_fine, note)
+
+    # One transition per source state, each staying where it is or leading to closed (revoked) or investigating
+    # (revoked_redo): the state chart draws exactly those edges (viewflow stacks the decorators).
+    for _source in REMEDY_SOURCES:
+        record_remedy = state.transition(
+            source=_source, target=State.RETURN_VALUE(_source, S.CLOSED, S.INVESTIGATING),
+            label=_("Record a reconsideration or lawsuit"), permission=roles.permission("case", "record_remedy"),
+        )(record_remedy)
+    del _source
+
+    def _remedy_outcome(self, remedy, outcome, decided_on, new_fine, note):
+        case = self.obj
+        decided_on = decided_on or timezone.localdate()
+        check_business_date(case, "remedy_decided_on", decided_on, input_name="decided_on")
+        if decided_on < remedy.filed_on:
+            message = Message(REMEDY_DECIDED_BEFORE, filed_on=remedy.filed_on)
+            raise InvalidInput(message, fields={"decided_on": [bilingual(message)]})
+        if outcome == Remedy.Outcome.CHANGED and new_fine is None:
+            raise InvalidInput(REMEDY_NEW_FINE, fields={"new_fine": [bilingual(REMEDY_NEW_FINE)]})
+        remedy.outcome, remedy.decided_on = outcome, decided_on
+        remedy.note = "\n".join(part for part in (remedy.note, note) if part)
+        remedy.previous_fine, remedy.previous_decided_on = case.fine, case.decided_on
+        target = S(case.state)
+        if outcome == Remedy.Outcome.CHANGED:
+            remedy.new_fine = new_fine
+            case.fine = new_fine  # the payment deadline is kept (Art 73 ¶1: execution is not suspended)
+        elif outcome == Remedy.Outcome.REVOKED:
+            case.closing_summary = str(Message(_("The decision was revoked by {body} on {day}."),
+                                               body=remedy.body or remedy.get_kind_display(), day=decided_on))
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            target = S.CLOSED
+        elif outcome == Remedy.Outcome.REVOKED_REDO:
+            clear_decision(case)
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            target = S.INVESTIGATING
+        remedy.save()
+        if target not in (S.CLOSED, S.INVESTIGATING):
+            self._open_court_application()
+        return target
+
+    def _open_court_application(self):
+        """Art 53's three months, counted from the end of the remedy periods (which a decided reconsideration may
+        move: 行政诉讼法 Art 45), while a fine is owed and the court has not been applied to."""
+        case = self.obj
+        if case.state in (S.SERVED, S.DEMANDED) and case.served_on and fine_still_owed(case):
+            open_deadline(case, "case.court_application", remedy_periods_end(case))
 
     @state.transition(source=[S.EXECUTED, S.SERVED], target=S.CLOSED, label=_("Close the case"),
                       conditions=[lambda flow: flow._may_close()],
@@ -757,3 +953,109 @@ def waived_windows(case) -> set[str]:
         Case.WaiverScope.HEARING: {"case.hearing_request"},
         Case.WaiverScope.BOTH: {"case.statement_window", "case.hearing_request"},
     }.get(scope, set())
+
+
+# --------------------------------------------------------------------------------------------------
+# Execution by demand and court, remedies (Art 67, 72-73; 行政强制法 Art 53-54, 69; 行政复议法 Art 20;
+# 行政诉讼法 Art 45-46)
+# --------------------------------------------------------------------------------------------------
+
+# 行政诉讼法 Art 45 (statute): after a reconsideration decision the party may sue within 15 days of receiving it.
+LAWSUIT_AFTER_RECONSIDERATION_DAYS = 15
+RECONSIDERATION_DAYS = 60  # 行政复议法 Art 20 (statute)
+LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46 (statute)
+COURT_APPLICATION_MONTHS = 3  # 行政强制法 Art 53 (statute)
+DEMAND_WORKING_DAYS = 10  # 行政强制法 Art 54, 69 (statute: 十日以内 are working days)
+FINE_OWED_STATES = PAYABLE_STATES  # where an unpaid fine can stand: served, demanded, court_enforcement
+
+
+def fine_still_owed(case) -> bool:
+    """Whether the party still owes the fine — the one place that says so: the decision imposes a fine, it has not
+    been executed (paid or enforced), the case is where a fine is paid (PAYABLE_STATES), and the payments recorded
+    from the bank's receipts (罚缴分离, Art 67) do not yet cover it. The Art 72 surcharge is discretionary and is not
+    counted here (cases.selectors.payment_status shows it)."""
+    if not (case.outcome == Case.Outcome.PENALTY and case.fine and case.executed_on is None
+            and case.state in FINE_OWED_STATES):
+        return False
+    paid = Payment.objects.filter(case=case).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return paid < case.fine
+
+
+def first_unpaid_due_date(case, today: datetime.date | None = None) -> datetime.date | None:
+    """The earliest day by which an amount still unpaid was due: Art 67's last day (case.payment, rolled past a rest
+    day) or, under an approved plan, the first instalment not paid in full (Art 66 ¶2); None when nothing is due."""
+    from .selectors import payment_status  # the schedule of what is due when (selectors import this module)
+
+    status = payment_status(case, today)
+    if status is None:
+        return None
+    unpaid = [tranche.due_on for tranche in status["schedule"] if tranche.cleared_on is None]
+    return min(unpaid) if unpaid else None
+
+
+def _party_period_end(day: datetime.date) -> datetime.date:
+    """The last day of a party's period, moved past a rest day (民事诉讼法 Art 85, applied by 行政诉讼法 Art 101;
+    民法典 Art 203)."""
+    return roll_to_working_day(day).date
+
+
+def reconsideration_period_end(served_on: datetime.date) -> datetime.date:
+    """行政复议法 Art 20 (statute): 60 days from the day the party knew of the decision (its service)."""
+    return _party_period_end(add_calendar_days(served_on, RECONSIDERATION_DAYS).date)
+
+
+def lawsuit_period_end(served_on: datetime.date) -> datetime.date:
+    """行政诉讼法 Art 46 (statute): 6 months from the day the party knew of the decision (民法典 Art 202)."""
+    return _party_period_end(add_months(served_on, LAWSUIT_MONTHS))
+
+
+def remedy_periods_end(case) -> datetime.date:
+    """The last day the party may still challenge the decision: the later of the reconsideration period (60
+    days) and the lawsuit period (6 months) from service, or 15 days after a reconsideration decided without
+    ending the case (行政诉讼法 Art 45)."""
+    end = max(reconsideration_period_end(case.served_on), lawsuit_period_end(case.served_on))
+    decided = case.remedies.filter(kind=Remedy.Kind.RECONSIDERATION, outcome__in=[
+        Remedy.Outcome.UPHELD, Remedy.Outcome.CHANGED]).exclude(decided_on=None).values_list("decided_on", flat=True)
+    for day in decided:
+        end = max(end, _party_period_end(add_calendar_days(day, LAWSUIT_AFTER_RECONSIDERATION_DAYS).date))
+    return end
+
+
+def court_application_last_day(case) -> datetime.date:
+    """行政强制法 Art 53 (statute): 自期限届满之日起三个月内 — 3 months after the remedy periods end (民法典 Art 202;
+    the agency's own period, not moved past a rest day)."""
+    return add_months(remedy_periods_end(case), COURT_APPLICATION_MONTHS)
+
+
+def demand_period_end(case) -> datetime.date:
+    """行政强制法 Art 54, 69 (statute): 催告书送达十日后 — the 10th working day after the demand's service; the party may
+    pay through it, and the court is applied to from the day after."""
+    return add_working_days(case.demand_served_on, DEMAND_WORKING_DAYS).date
+
+
+def remedy_filed_late(case, kind, filed_on) -> bool:
+    """Whether a remedy was filed after its statutory period (recorded, not refused)."""
+    if case.served_on is None:
+        return False
+    if kind == Remedy.Kind.RECONSIDERATION:
+        return filed_on > reconsideration_period_end(case.served_on)
+    return filed_on > lawsuit_period_end(case.served_on)
+
+
+DECISION_FIELDS = {
+    "outcome": "", "fine": None, "measures": [], "measures_note": "", "confiscation_value": None,
+    "no_penalty_ground": "", "education": "", "collective_discussion": "", "collective_discussion_attendees": [],
+    "collective_discussion_on": None, "decided_on": None, "decided_by": None, "published_on": None,
+    "publicity_channel": "", "publicity_withheld_reason": "", "served_on": None, "service_method": "",
+    "executed_on": None, "execution_detail": "", "demand_served_on": None, "demand_method": "",
+    "court_applied_on": None, "court_name": "", "court_note": "", "court_outcome": "", "court_decided_on": None,
+    "court_result_note": "",
+}
+
+
+def clear_decision(case) -> None:
+    """撤销并责令重新作出 (行政复议法 Art 64; 行政诉讼法 Art 70): the decision and what followed it are cleared so that
+    a new one is made; the old decision stays on the remedy record (previous_fine, previous_decided_on) and in
+    the audit trail."""
+    for field, value in DECISION_FIELDS.items():
+        setattr(case, field, value)

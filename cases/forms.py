@@ -9,7 +9,7 @@ from workflows import roles
 from workflows.forms import FindingField, IdChoiceField, IdMultipleChoiceField, RawValueSelect, TransitionForm
 
 from . import measures as penalty_measures
-from .models import Case
+from .models import Case, Remedy
 from .party_rules import NO_NOTICE_GROUNDS
 
 
@@ -267,6 +267,65 @@ class ExecutionForm(TransitionForm):
     detail = text(_("Execution"))
 
 
+class DemandForm(TransitionForm):
+    demand_served_on = forms.DateField(label=_("Demand served on"), required=False,
+                                       help_text=_("The day the written demand (催告书) was served on the party."))
+    method = forms.CharField(label=_("Method of service"), max_length=100)
+
+
+class CourtApplicationForm(TransitionForm):
+    applied_on = forms.DateField(label=_("Applied on"), required=False)
+    court = forms.CharField(label=_("Court"), max_length=100, help_text=_("e.g. 某某区人民法院"))
+    note = text(_("Note on the application"), required=False, rows=2)
+
+
+class CourtResultForm(TransitionForm):
+    outcome = forms.ChoiceField(label=_("Court's result"), choices=Case.CourtOutcome.choices)
+    decided_on = forms.DateField(label=_("Court decided on"), required=False)
+    note = text(_("Note on the result"), required=False, rows=2,
+                help_text=_("For a refusal, the court's reason."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Case.CourtOutcome.REFUSED and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the court's reason."))
+        return data
+
+
+class RemedyForm(TransitionForm):
+    """One form for both steps: without `remedy` it records a filing (kind, filed_on, body); with `remedy` (a
+    pending one of this case) it records the outcome and its date."""
+
+    remedy = IdChoiceField(label=_("Reconsideration or lawsuit"), queryset=Remedy.objects.none(), required=False,
+                           help_text=_("Leave empty to record a new filing; choose one to record its outcome."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------")] + Remedy.Kind.choices, required=False)
+    body = forms.CharField(label=_("Reviewing body or court"), max_length=100, required=False)
+    filed_on = forms.DateField(label=_("Remedy filed on"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------")] + Remedy.Outcome.choices,
+                                required=False)
+    decided_on = forms.DateField(label=_("Outcome decided on"), required=False)
+    new_fine = forms.DecimalField(label=_("New fine (yuan)"), max_digits=12, decimal_places=2, min_value=0,
+                                  required=False, help_text=_("Only when the outcome changes the fine."))
+    note = text(_("Remarks"), required=False, rows=2)
+
+    def __init__(self, *args, flow=None, **kwargs):
+        super().__init__(*args, flow=flow, **kwargs)
+        if flow is not None:
+            self.fields["remedy"].queryset = Remedy.objects.filter(case=flow.obj, outcome=Remedy.Outcome.PENDING)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remedy") is None:
+            if not data.get("kind") and "kind" not in self.errors:
+                self.add_error("kind", _("Choose reconsideration or lawsuit."))
+        elif not data.get("outcome") or data.get("outcome") == Remedy.Outcome.PENDING:
+            self.add_error("outcome", _("Choose the outcome."))
+        if data.get("outcome") == Remedy.Outcome.CHANGED and data.get("new_fine") is None \
+                and "new_fine" not in self.errors:
+            self.add_error("new_fine", _("Give the fine as changed."))
+        return data
+
+
 class CloseForm(TransitionForm):
     summary = text(_("Summary"))
 
@@ -306,6 +365,10 @@ CASE_TRANSITION_FORMS = {
     "revoke_filing": RevokeFilingForm,
     "serve": ServeForm,
     "record_execution": ExecutionForm,
+    "demand_payment": DemandForm,
+    "apply_to_court": CourtApplicationForm,
+    "record_court_result": CourtResultForm,
+    "record_remedy": RemedyForm,
     "close": CloseForm,
     "transfer": TransferForm,
     "acknowledge_spot_filing": SpotFilingForm,

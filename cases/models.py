@@ -148,6 +148,8 @@ class CaseState(models.TextChoices):
     DECIDING = "deciding", _("Awaiting decision")
     DECIDED = "decided", _("Decided")
     SERVED = "served", _("Served")
+    DEMANDED = "demanded", _("Payment demanded")  # 催告 (行政强制法 Art 54)
+    COURT_ENFORCEMENT = "court_enforcement", _("Court enforcement applied for")  # 行政强制法 Art 53
     EXECUTED = "executed", _("Executed")
     CLOSED = "closed", _("Closed")
     TRANSFERRED = "transferred", _("Transferred")
@@ -174,6 +176,8 @@ class Case(FlowOwnedFields, models.Model):
         "procedure", "spot_decided_at", "certificates_shown", "party_statement", "refused_to_sign",
         "collected_on_spot", "collection_ground", "collection_reason", "receipt_number", "spot_filed_on",
         "spot_filed_by", "spot_filing_note", "handed_over_on", "handover_bank_receipt", "handover_note",
+        "demand_served_on", "demand_method", "court_applied_on", "court_name", "court_note", "court_outcome",
+        "court_decided_on", "court_result_note",
     )
 
     class Source(models.TextChoices):
@@ -219,6 +223,11 @@ class Case(FlowOwnedFields, models.Model):
         """处罚法 Art 68–69: when an officer may collect a fine on the spot."""
         SMALL_AMOUNT = "small_amount", _("A fine of 100 yuan or less (Art 68(1))")
         HARD_TO_PAY_LATER = "hard_to_pay_later", _("Paying at a bank would be really hard (Art 68(2), 69)")
+    class CourtOutcome(models.TextChoices):
+        """The court's answer to the application (行政强制法 Art 57-58)."""
+        ENFORCED = "enforced", _("Enforced")
+        REFUSED = "refused", _("Refused (not accepted or not enforced)")
+        WITHDRAWN = "withdrawn", _("Application withdrawn")
 
     class WaiverScope(models.TextChoices):
         STATEMENT = "statement", _("Statement and defence")
@@ -315,6 +324,15 @@ class Case(FlowOwnedFields, models.Model):
     service_method = models.CharField(_("method of service"), max_length=100, blank=True)
     executed_on = models.DateField(_("executed on"), null=True, blank=True)
     execution_detail = models.TextField(_("execution"), blank=True)
+    # Execution by demand and court (行政强制法 Art 53-54): the written demand (催告书) and the application.
+    demand_served_on = models.DateField(_("demand served on"), null=True, blank=True)
+    demand_method = models.CharField(_("method of serving the demand"), max_length=100, blank=True)
+    court_applied_on = models.DateField(_("applied to the court on"), null=True, blank=True)
+    court_name = models.CharField(_("court"), max_length=100, blank=True)
+    court_note = models.TextField(_("application note"), blank=True)
+    court_outcome = models.CharField(_("court's result"), max_length=10, choices=CourtOutcome.choices, blank=True)
+    court_decided_on = models.DateField(_("court decided on"), null=True, blank=True)
+    court_result_note = models.TextField(_("court's result: note"), blank=True)
     closing_summary = models.TextField(_("closing summary"), blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
@@ -419,10 +437,9 @@ class LegalReview(models.Model):
 # Execution: payments and payment plans (处罚法 Art 66–67, 72; DESIGN §9, CONTRACT §7 "Execution")
 # --------------------------------------------------------------------------------------------------
 
-# The states in which a decided fine is being paid: served, and (issue 13, helper "court") after a written demand
-# (催告, 行政强制法 Art 54) and while the court enforces it (Art 72 ¶1(3); 行政强制法 Art 53). The two later states
-# are named by their values so that this one constant is what the merge with those states touches.
-PAYABLE_STATES = (CaseState.SERVED.value, "demanded", "court_enforcement")
+# The states in which a decided fine is being paid: served, after a written demand (催告, 行政强制法 Art 54) and
+# while the court enforces it (Art 72 ¶1(3); 行政强制法 Art 53).
+PAYABLE_STATES = (CaseState.SERVED.value, CaseState.DEMANDED.value, CaseState.COURT_ENFORCEMENT.value)
 
 
 class Payment(models.Model):
@@ -574,3 +591,49 @@ class CorrectionOrder(models.Model):
 
     def page_path(self) -> str:
         return self.case.page_path()
+
+
+class Remedy(models.Model):
+    """A reconsideration (行政复议, 行政复议法 Art 20: within 60 days of knowing the decision) or a lawsuit (行政诉讼,
+    行政诉讼法 Art 46: within 6 months) against the case's decision, with its outcome. A late filing is the
+    reviewing body's business: it is recorded with `late` set, not refused."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
+        LAWSUIT = "lawsuit", _("Administrative lawsuit")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("remedy outcome", "Pending")
+        UPHELD = "upheld", _("Upheld")
+        CHANGED = "changed", _("Changed")
+        REVOKED = "revoked", pgettext_lazy("remedy outcome", "Revoked")
+        REVOKED_REDO = "revoked_redo", _("Revoked, a new decision ordered")
+        WITHDRAWN = "withdrawn", pgettext_lazy("remedy outcome", "Withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.CharField(_("reviewing body or court"), max_length=100, blank=True)
+    filed_on = models.DateField(_("remedy filed on"))
+    late = models.BooleanField(_("filed after the statutory period"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(_("outcome decided on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    new_fine = models.DecimalField(_("new fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # The decision as it stood when the outcome was recorded (a revoked or changed decision stays on record).
+    previous_fine = models.DecimalField(_("fine before the outcome (yuan)"), max_digits=12, decimal_places=2,
+                                        null=True, blank=True)
+    previous_decided_on = models.DateField(_("decision date before the outcome"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]
+        verbose_name = _("reconsideration or lawsuit")
+        verbose_name_plural = _("reconsiderations and lawsuits")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filed_on}"
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome == self.Outcome.PENDING

@@ -464,9 +464,10 @@ class CaseDetailView(CaseAccessMixin, View):
         inquiry_possible = case.state in services.INQUIRY_STATES
         is_case_officer = case.officers.filter(pk=request.user.pk).exists()
         overdue_days = selectors.payment_overdue_days(case)
+        transitions = transition_buttons("case", case, request.user, "cases:cases:transition")
         return self.render("cases/case_detail.html", {
             **case_summary(case),
-            "transitions": transition_buttons("case", case, request.user, "cases:cases:transition"),
+            "transitions": transitions,
             "can_inquire": inquiry_possible and is_case_officer and roles.may("case.inquiry", request.user),
             "can_publicize": (case.outcome == Case.Outcome.PENALTY and case.decided_on is not None
                               and case.published_on is None and not case.publicity_withheld_reason
@@ -485,6 +486,12 @@ class CaseDetailView(CaseAccessMixin, View):
                                and selectors.pending_plan(case) is None and selectors.approved_plan(case) is None),
             "plans": case.payment_plans.select_related("requested_by", "decided_by").prefetch_related(
                 "instalments"),
+            "paused_days": selectors.surcharge_paused_days(case),
+            "fine_owed": selectors.fine_still_owed(case),
+            "remedies": selectors.remedies_of(case),
+            "remedy_outcome_url": (reverse("cases:cases:transition", args=[case.pk, "record_remedy"])
+                                   if any(t["name"] == "record_remedy" for t in transitions) else ""),
+            "court_possible_from": selectors.court_application_possible_from(case),
             "deadlines": deadline_rows(case),
             "correction_orders": selectors.correction_orders_of(case),
             "can_order_correction": (is_case_officer and roles.may("case.correction_order", request.user)
@@ -497,6 +504,23 @@ class CaseDetailView(CaseAccessMixin, View):
         })
 
 
+# record_remedy is one transition with two steps; the page shows one form per step (issue 13): the filing
+# (kind, body, date) from the case page's button, the outcome from the pending remedy's link (?remedy=<id>).
+REMEDY_FILING_FIELDS = ("kind", "body", "filed_on")
+REMEDY_OUTCOME_FIELDS = ("remedy", "outcome", "decided_on", "new_fine")
+
+
+def remedy_step(form, remedy_id) -> None:
+    if remedy_id:
+        for name in REMEDY_FILING_FIELDS:
+            form.fields.pop(name, None)
+        form.fields["remedy"].widget = forms.HiddenInput()
+        form.fields["remedy"].initial = remedy_id
+    else:
+        for name in REMEDY_OUTCOME_FIELDS:
+            form.fields.pop(name, None)
+
+
 class CaseTransitionView(CaseAccessMixin, TransitionView):
     """One form per transition (cases.forms.CASE_TRANSITION_FORMS), fired through fire_transition."""
 
@@ -507,6 +531,8 @@ class CaseTransitionView(CaseAccessMixin, TransitionView):
         form = super().make_form(data)
         if "officers" in form.fields:  # file: the officer choices show each certificate's validity
             officers_field(form.fields["officers"])
+        if self.name == "record_remedy":
+            remedy_step(form, self.request.GET.get("remedy") or (data or {}).get("remedy"))
         for field in form.fields.values():
             if isinstance(field.widget, forms.DateInput):
                 field.widget.format = "%Y-%m-%d"

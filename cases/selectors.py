@@ -16,7 +16,12 @@ from workflows import roles
 from workflows.errors import Message
 
 from . import measures as penalty_measures
-from .flows import hearing_grounds
+from .flows import (
+    demand_period_end,
+    fine_still_owed,  # the one rule "a fine is still owed" (also for pages and API)
+    first_unpaid_due_date,
+    hearing_grounds,
+)
 from .models import (
     PAYABLE_STATES,
     Case,
@@ -26,6 +31,7 @@ from .models import (
     OfficerCertificate,
     Payment,
     PaymentPlan,
+    Remedy,
 )
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
@@ -61,6 +67,13 @@ def spot_filing_pending():
 
 def handover_pending():
     return Q(collected_on_spot=True, handed_over_on__isnull=True, state=CS.EXECUTED)
+
+
+# Execution (issue 13): the rows say what is due now rather than "advance the case".
+OVERDUE_DEMAND = _("Overdue, unpaid: serve a demand")  # 逾期未缴待催告
+MAY_APPLY_TO_COURT = _("May apply to the court for enforcement")  # 可申请法院强制执行
+COURT_RESULT = _("Record the court's result")
+REMEDY_OUTCOME = _("Record the outcome of the reconsideration or lawsuit")  # 复议/诉讼结果待登记
 
 
 def case_list(*, state=None, village=None, officer=None, violation_type=None, search=None):
@@ -104,8 +117,11 @@ def cases_for_inbox(user):
         query |= (Q(state__in=CHIEF_CLOSES[0]) | Q(state=CS.SERVED, outcome=Case.Outcome.NO_PENALTY)
                   | spot_filing_pending())
         actions.append((CHIEF_CLOSES[0] + [CS.SERVED], CHIEF_CLOSES[1]))
+        # 行政强制法 Art 54: once the demand's 10 working days have passed, the chief applies to the court.
+        query |= Q(state=CS.DEMANDED, pk__in=_demand_period_passed()) | Q(state=CS.COURT_ENFORCEMENT)
     if roles.ENFORCEMENT_OFFICER in held:
         query |= handover_pending() & Q(officers=user)
+        query |= Q(officers=user, remedies__outcome=Remedy.Outcome.PENDING)
     cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
     return cases, actions
 
@@ -133,9 +149,11 @@ def case_inbox_items(user) -> list[dict]:
         soonest.setdefault(deadline.object_id, deadline)
     now = timezone.now()
     items = []
+    held = roles.user_roles(user)
     for case in cases:
         deadline = soonest.get(case.pk)
-        action = spot_action(case, held) or next((str(a) for states, a in actions if case.state in states), "")
+        action = (spot_action(case, held) or execution_action(case, held)
+                  or next((str(a) for states, a in actions if case.state in states), ""))
         items.append({
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,
@@ -208,6 +226,27 @@ def first_offence_list(active_only=True):
     return qs.filter(active=True) if active_only else qs
 
 
+def _demand_period_passed():
+    """Ids of the cases whose demand period (行政强制法 Art 54, 69) ended before today."""
+    return Deadline.objects.filter(object_type="cases.case", kind="case.demand_period",
+                                   due_date__lt=timezone.localdate()).values("object_id")
+
+
+def execution_action(case, held) -> str | None:
+    """The inbox action of a case in execution, for a user holding `held` roles; None for the usual one."""
+    if roles.ENFORCEMENT_OFFICER in held and case.remedies.filter(outcome=Remedy.Outcome.PENDING).exists():
+        return str(REMEDY_OUTCOME)
+    if roles.BRIGADE_CHIEF in held and case.state == CS.COURT_ENFORCEMENT:
+        return str(COURT_RESULT)
+    if roles.BRIGADE_CHIEF in held and case.state == CS.DEMANDED:
+        return str(MAY_APPLY_TO_COURT)
+    if roles.ENFORCEMENT_OFFICER in held and case.state == CS.SERVED and fine_still_owed(case):
+        due = first_unpaid_due_date(case)  # Art 67's date or a plan's (Art 66 ¶2)
+        if due is not None and due < timezone.localdate():
+            return str(OVERDUE_DEMAND)
+    return None
+
+
 def limitation_warning(case) -> str | None:
     """C3 (Art 36): a report discovered (registered) after the limitation period; filing needs an override reason.
     Shown from registration on (the answer to the report already carries it)."""
@@ -251,13 +290,40 @@ def proposed_outcome(case) -> str | None:
 
 def payment_deadline(case):
     """The payment deadline (case.payment), open or suspended (issue 12 D4: a suspended one — e.g. left from before
-    the fix — still bears the surcharge): its due date is the last day to pay, already moved past a rest day
+    the fix — still bears the surcharge), or closed by the demand for payment (issue 13: the surcharge runs on
+    after the demand; a paid case is executed and owes none); a cancelled (replaced) one does not count. Its due
+    date is the last day to pay, already moved past a rest day
     (民法典 Art 203, notifications.deadlines.compute_due) or by a correction of the service date. Art 67's 15 days
     are fixed by statute and neither suspended nor extended (notifications.adjustments), so no later change wipes
-    the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (PaymentPlan)."""
-    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment",
-                                   status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by(
-                                       "-id").first()
+    the Art 72 surcharge that has accrued; a deferral or instalments are Art 66 ¶2 payment plans (issue 13)."""
+    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment").exclude(
+        status=Deadline.Status.CANCELLED).order_by("-id").first()
+
+
+def remedy_paused_days(case, start: datetime.date, end: datetime.date) -> int:
+    """Art 73 ¶3 (statute): 当事人申请行政复议或者提起行政诉讼的，加处罚款的数额在行政复议或者行政诉讼期间不予计算.
+    The days from `start` through `end` (both included) on which a reconsideration or lawsuit was pending: from its
+    filing day through its decision day, both included (on both days the remedy is under way), or through `end`
+    while it is still pending. Overlapping remedies count a day once."""
+    if end < start:
+        return 0
+    paused = set()
+    for filed_on, decided_on in case.remedies.values_list("filed_on", "decided_on"):
+        first, last = max(filed_on, start), min(decided_on or end, end)
+        paused.update(first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+    return len(paused)
+
+
+def surcharge_paused_days(case, today: datetime.date | None = None) -> int:
+    """The days of the overdue period — from the day after the first due date still or once unpaid (Art 67's date,
+    or a plan's first date, Art 66 ¶2) through `today` — on which the surcharge did not run because a remedy was
+    pending (Art 73 ¶3, remedy_paused_days). 0 when nothing is overdue or no remedy was filed."""
+    status = payment_status(case, today)
+    if status is None or not status["schedule"]:
+        return 0
+    today = today or timezone.localdate()
+    first_late = min(tranche.due_on for tranche in status["schedule"]) + datetime.timedelta(days=1)
+    return remedy_paused_days(case, first_late, today)
 
 
 def payment_due_date(case) -> datetime.date | None:
@@ -305,7 +371,7 @@ def payment_schedule(case) -> list[Tranche]:
     return sorted(rows, key=lambda row: row.due_on)
 
 
-def payment_status(case, today: datetime.date | None = None, paused_days: int = 0) -> dict | None:
+def payment_status(case, today: datetime.date | None = None, paused_days: int | None = None) -> dict | None:
     """The fine, what was paid, what is still owed, and the Art 72 surcharge as of `today`; None for a case with no
     fine to pay (no penalty, no fine, or not served yet).
 
@@ -316,7 +382,8 @@ def payment_status(case, today: datetime.date | None = None, paused_days: int = 
     without a plan (Art 72's base), the instalment's amount with an approved plan (Art 66 ¶2 — taking the
     instalment as the base is our local reading of Art 72). So it stops growing once the fine is paid in full. It
     is counted while the case is being paid (PAYABLE_STATES); after execution only the days before the payments
-    recorded count. `paused_days`: days not counted (Art 73 ¶3, a pending reconsideration or lawsuit)."""
+    recorded count. `paused_days`: days not counted (Art 73 ¶3, a pending reconsideration or lawsuit); None (the
+    default) reads them from the case's remedies for each due date's own overdue days (remedy_paused_days)."""
     if case.outcome != Case.Outcome.PENALTY or not case.fine or case.served_on is None:
         return None
     today = today or timezone.localdate()
@@ -340,7 +407,11 @@ def payment_status(case, today: datetime.date | None = None, paused_days: int = 
         end = tranche.cleared_on or (today if payable else None)
         if end is None:
             continue
-        days = max((end - tranche.due_on).days - max(paused_days, 0), 0)
+        if paused_days is None:
+            paused = remedy_paused_days(case, tranche.due_on + datetime.timedelta(days=1), end)
+        else:
+            paused = max(paused_days, 0)
+        days = max((end - tranche.due_on).days - paused, 0)
         tranche.overdue_days = days
         tranche.surcharge = tranche.amount * SURCHARGE_RATE * days
     surcharge = min(sum((t.surcharge for t in schedule), Decimal("0")), case.fine).quantize(Decimal("0.01"))
@@ -363,19 +434,20 @@ def payment_status(case, today: datetime.date | None = None, paused_days: int = 
     }
 
 
-def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int = 0) -> int:
+def payment_overdue_days(case, today: datetime.date | None = None, paused_days: int | None = None) -> int:
     """Days the earliest unpaid amount is overdue: counted from the day AFTER its due date (Art 67: pay within 15
     days of service, or by a plan's date, Art 66 ¶2; Art 72: the surcharge runs for each day of delay), so 0 on
     the due date itself; 0 when nothing is owed or the case is not being paid.
 
     `paused_days`: days on which the surcharge does not run (Art 73 ¶3: 当事人申请行政复议或者提起行政诉讼的，加处
-    罚款的数额在行政复议或者行政诉讼期间不予计算); helper "court" (issue 13) computes them from the remedy records.
+    罚款的数额在行政复议或者行政诉讼期间不予计算); None reads them from the case's remedy records.
     """
     status = payment_status(case, today, paused_days)
     return status["overdue_days"] if status else 0
 
 
-def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int = 0) -> Decimal | None:
+def late_payment_surcharge(case, today: datetime.date | None = None, paused_days: int | None = None
+                           ) -> Decimal | None:
     """Art 72 (statute): 3% of the amount overdue for each day, from the day after the (rolled-over) due date,
     never more than the fine (see payment_status); None when none has accrued or the case is not being paid.
     `paused_days`: see payment_overdue_days (Art 73 ¶3)."""
@@ -385,6 +457,22 @@ def late_payment_surcharge(case, today: datetime.date | None = None, paused_days
     if status is None or status["surcharge"] <= 0:
         return None
     return status["surcharge"]
+
+
+def remedies_of(case):
+    return case.remedies.select_related("recorded_by").order_by("filed_on", "id")
+
+
+def pending_remedies(case):
+    return case.remedies.filter(outcome=Remedy.Outcome.PENDING).order_by("filed_on", "id")
+
+
+def court_application_possible_from(case) -> datetime.date | None:
+    """The first day the agency may apply to the court after the demand (行政强制法 Art 54, 69); None before a
+    demand."""
+    if case.demand_served_on is None:
+        return None
+    return demand_period_end(case) + datetime.timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from . import party_rules
 from .flows import (
     ART60_LATE,
     has_valid_certificate,
+    remedy_periods_end,
     require_certified_pair,
 )
 from .models import (
@@ -85,8 +86,11 @@ CORRECTABLE_DATES = {
     "filed_on": ("case.decision",),
     "notified_on": ("case.statement_window", "case.hearing_request"),
     "decided_on": ("case.service", "case.publicity"),
-    "served_on": ("case.payment",),
+    "served_on": ("case.payment", "case.court_application"),
 }
+# Deadlines anchored not on the corrected date itself but on a day computed from it: 行政强制法 Art 53's three
+# months run from the end of the remedy periods, which are counted from service (flows.remedy_periods_end).
+DERIVED_ANCHORS = {"case.court_application": lambda case: remedy_periods_end(case)}
 DATE_LABELS = {
     "filed_on": _("filing date"),
     "notified_on": _("notice date"),
@@ -315,7 +319,8 @@ def correct_business_date(case, *, field: str, day: datetime.date, reason: str, 
                      .filter(object_type="cases.case", object_id=case.pk, kind__in=CORRECTABLE_DATES[field],
                              status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).order_by("id")):
         before = deadline.due_date
-        reanchor(deadline, day)
+        derived = DERIVED_ANCHORS.get(deadline.kind)
+        reanchor(deadline, derived(case) if derived else day)
         recomputed.append({"kind": deadline.kind, "due_date": before, "new_due_date": deadline.due_date})
     audit.record(case, transition="correct_business_date", source=case.state, target=case.state, user=user,
                  comment=reason, client_ip=client_ip,

@@ -27,7 +27,7 @@ from cases import services
 from cases.models import Case, FirstOffenceExemption, Party, Village, ViolationType
 from cases.validators import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from notifications import calendar
-from notifications.deadlines import compute_due, reanchor
+from notifications.deadlines import add_months, compute_due, reanchor
 from notifications.models import Deadline, DeadlineRule
 from workflows.audit import object_type_of
 from workflows.services import fire_transition
@@ -281,6 +281,7 @@ class CaseSeeder:
                 drive(case, spec)
             new_cases += 1
         new_cases += paying_by_instalments(self)  # issue 13 (execution): called last
+        new_cases += seed_execution_cases(self)
         self.created += new_cases
         if new_cases:
             expiring, expired = OFFICERS[-2], OFFICERS[-1]
@@ -886,3 +887,87 @@ def correction_order_open(seeder, case, spec):
 
 ISSUE13_DRIVES = {"first_offence_closed": first_offence_closed, "correction_order_open": correction_order_open}
 
+
+# --------------------------------------------------------------------------------------------------
+# Execution by demand and court, and a reconsideration (issue 13; 行政强制法 Art 53-54, 行政复议法 Art 20)
+# --------------------------------------------------------------------------------------------------
+
+EXECUTION_CASES = (
+    DemoCase(
+        "demanded", "JGFS", "大营村", PATROL, 75,
+        person("郭保国", "1968-04-11", 151, "13937510628", "石桥镇大营村五组"),
+        "“蓝天卫士”视频监控报警，经现场核实，大营村村民郭某某在禁烧区内的自家承包地露天焚烧小麦秸秆约3亩，"
+        "浓烟飘向省道。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
+    DemoCase(
+        "court_enforcement_after_reconsideration", "QDLJ", "东关村", COMPLAINT, 240,
+        person("曹金海", "1959-09-30", 173, "13603752271", "石桥镇东关村一组"),
+        "东关村村民投诉：曹某某多次将自家养殖产生的垃圾和生活垃圾倾倒在东关村村东公路边沟内，经劝阻仍不清理，"
+        "夏季恶臭。",
+        "zhifa07", ("zhifa07", "zhifa08"),  # certified for over seven months (demo.brigade)
+    ),
+)
+
+
+def seed_execution_cases(seeder) -> int:
+    """Two cases on the execution path (called last by CaseSeeder.run; idempotent by description): one whose fine
+    was not paid and whose demand (催告, 行政强制法 Art 54) was served three working days ago — its 10 working days
+    run; one served seven months ago whose party sought reconsideration (upheld; the surcharge stood still while
+    it was pending, Art 73 ¶3), did not pay after the demand, and for which the town applied to the court after
+    the remedy periods ended (行政强制法 Art 53)."""
+    created = 0
+    for spec in EXECUTION_CASES:
+        if Case.objects.filter(description=spec.description).exists():
+            continue
+        with transaction.atomic():
+            case = services.create_case(
+                user=seeder.user(spec.reporter), source=spec.source, description=spec.description,
+                village=Village.objects.get(name=spec.village),
+                violation_type=ViolationType.objects.get(code=spec.violation),
+                violation_date=seeder.today - datetime.timedelta(days=spec.occurred), party=spec.party,
+            )
+            if spec.drive == "demanded":
+                served_on = seeder.wd(33)
+                _served(seeder, case, spec, served_on, fine="1000", facts=(
+                    "经查，当事人在禁烧区内的承包地露天焚烧小麦秸秆约3亩，有视频监控截图、现场照片及询问笔录为证。"),
+                    legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款")
+                seeder.fire(case, "demand_payment", spec.officers[0], demand_served_on=seeder.wd(3),
+                            method="直接送达（当事人在送达回证上签字）")
+            else:
+                served_on = seeder.workday_on_or_before(add_months(seeder.today, -7))
+                _served(seeder, case, spec, served_on, fine="500", facts=(
+                    "经查，当事人多次将养殖垃圾和生活垃圾倾倒在东关村村东公路边沟内，约5立方米，有现场照片、"
+                    "村委会证明及询问笔录为证。"),
+                    legal_basis="《中华人民共和国固体废物污染环境防治法》第四十九条、第一百一十一条第一款第（一）项、"
+                                "第二款")
+                filed = seeder.workday_on_or_before(served_on + datetime.timedelta(days=20))
+                seeder.fire(case, "record_remedy", spec.officers[0], kind="reconsideration", filed_on=filed,
+                            body="宝丰县人民政府", note="当事人认为罚款过重，申请行政复议。")
+                remedy = case.remedies.get()
+                seeder.fire(case, "record_remedy", spec.officers[0], remedy=remedy.pk, outcome="upheld",
+                            decided_on=seeder.workday_on_or_before(filed + datetime.timedelta(days=55)),
+                            note="宝丰县人民政府作出行政复议决定，维持原处罚决定。")
+                seeder.fire(case, "demand_payment", spec.officers[0],
+                            demand_served_on=seeder.workday_on_or_before(filed + datetime.timedelta(days=70)),
+                            method="留置送达（村委会干部见证）")
+                seeder.fire(case, "apply_to_court", "daduizhang", applied_on=seeder.wd(5), court="宝丰县人民法院",
+                            note="复议维持后当事人未起诉，催告期满仍未缴纳罚款及加处罚款。")
+        created += 1
+    return created
+
+
+def _served(seeder, case, spec, served_on, *, fine, facts, legal_basis):
+    """File, inquire, notify, decide and serve a fine, with dates counted back from `served_on`."""
+    decided_on = calendar.add_working_days(served_on, -2).date
+    notified_on = calendar.add_working_days(decided_on, -5).date
+    seeder.file(case, spec, calendar.add_working_days(notified_on, -6).date)
+    seeder.inquiry(case, spec, calendar.add_working_days(notified_on, -5).date, f"{spec.party['name']}（当事人）",
+                   "问：执法队员现场查看的情况是否属实？\n答：属实。\n问：你是否愿意改正？\n答：愿意。")
+    seeder.notify(case, spec, notified_on, facts=facts, legal_basis=legal_basis, fine=fine, note="责令改正")
+    seeder.fire(case, "submit_decision", spec.officers[0], waiver=False)
+    seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine=fine, measures_note="责令改正",
+                decided_on=decided_on)
+    seeder.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=served_on)
+    services.record_publicity(case_pk=case.pk, user=seeder.user("daduizhang"), channel=PUBLICITY_CHANNEL,
+                              published_on=calendar.add_working_days(decided_on, 3).date)

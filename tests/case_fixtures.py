@@ -15,14 +15,17 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, InquiryRecord, LegalReview, MediationAgreement, Village, ViolationType
 from notifications import calendar
+from notifications.deadlines import add_months
 from notifications.models import Deadline
 from workflows.models import AuditEntry, NumberSequence
 
+from .clock import LOCAL
 from .conftest import client_for, make_user
 
 CASES = "/api/v1/cases/"
@@ -341,6 +344,28 @@ class Town:
                 "collected_on_spot": True, "collection_ground": "small_amount", "receipt_number": "NO.0000001"}
         data.update(overrides)
         return ok(self.api(who).post(f"{CASES}on-the-spot/", data, format="json"), 201)
+    def overdue(self) -> dict:
+        """A fine served 30 days ago, unpaid: its 15 days (Art 67, even rolled past a long holiday) have passed, so
+        a demand may be served today (行政强制法 Art 54)."""
+        start = today() - datetime.timedelta(days=30)
+        with time_machine.travel(datetime.datetime.combine(start, datetime.time(10, 0), tzinfo=LOCAL), tick=True):
+            return self.served()
+
+    def demanded(self) -> dict:
+        """A fine served eight months ago and a demand served 20 days after it (行政强制法 Art 54): today the
+        demand period and the 6-month lawsuit period have passed and Art 53's three months still run, so the
+        court may be applied to today."""
+        start = add_months(today(), -8)
+        with time_machine.travel(datetime.datetime.combine(start, datetime.time(10, 0), tzinfo=LOCAL), tick=True):
+            case = self.served()
+        demand_day = start + datetime.timedelta(days=20)
+        with time_machine.travel(datetime.datetime.combine(demand_day, datetime.time(10, 0), tzinfo=LOCAL),
+                                 tick=True):
+            return ok(fire(self.api("o1"), case["id"], "demand_payment", method="直接送达"))
+
+    def court_enforcement(self) -> dict:
+        case = self.demanded()
+        return ok(fire(self.api("chief"), case["id"], "apply_to_court", court="石桥区人民法院"))
 
     def mediating(self, **report) -> dict:
         case = self.investigating(**report)
@@ -383,6 +408,9 @@ class Town:
             "on_the_spot_collected": lambda: self.on_the_spot(),
             "transferred": lambda: ok(fire(self.api("chief"), self.report()["id"], "transfer", to="县公安局",
                                            reason="涉嫌犯罪，依法移送")),
+            "demanded_due": lambda: self.overdue(),
+            "demanded": lambda: self.demanded(),
+            "court_enforcement": lambda: self.court_enforcement(),
         }
         return builders[state]()
 

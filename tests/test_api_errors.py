@@ -381,7 +381,8 @@ def test_calendar_day_put_with_invalid_input_is_400(api, day, body, field):
 
 KINDS = {"decision.review", "decision.publication", "case.filing", "case.decision", "case.statement_window",
          "case.hearing_request", "case.service", "case.payment", "case.publicity", "mediation.confirmation",
-         "officer.certificate", "case.spot_handover", "case.instalment", "case.correction"}
+         "officer.certificate", "case.spot_handover", "case.instalment", "case.correction",
+         "case.demand_period", "case.court_application"}
 
 
 def rules_of(data):

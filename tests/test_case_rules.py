@@ -679,6 +679,8 @@ SOURCE_STATE = {
     "decide": "deciding", "revoke_filing": "investigating", "serve": "decided", "record_execution": "served", "close": "executed",
     "acknowledge_spot_filing": "on_the_spot_collected", "record_handover": "on_the_spot_collected",
     "propose_no_penalty": "investigating", "record_transfer_receipt": "transferred",
+    "demand_payment": "demanded_due", "apply_to_court": "demanded", "record_court_result": "court_enforcement",
+    "record_remedy": "served",
 }
 
 
@@ -700,6 +702,9 @@ def payload(town, name) -> dict:
         "acknowledge_spot_filing": {"note": "已备案"}, "record_handover": {"bank_receipt": "JK-0001"},
         "propose_no_penalty": {"ground": "facts_not_established", "reason": "违法事实不能成立"},
         "record_transfer_receipt": {"received_on": today().isoformat(), "receiver": "县公安局 张警官"},
+        "demand_payment": {"method": "直接送达"}, "apply_to_court": {"court": "石桥区人民法院"},
+        "record_court_result": {"outcome": "enforced", "note": "已执行"},
+        "record_remedy": {"kind": "reconsideration", "body": "县人民政府"},
     }[name]
 
 

@@ -187,7 +187,7 @@ def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension
 # --------------------------------------------------------------------------------------------------
 
 STATUTORY = {"case.decision", "case.hearing_request", "case.payment", "case.service", "mediation.confirmation",
-             "case.spot_handover"}  # 处罚法 Art 71 ¶1, 85: 2 working days
+             "case.spot_handover", "case.demand_period", "case.court_application"}  # 处罚法 Art 71, 85; 行政强制法 Art 53, 54, 69
 
 
 def test_each_rule_says_whether_a_statute_fixes_it_and_which_source(api):

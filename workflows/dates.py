@@ -120,6 +120,12 @@ CASE_EVENTS = {
     "spot_filed_on": Event(_("filing of the on-the-spot decision"), lambda c: c.spot_filed_on),
     "handed_over_on": Event(_("hand-over of the fine collected on the spot"), lambda c: c.handed_over_on),
     "transfer_received_on": Event(_("receipt of the transfer"), lambda c: c.transfer_received_on),
+    "demand_served_on": Event(_("service of the demand"), lambda c: c.demand_served_on),
+    "court_applied_on": Event(_("application to the court"), lambda c: c.court_applied_on),
+    "court_decided_on": Event(_("court's decision"), lambda c: c.court_decided_on),
+    # A reconsideration or lawsuit filed against the decision (its own record; checked before it exists).
+    "remedy_filed_on": Event(_("filing of the reconsideration or lawsuit"), lambda c: None),
+    "remedy_decided_on": Event(_("outcome of the reconsideration or lawsuit"), lambda c: None),
 }
 
 CASE_ORDER = {
@@ -151,6 +157,14 @@ CASE_ORDER = {
     "handed_over_on": [Follows("executed_on", "处罚法 Art 71")],
     # 处罚法 Art 27; 国务院令第310号 Art 8: the receiving body acknowledges a transfer of a case already reported.
     "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+    # 行政强制法 Art 54: the demand follows the decision's service (and the payment period, a rule of its own).
+    "demand_served_on": [Follows("served_on", "行政强制法 Art 54")],
+    # 行政强制法 Art 53-54: the application follows the demand; the court decides on an application.
+    "court_applied_on": [Follows("demand_served_on", "行政强制法 Art 54")],
+    "court_decided_on": [Follows("court_applied_on", "行政强制法 Art 57")],
+    # 行政复议法 Art 20, 行政诉讼法 Art 46: a remedy is sought against a decision once made.
+    "remedy_filed_on": [Follows("decided_on", "行政复议法 Art 20")],
+    "remedy_decided_on": [Follows("decided_on", "行政复议法 Art 20")],
 }
 
 # 责令改正 (处罚法 Art 28 ¶1): an order is issued in a case (after its filing, when it has one), and checked after

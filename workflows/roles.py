@@ -62,6 +62,15 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "revoke_filing"): frozenset({PRINCIPAL}),
     ("case", "serve"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "record_execution"): frozenset({ENFORCEMENT_OFFICER}),
+    # Execution by demand and court (issue 13; 行政强制法 Art 53-54). The demand (催告书) is served by the case's
+    # officers; the application to the court is the agency's, its 申请书 signed by the agency's head (行政强制法
+    # Art 55 ¶2, statute): the principal (the town head), or the brigade chief who prepares it for him (local
+    # practice) — never a single officer. The court's answer comes back to whoever applied.
+    ("case", "demand_payment"): frozenset({ENFORCEMENT_OFFICER}),
+    ("case", "apply_to_court"): frozenset({BRIGADE_CHIEF, PRINCIPAL}),
+    ("case", "record_court_result"): frozenset({BRIGADE_CHIEF, PRINCIPAL}),
+    # A reconsideration or lawsuit against the decision, and its outcome, recorded by the case's officers.
+    ("case", "record_remedy"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "close"): frozenset({BRIGADE_CHIEF}),
     ("case", "transfer"): frozenset({BRIGADE_CHIEF}),
     # 简易程序 (处罚法 Art 52, 71): the chief records the filing with the agency; the case's officer the hand-over.
