@@ -843,7 +843,25 @@ ISSUE13_CASES = (
         "夜间无警示标志。",
         "zhifa07", ("zhifa07", "zhifa08"),
     ),
+    DemoCase(
+        "no_penalty_proposed", "LTLH", "北岗村", COMPLAINT, 12,
+        person("王海军", "1985-02-19", 134, "13837566012", "石桥镇北岗村三组"),
+        "北岗村村民投诉：王某某在村委会公告栏及周边墙面张贴大量小广告。",
+        "zhifa03", ("zhifa03", "zhifa04"),
+    ),
 )
+
+
+def no_penalty_proposed(seeder, case, spec):
+    """违法事实不能成立 (Art 57 ¶1(3)): the inquiries show the handbills were not the party's; the officers propose
+    no penalty without a notice (Art 44 covers penalties only) and the case awaits the principal's decision."""
+    seeder.file(case, spec, seeder.wd(8))
+    seeder.inquiry(case, spec, seeder.wd(6), "王海军（被投诉人）",
+                   "问：公告栏上的小广告是你张贴的吗？\n答：不是。广告上的电话是我以前的号码，去年已经停用，"
+                   "营业厅出具了销号证明。")
+    seeder.fire(case, "propose_no_penalty", spec.officers[0], ground=Case.NoPenaltyGround.FACTS_NOT_ESTABLISHED,
+                reason="广告所留电话已于张贴前销号，现场监控及走访未能证实系王某某本人或其指使他人张贴，"
+                       "违法事实不能成立。")
 
 
 def first_offence_closed(seeder, case, spec):
@@ -885,7 +903,8 @@ def correction_order_open(seeder, case, spec):
                                     seeder.today + datetime.timedelta(days=5), issued_on=seeder.wd(2))
 
 
-ISSUE13_DRIVES = {"first_offence_closed": first_offence_closed, "correction_order_open": correction_order_open}
+ISSUE13_DRIVES = {"first_offence_closed": first_offence_closed, "correction_order_open": correction_order_open,
+                  "no_penalty_proposed": no_penalty_proposed}
 
 
 # --------------------------------------------------------------------------------------------------

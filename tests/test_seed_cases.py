@@ -252,6 +252,16 @@ def test_one_fine_is_paid_by_instalments(seeded):
     assert status["next_due_on"] == deadlines.get(status="open").due_date.isoformat()
 
 
+def test_a_case_whose_facts_are_not_established_awaits_the_principal_without_a_notice(seeded):
+    """Issue 13 (处罚法 Art 57 ¶1(3), 44): the officers proposed no penalty from the investigation; no notice was
+    served, and the case is in the principal's inbox with its ground."""
+    case = Case.objects.get(proposed_no_penalty_ground=Case.NoPenaltyGround.FACTS_NOT_ESTABLISHED)
+    assert case.state == CaseState.DECIDING and case.notified_on is None
+    inbox = client_for(User.objects.get(username="zhenzhang")).get("/api/v1/inbox/").json()
+    rows = inbox["results"] if isinstance(inbox, dict) and "results" in inbox else inbox
+    assert case.pk in {row["id"] for row in rows if row["kind"] == "case"}
+
+
 def test_the_expired_officer_cannot_be_assigned(seeded):
     case = Case.objects.filter(state=CaseState.REPORTED).first()
     expired = OfficerCertificate.objects.get(expires_on__lt=today()).officer
