@@ -574,3 +574,95 @@ def test_the_court_is_not_applied_to_for_an_instalment_not_yet_due(town, clock):
     assert second > SERVED_ON + 200 * DAY
     response = fire(town.api("chief"), case["id"], "apply_to_court", court="石桥区人民法院")
     assert response.status_code == 409, response.status_code
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_on_the_spot_decisions_at_the_same_moment_get_consecutive_numbers(town, clock):
+    """Art 52: each 当场处罚决定书 is numbered; two officers deciding at the same moment get two different numbers,
+    one after the other, with no gap (real concurrent connections, as tests/test_concurrency.py)."""
+    from .test_concurrency import race
+
+    clock.move_to(SERVED_ON)
+    o1, o2 = town.api("o1"), town.api("o2")
+    results = race(
+        lambda: o1.post(SPOT, spot_payload(town), format="json"),
+        lambda: o2.post(SPOT, spot_payload(town, officers=[town.u["o2"].pk]), format="json"),
+    )
+    assert [getattr(r, "status_code", r) for r in results] == [201, 201], results
+    seqs = sorted(int(re.findall(r"\d+", r.json()["number"])[-1]) for r in results)
+    assert seqs == [seqs[0], seqs[0] + 1] and seqs[0] == 1, seqs
+
+
+def test_a_transfer_receipt_dated_before_the_transfer_is_refused(town, clock):
+    """The receiving body signs the receipt for a case it has received (国务院令第310号 Art 8-9): a receipt dated
+    before the day of the transfer cannot be true (400). The case was reported 10 days before the transfer."""
+    clock.move_to(SERVED_ON - 10 * DAY)
+    case = town.report()
+    clock.move_to(SERVED_ON)
+    ok(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。"))
+    response = fire(town.api("chief"), case["id"], "record_transfer_receipt",
+                    received_on=(SERVED_ON - 5 * DAY).isoformat(), receiver="县公安局法制科")
+    assert_refused(response, 400)
+
+
+def test_the_surcharge_counts_again_the_day_after_the_reconsideration_is_decided(town, clock):
+    """Art 73 ¶3: the days of the reconsideration are not counted; after its decision the surcharge runs on."""
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    clock.move_to(payment_due + 10 * DAY)
+    ok(remedy_outcome(town, case, remedy["id"], "upheld"))
+    assert get_case(town.api("o1"), case["id"])["payment_status"]["surcharge"] == "0.00"
+    clock.move_to(payment_due + 11 * DAY)
+    assert get_case(town.api("o1"), case["id"])["payment_status"]["surcharge"] == "15.00"
+
+
+def test_a_proposal_of_no_penalty_is_in_the_principals_inbox(town, clock):
+    clock.move_to(SERVED_ON)
+    case = town.investigating()
+    ok(fire(town.api("o1"), case["id"], "propose_no_penalty", ground="facts_not_established",
+            reason="经查，违法事实不能成立。"))
+    ids = [row["id"] for row in ok(town.api("principal").get(INBOX))["results"] if row["kind"] == "case"]
+    assert case["id"] in ids
+
+
+def test_the_new_decision_after_a_redo_has_its_own_payment_period_not_the_old_plans_dates(town, clock):
+    """The redo path to its end: plan approved (250 + 250) on the first decision of 500; reconsideration revokes
+    it and orders a new decision (行政复议法 Art 64); the new decision (300) is served. Its payment period is Art
+    67's 15 days from the new service; the old plan's dates (which divided 500) must not govern it."""
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    plan_of_two(town, clock, case, payment_due)
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    clock.move_to(SERVED_ON + 30 * DAY)
+    ok(remedy_outcome(town, case, remedy["id"], "revoked_redo", note="事实不清，责令重新作出"))
+    clock.move_to(SERVED_ON + 31 * DAY)
+    ok(fire(town.api("o1"), case["id"], "notify", facts="经重新调查，事实清楚。", legal_basis="依据第三十六条",
+            proposed_fine="300", proposed_measures=[], major=False, major_reason=""))
+    ok(fire(town.api("o1"), case["id"], "submit_decision", waiver=True))
+    ok(fire(town.api("principal"), case["id"], "decide", outcome="penalty", fine="300"))
+    body = ok(fire(town.api("o1"), case["id"], "serve", method="直接送达"))
+    status = body["payment_status"]
+    assert status["next_due_on"] == due(body, "case.payment").isoformat(), (status, body["deadlines"])
+    assert sum(float(row["amount"]) for row in status["schedule"]) == 300.0, status["schedule"]
+    assert status["plan"] is None, status["plan"]
+
+
+def test_after_an_upheld_reconsideration_the_court_is_applied_to_once_the_15_days_to_sue_have_passed(town, clock):
+    """The party chose reconsideration (filed 03-10); it was upheld on 04-01. From then the party may sue only
+    within 15 days of the reconsideration decision (行政诉讼法 Art 45; Art 46's six months are for a suit brought
+    directly), so the remedy periods end on 04-16 and Art 53's three months (行政强制法 Art 53: 自期限届满之日起
+    三个月内) end on 07-16. The chief's application on 04-20 (the demand's 10 working days passed on 04-01) must
+    be accepted; the system refuses it until 09-02 — after the three months have lapsed, when the court would
+    refuse it."""
+    clock.move_to(D(2026, 3, 2))
+    case = town.served("penalty", fine="500")
+    clock.move_to(D(2026, 3, 10))
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    clock.move_to(D(2026, 3, 18))
+    ok(fire(town.api("o1"), case["id"], "demand_payment", method="直接送达"))
+    clock.move_to(D(2026, 4, 1))
+    ok(remedy_outcome(town, case, remedy["id"], "upheld"))
+    clock.move_to(D(2026, 4, 20))
+    body = ok(fire(town.api("chief"), case["id"], "apply_to_court", court="石桥区人民法院"))
+    assert body["state"] == "court_enforcement"
