@@ -666,3 +666,64 @@ def test_after_an_upheld_reconsideration_the_court_is_applied_to_once_the_15_day
     clock.move_to(D(2026, 4, 20))
     body = ok(fire(town.api("chief"), case["id"], "apply_to_court", court="石桥区人民法院"))
     assert body["state"] == "court_enforcement"
+
+
+def test_a_demanded_fine_paid_in_full_leaves_the_chiefs_court_row_and_asks_the_officer_for_execution(town, clock):
+    case = town.demanded()
+    owed = get_case(town.api("o1"), case["id"])["payment_status"]["total_owed"]
+    ok(pay(town, case["id"], owed, "LATE-2"), 201)
+    chief = [row["action"] for row in ok(town.api("chief").get(INBOX))["results"] if row["kind"] == "case"
+             and row["id"] == case["id"]]
+    officer = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+               and row["id"] == case["id"]]
+    assert officer, "the paid fine waits for its execution in nobody's inbox"
+    assert "可申请法院强制执行" not in chief, chief
+    body = ok(fire(town.api("o1"), case["id"], "record_execution", detail="催告后缴清"))
+    assert body["state"] == "executed"
+    assert all(d["status"] != "open" for d in body["deadlines"] if d["kind"] in (
+        "case.payment", "case.instalment", "case.demand_period", "case.court_application"))
+
+
+def test_an_overpayment_after_the_fine_is_reduced_on_reconsideration_is_refused_not_recorded(town, clock):
+    """After a change to 300 the party owes 300: a receipt of 500 is refused (409), as any overpayment."""
+    case, _payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    ok(remedy_outcome(town, case, remedy["id"], "changed", new_fine="300"))
+    assert_refused(pay(town, case["id"], "500", "NB-5"), 409, field="amount")
+
+
+def test_a_fine_paid_in_full_asks_the_officer_to_record_the_execution(town, clock):
+    """Served, paid in full at the bank (receipt recorded): the next step is the officer's record_execution; the
+    case should be in the officer's inbox until then (it is not, so a paid case stays 'served' unnoticed)."""
+    case, _payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    ok(pay(town, case["id"], "500", "NB-P"), 201)
+    officer = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+               and row["id"] == case["id"]]
+    assert officer, "the paid fine waits for its execution in nobody's inbox"
+
+
+def test_cash_collected_on_the_spot_is_still_handed_over_after_the_decision_is_revoked(town, clock):
+    """Art 71 ¶1: cash collected on the spot goes to the agency within 2 working days — whatever happens to the
+    decision (a revoked fine is refunded by the agency, from the money it holds). The decision is revoked on
+    reconsideration the next day, before the hand-over: the officer must still be able to record the hand-over."""
+    clock.move_to(SERVED_ON)
+    case = town.on_the_spot()
+    clock.move_to(SERVED_ON + DAY)
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    ok(remedy_outcome(town, case, remedy["id"], "revoked", note="复议机关撤销"))
+    ok(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="JK-9"))
+
+
+def test_a_pending_plan_of_a_revoked_decision_leaves_the_principals_inbox(town, clock):
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    rows = [{"due_on": (payment_due + 20 * DAY).isoformat(), "amount": "250"},
+            {"due_on": (payment_due + 50 * DAY).isoformat(), "amount": "250"}]
+    plan = ok(apply_plan(town, case["id"], rows), 201)
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    ok(remedy_outcome(town, case, remedy["id"], "revoked"))
+    rows = [row for row in ok(town.api("principal").get(INBOX))["results"] if row["kind"] == "payment_plan"
+            and row["id"] == plan["id"]]
+    assert not rows, rows
