@@ -727,3 +727,103 @@ def test_a_pending_plan_of_a_revoked_decision_leaves_the_principals_inbox(town, 
     rows = [row for row in ok(town.api("principal").get(INBOX))["results"] if row["kind"] == "payment_plan"
             and row["id"] == plan["id"]]
     assert not rows, rows
+
+
+@pytest.mark.parametrize("step,fields", [
+    ("record_remedy", {"kind": "appeal", "body": "县人民政府"}),
+    ("record_remedy", {"kind": "reconsideration", "body": "县人民政府", "filed_on": "soon"}),
+    ("record_remedy", {"remedy": "abc", "outcome": "upheld"}),
+    ("record_remedy", {"remedy": 999999, "outcome": "upheld"}),
+    ("record_remedy", {"kind": "reconsideration", "body": "x", "outcome": "maybe"}),
+    ("demand_payment", {}),
+    ("demand_payment", {"method": "直接送达", "demand_served_on": "2999-01-01"}),
+    ("record_execution", {"detail": "x", "executed_on": "2026-13-01"}),
+])
+def test_bad_input_on_the_execution_steps_is_400(town, clock, step, fields):
+    case, payment_due = served(town, clock)
+    clock.move_to(payment_due + DAY)
+    assert_refused(fire(town.api("o1"), case["id"], step, **fields), 400)
+
+
+@pytest.mark.parametrize("body", [
+    {"corrected": "maybe"}, {"corrected": True, "checked_on": "soon"}, {},
+])
+def test_bad_input_on_the_correction_check_is_400(town, clock, body):
+    clock.move_to(SERVED_ON)
+    case = town.investigating()
+    order = ok(town.api("o1").post(case_url(case["id"], "correction-orders/"),
+                                   {"measure": "撤除摊位", "due_on": (SERVED_ON + 3 * DAY).isoformat()},
+                                   format="json"), 201)[0]
+    assert_refused(town.api("o1").post(f"/api/v1/correction-orders/{order['id']}/verify/", body, format="json"), 400)
+
+
+@pytest.mark.parametrize("body", [
+    {"measure": "", "due_on": "2026-06-13"}, {"measure": "撤除"}, {"measure": "撤除", "due_on": 5},
+    {"measure": "撤除", "due_on": "2026-06-09"}, {"measure": "撤除", "due_on": "2026-06-13", "issued_on": "2026-06-11"},
+])
+def test_bad_input_on_a_correction_order_is_400(town, clock, body):
+    clock.move_to(SERVED_ON)
+    case = town.investigating()
+    assert_refused(town.api("o1").post(case_url(case["id"], "correction-orders/"), body, format="json"), 400)
+
+
+@pytest.mark.parametrize("outcome", ["maybe", ""])
+def test_a_court_result_with_an_unknown_outcome_is_400(town, clock, outcome):
+    case = town.court_enforcement()
+    assert_refused(fire(town.api("chief"), case["id"], "record_court_result", outcome=outcome), 400)
+
+
+@pytest.mark.parametrize("step,who,fields", [
+    ("acknowledge_spot_filing", "chief", {"filed_on": "2026-06-09"}),
+    ("acknowledge_spot_filing", "chief", {"filed_on": "2026-06-11"}),
+    ("record_handover", "o1", {"handed_over_on": "2026-06-09", "bank_receipt": "JK"}),
+    ("record_handover", "o1", {"handed_over_on": "2026-06-11", "bank_receipt": "JK"}),
+    ("record_handover", "o1", {}),
+])
+def test_on_the_spot_follow_ups_dated_before_the_decision_or_in_the_future_are_400(town, clock, step, who, fields):
+    clock.move_to(SERVED_ON)
+    case = town.on_the_spot()
+    assert_refused(fire(town.api(who), case["id"], step, **fields), 400)
+
+
+@pytest.mark.parametrize("step,who", [("acknowledge_spot_filing", "o1"), ("acknowledge_spot_filing", "principal"),
+                                      ("record_handover", "chief")])
+def test_on_the_spot_follow_ups_by_the_wrong_role_are_403(town, clock, step, who):
+    clock.move_to(SERVED_ON)
+    case = town.on_the_spot()
+    fields = {"bank_receipt": "JK"} if step == "record_handover" else {}
+    assert_refused(fire(town.api(who), case["id"], step, **fields), 403)
+
+
+def test_a_payment_dated_before_the_on_the_spot_decision_is_refused(town, clock):
+    clock.move_to(SERVED_ON)
+    case = ok(town.api("o1").post(SPOT, spot_payload(town), format="json"), 201)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    assert_refused(pay(town, case["id"], "150", "B-1", paid_on=SERVED_ON - DAY), 400, field="paid_on")
+
+
+def test_an_uncollected_on_the_spot_fine_may_be_paid_in_instalments(town, clock):
+    clock.move_to(SERVED_ON)
+    case = ok(town.api("o1").post(SPOT, spot_payload(town, fine="200"), format="json"), 201)
+    payment_due = due(case, "case.payment")
+    plan = ok(apply_plan(town, case["id"], [{"due_on": (payment_due + 10 * DAY).isoformat(), "amount": "100"},
+                                           {"due_on": (payment_due + 40 * DAY).isoformat(), "amount": "100"}]), 201)
+    assert ok(approve(town, plan["id"]))["status"] == "approved"
+    status = get_case(town.api("o1"), case["id"])["payment_status"]
+    assert status["next_due_on"] == (payment_due + 10 * DAY).isoformat()
+
+
+def test_a_correction_order_on_an_on_the_spot_case_not_corrected_reaches_the_chief(town, clock):
+    """Art 28 ¶1 order on an on-the-spot case found not corrected: the chief is told (逾期未改正 in the inbox) while
+    the case's filing (备案) is still pending."""
+    clock.move_to(SERVED_ON)
+    case = town.on_the_spot()
+    order = ok(town.api("o1").post(case_url(case["id"], "correction-orders/"),
+                                   {"measure": "当场撤除摊位", "due_on": (SERVED_ON + DAY).isoformat()},
+                                   format="json"), 201)[0]
+    clock.move_to(SERVED_ON + DAY)
+    ok(town.api("o1").post(f"/api/v1/correction-orders/{order['id']}/verify/", {"corrected": False},
+                           format="json"))
+    actions = [row["action"] for row in ok(town.api("chief").get(INBOX))["results"] if row["id"] == case["id"]]
+    # The chief has the case's 备案 row already; the "not corrected" row must not be swallowed by it.
+    assert any("逾期未改正" in a for a in actions), actions
