@@ -34,6 +34,7 @@ from .models import (
     Remedy,
 )
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
+from .payment_plans import fit_plan_deadlines_to_fine, lapse_payment_plans
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
@@ -686,14 +687,17 @@ class CaseFlow(BaseFlow):
         if outcome == Remedy.Outcome.CHANGED:
             remedy.new_fine = new_fine
             case.fine = new_fine  # the payment deadline is kept (Art 73 ¶1: execution is not suspended)
+            fit_plan_deadlines_to_fine(case)  # a plan is cut down to the changed fine (cases.payment_plans)
         elif outcome == Remedy.Outcome.REVOKED:
             case.closing_summary = str(Message(_("The decision was revoked by {body} on {day}."),
                                                body=remedy.body or remedy.get_kind_display(), day=decided_on))
             close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            lapse_payment_plans(case, self.user, reason=outcome)  # the plan goes with its decision
             target = S.CLOSED
         elif outcome == Remedy.Outcome.REVOKED_REDO:
             clear_decision(case)
             close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            lapse_payment_plans(case, self.user, reason=outcome)
             target = S.INVESTIGATING
         remedy.save()
         if target not in (S.CLOSED, S.INVESTIGATING):

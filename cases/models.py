@@ -482,6 +482,9 @@ class PaymentPlan(models.Model):
         PENDING = "pending", _("Pending approval")
         APPROVED = "approved", pgettext_lazy("payment plan", "Approved")
         REJECTED = "rejected", pgettext_lazy("payment plan", "Rejected")
+        # The decision the plan was approved for (or applied under) was revoked (行政复议法 Art 64, 行政诉讼法 Art
+        # 70): the plan lapses with it (cases.payment_plans.lapse_payment_plans), kept in the history.
+        LAPSED = "lapsed", pgettext_lazy("payment plan", "Lapsed")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_plans", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

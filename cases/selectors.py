@@ -33,6 +33,7 @@ from .models import (
     PaymentPlan,
     Remedy,
 )
+from .payment_plans import fit_to_fine
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
@@ -368,7 +369,9 @@ def payment_schedule(case) -> list[Tranche]:
     before = case.fine - sum((row.amount for row in rows), Decimal("0"))
     if before > 0 and original:
         rows.insert(0, Tranche(original, before))
-    return sorted(rows, key=lambda row: row.due_on)
+    # A fine lowered on reconsideration or by a court after the plan was approved: the schedule is cut down to the
+    # fine now owed, from the last due dates (local reading of Art 66 ¶2, cases.payment_plans).
+    return fit_to_fine(sorted(rows, key=lambda row: row.due_on), case.fine)
 
 
 def payment_status(case, today: datetime.date | None = None, paused_days: int | None = None) -> dict | None:
