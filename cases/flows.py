@@ -691,13 +691,13 @@ class CaseFlow(BaseFlow):
         elif outcome == Remedy.Outcome.REVOKED:
             case.closing_summary = str(Message(_("The decision was revoked by {body} on {day}."),
                                                body=remedy.body or remedy.get_kind_display(), day=decided_on))
-            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
             lapse_payment_plans(case, self.user, reason=outcome)  # the plan goes with its decision
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
             target = S.CLOSED
         elif outcome == Remedy.Outcome.REVOKED_REDO:
             clear_decision(case)
-            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
             lapse_payment_plans(case, self.user, reason=outcome)
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
             target = S.INVESTIGATING
         remedy.save()
         if target not in (S.CLOSED, S.INVESTIGATING):

@@ -16,6 +16,8 @@ Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /ca
 """
 
 import datetime
+import re
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -30,7 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django.views import View
 from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
@@ -61,6 +63,7 @@ CASE_ACTION_LABELS = {
     "apply_payment_plan": _("Application to defer or pay in instalments recorded"),
     "approve_payment_plan": _("Payment plan approved"),
     "reject_payment_plan": _("Payment plan rejected"),
+    "lapse_payment_plan": _("Payment plan lapsed with the revoked decision"),
     "issue_correction_order": _("Correction order issued"),
     "verify_correction_order": _("Correction checked"),
     "acknowledge_correction_order": _("Not corrected: acknowledged"),
@@ -317,20 +320,38 @@ class PaymentForm(BoundedTextForm, forms.Form):
                               help_text=_("The date on the bank's receipt."))
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=60)
     bank = forms.CharField(label=_("Bank or channel"), max_length=100, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     layout = Layout(Row("amount", "paid_on"), Row("receipt_number", "bank"), "note")
 
 
+# A typed date: 2027-01-15, 2027-1-15, 2027/1/15, 2027.1.15 or 2027年1月15日 (full-width digits and separators are
+# folded to their ASCII forms first, unicodedata NFKC).
+TYPED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "、": " "})
+
+
+def typed_date(word: str) -> datetime.date:
+    """A date as people type it (see TYPED_DATE); ValueError otherwise, or for a day that does not exist."""
+    match = TYPED_DATE.fullmatch(word)
+    if match is None:
+        raise ValueError(word)
+    return datetime.date(*(int(part) for part in match.groups()))
+
+
 def instalment_rows(text) -> list[dict]:
-    """The plan's due dates typed one a line: "2026-07-15 250" (a deferral: the date alone)."""
+    """The plan's due dates typed one a line: "2026-07-15 250" (a deferral: the date alone). The date may also be
+    written 2026-7-15, 2026/7/15 or 2026年7月15日, with full-width digits or separators; the amount may end in 元."""
     rows = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        parts = line.replace("，", " ").replace(",", " ").split()
+    text = unicodedata.normalize("NFKC", text or "").translate(DASHES)
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(\d)\s*元", r"\1", line)
+        line = re.sub(r"(年|月)\s+", r"\1", line)
+        parts = line.replace(",", " ").replace(";", " ").split()
         if not parts:
             continue
         try:
-            day = datetime.date.fromisoformat(parts[0])
+            day = typed_date(parts[0])
             amount = Decimal(parts[1]) if len(parts) > 1 else None
         except (ValueError, ArithmeticError):
             raise forms.ValidationError(format_lazy(INSTALMENT_LINE, line=number)) from None
@@ -358,8 +379,9 @@ class PaymentPlanForm(BoundedTextForm, forms.Form):
 
 
 class PlanDecisionForm(BoundedTextForm, forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                 choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = forms.ChoiceField(label=pgettext_lazy("payment plan decision", "Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", pgettext_lazy("payment plan decision", "Approve")),
+                                          ("reject", pgettext_lazy("payment plan decision", "Reject"))])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Required for a rejection: why."))
 

@@ -266,3 +266,164 @@ def test_whoever_recorded_the_application_does_not_approve_it(town, clock):
     assert_refused(decide(town, plan["id"], "o1"), 403)
     assert ok(town.api("o1").get(case_url(case["id"], "payment-plans/")))[0]["status"] == "pending"
     assert [d.status for d in case_deadlines(case["id"], "case.payment")] == ["open"]
+
+
+# --------------------------------------------------------------------------------------------------
+# A plan and the decision it divides (issue 13 fixes): a fine changed on reconsideration cuts the plan down from
+# its last due dates; a revoked decision's plans lapse (local readings, cases.payment_plans)
+# --------------------------------------------------------------------------------------------------
+
+
+def file_remedy(town, case_id, kind="reconsideration"):
+    return ok(fire(town.api("o1"), case_id, "record_remedy", kind=kind, body="县人民政府"))["remedies"][0]
+
+
+def remedy_outcome(town, case_id, remedy_id, outcome, **fields):
+    return ok(fire(town.api("o1"), case_id, "record_remedy", remedy=remedy_id, outcome=outcome, **fields))
+
+
+def approved_plan_of_two(town, case, payment_due):
+    first, second = payment_due + 20 * DAY, payment_due + 50 * DAY
+    rows = [{"due_on": first.isoformat(), "amount": "250"}, {"due_on": second.isoformat(), "amount": "250"}]
+    plan = ok(apply(town, case["id"], rows), 201)
+    ok(decide(town, plan["id"], "principal", note="同意"))
+    return plan, first, second
+
+
+def schedule_of(status):
+    return [(row["due_on"], row["amount"]) for row in status["schedule"]]
+
+
+def test_a_fine_lowered_on_reconsideration_cuts_the_plan_from_its_last_due_dates(town, clock):
+    """500 in 250 + 250; the fine is changed to 200: the first due date keeps 200, the second has nothing left —
+    it leaves the schedule and its instalment deadline is cancelled; the surcharge of a missed first date is 3%
+    of the 200 due on it, from the day after (boundary)."""
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    _plan, first, second = approved_plan_of_two(town, case, payment_due)
+    remedy = file_remedy(town, case["id"])
+    remedy_outcome(town, case["id"], remedy["id"], "changed", new_fine="200")
+    status = status_of(town, case["id"])
+    assert (status["balance"], schedule_of(status)) == ("200.00", [(first.isoformat(), "200.00")])
+    assert [(d.due_date, d.status) for d in case_deadlines(case["id"], "case.instalment")] == [
+        (first, "open"), (second, "cancelled")]
+    assert status["plan"]["status"] == "approved"  # the plan stays; its dates govern
+    clock.move_to(first)
+    assert (status_of(town, case["id"])["surcharge"], status_of(town, case["id"])["next_due_on"]) == (
+        "0.00", first.isoformat())
+    clock.move_to(first + DAY)
+    assert status_of(town, case["id"])["surcharge"] == "6.00"
+
+
+def test_a_fine_lowered_after_the_first_instalment_was_paid_leaves_the_rest_on_the_last_date(town, clock):
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    _plan, first, second = approved_plan_of_two(town, case, payment_due)
+    ok(pay(town, case["id"], "250", "FQ-1"), 201)
+    remedy = file_remedy(town, case["id"])
+    remedy_outcome(town, case["id"], remedy["id"], "changed", new_fine="300")
+    status = status_of(town, case["id"])
+    assert schedule_of(status) == [(first.isoformat(), "250.00"), (second.isoformat(), "50.00")]
+    assert (status["balance"], status["next_due_on"]) == ("50.00", second.isoformat())
+    assert [(d.due_date, d.status) for d in case_deadlines(case["id"], "case.instalment")] == [
+        (first, "closed"), (second, "open")]
+
+
+def test_a_revoked_decision_lapses_its_approved_plan_and_keeps_the_payments(town, clock):
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    plan, first, second = approved_plan_of_two(town, case, payment_due)
+    ok(pay(town, case["id"], "100", "FQ-1"), 201)
+    remedy = file_remedy(town, case["id"])
+    body = remedy_outcome(town, case["id"], remedy["id"], "revoked", note="复议机关撤销")
+    assert body["state"] == "closed" and "lapse_payment_plan" in history_names(body)
+    plans = ok(town.api("o1").get(case_url(case["id"], "payment-plans/")))
+    assert [(p["id"], p["status"]) for p in plans] == [(plan["id"], "lapsed")]
+    assert {d.status for d in case_deadlines(case["id"], "case.instalment")} == {"cancelled"}
+    text = re.sub(r"<[^>]+>", "", browser(town, "o1").get(f"/cases/cases/{case['id']}/").content.decode())
+    assert "分期缴纳 · 已失效" in text and "FQ-1" in text and "缴款计划随被撤销的决定失效" in text
+    # The principal cannot approve it any more.
+    assert_refused(decide(town, plan["id"], "principal"), 409)
+
+
+def test_after_a_redo_a_pending_plan_lapses_and_the_party_may_apply_again_on_the_new_decision(town, clock):
+    case, payment_due = served(town, clock)
+    clock.move_to(SERVED_ON + 2 * DAY)
+    rows = [{"due_on": (payment_due + 20 * DAY).isoformat(), "amount": "250"},
+            {"due_on": (payment_due + 50 * DAY).isoformat(), "amount": "250"}]
+    plan = ok(apply(town, case["id"], rows), 201)
+    remedy = file_remedy(town, case["id"])
+    remedy_outcome(town, case["id"], remedy["id"], "revoked_redo", note="事实不清，责令重新作出")
+    inbox = ok(town.api("principal").get(INBOX))["results"]
+    assert not [row for row in inbox if row["kind"] == "payment_plan" and row["id"] == plan["id"]]
+    ok(fire(town.api("o1"), case["id"], "notify", facts="经重新调查，事实清楚。", legal_basis="依据第三十六条",
+            proposed_fine="300", proposed_measures=[], major=False, major_reason=""))
+    ok(fire(town.api("o1"), case["id"], "submit_decision", waiver=True))
+    ok(fire(town.api("principal"), case["id"], "decide", outcome="penalty", fine="300"))
+    body = ok(fire(town.api("o1"), case["id"], "serve", method="直接送达"))
+    new_due = due(body, "case.payment")
+    assert body["payment_status"]["plan"] is None
+    assert schedule_of(body["payment_status"]) == [(new_due.isoformat(), "300.00")]
+    again = [{"due_on": (new_due + 20 * DAY).isoformat(), "amount": "150"},
+             {"due_on": (new_due + 50 * DAY).isoformat(), "amount": "150"}]
+    assert ok(apply(town, case["id"], again), 201)["status"] == "pending"
+    statuses = sorted(p["status"] for p in ok(town.api("o1").get(case_url(case["id"], "payment-plans/"))))
+    assert statuses == ["lapsed", "pending"]
+
+
+def test_the_principal_approves_a_plan_in_words_of_his_own_not_the_meetings(town, clock):
+    case, payment_due = served(town, clock)
+    plan = ok(apply(town, case["id"], [], kind="deferral", due_dates=[(payment_due + 30 * DAY).isoformat()]), 201)
+    html = browser(town, "principal").get(f"/cases/cases/{case['id']}/payment-plans/{plan['id']}/").content.decode()
+    import html as html_lib
+    import json
+
+    field = re.search(r'<vf-field-radio-select[^>]*name="decision"[^>]*label="([^"]*)"[^>]*optgroups="([^"]*)"', html)
+    options = [group["options"]["label"] for group in json.loads(html_lib.unescape(field.group(2)))]
+    assert (field.group(1), options) == ("审批结果", ["批准", "不予批准"])
+    assert "审议通过" not in html and "审议不通过" not in html
+
+
+def test_the_payment_forms_note_is_labelled_remarks(town, clock):
+    case, _payment_due = served(town, clock)
+    html = browser(town, "o1").get(f"/cases/cases/{case['id']}/payments/add/").content.decode()
+    assert "备注" in html and "审批意见" not in html
+
+
+def test_the_payment_card_says_how_payments_are_applied_in_chinese(town, clock):
+    case, _payment_due = served(town, clock)
+    text = re.sub(r"<[^>]+>", "", browser(town, "o1").get(f"/cases/cases/{case['id']}/").content.decode())
+    assert "逾期每日3%，不超过罚款数额" in text and "3% a day" not in text and "3%%" not in text
+
+
+@pytest.mark.parametrize("typed", [
+    "{y}-{m}-{d} 250", "{y}/{m}/{d} 250", "{y}-{m:02d}-{d:02d} 250", "{y}年{m}月{d}日 250元",
+    "{fy}／{m}／{d}　２５０", "{fy}－{m}－{d}，250",
+])
+def test_instalment_dates_typed_as_people_write_them_are_accepted(town, clock, typed):
+    case, payment_due = served(town, clock)
+    days = [payment_due + 40 * DAY, payment_due + 250 * DAY]  # the second in the next year
+
+    def line(day):
+        full_year = str(day.year).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        return typed.format(y=day.year, m=day.month, d=day.day, fy=full_year)
+
+    url = f"/cases/cases/{case['id']}/payment-plans/add/"
+    form = {"kind": "instalments", "applied_on": SERVED_ON.isoformat(), "reason": "家庭困难",
+            "instalments": "\n".join(line(day) for day in days)}
+    response = browser(town, "o1").post(url, form)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    plan = ok(town.api("o1").get(case_url(case["id"], "payment-plans/")))[0]
+    assert [(r["due_on"], r["amount"]) for r in plan["instalments"]] == [
+        (days[0].isoformat(), "250.00"), (days[1].isoformat(), "250.00")]
+
+
+@pytest.mark.parametrize("typed", ["2027-2-30 250", "2027-13-1 250", "2027/1 250", "15/1/2027 250"])
+def test_an_instalment_date_that_is_no_date_is_refused_beside_the_field(town, clock, typed):
+    case, payment_due = served(town, clock)
+    url = f"/cases/cases/{case['id']}/payment-plans/add/"
+    form = {"kind": "instalments", "applied_on": SERVED_ON.isoformat(), "reason": "家庭困难",
+            "instalments": f"{(payment_due + 40 * DAY).isoformat()} 250\n{typed}"}
+    response = browser(town, "o1").post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 400 and "第2行" in html and typed.split()[0] in html
