@@ -33,8 +33,8 @@ from .models import (
     PaymentPlan,
     Remedy,
 )
-from .payment_plans import fit_to_fine
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
+from .payment_plans import fit_to_fine
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
                        "needs an override reason.")
