@@ -30,7 +30,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django.views import View
 from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
@@ -360,8 +360,9 @@ class PaymentPlanForm(BoundedTextForm, forms.Form):
 class PlanDecisionForm(BoundedTextForm, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                  choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Required for a rejection: why."))
+    # the principal approves or rejects (Art 66 ¶2): an approval opinion, 审批意见; elsewhere "Note" is 备注
+    note = forms.CharField(label=pgettext_lazy("approval", "Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required for a rejection: why."))
 
     layout = Layout("decision", "note")
 class CorrectionOrderForm(BoundedTextForm, forms.Form):
