@@ -165,7 +165,7 @@ class CaseFlow(BaseFlow):
         case.limitation_override_reason = limitation_override_reason
         case.number = next_number("case", filed_on.year, settings.CASE_NUMBER_FORMAT)  # C2
         case.officers.set(officers)
-        close_deadlines(case, "case.filing")
+        close_deadlines(case, "case.filing", closed_on=filed_on)
         open_deadline(case, "case.decision", filed_on)  # Art 60: 90 days from filing
         notify_users(officers, _("Case assigned to you: {title}").format(title=case.title), link=case.page_path())
 
@@ -242,7 +242,8 @@ class CaseFlow(BaseFlow):
         revoked_on = revoked_on or timezone.localdate()
         check_business_date(case, "filing_revoked_on", revoked_on, input_name="revoked_on")
         case.filing_revoked_on, case.revoke_reason = revoked_on, reason
-        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
+        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request",
+                        closed_on=revoked_on)
         cancel_correction_deadlines(case)
 
     @state.transition(source=S.INVESTIGATING, target=S.DECIDING, label=_("Propose no penalty"),
@@ -346,7 +347,7 @@ class CaseFlow(BaseFlow):
         case.hearing_requested_on = requested_on
         case.major = True  # DESIGN C5: a case with a hearing is reviewed as a major case
         case.major_reason = case.major_reason or str(_("Hearing held (Art 58 ¶1(2))"))
-        close_deadlines(case, "case.statement_window", "case.hearing_request")
+        close_deadlines(case, "case.statement_window", "case.hearing_request", closed_on=requested_on)
 
     @state.transition(source=[S.NOTIFIED, S.HEARING], target=S.HEARING, label=_("Schedule the hearing"),
                       permission=roles.permission("case", "schedule_hearing"))
@@ -483,7 +484,7 @@ class CaseFlow(BaseFlow):
         case.collective_discussion_attendees = list(collective_discussion_attendees or [])
         case.collective_discussion_on = (collective_discussion_on or decided_on) if collective_discussion else None
         case.decided_on, case.decided_by = decided_on, self.user
-        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request")
+        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request", closed_on=decided_on)
         open_deadline(case, "case.service", decided_on)  # Art 61, 85: serve within 7 working days
         if outcome == Case.Outcome.PENALTY:
             open_deadline(case, "case.publicity", decided_on)  # Art 48; 国办发〔2018〕118号
@@ -496,7 +497,7 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "served_on", served_on)  # Art 61: after the decision
         case.served_on = served_on
         case.service_method = method
-        close_deadlines(case, "case.service")
+        close_deadlines(case, "case.service", closed_on=served_on)
         if case.outcome == Case.Outcome.PENALTY and case.fine:
             open_deadline(case, "case.payment", case.served_on)  # Art 67: pay within 15 days
             # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
@@ -513,7 +514,7 @@ class CaseFlow(BaseFlow):
         require_fine_paid(case)
         case.executed_on = executed_on
         case.execution_detail = detail
-        close_deadlines(case, *EXECUTION_DEADLINES)
+        close_deadlines(case, *EXECUTION_DEADLINES, closed_on=executed_on)
 
     # --- 简易程序: filing with the agency (Art 52) and the hand-over of money collected on the spot (Art 71) -----
     # The decision itself is made by cases.services.decide_on_the_spot (it creates the case). These two steps
@@ -547,7 +548,7 @@ class CaseFlow(BaseFlow):
             raise InvalidInput(HANDOVER_RECEIPT, fields={"bank_receipt": [bilingual(HANDOVER_RECEIPT)]})
         case.handed_over_on = handed_over_on
         case.handover_bank_receipt, case.handover_note = (bank_receipt or "").strip(), (note or "").strip()
-        close_deadlines(case, "case.spot_handover")
+        close_deadlines(case, "case.spot_handover", closed_on=handed_over_on)
 
 
     # --- execution by demand and court (Art 72-73; 行政强制法 Art 53-54, 69) -----------------------
@@ -570,7 +571,7 @@ class CaseFlow(BaseFlow):
                                 rule="行政强制法 Art 54")
         case.demand_served_on, case.demand_method = served_on, method
         # The payment term has run out (its reminders are done); the surcharge still reads its due date.
-        close_deadlines(case, "case.payment")
+        close_deadlines(case, "case.payment", closed_on=served_on)
         open_deadline(case, "case.demand_period", served_on)  # 行政强制法 Art 54, 69: 10 working days
 
     @state.transition(source=S.DEMANDED, target=S.COURT_ENFORCEMENT, label=_("Apply to the court for enforcement"),
@@ -607,7 +608,7 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(Message(COURT_LAPSED, until=latest), rule="行政强制法 Art 53")
         case.court_applied_on, case.court_name, case.court_note = applied_on, court, note
         case.court_outcome, case.court_decided_on, case.court_result_note = "", None, ""
-        close_deadlines(case, "case.demand_period", "case.court_application")
+        close_deadlines(case, "case.demand_period", "case.court_application", closed_on=applied_on)
 
     @state.transition(source=S.COURT_ENFORCEMENT, target=State.RETURN_VALUE(S.EXECUTED, S.CLOSED, S.DEMANDED),
                       label=_("Record the court's result"),
@@ -624,11 +625,11 @@ class CaseFlow(BaseFlow):
         if outcome == Case.CourtOutcome.ENFORCED:
             case.executed_on = decided_on
             case.execution_detail = note or str(_("Enforced by the court"))
-            close_deadlines(case, *EXECUTION_DEADLINES)
+            close_deadlines(case, *EXECUTION_DEADLINES, closed_on=decided_on)
             return S.EXECUTED
         if outcome == Case.CourtOutcome.REFUSED:
             case.closing_summary = note
-            close_deadlines(case, *EXECUTION_DEADLINES)
+            close_deadlines(case, *EXECUTION_DEADLINES, closed_on=decided_on)
             return S.CLOSED
         if fine_still_owed(case):  # the three months of Art 53 run on
             open_deadline(case, "case.court_application", remedy_periods_end(case))
@@ -692,12 +693,12 @@ class CaseFlow(BaseFlow):
             case.closing_summary = str(Message(_("The decision was revoked by {body} on {day}."),
                                                body=remedy.body or remedy.get_kind_display(), day=decided_on))
             lapse_payment_plans(case, self.user, reason=outcome)  # the plan goes with its decision
-            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity", closed_on=decided_on)
             target = S.CLOSED
         elif outcome == Remedy.Outcome.REVOKED_REDO:
             clear_decision(case)
             lapse_payment_plans(case, self.user, reason=outcome)
-            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity")
+            close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity", closed_on=decided_on)
             target = S.INVESTIGATING
         remedy.save()
         if target not in (S.CLOSED, S.INVESTIGATING):

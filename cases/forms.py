@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows import roles
 from workflows.forms import FindingField, IdChoiceField, IdMultipleChoiceField, RawValueSelect, TransitionForm
@@ -211,7 +211,8 @@ class HearingRecordForm(TransitionForm):
 
 
 class OpinionForm(TransitionForm):
-    opinion = text(_("Opinion"), rows=5)
+    """The judicial office's legal review (处罚法 Art 58): a review opinion, 审查意见."""
+    opinion = text(pgettext_lazy("review", "Opinion"), rows=5)
 
 
 class SubmitDecisionForm(TransitionForm):

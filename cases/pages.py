@@ -382,8 +382,9 @@ class PlanDecisionForm(BoundedTextForm, forms.Form):
     decision = forms.ChoiceField(label=pgettext_lazy("payment plan decision", "Decision"), widget=forms.RadioSelect,
                                  choices=[("approve", pgettext_lazy("payment plan decision", "Approve")),
                                           ("reject", pgettext_lazy("payment plan decision", "Reject"))])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Required for a rejection: why."))
+    # the principal approves or rejects (Art 66 ¶2): an approval opinion, 审批意见; elsewhere "Note" is 备注
+    note = forms.CharField(label=pgettext_lazy("approval", "Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required for a rejection: why."))
 
     layout = Layout("decision", "note")
 class CorrectionOrderForm(BoundedTextForm, forms.Form):

@@ -232,7 +232,7 @@ def record_publicity(*, case_pk, user, channel="", published_on=None, not_publis
         case.publicity_withheld_reason = ""
         fields = {"published_on": published_on, "channel": channel}
     case.save(update_fields=["published_on", "publicity_channel", "publicity_withheld_reason"])
-    close_deadlines(case, "case.publicity")
+    close_deadlines(case, "case.publicity", closed_on=case.published_on)
     audit.record(case, transition="record_publicity", source=case.state, target=case.state, user=user,
                  fields=fields, client_ip=client_ip)
     return case
@@ -650,22 +650,26 @@ def record_payment(*, case_pk, user, amount, paid_on, receipt_number, bank="", n
     audit.record(case, transition="record_payment", source=case.state, target=case.state, user=user,
                  fields={"payment": payment.pk, "amount": str(amount), "paid_on": paid_on,
                          "receipt_number": receipt_number, "bank": payment.bank}, client_ip=client_ip)
-    close_paid_deadlines(case)
+    close_paid_deadlines(case, paid_on=paid_on)
     return payment
 
 
-def close_paid_deadlines(case) -> None:
-    """Close the deadline of each due date whose amount is paid; all of them once the fine is paid in full."""
+def close_paid_deadlines(case, paid_on=None) -> None:
+    """Close the deadline of each due date whose amount is paid; all of them once the fine is paid in full. Each
+    is met on the day its amount was cleared (else `paid_on`, else today)."""
     status = payment_status(case)
     if status["balance"] <= 0:
-        close_deadlines(case, "case.payment", "case.instalment")
+        close_deadlines(case, "case.payment", "case.instalment", closed_on=paid_on)
         return
-    cleared = {tranche.due_on for tranche in status["schedule"] if tranche.cleared_on}
-    ids = list(Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.instalment",
-                                       status=Deadline.Status.OPEN, due_date__in=cleared).values_list("pk", flat=True))
-    if ids:
-        Deadline.objects.filter(pk__in=ids).update(status=Deadline.Status.CLOSED, closed_at=timezone.now())
-        cancel_reminders(ids)
+    cleared = {tranche.due_on: tranche.cleared_on for tranche in status["schedule"] if tranche.cleared_on}
+    rows = list(Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.instalment",
+                                        status=Deadline.Status.OPEN, due_date__in=cleared)
+                .values_list("pk", "due_date"))
+    for pk, due_date in rows:
+        Deadline.objects.filter(pk=pk).update(status=Deadline.Status.CLOSED, closed_at=timezone.now(),
+                                              closed_on=cleared[due_date])
+    if rows:
+        cancel_reminders([pk for pk, _due in rows])
 
 
 def _refuse_rows(message, field="instalments"):
@@ -847,7 +851,7 @@ def verify_correction_order(order_pk, user, corrected: bool, checked_on=None, no
     order.status = CorrectionOrder.Status.CORRECTED if corrected else CorrectionOrder.Status.NOT_CORRECTED
     order.checked_on, order.note, order.checked_by = checked_on, (note or "").strip(), user
     order.save(update_fields=["status", "checked_on", "note", "checked_by"])
-    close_deadlines(order, CORRECTION_KIND)
+    close_deadlines(order, CORRECTION_KIND, closed_on=checked_on)
     audit.record(case, transition="verify_correction_order", source=case.state, target=case.state, user=user,
                  client_ip=client_ip, fields={"order": order.pk, "corrected": bool(corrected),
                                               "checked_on": checked_on, "note": order.note})

@@ -238,7 +238,7 @@ class DeadlineDetailSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "object_type", "object_id", "anchor_date", "due_date", "due_at", "status",
                   "status_label", "overdue", "basis", "provisional", "calendar_version", "suspended_on",
                   "days_left", "extended_days", "unit", "length", "responsible_role", "escalate_to", "opened_at",
-                  "closed_at", "adjustments", "reminders", "available_adjustments"]
+                  "closed_at", "closed_on", "adjustments", "reminders", "available_adjustments"]
         read_only_fields = fields
 
     def get_overdue(self, deadline) -> bool:

@@ -164,14 +164,19 @@ def extend_date(rule: DeadlineRule, day: date, length: int) -> calendar.Calendar
     return roll_over(rule, add_units(rule, day, length))
 
 
-def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED) -> int:
-    """Close (or cancel) the open or suspended deadlines of these kinds; their reminders are never sent."""
+def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED, closed_on=None) -> int:
+    """Close (or cancel) the open or suspended deadlines of these kinds; their reminders are never sent.
+
+    `closed_on`: the business date of the act that meets them (the filing's filed_on, the service's served_on ...);
+    a deadline is met in time when that day is on or before its due date, whatever the hour the act is entered.
+    Without one (an act with no date of its own), today."""
     ids = list(Deadline.objects.filter(
         object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds,
         status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED],
     ).values_list("pk", flat=True))
     if ids:
-        Deadline.objects.filter(pk__in=ids).update(status=status, closed_at=timezone.now())
+        Deadline.objects.filter(pk__in=ids).update(status=status, closed_at=timezone.now(),
+                                                   closed_on=closed_on or timezone.localdate())
         cancel_reminders(ids)
     return len(ids)
 

@@ -129,7 +129,11 @@ class Deadline(models.Model):
     suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
     extended_days = models.PositiveIntegerField(_("days extended"), default=0)
     opened_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # when the closing was entered (wall clock)
+    # The business date of the act that met the deadline (filed_on, served_on, decided_on ...): whether it was met
+    # in time is read from this, not from the time of the entry, which may come later the same evening or be
+    # back-dated (the demo seeds history in one go).
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]

@@ -203,7 +203,7 @@ class DecisionFlow(BaseFlow):
         check_business_date(self.obj, "published_on", published_on)  # 条例 Art 32: after signing, not ahead
         self.obj.published_on = published_on
         self.obj.publication_channel = channel
-        close_deadlines(self.obj, "decision.publication")
+        close_deadlines(self.obj, "decision.publication", closed_on=published_on)
 
     @state.transition(
         source=[S.DRAFT, S.IN_REVIEW, S.RETURNED, S.REVIEW_PASSED, S.REVIEW_FAILED, S.SCHEDULED, S.APPROVED,

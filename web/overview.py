@@ -24,6 +24,9 @@ from . import charts
 
 OVERVIEW_MONTHS = 12
 OVERDUE_PROCESSES = {"cases.case": "case", "review.decision": "decision"}  # Deadline.object_type → process
+# Periods the agency waits out rather than meets: the party's 10 working days after a demand (行政强制法 Art 54)
+# end before the court may be applied to, so the application always "closes" them after their due day.
+WAITING_PERIODS = ("case.demand_period",)
 REVIEW_DEADLINE_KIND = "decision.review"  # 条例 Art 27: the legality review period, counted in working days
 
 DECISION_ROLES = (roles.DRAFTER, roles.JUDICIAL_OFFICE, roles.OFFICE_SECRETARY, roles.MEETING_CHAIR,
@@ -99,22 +102,33 @@ def cases_per_month(months: list[datetime.date]) -> list[tuple[str, list[int]]]:
     return series
 
 
+def _met_late(due_at, closed_on, closed_at) -> bool:
+    """A closed deadline was met late when the act's business date falls after the due day (periods are counted
+    in days, 处罚法 Art 85); a closing recorded before closed_on existed is judged by its entry time."""
+    if closed_on is not None:
+        return closed_on > timezone.localtime(due_at).date()
+    return bool(closed_at and closed_at > due_at)
+
+
 def overdue_by_month(months: list[datetime.date], now) -> dict:
     """Of the deadlines of cases and decisions that fell due in each month (up to now), how many were or are
-    overdue: still open past their due time, or met only after it. Party windows (statement, hearing request:
-    no responsible role in the town), suspended and cancelled deadlines are not counted; certificates have
-    their own list."""
+    overdue: still open past their due time, or met only after it — by the business date of the act that met it
+    (Deadline.closed_on: the filing's filed_on, the service's served_on ...), so that a filing entered at 20:00 on
+    the day it was due, or back-dated, counts as met on its day. Party windows (statement, hearing request:
+    no responsible role in the town), waiting periods (WAITING_PERIODS), suspended and cancelled deadlines are
+    not counted; certificates have their own list."""
     due = defaultdict(Counter)
     late = defaultdict(Counter)
     rows = (Deadline.objects.filter(due_at__gte=_window_start(months[0]), due_at__lt=now,
                                     object_type__in=OVERDUE_PROCESSES,
                                     status__in=[Deadline.Status.OPEN, Deadline.Status.CLOSED])
-            .exclude(rule__responsible_role="").values_list("object_type", "due_at", "status", "closed_at"))
-    for object_type, due_at, status, closed_at in rows:
+            .exclude(rule__responsible_role="").exclude(kind__in=WAITING_PERIODS)
+            .values_list("object_type", "due_at", "status", "closed_on", "closed_at"))
+    for object_type, due_at, status, closed_on, closed_at in rows:
         process = OVERDUE_PROCESSES[object_type]
         month = _month_key(due_at)
         due[process][month] += 1
-        if status == Deadline.Status.OPEN or (closed_at and closed_at > due_at):
+        if status == Deadline.Status.OPEN or _met_late(due_at, closed_on, closed_at):
             late[process][month] += 1
     total_due = sum(sum(c.values()) for c in due.values())
     total_late = sum(sum(c.values()) for c in late.values())

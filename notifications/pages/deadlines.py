@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django.views import View
 
 from web.base import MAX_ID, PageMixin, error_status, show_refusal
@@ -90,8 +90,9 @@ class AdjustmentRequestForm(BoundedTextForm, forms.Form):
 
 
 class AdjustmentDecisionForm(BoundedTextForm, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Told to the requester and kept in the history."))
+    # an approval of a suspension or extension: 审批意见 (elsewhere "Note" is a neutral 备注)
+    note = forms.CharField(label=pgettext_lazy("approval", "Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Told to the requester and kept in the history."))
 
 
 # --------------------------------------------------------------------------------------------------
