@@ -31,6 +31,7 @@ from workflows.services import require
 from . import party_rules
 from .flows import (
     ART60_LATE,
+    CaseFlow,
     has_valid_certificate,
     remedy_periods_end,
     require_certified_pair,
@@ -417,6 +418,7 @@ SPOT_DECIDED_BEFORE = _("The decision cannot be dated before the violation ({vio
 SPOT_DELIVERY = _("Handed to the party on the spot (Art 52)")
 SPOT_COLLECTED = _("Fine collected on the spot, receipt {receipt} (Art 68–70)")
 SPOT_WARNING_EXECUTED = _("Warning given on the spot (Art 52)")
+SPOT_CHANNEL = _("Collected on the spot")
 SPOT_TO_FILE = _("On-the-spot decision awaiting filing: {title}")
 
 
@@ -556,6 +558,12 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
         collection_reason=collection_reason, receipt_number=receipt_number,
     )
     case.officers.set(officers)
+    payment = None
+    if collected_on_spot:
+        # Art 68-70: the fine collected on the spot IS the party's payment, receipted on the official fine receipt;
+        # the case file records it as a payment of the decision day (the payment card then reads nothing owed)
+        payment = Payment.objects.create(case=case, amount=fine, paid_on=decided_on, receipt_number=receipt_number,
+                                         bank=str(SPOT_CHANNEL), recorded_by=user)
     audit.record(case, transition="decide_on_the_spot", target=state, user=user, client_ip=client_ip,
                  comment=number, fields={
                      "number": number, "procedure": case.procedure, "party": party_row.name,
@@ -564,11 +572,15 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
                      "decided_at": decided_at, "certificates_shown": True, "mitigation": mitigation,
                      "party_statement": case.party_statement, "refused_to_sign": case.refused_to_sign,
                      "collected_on_spot": case.collected_on_spot, "collection_ground": collection_ground,
-                     "collection_reason": collection_reason, "receipt_number": receipt_number})
+                     "collection_reason": collection_reason, "receipt_number": receipt_number,
+                     "payment": payment.pk if payment else None})
     if collected_on_spot:
         open_deadline(case, "case.spot_handover", decided_on)  # Art 71 ¶1, 85: 2 working days
     elif fine is not None:
         open_deadline(case, "case.payment", decided_on)  # Art 67: 15 days from the decision handed over
+        # 行政强制法 Art 53 (statute): unpaid, the court is applied to within 3 months after the remedy periods end
+        # — the same deadline a general-procedure decision gets when it is served (CaseFlow.serve)
+        CaseFlow(case, user)._open_court_application()
     notify_role(roles.BRIGADE_CHIEF, str(Message(SPOT_TO_FILE, title=case.title)), link=case.page_path())
     return case
 # Execution: payments and payment plans (处罚法 Art 66–67, 72; DESIGN §9, CONTRACT §7 "Execution")

@@ -7,6 +7,7 @@ may do what.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -384,3 +385,65 @@ def test_filing_and_hand_over_pages_from_the_inbox(client, town):
     assert client.post(handover, {"bank_receipt": "镇财政所收据 JK-0001"}).status_code == 302
     page = client.get(detail).content.decode()
     assert "镇财政所收据 JK-0001" in page and "上交当场收缴的罚款" not in client.get("/inbox/").content.decode()
+
+
+def field_text(html: str, field: str) -> str:
+    match = re.search(rf'data-field="{field}"[^>]*>(.*?)</td>', html, re.S)
+    assert match, f"no {field} on the page"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_a_fine_collected_on_the_spot_reads_paid_on_the_payment_card(client, town):
+    """Art 68–70: the 50 yuan collected on the spot against the official receipt IS the party's payment. The case
+    is 已执行 and its 罚款缴纳 card reads 已缴 50.00, 未缴 0.00, 尚欠合计 0.00, the payment listed with its receipt
+    number, the decision day and the channel 当场收缴 (the new user saw 未缴 50.00 on an executed case)."""
+    case = town.on_the_spot(fine="50", receipt_number="豫财罚0012345")
+    assert case["state"] == "executed"
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "paid") == "50.00"
+    assert field_text(html, "balance") == "0.00"
+    assert field_text(html, "total_owed") == "0.00"
+    payments = re.search(r'data-table="payments".*?</table>', html, re.S).group(0)
+    assert "豫财罚0012345" in payments and "当场收缴" in payments
+    assert timezone.localdate().isoformat() in payments
+    # nothing is left to pay: a further payment is refused
+    response = town.api("o1").post(case_url(case["id"], "payments/"), {
+        "amount": "50", "receipt_number": "X-1", "bank": "农业银行", "paid_on": timezone.localdate().isoformat()},
+        format="json")
+    assert response.status_code == 409
+
+
+def test_an_uncollected_fine_has_no_payment_and_reads_owed(client, town):
+    case = ok(decide(town), 201)
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "paid") == "0.00" and field_text(html, "balance") == "150.00"
+
+
+def test_the_case_page_says_to_write_the_number_on_the_pre_printed_form(client, town):
+    """Art 52: the officer fills in a pre-printed, numbered 当场处罚决定书; the case page gives the number to write
+    on it, with no reference to a development item (the new user saw '文书模块上线后打印（第14项）')."""
+    case = town.on_the_spot()
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    cell = field_text(html, "spot_document")
+    assert cell.startswith(case["number"])
+    assert "预定格式、编有号码的当场处罚决定书" in cell
+    for word in ("第14项", "文书模块", "issue"):
+        assert word not in html, word
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "第14项" not in page and "issue" not in page
+
+
+def test_the_filing_and_hand_over_forms_name_their_fields(client, town):
+    """备案 is dated 备案日期 with a 备案说明; the hand-over has 备注 — neither 立案日期 nor 审批意见."""
+    case = town.on_the_spot()
+    detail = f"/cases/cases/{case['id']}/"
+    client.force_login(town.u["chief"])
+    filing = client.get(f"{detail}transitions/acknowledge_spot_filing/").content.decode()
+    assert "备案日期" in filing and "备案说明" in filing
+    assert "立案日期" not in filing and "审批意见" not in filing
+    client.force_login(town.u["o1"])
+    handover = client.get(f"{detail}transitions/record_handover/").content.decode()
+    assert "备注" in handover and "审批意见" not in handover

@@ -58,3 +58,22 @@ def test_officer_decides_on_the_spot_on_a_phone(browser_user, town):
     expect(main).to_contain_text(case.number)
     expect(main).to_contain_text("当场处罚决定书")
     expect(page.get_by_role("row", name=re.compile(r"^案号"))).to_contain_text(case.number)
+
+
+def test_the_inbox_and_the_case_list_fit_a_phone(browser_user, town):
+    """An officer's 我的待办 and the case list at 390 px: a wide table scrolls inside its card, the page itself never
+    sideways (the new user found the inbox 431 px and the case list 745 px wide, columns off-screen)."""
+    from .ui import leads_to_page, reload
+
+    town.served("penalty", fine="500")
+    town.investigating()
+    town.on_the_spot()
+    page = browser_user(town.u["o1"])
+    page.set_viewport_size(PHONE)
+    reload(page)
+    expect(page.locator("#inbox")).to_be_visible()
+    fits_the_phone(page)
+    with leads_to_page(page, "opening the case list", r"/cases/cases/$"):
+        page.goto("/cases/cases/")
+    expect(page.locator("#cases")).to_be_visible()
+    fits_the_phone(page)
