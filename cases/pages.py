@@ -203,7 +203,8 @@ class CaseReportForm(BoundedTextForm, forms.Form):
 class OnTheSpotForm(BoundedTextForm, forms.Form):
     """简易程序 (处罚法 Art 51–53, 68–71): ONE form an officer fills in on a phone; cases.services.decide_on_the_spot
     checks it. Field names are the service's (the party's "party_<name>"), so a refusal lands beside its field.
-    Printing the 当场处罚决定书 belongs to the documents module (issue 14)."""
+    The input errors (the form's own and the service's spot_input_errors) show together after one submission; the
+    rule checks follow. The officer writes the case's number on the pre-printed, numbered 当场处罚决定书 (Art 52)."""
 
     PENALTY_CHOICES = [("fine", _("Fine")), ("warning", _("Warning"))]
 
@@ -215,6 +216,10 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
     party_address = forms.CharField(label=_("Address"), max_length=200, required=False)
     village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
     violation_type = CodeChoiceField(label=_("Violation type"))
+    violation_at = forms.DateTimeField(label=_("Time of the violation"), required=False,
+                                       widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"),
+                                       help_text=_("Now if left empty (Art 52: the decision states it)."))
+    violation_place = forms.CharField(label=_("Place of the violation"), max_length=200, required=False)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
     penalty = forms.ChoiceField(label=_("Penalty"), choices=PENALTY_CHOICES, widget=forms.RadioSelect)
@@ -243,7 +248,7 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
 
     layout = Layout(
         "party_name", "party_kind", "party_id_number", "party_phone", "party_address", "village", "violation_type",
-        "facts", "legal_basis", "penalty", "fine", "mitigation", "mitigation_ground", "officers",
+        "violation_at", "violation_place", "facts", "legal_basis", "penalty", "fine", "mitigation", "mitigation_ground", "officers",
         "certificates_shown", "party_statement", "refused_to_sign", "collected_on_spot", "collection_ground",
         "collection_reason", "receipt_number",
     )
@@ -258,12 +263,32 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
         data = super().clean()
         if data.get("penalty") == "fine" and data.get("fine") is None:
             self.add_error("fine", _("Give the amount of the fine."))
+        if not data.get("certificates_shown"):
+            self.add_error("certificates_shown", services.SPOT_CERTIFICATES_SHOWN)  # Art 52
+        penalty = data.get("penalty")
+        errors = services.spot_input_errors(
+            fine=data.get("fine") if penalty == "fine" else None, warning=penalty == "warning",
+            violation_place=data.get("violation_place") or "",
+            collected_on_spot=bool(data.get("collected_on_spot")),
+            collection_ground=data.get("collection_ground") or "",
+            collection_reason=data.get("collection_reason") or "", receipt_number=data.get("receipt_number") or "")
+        for field, messages in errors.items():
+            if field == "fine" and (not penalty or "fine" in self.errors):
+                continue
+            for message in messages:
+                self.add_error(field, message)
         return data
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fine = data["fine"] if data["penalty"] == "fine" else None
+        violation_at = data.get("violation_at") or timezone.localtime()  # Art 52: default now, on the spot
+        if violation_at is not None:
+            violation_at = timezone.localtime(violation_at) if timezone.is_aware(violation_at) else violation_at
         return {
+            "violation_date": violation_at.date() if violation_at else None,
+            "violation_time": violation_at.time().replace(second=0, microsecond=0) if violation_at else None,
+            "violation_place": data.get("violation_place") or "",
             "party": {name: data.get(f"party_{name}") or "" for name in ("name", "kind", "id_number", "phone",
                                                                          "address")},
             "village": data["village"], "violation_type": ViolationType.objects.get(code=data["violation_type"]),
@@ -826,7 +851,8 @@ class OnTheSpotView(CaseAccessMixin, View):
 
     def get(self, request):
         return self.page(OnTheSpotForm(initial={"party_kind": Party.Kind.PERSON, "penalty": "fine",
-                                                "officers": [request.user.pk]}))
+                                                "officers": [request.user.pk],
+                                                "violation_at": timezone.localtime().replace(second=0, microsecond=0)}))
 
     def post(self, request):
         form = OnTheSpotForm(request.POST)

@@ -57,7 +57,7 @@ def payload(town, **overrides) -> dict:
         "facts": "当事人在石桥村主干道人行道上摆摊销售水果，占道约3平方米，执法队员当场查实。",
         "legal_basis": "《城市市容和环境卫生管理条例》第十四条、第三十六条",
         "fine": "150", "officers": [town.u["o1"].pk], "certificates_shown": True,
-        "party_statement": "当事人称刚到，愿意马上收摊。",
+        "party_statement": "当事人称刚到，愿意马上收摊。", "violation_place": "石桥村主干道人行道",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -327,7 +327,7 @@ def form_data(town, **overrides) -> dict:
             "party_address": "", "village": str(town.village.pk), "violation_type": ZDJY,
             "facts": "当事人在石桥村主干道人行道上摆摊销售蔬菜。", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
             "penalty": "fine", "fine": "120", "officers": [str(town.u["o1"].pk)], "certificates_shown": "on",
-            "party_statement": "当事人表示马上收摊。"}
+            "party_statement": "当事人表示马上收摊。", "violation_place": "石桥村主干道人行道"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -447,3 +447,54 @@ def test_the_filing_and_hand_over_forms_name_their_fields(client, town):
     client.force_login(town.u["o1"])
     handover = client.get(f"{detail}transitions/record_handover/").content.decode()
     assert "备注" in handover and "审批意见" not in handover
+
+
+def test_the_api_gives_every_input_error_at_once(town):
+    """One request missing the place, the collection ground and the receipt: one 400 naming all three fields (the
+    new user needed three submissions to see three errors); nothing is written."""
+    before = snapshot_counts()
+    response = decide(town, fine="100", violation_place="", collected_on_spot=True)
+    assert response.status_code == 400
+    fields = body_of(response)["fields"]
+    assert {"violation_place", "collection_ground", "receipt_number"} <= set(fields), fields
+    nothing_written(*before)
+
+
+def test_the_place_of_the_violation_is_required_and_shown(client, town, clock):
+    """Art 52: the on-the-spot decision states the time and place of the violation."""
+    assert_refused(decide(town, violation_place="  "), 400, field="violation_place")
+    clock.move_to(datetime.datetime(2026, 6, 10, 10, 30, tzinfo=LOCAL))
+    case = ok(decide(town, violation_date="2026-06-10", violation_time="09:45", violation_place="石桥村东口"), 201)
+    assert case["violation_place"] == "石桥村东口" and case["violation_time"].startswith("09:45")
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "violation_place") == "2026-06-10 09:45 · 石桥村东口"
+    # not after the decision: 10:31 the same day is refused, 10:30 accepted
+    assert_refused(decide(town, violation_date="2026-06-10", violation_time="10:31", violation_place="东口"), 400,
+                   field="violation_time")
+    ok(decide(town, violation_date="2026-06-10", violation_time="10:30", violation_place="东口"), 201)
+
+
+def test_the_page_shows_every_error_after_one_submission(client, town):
+    """The phone form: no place, certificate not ticked, collected without ground or receipt — one 400 page with
+    every message beside its field, before any rule is checked."""
+    client.force_login(town.u["o1"])
+    response = client.post(SPOT_PAGE, form_data(town, violation_place="", certificates_shown=None,
+                                                 collected_on_spot="on", fine="100"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    for text in ("请填写违法地点", "出示执法证件", "请选择当场收缴罚款的情形", "请填写票据号码"):
+        assert text in html, text
+    assert not Case.objects.filter(procedure="simple").exists()
+
+
+def test_the_page_records_the_time_and_place(client, town, clock):
+    clock.move_to(datetime.datetime(2026, 6, 10, 10, 30, tzinfo=LOCAL))
+    client.force_login(town.u["o1"])
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "违法地点" in page and "违法时间" in page and "2026-06-10 10:30" in page  # default now
+    response = client.post(SPOT_PAGE, form_data(town, violation_at="2026-06-10 09:40", violation_place="石桥村东口"))
+    assert response.status_code == 302
+    case = Case.objects.get(procedure="simple")
+    assert (case.violation_date, case.violation_time, case.violation_place) == (
+        datetime.date(2026, 6, 10), datetime.time(9, 40), "石桥村东口")

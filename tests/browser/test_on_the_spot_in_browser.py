@@ -38,6 +38,7 @@ def test_officer_decides_on_the_spot_on_a_phone(browser_user, town):
     fill(page, "公民身份号码/统一社会信用代码", VALID_ID)
     choose(page, "村（社区）", "石桥村")
     choose(page, "违法行为类型", "占道经营（ZDJY）")
+    fill(page, "违法地点", "石桥村主干道人行道")
     fill(page, "违法事实", FACTS)
     fill(page, "法律依据", BASIS)
     page.get_by_role("spinbutton", name=re.compile(r"^\s*罚款金额")).fill("150")
