@@ -272,10 +272,10 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
             collected_on_spot=bool(data.get("collected_on_spot")),
             collection_ground=data.get("collection_ground") or "",
             collection_reason=data.get("collection_reason") or "", receipt_number=data.get("receipt_number") or "")
-        for field, messages in errors.items():
+        for field, field_messages in errors.items():
             if field == "fine" and (not penalty or "fine" in self.errors):
                 continue
-            for message in messages:
+            for message in field_messages:
                 self.add_error(field, message)
         return data
 
