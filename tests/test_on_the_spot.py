@@ -498,3 +498,43 @@ def test_the_page_records_the_time_and_place(client, town, clock):
     case = Case.objects.get(procedure="simple")
     assert (case.violation_date, case.violation_time, case.violation_place) == (
         datetime.date(2026, 6, 10), datetime.time(9, 40), "石桥村东口")
+
+
+def test_the_chiefs_filing_row_carries_no_deadline_of_the_officers(client, town):
+    """Art 52 sets no period for the filing: the chief's 当场处罚待备案 row shows no date — not the officer's hand-over
+    deadline (Art 71), which stays in the officer's own row."""
+    case = town.on_the_spot()
+    rows = [row for row in ok(town.api("chief").get(INBOX))["results"] if row["kind"] == "case"
+            and row["id"] == case["id"]]
+    assert len(rows) == 1 and rows[0]["due_at"] is None and rows[0]["deadline_kind"] is None, rows
+    officer = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+               and row["id"] == case["id"]]
+    assert officer and officer[0]["deadline_kind"] == "case.spot_handover", officer
+
+
+def test_the_filing_page_shows_what_the_chief_signs_off(client, town):
+    """The 备案 page's side card: the fine, when and where, the collection and its receipt number."""
+    case = town.on_the_spot(receipt_number="豫财罚0012345", violation_place="石桥村东口")
+    client.force_login(town.u["chief"])
+    html = client.get(f"/cases/cases/{case['id']}/transitions/acknowledge_spot_filing/").content.decode()
+    side = html[html.index('id="case-summary"'):]
+    assert "罚款100.00元" in field_text(side, "spot_penalty")
+    assert "石桥村东口" in field_text(side, "spot_violation")
+    assert "豫财罚0012345" in field_text(side, "spot_collected")
+    assert "尚未上交" in field_text(side, "spot_handed_over")
+
+
+def test_the_hand_over_after_a_revocation_stays_in_the_officers_inbox(town, clock):
+    """Art 71 ¶1: the decision revoked on reconsideration (closed) the next day, the cash not handed over — the
+    officer's inbox still asks for the hand-over, and it can be recorded."""
+    case = town.on_the_spot()
+    clock.move_to(timezone.localdate() + datetime.timedelta(days=1))
+    remedy = ok(fire(town.api("o1"), case["id"], "record_remedy", kind="reconsideration", body="县人民政府"))
+    remedy_id = remedy["remedies"][0]["id"]
+    assert ok(fire(town.api("o1"), case["id"], "record_remedy", remedy=remedy_id, outcome="revoked",
+                   note="复议机关撤销"))["state"] == "closed"
+    rows = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+            and row["id"] == case["id"]]
+    assert rows and rows[0]["action"] == "上交当场收缴的罚款", rows
+    body = ok(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="JK-9"))
+    assert body["state"] == "closed" and body["handed_over_on"] == timezone.localdate().isoformat()
