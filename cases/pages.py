@@ -16,6 +16,7 @@ Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /ca
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -67,6 +68,7 @@ CASE_ACTION_LABELS = {
 }
 CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
+SPOT_DUPLICATE = _("This form was already sent: the decision was recorded once, below; it was not recorded again.")
 INQUIRY_SAVED = _("The inquiry record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
 PAYMENT_SAVED = _("The payment was recorded.")
@@ -844,9 +846,12 @@ class OnTheSpotView(CaseAccessMixin, View):
     """新建当场处罚 (简易程序, 处罚法 Art 51–53): one form, built for a phone; on success the case page shows the
     number of its 当场处罚决定书 (printed once the documents module exists, issue 14)."""
 
-    def page(self, form, refusal=None, status=200):
+    SUBMISSIONS = "spot_submissions"  # session: one-time token of the form -> the case it created
+
+    def page(self, form, refusal=None, status=200, submission=None):
         return self.render("cases/on_the_spot_form.html", {
             "form": form, "refusal": refusal, "available": roles.may("case.on_the_spot", self.request.user),
+            "submission": submission or uuid.uuid4().hex,
         }, status=status)
 
     def get(self, request):
@@ -855,15 +860,27 @@ class OnTheSpotView(CaseAccessMixin, View):
                                                 "violation_at": timezone.localtime().replace(second=0, microsecond=0)}))
 
     def post(self, request):
+        # The form's one-time token: the same form sent again (a second tap, the browser re-sending it) does not
+        # record the decision twice; the officer is shown the case it created, with a warning.
+        submission = (request.POST.get("submission") or "")[:64]
+        sent = request.session.get(self.SUBMISSIONS, {})
+        if submission and submission in sent:
+            messages.warning(request, str(SPOT_DUPLICATE))
+            return HttpResponseRedirect(case_url(sent[submission]))
         form = OnTheSpotForm(request.POST)
         if not form.is_valid():
-            return self.page(form, status=error_status(request, 400))
+            return self.page(form, status=error_status(request, 400), submission=submission)
         try:
             case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
                                                **form.service_fields())
         except Refusal as refusal:
             refusal.fields = {key.replace("party.", "party_"): value for key, value in refusal.fields.items()}
-            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status),
+                             submission=submission)
+        if submission:
+            sent = dict(list(sent.items())[-19:])  # the last few forms are enough
+            sent[submission] = case.pk
+            request.session[self.SUBMISSIONS] = sent
         messages.success(request, str(SPOT_DECIDED).format(number=case.number))
         return HttpResponseRedirect(case_url(case.pk))
 

@@ -538,3 +538,37 @@ def test_the_hand_over_after_a_revocation_stays_in_the_officers_inbox(town, cloc
     assert rows and rows[0]["action"] == "上交当场收缴的罚款", rows
     body = ok(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="JK-9"))
     assert body["state"] == "closed" and body["handed_over_on"] == timezone.localdate().isoformat()
+
+
+def test_the_same_form_sent_twice_records_one_decision(client, town):
+    """A second tap / a re-sent form: the form's one-time token is used once; the second sending records nothing and
+    shows the case already recorded, with a warning. The page disables its button on submit (data-lf-once)."""
+    client.force_login(town.u["o1"])
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "data-lf-once" in page and "submit-once.js" in page
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+    first = client.post(SPOT_PAGE, form_data(town, submission=token))
+    assert first.status_code == 302
+    second = client.post(SPOT_PAGE, form_data(town, submission=token))
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert Case.objects.filter(procedure="simple").count() == 1
+    html = client.get(second["Location"]).content.decode()
+    assert "该表单已经提交过" in html
+    # a new form (a new token) is a new decision
+    token2 = re.search(r'name="submission" value="([0-9a-f]+)"', client.get(SPOT_PAGE).content.decode()).group(1)
+    assert token2 != token
+    assert client.post(SPOT_PAGE, form_data(town, submission=token2, party_name="钱某某")).status_code == 302
+    assert Case.objects.filter(procedure="simple").count() == 2
+
+
+def test_a_hand_over_dated_tomorrow_reads_as_a_date_not_after_today(client, town):
+    """The refusal reads 上交日期不得晚于今日 (the new user saw '当场收缴罚款的上交2026-12-05晚于今日')."""
+    case = town.on_the_spot()
+    client.force_login(town.u["o1"])
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(f"/cases/cases/{case['id']}/transitions/record_handover/",
+                           {"handed_over_on": tomorrow, "bank_receipt": "JK-1"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "上交日期不得晚于今日" in html, html[:2000]
+    assert_refused(fire(town.api("o1"), case["id"], "record_handover", handed_over_on=tomorrow, bank_receipt="JK"),
+                   400, field="handed_over_on")
