@@ -96,6 +96,12 @@ def officer_label(officer):
     return f"{officer} · {number} · {state.label}"
 
 
+def short_officer_label(officer):
+    """An officer on the phone form: the name and whether the certificate is valid today (the number is on the
+    officers' page); short enough for a 390 px select."""
+    return f"{officer} · {selectors.certificate_status(officer).label}"
+
+
 def officers_field(field):
     """Offer every active enforcement officer, each labelled with the certificate's validity (C1)."""
     field.queryset = selectors.officer_list()
@@ -221,7 +227,8 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
     violation_at = forms.DateTimeField(label=_("Time of the violation"), required=False,
                                        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"),
                                        help_text=_("Now if left empty (Art 52: the decision states it)."))
-    violation_place = forms.CharField(label=_("Place of the violation"), max_length=200, required=False)
+    violation_place = forms.CharField(label=_("Place of the violation"), max_length=200,
+                                      error_messages={"required": services.SPOT_PLACE_REQUIRED})
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
     penalty = forms.ChoiceField(label=_("Penalty"), choices=PENALTY_CHOICES, widget=forms.RadioSelect)
@@ -241,8 +248,10 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
     refused_to_sign = forms.CharField(label=_("Refusal to sign (if any)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 1}))
     collected_on_spot = forms.BooleanField(label=_("Fine collected on the spot"), required=False)
-    collection_ground = forms.ChoiceField(label=_("Ground for collecting on the spot"), required=False,
-                                          choices=[("", "—"), *Case.CollectionGround.choices])
+    # Short option labels for a phone's select (the case page shows the ground's full wording).
+    collection_ground = forms.ChoiceField(label=_("Ground for collecting on the spot"), required=False, choices=[
+        ("", "—"), (Case.CollectionGround.SMALL_AMOUNT, _("100 yuan or less (Art 68)")),
+        (Case.CollectionGround.HARD_TO_PAY_LATER, _("Hard to pay later or at a bank (Art 68–69)"))])
     collection_reason = forms.CharField(label=_("Why paying at a bank would be really hard"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 1}))
     receipt_number = forms.CharField(label=_("Receipt number (official fine receipt, Art 70)"), max_length=50,
@@ -259,7 +268,7 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["violation_type"].choices = [("", "---------")] + [
             (t.code, f"{t.name}（{t.code}）") for t in ViolationType.objects.filter(active=True)]
-        officers_field(self.fields["officers"])
+        officers_field(self.fields["officers"]).label_from_instance = short_officer_label
 
     def clean(self):
         data = super().clean()
@@ -275,8 +284,8 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
             collection_ground=data.get("collection_ground") or "",
             collection_reason=data.get("collection_reason") or "", receipt_number=data.get("receipt_number") or "")
         for field, field_messages in errors.items():
-            if field == "fine" and (not penalty or "fine" in self.errors):
-                continue
+            if field in self.errors or (field == "fine" and not penalty):
+                continue  # the field's own error says it already
             for message in field_messages:
                 self.add_error(field, message)
         return data

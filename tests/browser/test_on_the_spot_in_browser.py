@@ -78,3 +78,24 @@ def test_the_inbox_and_the_case_list_fit_a_phone(browser_user, town):
         page.goto("/cases/cases/")
     expect(page.locator("#cases")).to_be_visible()
     fits_the_phone(page)
+
+
+CLIPPED_SELECTS = """() => Array.from(document.querySelectorAll('#on-the-spot-form .mdc-select__selected-text'))
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+    .map(el => el.textContent.trim())"""
+SMALL_HELP = """() => Array.from(document.querySelectorAll('#on-the-spot-form .mdc-text-field-helper-text, #on-the-spot-form .mdc-select-helper-text'))
+    .filter(el => el.textContent.trim() && parseFloat(getComputedStyle(el).fontSize) < 13)
+    .map(el => el.textContent.trim())"""
+
+
+def test_the_on_the_spot_selects_and_help_read_whole_on_a_phone(browser_user, town):
+    """At 390 px the chosen officer (with the certificate's validity) and the collection ground show whole — not
+    cut off — and help text such as the 200 / 3,000-yuan limit is at least 13 px."""
+    page = browser_user(town.u["o1"])
+    page.set_viewport_size(PHONE)
+    follow(page, page.get_by_role("link", name="新建当场处罚"), r"/cases/cases/on-the-spot/$")
+    page.get_by_role("checkbox", name=re.compile(r"当场收缴罚款")).first.check()
+    choose(page, "当场收缴的情形", "到银行缴纳确有困难（第六十八、六十九条）")
+    fits_the_phone(page)
+    assert page.evaluate(CLIPPED_SELECTS) == []
+    assert page.evaluate(SMALL_HELP) == []
