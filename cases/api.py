@@ -406,12 +406,15 @@ class CaseWriteSerializer(BoundedTextSerializer, serializers.Serializer):
 
 class OnTheSpotSerializer(BoundedTextSerializer, serializers.Serializer):
     """简易程序 (处罚法 Art 51–53, 68–71): the fields of cases.services.decide_on_the_spot. `fine` (yuan) or
-    `warning`, exactly one; `decided_at` (or `decided_on`, a day) defaults to now."""
+    `warning`, exactly one; `decided_at` (or `decided_on`, a day) defaults to now; `violation_place` is required
+    (Art 52: the decision states the time and place of the violation; 400 if blank, with the other input errors)."""
 
     party = PartySerializer()
     village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
     violation_type = serializers.SlugRelatedField(slug_field="code", queryset=ViolationType.objects.filter(active=True))
     violation_date = serializers.DateField(required=False, allow_null=True)
+    violation_time = serializers.TimeField(required=False, allow_null=True)
+    violation_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     facts = serializers.CharField()
     legal_basis = serializers.CharField()
     fine = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
@@ -514,7 +517,8 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def on_the_spot(self, request):
         """简易程序 (处罚法 Art 51–53): an enforcement officer decides on the spot; 201 with the case, numbered from
         its own series, `served` (or `executed` when collected on the spot or a warning). 409 above Art 51's
-        limits. The 当场处罚决定书 is printed by the documents module (issue 14)."""
+        limits; 400 with every input error at once. The number is written on the pre-printed, numbered 当场处罚决定书
+        the officer hands over (Art 52)."""
         require("case.on_the_spot", request.user)  # 403 before the input is read
         serializer = OnTheSpotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

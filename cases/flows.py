@@ -532,7 +532,8 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "spot_filed_on", filed_on, input_name="filed_on")  # Art 52
         case.spot_filed_on, case.spot_filed_by, case.spot_filing_note = filed_on, self.user, note
 
-    @state.transition(source=S.EXECUTED, label=_("Record the hand-over of the collected fine"),
+    @state.transition(source=[S.EXECUTED, S.CLOSED, S.INVESTIGATING],
+                      label=_("Record the hand-over of the collected fine"),
                       conditions=[lambda flow: flow._handover_pending()],
                       permission=roles.permission("case", "record_handover"))
     def record_handover(self, handed_over_on=None, bank_receipt="", note=""):
@@ -540,7 +541,9 @@ class CaseFlow(BaseFlow):
         the deadline `case.spot_handover`). Collecting the fine executed the decision (the party has paid, Art 68);
         handing the money over is the officer's own duty, with its own deadline, recorded here: the day and the
         agency's or bank's receipt (or a note). A late hand-over is recorded all the same, the deadline shows it
-        was missed. (The agency's own 2 days to pay it into the bank, Art 71 ¶2, are not tracked here.)"""
+        was missed. (The agency's own 2 days to pay it into the bank, Art 71 ¶2, are not tracked here.) The duty
+        binds whatever happens to the decision afterwards: after a reconsideration or court revokes it (closed, or
+        back to investigating to decide again) the cash is still handed over — the agency refunds it from there."""
         case = self.obj
         handed_over_on = handed_over_on or timezone.localdate()
         check_business_date(case, "handed_over_on", handed_over_on)  # Art 71: after the collection

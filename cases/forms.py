@@ -334,8 +334,9 @@ class CloseForm(TransitionForm):
 class SpotFilingForm(TransitionForm):
     """备案 of an on-the-spot decision with the agency (处罚法 Art 52)."""
 
-    filed_on = forms.DateField(label=_("Filed on"), required=False, help_text=_("Today if left empty."))
-    note = text(_("Note"), required=False, rows=2)
+    filed_on = forms.DateField(label=_("Date filed with the agency"), required=False,
+                               help_text=_("Today if left empty."))
+    note = text(_("Filing remarks"), required=False, rows=2)
 
 
 class HandoverForm(TransitionForm):
@@ -344,7 +345,7 @@ class HandoverForm(TransitionForm):
     handed_over_on = forms.DateField(label=_("Handed over on"), required=False, help_text=_("Today if left empty."))
     bank_receipt = forms.CharField(label=_("Receipt of the hand-over"), max_length=100, required=False,
                                    help_text=_("The agency's or the bank's receipt number."))
-    note = text(_("Note"), required=False, rows=2)
+    note = text(_("Remarks"), required=False, rows=2)
 
 
 CASE_TRANSITION_FORMS = {

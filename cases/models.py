@@ -173,7 +173,8 @@ class Case(FlowOwnedFields, models.Model):
         "transfer_received_on", "transfer_receiver", "transfer_receipt_note",
         "proposed_no_penalty_ground", "proposed_no_penalty_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
-        "procedure", "spot_decided_at", "certificates_shown", "party_statement", "refused_to_sign",
+        "procedure", "spot_decided_at", "violation_time", "violation_place", "certificates_shown", "party_statement",
+        "refused_to_sign",
         "collected_on_spot", "collection_ground", "collection_reason", "receipt_number", "spot_filed_on",
         "spot_filed_by", "spot_filing_note", "handed_over_on", "handover_bank_receipt", "handover_note",
         "demand_served_on", "demand_method", "court_applied_on", "court_name", "court_note", "court_outcome",
@@ -340,6 +341,9 @@ class Case(FlowOwnedFields, models.Model):
     # number of its 当场处罚决定书 (printed by the documents module, issue 14).
     procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
     spot_decided_at = models.DateTimeField(_("decided on the spot at"), null=True, blank=True)
+    # Art 52 (statute): the on-the-spot decision states 违法行为的时间、地点 — the hour and the place of the violation
+    violation_time = models.TimeField(_("time of the violation"), null=True, blank=True)
+    violation_place = models.CharField(_("place of the violation"), max_length=200, blank=True)
     certificates_shown = models.BooleanField(_("enforcement certificates shown to the party (Art 52)"),
                                              default=False)
     party_statement = models.TextField(_("the party's statement and defence (Art 52)"), blank=True)

@@ -18,6 +18,7 @@ Pages: /cases/cases/ (list, "my cases" by default for enforcement officers), /ca
 import datetime
 import re
 import unicodedata
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -70,6 +71,7 @@ CASE_ACTION_LABELS = {
 }
 CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
+SPOT_DUPLICATE = _("This form was already sent: the decision was recorded once, below; it was not recorded again.")
 INQUIRY_SAVED = _("The inquiry record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
 PAYMENT_SAVED = _("The payment was recorded.")
@@ -95,6 +97,12 @@ def officer_label(officer):
     state = selectors.certificate_status(officer)
     number = state.certificate.number if state.certificate else "—"
     return f"{officer} · {number} · {state.label}"
+
+
+def short_officer_label(officer):
+    """An officer on the phone form: the name and whether the certificate is valid today (the number is on the
+    officers' page); short enough for a 390 px select."""
+    return f"{officer} · {selectors.certificate_status(officer).label}"
 
 
 def officers_field(field):
@@ -206,7 +214,8 @@ class CaseReportForm(BoundedTextForm, forms.Form):
 class OnTheSpotForm(BoundedTextForm, forms.Form):
     """简易程序 (处罚法 Art 51–53, 68–71): ONE form an officer fills in on a phone; cases.services.decide_on_the_spot
     checks it. Field names are the service's (the party's "party_<name>"), so a refusal lands beside its field.
-    Printing the 当场处罚决定书 belongs to the documents module (issue 14)."""
+    The input errors (the form's own and the service's spot_input_errors) show together after one submission; the
+    rule checks follow. The officer writes the case's number on the pre-printed, numbered 当场处罚决定书 (Art 52)."""
 
     PENALTY_CHOICES = [("fine", _("Fine")), ("warning", _("Warning"))]
 
@@ -218,6 +227,11 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
     party_address = forms.CharField(label=_("Address"), max_length=200, required=False)
     village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
     violation_type = CodeChoiceField(label=_("Violation type"))
+    violation_at = forms.DateTimeField(label=_("Time of the violation"), required=False,
+                                       widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"),
+                                       help_text=_("Now if left empty (Art 52: the decision states it)."))
+    violation_place = forms.CharField(label=_("Place of the violation"), max_length=200,
+                                      error_messages={"required": services.SPOT_PLACE_REQUIRED})
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
     penalty = forms.ChoiceField(label=_("Penalty"), choices=PENALTY_CHOICES, widget=forms.RadioSelect)
@@ -237,8 +251,10 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
     refused_to_sign = forms.CharField(label=_("Refusal to sign (if any)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 1}))
     collected_on_spot = forms.BooleanField(label=_("Fine collected on the spot"), required=False)
-    collection_ground = forms.ChoiceField(label=_("Ground for collecting on the spot"), required=False,
-                                          choices=[("", "—"), *Case.CollectionGround.choices])
+    # Short option labels for a phone's select (the case page shows the ground's full wording).
+    collection_ground = forms.ChoiceField(label=_("Ground for collecting on the spot"), required=False, choices=[
+        ("", "—"), (Case.CollectionGround.SMALL_AMOUNT, _("100 yuan or less (Art 68)")),
+        (Case.CollectionGround.HARD_TO_PAY_LATER, _("Hard to pay later or at a bank (Art 68–69)"))])
     collection_reason = forms.CharField(label=_("Why paying at a bank would be really hard"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 1}))
     receipt_number = forms.CharField(label=_("Receipt number (official fine receipt, Art 70)"), max_length=50,
@@ -246,7 +262,7 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
 
     layout = Layout(
         "party_name", "party_kind", "party_id_number", "party_phone", "party_address", "village", "violation_type",
-        "facts", "legal_basis", "penalty", "fine", "mitigation", "mitigation_ground", "officers",
+        "violation_at", "violation_place", "facts", "legal_basis", "penalty", "fine", "mitigation", "mitigation_ground", "officers",
         "certificates_shown", "party_statement", "refused_to_sign", "collected_on_spot", "collection_ground",
         "collection_reason", "receipt_number",
     )
@@ -255,18 +271,38 @@ class OnTheSpotForm(BoundedTextForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["violation_type"].choices = [("", "---------")] + [
             (t.code, f"{t.name}（{t.code}）") for t in ViolationType.objects.filter(active=True)]
-        officers_field(self.fields["officers"])
+        officers_field(self.fields["officers"]).label_from_instance = short_officer_label
 
     def clean(self):
         data = super().clean()
         if data.get("penalty") == "fine" and data.get("fine") is None:
             self.add_error("fine", _("Give the amount of the fine."))
+        if not data.get("certificates_shown"):
+            self.add_error("certificates_shown", services.SPOT_CERTIFICATES_SHOWN)  # Art 52
+        penalty = data.get("penalty")
+        errors = services.spot_input_errors(
+            fine=data.get("fine") if penalty == "fine" else None, warning=penalty == "warning",
+            violation_place=data.get("violation_place") or "",
+            collected_on_spot=bool(data.get("collected_on_spot")),
+            collection_ground=data.get("collection_ground") or "",
+            collection_reason=data.get("collection_reason") or "", receipt_number=data.get("receipt_number") or "")
+        for field, field_messages in errors.items():
+            if field in self.errors or (field == "fine" and not penalty):
+                continue  # the field's own error says it already
+            for message in field_messages:
+                self.add_error(field, message)
         return data
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fine = data["fine"] if data["penalty"] == "fine" else None
+        violation_at = data.get("violation_at") or timezone.localtime()  # Art 52: default now, on the spot
+        if violation_at is not None:
+            violation_at = timezone.localtime(violation_at) if timezone.is_aware(violation_at) else violation_at
         return {
+            "violation_date": violation_at.date() if violation_at else None,
+            "violation_time": violation_at.time().replace(second=0, microsecond=0) if violation_at else None,
+            "violation_place": data.get("violation_place") or "",
             "party": {name: data.get(f"party_{name}") or "" for name in ("name", "kind", "id_number", "phone",
                                                                          "address")},
             "village": data["village"], "violation_type": ViolationType.objects.get(code=data["violation_type"]),
@@ -387,6 +423,8 @@ class PlanDecisionForm(BoundedTextForm, forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required for a rejection: why."))
 
     layout = Layout("decision", "note")
+
+
 class CorrectionOrderForm(BoundedTextForm, forms.Form):
     """责令改正 (Art 28 ¶1): what to correct and by when; the term is the order's own (local practice)."""
 
@@ -842,25 +880,41 @@ class OnTheSpotView(CaseAccessMixin, View):
     """新建当场处罚 (简易程序, 处罚法 Art 51–53): one form, built for a phone; on success the case page shows the
     number of its 当场处罚决定书 (printed once the documents module exists, issue 14)."""
 
-    def page(self, form, refusal=None, status=200):
+    SUBMISSIONS = "spot_submissions"  # session: one-time token of the form -> the case it created
+
+    def page(self, form, refusal=None, status=200, submission=None):
         return self.render("cases/on_the_spot_form.html", {
             "form": form, "refusal": refusal, "available": roles.may("case.on_the_spot", self.request.user),
+            "submission": submission or uuid.uuid4().hex,
         }, status=status)
 
     def get(self, request):
         return self.page(OnTheSpotForm(initial={"party_kind": Party.Kind.PERSON, "penalty": "fine",
-                                                "officers": [request.user.pk]}))
+                                                "officers": [request.user.pk],
+                                                "violation_at": timezone.localtime().replace(second=0, microsecond=0)}))
 
     def post(self, request):
+        # The form's one-time token: the same form sent again (a second tap, the browser re-sending it) does not
+        # record the decision twice; the officer is shown the case it created, with a warning.
+        submission = (request.POST.get("submission") or "")[:64]
+        sent = request.session.get(self.SUBMISSIONS, {})
+        if submission and submission in sent:
+            messages.warning(request, str(SPOT_DUPLICATE))
+            return HttpResponseRedirect(case_url(sent[submission]))
         form = OnTheSpotForm(request.POST)
         if not form.is_valid():
-            return self.page(form, status=error_status(request, 400))
+            return self.page(form, status=error_status(request, 400), submission=submission)
         try:
             case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
                                                **form.service_fields())
         except Refusal as refusal:
             refusal.fields = {key.replace("party.", "party_"): value for key, value in refusal.fields.items()}
-            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
+            return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status),
+                             submission=submission)
+        if submission:
+            sent = dict(list(sent.items())[-19:])  # the last few forms are enough
+            sent[submission] = case.pk
+            request.session[self.SUBMISSIONS] = sent
         messages.success(request, str(SPOT_DECIDED).format(number=case.number))
         return HttpResponseRedirect(case_url(case.pk))
 

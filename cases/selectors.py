@@ -66,8 +66,13 @@ def spot_filing_pending():
     return Q(procedure=Case.Procedure.SIMPLE, spot_filed_on__isnull=True, state__in=[CS.SERVED, CS.EXECUTED])
 
 
+# Art 71 ¶1: cash collected on the spot is handed over whatever becomes of the decision (revoked: closed, or back to
+# investigating) — the flow's record_handover accepts these states.
+HANDOVER_STATES = (CS.EXECUTED, CS.CLOSED, CS.INVESTIGATING)
+
+
 def handover_pending():
-    return Q(collected_on_spot=True, handed_over_on__isnull=True, state=CS.EXECUTED)
+    return Q(collected_on_spot=True, handed_over_on__isnull=True, state__in=HANDOVER_STATES)
 
 
 # Execution (issue 13): the rows say what is due now rather than "advance the case".
@@ -133,7 +138,7 @@ def spot_action(case, held) -> str | None:
             and case.state in (CS.SERVED, CS.EXECUTED)):
         return str(SPOT_FILING_ACTION)
     if (roles.ENFORCEMENT_OFFICER in held and case.collected_on_spot and case.handed_over_on is None
-            and case.state == CS.EXECUTED):
+            and case.state in HANDOVER_STATES):
         return str(HANDOVER_ACTION)
     return None
 
@@ -155,6 +160,8 @@ def case_inbox_items(user) -> list[dict]:
         deadline = soonest.get(case.pk)
         action = (spot_action(case, held) or execution_action(case, held)
                   or next((str(a) for states, a in actions if case.state in states), ""))
+        if action == str(SPOT_FILING_ACTION):
+            deadline = None  # Art 52 sets no period for the filing; the case's open deadline is the officer's
         items.append({
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,

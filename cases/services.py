@@ -31,6 +31,7 @@ from workflows.services import require
 from . import party_rules
 from .flows import (
     ART60_LATE,
+    CaseFlow,
     has_valid_certificate,
     remedy_periods_end,
     require_certified_pair,
@@ -413,15 +414,41 @@ SPOT_REASON_REQUIRED = _("Say why paying at a bank later would be really hard (r
 SPOT_RECEIPT_REQUIRED = _("A fine collected on the spot is receipted on the official fine receipt; give its number "
                           "(Art 70).")
 SPOT_DECIDED_FUTURE = _("The decision cannot be dated in the future.")
+SPOT_PLACE_REQUIRED = _("Give the place of the violation: the on-the-spot decision states it (Art 52).")
+SPOT_VIOLATION_AFTER = _("The violation cannot be timed after the decision ({decided_at}).")
+SPOT_CHECK_FORM = _("Please correct the fields below.")
 SPOT_DECIDED_BEFORE = _("The decision cannot be dated before the violation ({violation_date}).")
 SPOT_DELIVERY = _("Handed to the party on the spot (Art 52)")
 SPOT_COLLECTED = _("Fine collected on the spot, receipt {receipt} (Art 68–70)")
 SPOT_WARNING_EXECUTED = _("Warning given on the spot (Art 52)")
+SPOT_CHANNEL = _("Collected on the spot")
 SPOT_TO_FILE = _("On-the-spot decision awaiting filing: {title}")
 
 
 def _spot_invalid(field, message):
     raise InvalidInput(message, fields={field: [bilingual(message)]})
+
+
+def spot_input_errors(*, fine=None, warning: bool = False, violation_place: str = "", collected_on_spot: bool = False,
+                      collection_ground: str = "", collection_reason: str = "", receipt_number: str = "") -> dict:
+    """The on-the-spot decision's input checks that need no rule and no database (each 400), ALL of them at once:
+    field -> [message]. decide_on_the_spot raises them together before any rule check, and the page's form adds
+    them to its own field errors, so an officer on a phone sees every missing field after one submission."""
+    errors = {}
+    if (fine is None) == (not warning):
+        errors["fine"] = [SPOT_FINE_OR_WARNING]
+    if not (violation_place or "").strip():
+        errors["violation_place"] = [SPOT_PLACE_REQUIRED]  # Art 52: 违法行为的时间、地点 on the decision
+    if collected_on_spot:
+        if fine is None:
+            errors["collected_on_spot"] = [SPOT_COLLECT_WARNING]
+        if collection_ground not in Case.CollectionGround.values:
+            errors["collection_ground"] = [SPOT_GROUND_REQUIRED]  # Art 68-69
+        if collection_ground == Case.CollectionGround.HARD_TO_PAY_LATER and not (collection_reason or "").strip():
+            errors["collection_reason"] = [SPOT_REASON_REQUIRED]  # Art 68(2), 69
+        if not (receipt_number or "").strip():
+            errors["receipt_number"] = [SPOT_RECEIPT_REQUIRED]  # Art 70
+    return errors
 
 
 def _require_spot_officers(user, officers, day: datetime.date) -> list:
@@ -447,7 +474,7 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
                        violation_date=None, party_statement: str = "", refused_to_sign: str = "",
                        collected_on_spot: bool = False, collection_ground: str = "", collection_reason: str = "",
                        receipt_number: str = "", mitigation: str = "", mitigation_ground: str = "",
-                       client_ip=None) -> Case:
+                       violation_place: str = "", violation_time=None, client_ip=None) -> Case:
     """简易程序 (处罚法 Art 51–53): an enforcement officer decides on the spot and the case is created decided.
 
     Statute, each checked here:
@@ -480,12 +507,23 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
     require("case.on_the_spot", user)
     now = timezone.now()
     decided_at = decided_at or now
+    errors = spot_input_errors(fine=fine, warning=warning, violation_place=violation_place,
+                               collected_on_spot=collected_on_spot, collection_ground=collection_ground or "",
+                               collection_reason=collection_reason, receipt_number=receipt_number)
     if decided_at > now:
-        _spot_invalid("decided_at", SPOT_DECIDED_FUTURE)
+        errors["decided_at"] = [SPOT_DECIDED_FUTURE]
+    if errors:  # every input error at once (400), before any rule is checked
+        first = next(iter(errors.values()))[0]
+        message = first if len(errors) == 1 else SPOT_CHECK_FORM
+        raise InvalidInput(message, fields={field: [bilingual(m) for m in messages]
+                                            for field, messages in errors.items()})
     decided_on = timezone.localdate(decided_at) if timezone.is_aware(decided_at) else decided_at.date()
     violation_date = violation_date or decided_on
-    if (fine is None) == (not warning):
-        _spot_invalid("fine", SPOT_FINE_OR_WARNING)
+    if violation_time is not None and violation_date == decided_on:
+        local_decided = timezone.localtime(decided_at) if timezone.is_aware(decided_at) else decided_at
+        if violation_time > local_decided.time():
+            _spot_invalid("violation_time", Message(SPOT_VIOLATION_AFTER,
+                                                    decided_at=local_decided.strftime("%Y-%m-%d %H:%M")))
     probe = Case(violation_type=violation_type, violation_date=violation_date)
     check_business_date(probe, "violation_date", violation_date)
     if decided_on < violation_date:
@@ -515,18 +553,10 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
         party_rules.require_fine_in_range(probe, fine, mitigation)  # C7, Art 32
     collection_ground, collection_reason = collection_ground or "", (collection_reason or "").strip()
     receipt_number = (receipt_number or "").strip()
-    if collected_on_spot:
-        if fine is None:
-            _spot_invalid("collected_on_spot", SPOT_COLLECT_WARNING)
-        if collection_ground not in Case.CollectionGround.values:
-            _spot_invalid("collection_ground", SPOT_GROUND_REQUIRED)
+    if collected_on_spot:  # the ground, reason and receipt are present (spot_input_errors)
         if collection_ground == Case.CollectionGround.SMALL_AMOUNT and fine > SMALL_AMOUNT:
             message = Message(SPOT_SMALL_AMOUNT, fine=f"{fine:,.2f}")
             raise RuleViolation(message, rule="Art 68", fields={"collection_ground": [bilingual(message)]})
-        if collection_ground == Case.CollectionGround.HARD_TO_PAY_LATER and not collection_reason:
-            _spot_invalid("collection_reason", SPOT_REASON_REQUIRED)
-        if not receipt_number:
-            _spot_invalid("receipt_number", SPOT_RECEIPT_REQUIRED)
     else:
         collection_ground, collection_reason, receipt_number = "", "", ""
     if collection_ground != Case.CollectionGround.HARD_TO_PAY_LATER:
@@ -545,6 +575,7 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
     case = Case.objects.create(
         procedure=Case.Procedure.SIMPLE, number=number, state=state, source=Case.Source.PATROL,
         description=facts, village=village, violation_type=violation_type, violation_date=violation_date,
+        violation_time=violation_time, violation_place=violation_place.strip(),
         party=party_row, reported_by=user, facts=facts, legal_basis=legal_basis,
         outcome=Case.Outcome.PENALTY, fine=fine, measures=["fine"] if fine is not None else ["warning"],
         mitigation=mitigation, mitigation_ground=mitigation_ground if mitigation != Case.Mitigation.NONE else "",
@@ -556,19 +587,30 @@ def decide_on_the_spot(*, user, party: dict, village, violation_type, facts: str
         collection_reason=collection_reason, receipt_number=receipt_number,
     )
     case.officers.set(officers)
+    payment = None
+    if collected_on_spot:
+        # Art 68-70: the fine collected on the spot IS the party's payment, receipted on the official fine receipt;
+        # the case file records it as a payment of the decision day (the payment card then reads nothing owed)
+        payment = Payment.objects.create(case=case, amount=fine, paid_on=decided_on, receipt_number=receipt_number,
+                                         bank=str(SPOT_CHANNEL), recorded_by=user)
     audit.record(case, transition="decide_on_the_spot", target=state, user=user, client_ip=client_ip,
                  comment=number, fields={
                      "number": number, "procedure": case.procedure, "party": party_row.name,
                      "village": village.pk, "violation_type": violation_type.code, "violation_date": violation_date,
+                     "violation_time": violation_time, "violation_place": case.violation_place,
                      "fine": fine, "warning": fine is None, "officers": sorted(o.pk for o in officers),
                      "decided_at": decided_at, "certificates_shown": True, "mitigation": mitigation,
                      "party_statement": case.party_statement, "refused_to_sign": case.refused_to_sign,
                      "collected_on_spot": case.collected_on_spot, "collection_ground": collection_ground,
-                     "collection_reason": collection_reason, "receipt_number": receipt_number})
+                     "collection_reason": collection_reason, "receipt_number": receipt_number,
+                     "payment": payment.pk if payment else None})
     if collected_on_spot:
         open_deadline(case, "case.spot_handover", decided_on)  # Art 71 ¶1, 85: 2 working days
     elif fine is not None:
         open_deadline(case, "case.payment", decided_on)  # Art 67: 15 days from the decision handed over
+        # 行政强制法 Art 53 (statute): unpaid, the court is applied to within 3 months after the remedy periods end
+        # — the same deadline a general-procedure decision gets when it is served (CaseFlow.serve)
+        CaseFlow(case, user)._open_court_application()
     notify_role(roles.BRIGADE_CHIEF, str(Message(SPOT_TO_FILE, title=case.title)), link=case.page_path())
     return case
 # Execution: payments and payment plans (处罚法 Art 66–67, 72; DESIGN §9, CONTRACT §7 "Execution")

@@ -752,6 +752,7 @@ def seed_on_the_spot(stdout, today: datetime.date) -> int:
         officers=[officer], certificates_shown=True, fine="100", decided_at=min(morning, timezone.now()),
         party_statement="当事人称只是临时摆放，愿意立即收摊，接受处罚。", collected_on_spot=True,
         collection_ground=Case.CollectionGround.SMALL_AMOUNT, receipt_number="豫财罚字No.0041021",
+        violation_place="前营村村委会门前道路", violation_time=datetime.time(9, 10) if morning <= timezone.now() else None,
     )
     stdout.write(f"enforcement: on-the-spot decision {case.number} (fine collected, hand-over pending)")
     return 1

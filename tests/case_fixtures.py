@@ -341,7 +341,8 @@ class Town:
         data = {"party": party(), "village": self.village.pk, "violation_type": ZDJY,
                 "facts": "当事人在石桥村主干道人行道上摆摊，执法队员当场查实。", "legal_basis": "依据相关法律法规第三十六条",
                 "fine": "100", "officers": [self.u["o1"].pk, self.u["o2"].pk], "certificates_shown": True,
-                "collected_on_spot": True, "collection_ground": "small_amount", "receipt_number": "NO.0000001"}
+                "collected_on_spot": True, "collection_ground": "small_amount", "receipt_number": "NO.0000001",
+                "violation_place": "石桥村主干道人行道"}
         data.update(overrides)
         return ok(self.api(who).post(f"{CASES}on-the-spot/", data, format="json"), 201)
     def overdue(self) -> dict:

@@ -82,7 +82,7 @@ def spot_payload(town, **overrides):
     data = {"party": party(), "village": town.village.pk, "violation_type": ZDJY,
             "facts": "当事人在石桥村主干道人行道上摆摊销售水果，执法队员当场查实。",
             "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "fine": "150",
-            "officers": [town.u["o1"].pk], "certificates_shown": True}
+            "officers": [town.u["o1"].pk], "certificates_shown": True, "violation_place": "石桥村主干道"}
     data.update(overrides)
     return data
 

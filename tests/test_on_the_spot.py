@@ -7,6 +7,7 @@ may do what.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,7 +57,7 @@ def payload(town, **overrides) -> dict:
         "facts": "当事人在石桥村主干道人行道上摆摊销售水果，占道约3平方米，执法队员当场查实。",
         "legal_basis": "《城市市容和环境卫生管理条例》第十四条、第三十六条",
         "fine": "150", "officers": [town.u["o1"].pk], "certificates_shown": True,
-        "party_statement": "当事人称刚到，愿意马上收摊。",
+        "party_statement": "当事人称刚到，愿意马上收摊。", "violation_place": "石桥村主干道人行道",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -326,7 +327,7 @@ def form_data(town, **overrides) -> dict:
             "party_address": "", "village": str(town.village.pk), "violation_type": ZDJY,
             "facts": "当事人在石桥村主干道人行道上摆摊销售蔬菜。", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
             "penalty": "fine", "fine": "120", "officers": [str(town.u["o1"].pk)], "certificates_shown": "on",
-            "party_statement": "当事人表示马上收摊。"}
+            "party_statement": "当事人表示马上收摊。", "violation_place": "石桥村主干道人行道"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -384,3 +385,190 @@ def test_filing_and_hand_over_pages_from_the_inbox(client, town):
     assert client.post(handover, {"bank_receipt": "镇财政所收据 JK-0001"}).status_code == 302
     page = client.get(detail).content.decode()
     assert "镇财政所收据 JK-0001" in page and "上交当场收缴的罚款" not in client.get("/inbox/").content.decode()
+
+
+def field_text(html: str, field: str) -> str:
+    match = re.search(rf'data-field="{field}"[^>]*>(.*?)</td>', html, re.S)
+    assert match, f"no {field} on the page"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_a_fine_collected_on_the_spot_reads_paid_on_the_payment_card(client, town):
+    """Art 68–70: the 50 yuan collected on the spot against the official receipt IS the party's payment. The case
+    is 已执行 and its 罚款缴纳 card reads 已缴 50.00, 未缴 0.00, 尚欠合计 0.00, the payment listed with its receipt
+    number, the decision day and the channel 当场收缴 (the new user saw 未缴 50.00 on an executed case)."""
+    case = town.on_the_spot(fine="50", receipt_number="豫财罚0012345")
+    assert case["state"] == "executed"
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "paid") == "50.00"
+    assert field_text(html, "balance") == "0.00"
+    assert field_text(html, "total_owed") == "0.00"
+    payments = re.search(r'data-table="payments".*?</table>', html, re.S).group(0)
+    assert "豫财罚0012345" in payments and "当场收缴" in payments
+    assert timezone.localdate().isoformat() in payments
+    # nothing is left to pay: a further payment is refused
+    response = town.api("o1").post(case_url(case["id"], "payments/"), {
+        "amount": "50", "receipt_number": "X-1", "bank": "农业银行", "paid_on": timezone.localdate().isoformat()},
+        format="json")
+    assert response.status_code == 409
+
+
+def test_an_uncollected_fine_has_no_payment_and_reads_owed(client, town):
+    case = ok(decide(town), 201)
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "paid") == "0.00" and field_text(html, "balance") == "150.00"
+
+
+def test_the_case_page_says_to_write_the_number_on_the_pre_printed_form(client, town):
+    """Art 52: the officer fills in a pre-printed, numbered 当场处罚决定书; the case page gives the number to write
+    on it, with no reference to a development item (the new user saw '文书模块上线后打印（第14项）')."""
+    case = town.on_the_spot()
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    cell = field_text(html, "spot_document")
+    assert cell.startswith(case["number"])
+    assert "预定格式、编有号码的当场处罚决定书" in cell
+    for word in ("第14项", "文书模块", "issue"):
+        assert word not in html, word
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "第14项" not in page and "issue" not in page
+
+
+def test_the_filing_and_hand_over_forms_name_their_fields(client, town):
+    """备案 is dated 备案日期 with a 备案说明; the hand-over has 备注 — neither 立案日期 nor 审批意见."""
+    case = town.on_the_spot()
+    detail = f"/cases/cases/{case['id']}/"
+    client.force_login(town.u["chief"])
+    filing = client.get(f"{detail}transitions/acknowledge_spot_filing/").content.decode()
+    assert "备案日期" in filing and "备案说明" in filing
+    assert "立案日期" not in filing and "审批意见" not in filing
+    client.force_login(town.u["o1"])
+    handover = client.get(f"{detail}transitions/record_handover/").content.decode()
+    assert "备注" in handover and "审批意见" not in handover
+
+
+def test_the_api_gives_every_input_error_at_once(town):
+    """One request missing the place, the collection ground and the receipt: one 400 naming all three fields (the
+    new user needed three submissions to see three errors); nothing is written."""
+    before = snapshot_counts()
+    response = decide(town, fine="100", violation_place="", collected_on_spot=True)
+    assert response.status_code == 400
+    fields = body_of(response)["fields"]
+    assert {"violation_place", "collection_ground", "receipt_number"} <= set(fields), fields
+    nothing_written(*before)
+
+
+def test_the_place_of_the_violation_is_required_and_shown(client, town, clock):
+    """Art 52: the on-the-spot decision states the time and place of the violation."""
+    assert_refused(decide(town, violation_place="  "), 400, field="violation_place")
+    clock.move_to(datetime.datetime(2026, 6, 10, 10, 30, tzinfo=LOCAL))
+    case = ok(decide(town, violation_date="2026-06-10", violation_time="09:45", violation_place="石桥村东口"), 201)
+    assert case["violation_place"] == "石桥村东口" and case["violation_time"].startswith("09:45")
+    client.force_login(town.u["o1"])
+    html = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert field_text(html, "violation_place") == "2026-06-10 09:45 · 石桥村东口"
+    # not after the decision: 10:31 the same day is refused, 10:30 accepted
+    assert_refused(decide(town, violation_date="2026-06-10", violation_time="10:31", violation_place="东口"), 400,
+                   field="violation_time")
+    ok(decide(town, violation_date="2026-06-10", violation_time="10:30", violation_place="东口"), 201)
+
+
+def test_the_page_shows_every_error_after_one_submission(client, town):
+    """The phone form: no place, certificate not ticked, collected without ground or receipt — one 400 page with
+    every message beside its field, before any rule is checked."""
+    client.force_login(town.u["o1"])
+    response = client.post(SPOT_PAGE, form_data(town, violation_place="", certificates_shown=None,
+                                                 collected_on_spot="on", fine="100"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    for text in ("请填写违法地点", "出示执法证件", "请选择当场收缴罚款的情形", "请填写票据号码"):
+        assert text in html, text
+    assert not Case.objects.filter(procedure="simple").exists()
+
+
+def test_the_page_records_the_time_and_place(client, town, clock):
+    clock.move_to(datetime.datetime(2026, 6, 10, 10, 30, tzinfo=LOCAL))
+    client.force_login(town.u["o1"])
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "违法地点" in page and "违法时间" in page and "2026-06-10 10:30" in page  # default now
+    response = client.post(SPOT_PAGE, form_data(town, violation_at="2026-06-10 09:40", violation_place="石桥村东口"))
+    assert response.status_code == 302
+    case = Case.objects.get(procedure="simple")
+    assert (case.violation_date, case.violation_time, case.violation_place) == (
+        datetime.date(2026, 6, 10), datetime.time(9, 40), "石桥村东口")
+
+
+def test_the_chiefs_filing_row_carries_no_deadline_of_the_officers(client, town):
+    """Art 52 sets no period for the filing: the chief's 当场处罚待备案 row shows no date — not the officer's hand-over
+    deadline (Art 71), which stays in the officer's own row."""
+    case = town.on_the_spot()
+    rows = [row for row in ok(town.api("chief").get(INBOX))["results"] if row["kind"] == "case"
+            and row["id"] == case["id"]]
+    assert len(rows) == 1 and rows[0]["due_at"] is None and rows[0]["deadline_kind"] is None, rows
+    officer = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+               and row["id"] == case["id"]]
+    assert officer and officer[0]["deadline_kind"] == "case.spot_handover", officer
+
+
+def test_the_filing_page_shows_what_the_chief_signs_off(client, town):
+    """The 备案 page's side card: the fine, when and where, the collection and its receipt number."""
+    case = town.on_the_spot(receipt_number="豫财罚0012345", violation_place="石桥村东口")
+    client.force_login(town.u["chief"])
+    html = client.get(f"/cases/cases/{case['id']}/transitions/acknowledge_spot_filing/").content.decode()
+    side = html[html.index('id="case-summary"'):]
+    assert "罚款100.00元" in field_text(side, "spot_penalty")
+    assert "石桥村东口" in field_text(side, "spot_violation")
+    assert "豫财罚0012345" in field_text(side, "spot_collected")
+    assert "尚未上交" in field_text(side, "spot_handed_over")
+
+
+def test_the_hand_over_after_a_revocation_stays_in_the_officers_inbox(town, clock):
+    """Art 71 ¶1: the decision revoked on reconsideration (closed) the next day, the cash not handed over — the
+    officer's inbox still asks for the hand-over, and it can be recorded."""
+    case = town.on_the_spot()
+    clock.move_to(timezone.localdate() + datetime.timedelta(days=1))
+    remedy = ok(fire(town.api("o1"), case["id"], "record_remedy", kind="reconsideration", body="县人民政府"))
+    remedy_id = remedy["remedies"][0]["id"]
+    assert ok(fire(town.api("o1"), case["id"], "record_remedy", remedy=remedy_id, outcome="revoked",
+                   note="复议机关撤销"))["state"] == "closed"
+    rows = [row for row in ok(town.api("o1").get(INBOX))["results"] if row["kind"] == "case"
+            and row["id"] == case["id"]]
+    assert rows and rows[0]["action"] == "上交当场收缴的罚款", rows
+    body = ok(fire(town.api("o1"), case["id"], "record_handover", bank_receipt="JK-9"))
+    assert body["state"] == "closed" and body["handed_over_on"] == timezone.localdate().isoformat()
+
+
+def test_the_same_form_sent_twice_records_one_decision(client, town):
+    """A second tap / a re-sent form: the form's one-time token is used once; the second sending records nothing and
+    shows the case already recorded, with a warning. The page disables its button on submit (data-lf-once)."""
+    client.force_login(town.u["o1"])
+    page = client.get(SPOT_PAGE).content.decode()
+    assert "data-lf-once" in page and "submit-once.js" in page
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+    first = client.post(SPOT_PAGE, form_data(town, submission=token))
+    assert first.status_code == 302
+    second = client.post(SPOT_PAGE, form_data(town, submission=token))
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert Case.objects.filter(procedure="simple").count() == 1
+    html = client.get(second["Location"]).content.decode()
+    assert "该表单已经提交过" in html
+    # a new form (a new token) is a new decision
+    token2 = re.search(r'name="submission" value="([0-9a-f]+)"', client.get(SPOT_PAGE).content.decode()).group(1)
+    assert token2 != token
+    assert client.post(SPOT_PAGE, form_data(town, submission=token2, party_name="钱某某")).status_code == 302
+    assert Case.objects.filter(procedure="simple").count() == 2
+
+
+def test_a_hand_over_dated_tomorrow_reads_as_a_date_not_after_today(client, town):
+    """The refusal reads 上交日期不得晚于今日 (the new user saw '当场收缴罚款的上交2026-12-05晚于今日')."""
+    case = town.on_the_spot()
+    client.force_login(town.u["o1"])
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(f"/cases/cases/{case['id']}/transitions/record_handover/",
+                           {"handed_over_on": tomorrow, "bank_receipt": "JK-1"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "上交日期不得晚于今日" in html, html[:2000]
+    assert_refused(fire(town.api("o1"), case["id"], "record_handover", handed_over_on=tomorrow, bank_receipt="JK"),
+                   400, field="handed_over_on")

@@ -38,6 +38,7 @@ def test_officer_decides_on_the_spot_on_a_phone(browser_user, town):
     fill(page, "公民身份号码/统一社会信用代码", VALID_ID)
     choose(page, "村（社区）", "石桥村")
     choose(page, "违法行为类型", "占道经营（ZDJY）")
+    fill(page, "违法地点", "石桥村主干道人行道")
     fill(page, "违法事实", FACTS)
     fill(page, "法律依据", BASIS)
     page.get_by_role("spinbutton", name=re.compile(r"^\s*罚款金额")).fill("150")
@@ -58,3 +59,43 @@ def test_officer_decides_on_the_spot_on_a_phone(browser_user, town):
     expect(main).to_contain_text(case.number)
     expect(main).to_contain_text("当场处罚决定书")
     expect(page.get_by_role("row", name=re.compile(r"^案号"))).to_contain_text(case.number)
+
+
+def test_the_inbox_and_the_case_list_fit_a_phone(browser_user, town):
+    """An officer's 我的待办 and the case list at 390 px: a wide table scrolls inside its card, the page itself never
+    sideways (the new user found the inbox 431 px and the case list 745 px wide, columns off-screen)."""
+    from .ui import leads_to_page, reload
+
+    town.served("penalty", fine="500")
+    town.investigating()
+    town.on_the_spot()
+    page = browser_user(town.u["o1"])
+    page.set_viewport_size(PHONE)
+    reload(page)
+    expect(page.locator("#inbox")).to_be_visible()
+    fits_the_phone(page)
+    with leads_to_page(page, "opening the case list", r"/cases/cases/$"):
+        page.goto("/cases/cases/")
+    expect(page.locator("#cases")).to_be_visible()
+    fits_the_phone(page)
+
+
+CLIPPED_SELECTS = """() => Array.from(document.querySelectorAll('#on-the-spot-form .mdc-select__selected-text'))
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+    .map(el => el.textContent.trim())"""
+SMALL_HELP = """() => Array.from(document.querySelectorAll('#on-the-spot-form .mdc-text-field-helper-text, #on-the-spot-form .mdc-select-helper-text'))
+    .filter(el => el.textContent.trim() && parseFloat(getComputedStyle(el).fontSize) < 13)
+    .map(el => el.textContent.trim())"""
+
+
+def test_the_on_the_spot_selects_and_help_read_whole_on_a_phone(browser_user, town):
+    """At 390 px the chosen officer (with the certificate's validity) and the collection ground show whole — not
+    cut off — and help text such as the 200 / 3,000-yuan limit is at least 13 px."""
+    page = browser_user(town.u["o1"])
+    page.set_viewport_size(PHONE)
+    follow(page, page.get_by_role("link", name="新建当场处罚"), r"/cases/cases/on-the-spot/$")
+    page.get_by_role("checkbox", name=re.compile(r"当场收缴罚款")).first.check()
+    choose(page, "当场收缴的情形", "到银行缴纳确有困难（第六十八、六十九条）")
+    fits_the_phone(page)
+    assert page.evaluate(CLIPPED_SELECTS) == []
+    assert page.evaluate(SMALL_HELP) == []
