@@ -9,13 +9,13 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.errors import InvalidInput, Message, RuleViolation, bilingual
 
-from .models import Case, FirstOffenceExemption, Party
+from .models import Case, FirstOffenceExemption, Party, Remedy
 
 C3_LIMITATION = _("The violation of {start} was discovered on {discovered}, beyond the {years}-year limitation period "
                   "(Art 36); give a reason to file it anyway.")
@@ -228,7 +228,9 @@ def require_first_offence(case, decided_on: datetime.date | None = None) -> None
     - it is the party's first violation of that type: no earlier case of the party (identified by its ID number or
       unified social credit code) and of this type was decided with a penalty, or already let off as a first
       offence. A party without an ID number is matched by its party record only (each report registers its party
-      anew, so such a party cannot be traced across cases: record the ID number).
+      anew, so such a party cannot be traced across cases: record the ID number). A decision revoked on
+      reconsideration or by a court (Remedy outcome revoked; revoked_redo clears it) is void
+      (行政复议法 Art 64, 行政诉讼法 Art 70: statute) and is no earlier violation on record.
     The harm being minor and the correction in time are findings of the case (its facts and correction orders)."""
     violation_type = case.violation_type
     day = decided_on or timezone.localdate()
@@ -240,6 +242,10 @@ def require_first_offence(case, decided_on: datetime.date | None = None) -> None
                .filter(Q(outcome=Case.Outcome.PENALTY)
                        | Q(outcome=Case.Outcome.NO_PENALTY, no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE))
                .exclude(pk=case.pk).select_related("party").order_by("decided_on", "id"))
+    # revoked: the case closed on a void decision; revoked_redo cleared the decision (decided_on is None until
+    # the new one, which counts)
+    revoked = Remedy.objects.filter(case=OuterRef("pk"), outcome=Remedy.Outcome.REVOKED)
+    earlier = earlier.exclude(Exists(revoked))
     earlier = earlier.filter(party__id_number=id_number) if id_number else earlier.filter(party=case.party)
     previous = earlier.first()
     if previous is not None:
