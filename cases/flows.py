@@ -176,13 +176,17 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=[S.REPORTED, S.INVESTIGATING], target=S.TRANSFERRED, label=_("Transfer"),
                       permission=roles.permission("case", "transfer"))
-    def transfer(self, to, reason):
+    def transfer(self, to, reason, transferred_on=None):
         """移送 (Art 27 ¶1; 行政执法机关移送涉嫌犯罪案件的规定, 国务院令第310号): a case beyond the agency's
         competence, or a suspected crime, goes to the competent body. Who fires it: the brigade chief (the role
         table, workflows.roles). Decree 310 Art 5 and 8 say the agency's head (正职负责人 or the one in charge)
         approves a transfer of a suspected crime; here the chief records it — the principal's approval is taken
         on paper (local practice, documented; a principal-only transfer would be a change of the role table).
-        The receipt (回执, decree 310 Art 8-9) is recorded by `record_transfer_receipt`."""
+        The receipt (回执, decree 310 Art 8-9) is recorded by `record_transfer_receipt`. The day of the transfer
+        (default today) is recorded: not before the report or the filing, not in the future."""
+        transferred_on = transferred_on or timezone.localdate()
+        check_business_date(self.obj, "transferred_on", transferred_on, input_name="transferred_on")
+        self.obj.transferred_on = transferred_on
         self.obj.transferred_to = to
         self.obj.transfer_reason = reason
         close_deadlines(self.obj, "case.filing", "case.decision")
@@ -196,8 +200,8 @@ class CaseFlow(BaseFlow):
     def record_transfer_receipt(self, received_on, receiver, receipt_note=""):
         """回执: the receiving body's written acknowledgement (行政执法机关移送涉嫌犯罪案件的规定 Art 8-9: the body
         receiving the transfer signs the receipt; local practice here for every transfer under Art 27). Recorded
-        once; the chief's inbox shows "移送待回执" until then. Not before the transfer (it has no date of its own:
-        the report's registration bounds it) and not in the future."""
+        once; the chief's inbox shows "移送待回执" until then. Not before the transfer (its transferred_on; a case
+        transferred before that was recorded is bounded by the report and the filing) and not in the future."""
         case = self.obj
         check_business_date(case, "transfer_received_on", received_on, input_name="received_on")
         case.transfer_received_on = received_on

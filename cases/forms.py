@@ -96,6 +96,8 @@ class FileForm(TransitionForm):
 class TransferForm(TransitionForm):
     to = forms.CharField(label=_("Transferred to"), max_length=200)
     reason = text(_("Reason"))
+    transferred_on = forms.DateField(label=_("Transferred on"), required=False,
+                                     help_text=_("Leave empty for today."))
 
 
 class TransferReceiptForm(TransitionForm):

@@ -330,3 +330,30 @@ def test_a_transfer_cancels_the_reminders_of_an_unchecked_order(town):
     assert not Reminder.objects.filter(deadline=deadline, status="planned").exists()
     assert get_case(town.api("o1"), case["id"])["correction_orders"][0]["status"] == "open"
     assert_refused(issue(town, case["id"], today() + datetime.timedelta(days=4)), 409, rule="Art 28")
+
+
+def test_the_transfer_is_dated_and_its_receipt_is_not_before_it(town, client, clock):
+    """国务院令第310号 Art 8: the receiving body signs the receipt of a case it has received — on the day of the
+    transfer at the earliest (accepted), never the day before (400). The transfer day defaults to today and is
+    neither in the future nor before the report."""
+    start = today()
+    case = town.report()
+    clock.move_to(start + datetime.timedelta(days=10))
+    transfer_day = start + datetime.timedelta(days=4)
+    assert_refused(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                        transferred_on=(start + datetime.timedelta(days=11)).isoformat()), 400, field="transferred_on")
+    assert_refused(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                        transferred_on=(start - datetime.timedelta(days=1)).isoformat()), 400, field="transferred_on")
+    body = ok(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                   transferred_on=transfer_day.isoformat()))
+    assert body["transferred_on"] == transfer_day.isoformat()
+    assert_refused(fire(town.api("chief"), case["id"], "record_transfer_receipt",
+                        received_on=(transfer_day - datetime.timedelta(days=1)).isoformat(), receiver="县公安局法制科"),
+                   400, field="received_on")
+    ok(fire(town.api("chief"), case["id"], "record_transfer_receipt", received_on=transfer_day.isoformat(),
+            receiver="县公安局法制科"))
+    client.force_login(town.u["chief"])
+    assert transfer_day.isoformat() in client.get(f"/cases/cases/{case['id']}/").content.decode()
+    other = town.report()
+    assert ok(fire(town.api("chief"), other["id"], "transfer", to="县公安局",
+                   reason="涉嫌犯罪。"))["transferred_on"] == today().isoformat()

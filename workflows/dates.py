@@ -119,6 +119,7 @@ CASE_EVENTS = {
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
     "spot_filed_on": Event(_("filing of the on-the-spot decision"), lambda c: c.spot_filed_on),
     "handed_over_on": Event(_("hand-over of the fine collected on the spot"), lambda c: c.handed_over_on),
+    "transferred_on": Event(_("transfer date"), lambda c: c.transferred_on),
     "transfer_received_on": Event(_("receipt of the transfer"), lambda c: c.transfer_received_on),
     "demand_served_on": Event(_("service of the demand"), lambda c: c.demand_served_on),
     "court_applied_on": Event(_("application to the court"), lambda c: c.court_applied_on),
@@ -156,7 +157,9 @@ CASE_ORDER = {
     "spot_filed_on": [Follows("decided_on", "处罚法 Art 52")],
     "handed_over_on": [Follows("executed_on", "处罚法 Art 71")],
     # 处罚法 Art 27; 国务院令第310号 Art 8: the receiving body acknowledges a transfer of a case already reported.
-    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+    "transferred_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27"),
+                             Follows("transferred_on", "国务院令第310号 Art 8")],
     # 行政强制法 Art 54: the demand follows the decision's service (and the payment period, a rule of its own).
     "demand_served_on": [Follows("served_on", "行政强制法 Art 54")],
     # 行政强制法 Art 53-54: the application follows the demand; the court decides on an application.
