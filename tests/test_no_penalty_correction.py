@@ -357,3 +357,36 @@ def test_the_transfer_is_dated_and_its_receipt_is_not_before_it(town, client, cl
     other = town.report()
     assert ok(fire(town.api("chief"), other["id"], "transfer", to="县公安局",
                    reason="涉嫌犯罪。"))["transferred_on"] == today().isoformat()
+
+
+def case_rows(client, case_id) -> list[dict]:
+    return [row for row in ok(client.get(INBOX))["results"] if row["kind"] == "case" and row["id"] == case_id]
+
+
+def test_an_order_reaching_its_due_day_unchecked_asks_the_case_officers_to_check_it(town, client, clock):
+    """Art 28 ¶1: the order's term ends on its due day; the case officers then check the correction (复查整改情况:
+    local practice) — a row of its own beside the case's usual one, until the check is recorded."""
+    case = town.investigating()
+    due_on = today() + datetime.timedelta(days=3)
+    order = ok(issue(town, case["id"], due_on), 201)[0]
+    clock.move_to(due_on - datetime.timedelta(days=1))
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["推进办案"]
+    clock.move_to(due_on + datetime.timedelta(days=1))
+    rows = case_rows(town.api("o1"), case["id"])
+    assert sorted(r["action"] for r in rows) == sorted(["推进办案", "复查整改情况"]), rows
+    check = next(r for r in rows if r["action"] == "复查整改情况")
+    assert check["overdue"] is True and check["deadline_kind"] == "case.correction"
+    assert case["id"] not in {r["id"] for r in ok(town.api("o3").get(INBOX))["results"]}  # not on the case
+    client.force_login(town.u["o1"])
+    assert "复查整改情况" in client.get("/inbox/").content.decode()
+    ok(verify(town, order["id"], False, note="复查时摊位仍在"))
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["推进办案"]
+    assert "逾期未改正" in [r["action"] for r in case_rows(town.api("chief"), case["id"])]
+
+
+def test_a_decided_no_penalty_case_asks_the_officer_to_serve_the_decision(town, client):
+    case = town.decided(outcome="no_penalty")
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["送达决定书"]
+    client.force_login(town.u["o1"])
+    page = client.get("/inbox/").content.decode()
+    assert "送达决定书" in page
