@@ -593,6 +593,11 @@ class CorrectionOrder(models.Model):
     def title(self):
         return f"{self.case.title} · {_('correction order')}"
 
+    @property
+    def subject(self) -> str:
+        """What the order's deadline is about, on the case page's deadlines card."""
+        return f"{_('correction order')}：{self.measure[:30]}"
+
     def page_path(self) -> str:
         return self.case.page_path()
 

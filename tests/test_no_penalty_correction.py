@@ -2,6 +2,7 @@
 transfer receipt (Art 27), each path end to end through the API (and the pages where a user acts)."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -390,3 +391,39 @@ def test_a_decided_no_penalty_case_asks_the_officer_to_serve_the_decision(town, 
     client.force_login(town.u["o1"])
     page = client.get("/inbox/").content.decode()
     assert "送达决定书" in page
+
+
+def test_the_case_page_shows_the_orders_deadlines_unchecked_and_a_refused_check_beside_its_field(town, client,
+                                                                                                clock):
+    """The orders' terms are deadlines of the orders (Art 28 ¶1): the case's deadlines card lists them, the order
+    reads 未复查 until checked, and "not corrected" recorded before the due day is refused beside 复查结果."""
+    case = town.investigating()
+    soon, past = today() + datetime.timedelta(days=2), today() + datetime.timedelta(days=1)
+    ok(issue(town, case["id"], soon, measure="限期拆除违法搭建的雨棚"), 201)
+    late = ok(issue(town, case["id"], past, measure="三日内清理占道堆放的杂物"), 201)[0]
+    clock.move_to(today() + datetime.timedelta(days=1))
+    client.force_login(town.u["o1"])
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    card = page[page.index('data-kind="case.correction"'):]
+    assert "限期拆除违法搭建的雨棚" in card and "三日内清理占道堆放的杂物" in card
+    assert soon.isoformat() in card and past.isoformat() in card
+    assert "未复查" in page and "打开" not in page
+    other = ok(issue(town, case["id"], today() + datetime.timedelta(days=5)), 201)[0]
+    answer = client.post(f"/cases/cases/{case['id']}/correction-orders/{other['id']}/verify/",
+                         {"corrected": "no", "note": "仍未撤除"})
+    assert answer.status_code == 409
+    form = answer.content.decode()
+    field = re.search(r'<vf-field-select[^>]*name="corrected"[^>]*>', form).group(0)
+    assert 'aria-invalid="true"' in field and 'error="改正期限至' in field, field
+    assert "Art 28" not in form
+    assert late["id"]  # the other order stays open
+
+
+def test_an_order_dated_before_the_report_cites_local_practice_not_art_28(town, client):
+    case = town.investigating()
+    reported = get_case(town.api("o1"), case["id"])["reported_at"][:10]
+    before = datetime.date.fromisoformat(reported) - datetime.timedelta(days=1)
+    answer = issue(town, case["id"], today() + datetime.timedelta(days=3), issued_on=before.isoformat())
+    assert_refused(answer, 400, field="issued_on")
+    text = str(answer.json())
+    assert "本地做法" in text and "第28条" not in text
