@@ -34,6 +34,7 @@ from .models import (
     Remedy,
 )
 from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
+from .party_rules import NOTICE_NO_PENALTY
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
@@ -283,9 +284,16 @@ class CaseFlow(BaseFlow):
                       label=_("Notify the party"), permission=roles.permission("case", "notify"))
     def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures=(), proposed_measures_note="",
                proposed_other_heavy=False, proposed_confiscation_value=None, major=False, major_reason="",
-               notified_on=None, mitigation="", mitigation_ground=""):
+               notified_on=None, mitigation="", mitigation_ground="", intent="", no_penalty_ground=""):
+        """事先告知 (Art 44-45, 63-64). `intent` "no_penalty" is the 不予行政处罚告知 of Art 33 ¶1 (a first offence
+        on the 首违不罚 list, or a minor violation corrected in time: the notice by local practice, see
+        party_rules.NO_NOTICE_GROUNDS): it names its `no_penalty_ground` and proposes no fine and no measure.
+        A notice with neither fine nor measures is read as one too (its ground then chosen at the decision)."""
         case = self.obj
         mitigation = mitigation or Case.Mitigation.NONE
+        if intent == NOTICE_NO_PENALTY:
+            party_rules.require_notice_no_penalty(no_penalty_ground, proposed_fine, proposed_measures)
+        case.proposed_no_penalty_ground = no_penalty_ground if intent == NOTICE_NO_PENALTY else ""
         if proposed_fine is not None or proposed_measures:  # else 不予行政处罚告知 (Art 33, 44)
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
@@ -333,6 +341,7 @@ class CaseFlow(BaseFlow):
         case.waiver_note = note
 
     @state.transition(source=S.NOTIFIED, target=S.HEARING, label=_("Hearing requested"),
+                      conditions=[lambda flow: flow._hearing_possible()],
                       permission=roles.permission("case", "request_hearing"))
     def request_hearing(self, requested_on=None):
         self._record_hearing_request(requested_on)
@@ -352,6 +361,7 @@ class CaseFlow(BaseFlow):
         close_deadlines(case, "case.statement_window", "case.hearing_request")
 
     @state.transition(source=[S.NOTIFIED, S.HEARING], target=S.HEARING, label=_("Schedule the hearing"),
+                      conditions=[lambda flow: flow._hearing_possible()],
                       permission=roles.permission("case", "schedule_hearing"))
     def schedule_hearing(self, hearing_at, presiding_officer, public=None, private_reason="", hearing_notice_on=None,
                          requested_on=None):
@@ -719,6 +729,13 @@ class CaseFlow(BaseFlow):
         cancel_correction_deadlines(self.obj)
 
     # --- guards and helpers -------------------------------------------------------------------
+
+    def _hearing_possible(self):
+        """Art 63 (statute): a hearing is offered only for a notice that entitles to one (a no-penalty notice never
+        does); a hearing already requested is scheduled. Unmet: the hearing steps are not offered (409 if fired)."""
+        case = self.obj
+        return refuse(case.hearing_eligible or case.hearing_requested_on is not None,
+                      RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63"))
 
     def _receipt_missing(self):
         return refuse(self.obj.transfer_received_on is None, RuleViolation(RECEIPT_RECORDED, rule="Art 27"))

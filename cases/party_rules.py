@@ -219,6 +219,25 @@ def require_ground_without_notice(no_penalty_ground: str) -> None:
         raise RuleViolation(GROUND_NEEDS_NOTICE, rule="Art 44")
 
 
+# 不予行政处罚告知 (Art 33 ¶1 with Art 44: local practice keeps the notice): the notice's intent and its grounds.
+NOTICE_NO_PENALTY = "no_penalty"
+NOTICE_NO_PENALTY_GROUNDS = (Case.NoPenaltyGround.FIRST_OFFENCE, Case.NoPenaltyGround.MINOR_CORRECTED)
+NOTICE_GROUND_REQUIRED = _("A notice of no penalty names its ground: first offence (首违不罚) or a minor violation "
+                           "corrected in time (Art 33 ¶1).")
+NOTICE_NO_PENALTY_NOTHING_PROPOSED = _("A notice of no penalty proposes no fine and no measure: leave them empty.")
+
+
+def require_notice_no_penalty(no_penalty_ground: str, proposed_fine, proposed_measures) -> None:
+    """A 不予行政处罚告知 (Art 33 ¶1, statute: 首违 may / minor corrected shall not be penalised) names one of
+    NOTICE_NO_PENALTY_GROUNDS and proposes nothing (400 beside the field otherwise)."""
+    if no_penalty_ground not in NOTICE_NO_PENALTY_GROUNDS:
+        _invalid("no_penalty_ground", NOTICE_GROUND_REQUIRED, "Art 33")
+    if proposed_fine is not None:
+        _invalid("proposed_fine", NOTICE_NO_PENALTY_NOTHING_PROPOSED, "Art 33")
+    if proposed_measures:
+        _invalid("proposed_measures", NOTICE_NO_PENALTY_NOTHING_PROPOSED, "Art 33")
+
+
 def require_first_offence(case, decided_on: datetime.date | None = None) -> None:
     """首违不罚 (Art 33 ¶1, statute): 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 — MAY: the agency chooses,
     within the list it (or the province) published; the first sentence, 违法行为轻微并及时改正，没有造成危害后果的，

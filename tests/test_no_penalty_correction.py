@@ -2,6 +2,7 @@
 transfer receipt (Art 27), each path end to end through the API (and the pages where a user acts)."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -427,3 +428,55 @@ def test_an_order_dated_before_the_report_cites_local_practice_not_art_28(town, 
     assert_refused(answer, 400, field="issued_on")
     text = str(answer.json())
     assert "本地做法" in text and "第28条" not in text
+
+
+def shown(text, page) -> bool:
+    """A label on the page, as text or inside a select's JSON options."""
+    return text in page or json.dumps(text)[1:-1] in page
+
+
+def notice_of_no_penalty(town, ground="first_offence", **fields):
+    case = town.investigating()
+    body = {"facts": "经查，当事人首次占道经营，已当场撤除摊位。", "legal_basis": "《行政处罚法》第三十三条第一款",
+            "intent": "no_penalty", "no_penalty_ground": ground, **fields}
+    return case, fire(town.api("o1"), case["id"], "notify", **body)
+
+
+def test_the_notice_form_offers_a_notice_of_no_penalty_with_its_ground_and_the_list_entry(town, client):
+    """Art 33 ¶1, 44: the 事先告知 form offers 拟不予行政处罚（告知） with the ground 首违不罚 / 轻微并及时改正, and
+    shows the 首违不罚 list's entry of the case's violation type when it is on the list."""
+    case = town.investigating()
+    client.force_login(town.u["o1"])
+    form = client.get(f"/cases/cases/{case['id']}/transitions/notify/").content.decode()
+    assert shown("拟不予行政处罚（告知）", form) and 'name="no_penalty_ground"' in form and "first_offence" in form
+    assert "首违不罚清单" not in form
+    list_zdjy(town)
+    form = client.get(f"/cases/cases/{case['id']}/transitions/notify/").content.decode()
+    assert "首违不罚清单" in form and "首次违法、危害后果轻微、及时改正" in form
+    proposal = client.get(f"/cases/cases/{case['id']}/transitions/propose_no_penalty/").content.decode()
+    assert "须先进行告知" not in proposal and "拟不予行政处罚" in proposal
+
+
+def test_a_notice_of_no_penalty_names_its_ground_proposes_nothing_and_offers_no_hearing(town, client):
+    list_zdjy(town)
+    _case, answer = notice_of_no_penalty(town, ground="")
+    assert_refused(answer, 400, field="no_penalty_ground")
+    _case, answer = notice_of_no_penalty(town, ground="no_fault")
+    assert_refused(answer, 400, field="no_penalty_ground")
+    _case, answer = notice_of_no_penalty(town, proposed_fine="200")
+    assert_refused(answer, 400, field="proposed_fine")
+    case, answer = notice_of_no_penalty(town)
+    body = ok(answer)
+    assert body["state"] == "notified" and body["proposed_no_penalty_ground"] == "first_offence"
+    assert body["proposed_fine"] is None and body["hearing_eligible"] is False
+    names = [t["name"] if isinstance(t, dict) else t for t in body.get("transitions", [])]
+    assert "request_hearing" not in names and "schedule_hearing" not in names
+    client.force_login(town.u["o1"])
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert "transitions/request_hearing/" not in page and "transitions/schedule_hearing/" not in page
+    assert "首违不罚" in page
+    assert_refused(fire(town.api("o1"), case["id"], "request_hearing"), 409, rule="Art 63")
+    ok(fire(town.api("o1"), case["id"], "submit_decision", waiver=True))
+    decided = ok(fire(town.api("principal"), case["id"], "decide", outcome="no_penalty",
+                      no_penalty_ground="first_offence", education=EDUCATION))
+    assert decided["state"] == "decided"
