@@ -33,8 +33,7 @@ from .models import (
     Payment,
     Remedy,
 )
-from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
-from .party_rules import NOTICE_NO_PENALTY
+from .party_rules import NOTICE_NO_PENALTY, limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
