@@ -28,6 +28,7 @@ from .case_fixtures import (
     resident_id_with_check,
     today,
     town_fixture,  # noqa: F401 - the fixture `town`
+    transition_names,
 )
 from .conftest import make_user
 
@@ -469,8 +470,10 @@ def test_a_notice_of_no_penalty_names_its_ground_proposes_nothing_and_offers_no_
     body = ok(answer)
     assert body["state"] == "notified" and body["proposed_no_penalty_ground"] == "first_offence"
     assert body["proposed_fine"] is None and body["hearing_eligible"] is False
-    names = [t["name"] if isinstance(t, dict) else t for t in body.get("transitions", [])]
-    assert "request_hearing" not in names and "schedule_hearing" not in names
+    names = transition_names(get_case(town.api("o1"), case["id"]))
+    assert "record_waiver" in names and "request_hearing" not in names and "schedule_hearing" not in names
+    eligible = town.notified("20000", violation_type=WFJS)  # above the hearing threshold (Art 63): offered
+    assert {"request_hearing", "schedule_hearing"} <= set(transition_names(get_case(town.api("o1"), eligible["id"])))
     client.force_login(town.u["o1"])
     page = client.get(f"/cases/cases/{case['id']}/").content.decode()
     assert "transitions/request_hearing/" not in page and "transitions/schedule_hearing/" not in page
