@@ -483,3 +483,25 @@ def test_a_notice_of_no_penalty_names_its_ground_proposes_nothing_and_offers_no_
     decided = ok(fire(town.api("principal"), case["id"], "decide", outcome="no_penalty",
                       no_penalty_ground="first_offence", education=EDUCATION))
     assert decided["state"] == "decided"
+
+
+@pytest.mark.parametrize("outcome, repeat", [("revoked", False), ("upheld", True), ("changed", True)])
+def test_only_a_revoked_earlier_decision_leaves_the_next_offence_a_first_one(town, clock, outcome, repeat):
+    """Art 33 ¶1 with 行政复议法 Art 64: a penalty revoked on reconsideration is void (the next case of the type is
+    a first offence); one upheld or changed stands (the next one is a repeat, refused naming the earlier case)."""
+    list_zdjy(town)
+    first = town.served("penalty", fine="500")
+    clock.move_to(today() + datetime.timedelta(days=2))
+    remedy = ok(fire(town.api("o1"), first["id"], "record_remedy", kind="reconsideration", body="县人民政府"))
+    extra = {"new_fine": "300"} if outcome == "changed" else {}
+    ok(fire(town.api("o1"), first["id"], "record_remedy", remedy=remedy["remedies"][0]["id"], outcome=outcome,
+            **extra))
+    clock.move_to(today() + datetime.timedelta(days=40))
+    second = town.deciding(fine=None)
+    answer = fire(town.api("principal"), second["id"], "decide", outcome="no_penalty",
+                  no_penalty_ground="first_offence", education=EDUCATION)
+    if repeat:
+        assert_refused(answer, 409, rule="Art 33 ¶1")
+        assert first["number"] in answer.json()["detail"]
+    else:
+        assert ok(answer)["state"] == "decided"
