@@ -33,7 +33,7 @@ from .models import (
     Payment,
     Remedy,
 )
-from .party_rules import limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
+from .party_rules import NOTICE_NO_PENALTY, limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 from .payment_plans import fit_plan_deadlines_to_fine, lapse_payment_plans
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
@@ -177,13 +177,17 @@ class CaseFlow(BaseFlow):
 
     @state.transition(source=[S.REPORTED, S.INVESTIGATING], target=S.TRANSFERRED, label=_("Transfer"),
                       permission=roles.permission("case", "transfer"))
-    def transfer(self, to, reason):
+    def transfer(self, to, reason, transferred_on=None):
         """移送 (Art 27 ¶1; 行政执法机关移送涉嫌犯罪案件的规定, 国务院令第310号): a case beyond the agency's
         competence, or a suspected crime, goes to the competent body. Who fires it: the brigade chief (the role
         table, workflows.roles). Decree 310 Art 5 and 8 say the agency's head (正职负责人 or the one in charge)
         approves a transfer of a suspected crime; here the chief records it — the principal's approval is taken
         on paper (local practice, documented; a principal-only transfer would be a change of the role table).
-        The receipt (回执, decree 310 Art 8-9) is recorded by `record_transfer_receipt`."""
+        The receipt (回执, decree 310 Art 8-9) is recorded by `record_transfer_receipt`. The day of the transfer
+        (default today) is recorded: not before the report or the filing, not in the future."""
+        transferred_on = transferred_on or timezone.localdate()
+        check_business_date(self.obj, "transferred_on", transferred_on, input_name="transferred_on")
+        self.obj.transferred_on = transferred_on
         self.obj.transferred_to = to
         self.obj.transfer_reason = reason
         close_deadlines(self.obj, "case.filing", "case.decision")
@@ -197,8 +201,8 @@ class CaseFlow(BaseFlow):
     def record_transfer_receipt(self, received_on, receiver, receipt_note=""):
         """回执: the receiving body's written acknowledgement (行政执法机关移送涉嫌犯罪案件的规定 Art 8-9: the body
         receiving the transfer signs the receipt; local practice here for every transfer under Art 27). Recorded
-        once; the chief's inbox shows "移送待回执" until then. Not before the transfer (it has no date of its own:
-        the report's registration bounds it) and not in the future."""
+        once; the chief's inbox shows "移送待回执" until then. Not before the transfer (its transferred_on; a case
+        transferred before that was recorded is bounded by the report and the filing) and not in the future."""
         case = self.obj
         check_business_date(case, "transfer_received_on", received_on, input_name="received_on")
         case.transfer_received_on = received_on
@@ -281,9 +285,16 @@ class CaseFlow(BaseFlow):
                       label=_("Notify the party"), permission=roles.permission("case", "notify"))
     def notify(self, facts, legal_basis, proposed_fine=None, proposed_measures=(), proposed_measures_note="",
                proposed_other_heavy=False, proposed_confiscation_value=None, major=False, major_reason="",
-               notified_on=None, mitigation="", mitigation_ground=""):
+               notified_on=None, mitigation="", mitigation_ground="", intent="", no_penalty_ground=""):
+        """事先告知 (Art 44-45, 63-64). `intent` "no_penalty" is the 不予行政处罚告知 of Art 33 ¶1 (a first offence
+        on the 首违不罚 list, or a minor violation corrected in time: the notice by local practice, see
+        party_rules.NO_NOTICE_GROUNDS): it names its `no_penalty_ground` and proposes no fine and no measure.
+        A notice with neither fine nor measures is read as one too (its ground then chosen at the decision)."""
         case = self.obj
         mitigation = mitigation or Case.Mitigation.NONE
+        if intent == NOTICE_NO_PENALTY:
+            party_rules.require_notice_no_penalty(no_penalty_ground, proposed_fine, proposed_measures)
+        case.proposed_no_penalty_ground = no_penalty_ground if intent == NOTICE_NO_PENALTY else ""
         if proposed_fine is not None or proposed_measures:  # else 不予行政处罚告知 (Art 33, 44)
             party_rules.require_party_may_be_penalised(case, mitigation=mitigation,
                                                        mitigation_ground=mitigation_ground)  # Art 30-32
@@ -331,6 +342,7 @@ class CaseFlow(BaseFlow):
         case.waiver_note = note
 
     @state.transition(source=S.NOTIFIED, target=S.HEARING, label=_("Hearing requested"),
+                      conditions=[lambda flow: flow._hearing_possible()],
                       permission=roles.permission("case", "request_hearing"))
     def request_hearing(self, requested_on=None):
         self._record_hearing_request(requested_on)
@@ -350,6 +362,7 @@ class CaseFlow(BaseFlow):
         close_deadlines(case, "case.statement_window", "case.hearing_request", closed_on=requested_on)
 
     @state.transition(source=[S.NOTIFIED, S.HEARING], target=S.HEARING, label=_("Schedule the hearing"),
+                      conditions=[lambda flow: flow._hearing_possible()],
                       permission=roles.permission("case", "schedule_hearing"))
     def schedule_hearing(self, hearing_at, presiding_officer, public=None, private_reason="", hearing_notice_on=None,
                          requested_on=None):
@@ -723,6 +736,13 @@ class CaseFlow(BaseFlow):
         cancel_correction_deadlines(self.obj)
 
     # --- guards and helpers -------------------------------------------------------------------
+
+    def _hearing_possible(self):
+        """Art 63 (statute): a hearing is offered only for a notice that entitles to one (a no-penalty notice never
+        does); a hearing already requested is scheduled. Unmet: the hearing steps are not offered (409 if fired)."""
+        case = self.obj
+        return refuse(case.hearing_eligible or case.hearing_requested_on is not None,
+                      RuleViolation(HEARING_NOT_ELIGIBLE, rule="Art 63"))
 
     def _receipt_missing(self):
         return refuse(self.obj.transfer_received_on is None, RuleViolation(RECEIPT_RECORDED, rule="Art 27"))

@@ -9,8 +9,8 @@ from workflows import roles
 from workflows.forms import FindingField, IdChoiceField, IdMultipleChoiceField, RawValueSelect, TransitionForm
 
 from . import measures as penalty_measures
-from .models import Case, Remedy
-from .party_rules import NO_NOTICE_GROUNDS
+from .models import Case, FirstOffenceExemption, Remedy
+from .party_rules import NO_NOTICE_GROUNDS, NOTICE_NO_PENALTY, NOTICE_NO_PENALTY_GROUNDS
 
 
 def officer_choices():
@@ -96,6 +96,8 @@ class FileForm(TransitionForm):
 class TransferForm(TransitionForm):
     to = forms.CharField(label=_("Transferred to"), max_length=200)
     reason = text(_("Reason"))
+    transferred_on = forms.DateField(label=_("Transferred on"), required=False,
+                                     help_text=_("Leave empty for today."))
 
 
 class TransferReceiptForm(TransitionForm):
@@ -111,7 +113,8 @@ class ProposeNoPenaltyForm(TransitionForm):
 
     ground = forms.ChoiceField(label=_("Ground for no penalty"), choices=[
         (value, label) for value, label in Case.NoPenaltyGround.choices if value in NO_NOTICE_GROUNDS],
-        help_text=_("A first or minor corrected violation is notified first (Art 33 ¶1, 44)."))
+        help_text=_("A first offence or a minor violation corrected in time is proposed by a notice: "
+                    "on the notice form choose “no penalty” and its ground (Art 33 ¶1, 44)."))
     reason = text(_("Reason"), help_text=_("What the investigation found."))
 
 
@@ -129,8 +132,19 @@ class MediationSucceededForm(TransitionForm):
 
 
 class NotifyForm(TransitionForm):
+    """事先告知 (Art 44): of a penalty, or of no penalty (不予行政处罚告知, Art 33 ¶1: the `intent` choice, its ground,
+    no fine and no measures)."""
+
     facts = text(_("Facts"), rows=5)
     legal_basis = text(_("Legal basis"), rows=2)
+    intent = forms.ChoiceField(label=_("The notice proposes"), required=False, initial="penalty", choices=[
+        ("penalty", pgettext_lazy("notice intent", "A penalty")),
+        (NOTICE_NO_PENALTY, pgettext_lazy("notice intent", "No penalty (notice of no penalty)"))])
+    no_penalty_ground = forms.ChoiceField(
+        label=_("Ground for no penalty"), required=False,
+        choices=[("", "—"), *[(value, label) for value, label in Case.NoPenaltyGround.choices
+                              if value in NOTICE_NO_PENALTY_GROUNDS]],
+        help_text=_("Only for a notice of no penalty; leave the fine and the measures empty."))
     proposed_fine = forms.DecimalField(label=_("Proposed fine (yuan)"), required=False, min_value=0,
                                        max_digits=12, decimal_places=2)
     proposed_measures = measures_field(_("Proposed measures"))
@@ -151,6 +165,17 @@ class NotifyForm(TransitionForm):
                                                "party that no penalty is intended (Art 33)."))
     mitigation_ground = forms.ChoiceField(label=_("Ground for mitigation"), required=False,
                                           choices=[("", "—"), *Case.MitigationGround.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = getattr(self.flow, "obj", None)
+        entry = (FirstOffenceExemption.objects.filter(violation_type=case.violation_type, active=True)
+                 .order_by("-published_on").first() if case is not None and case.violation_type_id else None)
+        if entry is not None:  # the 首违不罚 list names this violation type: show its entry beside the ground
+            self.fields["no_penalty_ground"].help_text = _(
+                "On the first-offence list (published {day}): {name} — {conditions}. Leave the fine and the "
+                "measures empty.").format(day=entry.published_on, name=case.violation_type.name,
+                                          conditions=entry.conditions)
 
     def clean(self):
         data = super().clean()

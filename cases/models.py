@@ -170,6 +170,7 @@ class Case(FlowOwnedFields, models.Model):
         "decided_on", "decided_by", "published_on", "publicity_channel", "publicity_withheld_reason",
         "served_on", "service_method",
         "executed_on", "execution_detail", "closing_summary", "transferred_to", "transfer_reason",
+        "transferred_on",
         "transfer_received_on", "transfer_receiver", "transfer_receipt_note",
         "proposed_no_penalty_ground", "proposed_no_penalty_reason",
         "mitigation", "mitigation_ground", "no_penalty_ground", "education", "filing_revoked_on", "revoke_reason",
@@ -337,6 +338,9 @@ class Case(FlowOwnedFields, models.Model):
     closing_summary = models.TextField(_("closing summary"), blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
+    # The day of the transfer (Art 27; 国务院令第310号 Art 8: the receipt follows it). Cases transferred before it
+    # was recorded have none (their receipt is bounded by the report and the filing only).
+    transferred_on = models.DateField(_("transferred on"), null=True, blank=True)
     # 简易程序 (处罚法 Art 51–53, 68–71; cases.services.decide_on_the_spot). The case's `number` is then also the
     # number of its 当场处罚决定书 (printed by the documents module, issue 14).
     procedure = models.CharField(_("procedure"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
@@ -595,6 +599,11 @@ class CorrectionOrder(models.Model):
     @property
     def title(self):
         return f"{self.case.title} · {_('correction order')}"
+
+    @property
+    def subject(self) -> str:
+        """What the order's deadline is about, on the case page's deadlines card."""
+        return f"{_('correction order')}：{self.measure[:30]}"
 
     def page_path(self) -> str:
         return self.case.page_path()

@@ -524,6 +524,7 @@ class CaseDetailView(CaseAccessMixin, View):
         process = get_process("case")
         inquiry_possible = case.state in services.INQUIRY_STATES
         is_case_officer = case.officers.filter(pk=request.user.pk).exists()
+        correction_orders = list(selectors.correction_orders_of(case))
         overdue_days = selectors.payment_overdue_days(case)
         transitions = transition_buttons("case", case, request.user, "cases:cases:transition")
         return self.render("cases/case_detail.html", {
@@ -553,8 +554,8 @@ class CaseDetailView(CaseAccessMixin, View):
             "remedy_outcome_url": (reverse("cases:cases:transition", args=[case.pk, "record_remedy"])
                                    if any(t["name"] == "record_remedy" for t in transitions) else ""),
             "court_possible_from": selectors.court_application_possible_from(case),
-            "deadlines": deadline_rows(case),
-            "correction_orders": selectors.correction_orders_of(case),
+            "deadlines": deadline_rows(case, parts=correction_orders),
+            "correction_orders": correction_orders,
             "can_order_correction": (is_case_officer and roles.may("case.correction_order", request.user)
                                      and case.state not in services.CORRECTION_CLOSED_STATES),
             "can_check_correction": is_case_officer and roles.may("case.correction_order", request.user),

@@ -9,13 +9,13 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows.errors import InvalidInput, Message, RuleViolation, bilingual
 
-from .models import Case, FirstOffenceExemption, Party
+from .models import Case, FirstOffenceExemption, Party, Remedy
 
 C3_LIMITATION = _("The violation of {start} was discovered on {discovered}, beyond the {years}-year limitation period "
                   "(Art 36); give a reason to file it anyway.")
@@ -219,6 +219,25 @@ def require_ground_without_notice(no_penalty_ground: str) -> None:
         raise RuleViolation(GROUND_NEEDS_NOTICE, rule="Art 44")
 
 
+# 不予行政处罚告知 (Art 33 ¶1 with Art 44: local practice keeps the notice): the notice's intent and its grounds.
+NOTICE_NO_PENALTY = "no_penalty"
+NOTICE_NO_PENALTY_GROUNDS = (Case.NoPenaltyGround.FIRST_OFFENCE, Case.NoPenaltyGround.MINOR_CORRECTED)
+NOTICE_GROUND_REQUIRED = _("A notice of no penalty names its ground: first offence (首违不罚) or a minor violation "
+                           "corrected in time (Art 33 ¶1).")
+NOTICE_NO_PENALTY_NOTHING_PROPOSED = _("A notice of no penalty proposes no fine and no measure: leave them empty.")
+
+
+def require_notice_no_penalty(no_penalty_ground: str, proposed_fine, proposed_measures) -> None:
+    """A 不予行政处罚告知 (Art 33 ¶1, statute: 首违 may / minor corrected shall not be penalised) names one of
+    NOTICE_NO_PENALTY_GROUNDS and proposes nothing (400 beside the field otherwise)."""
+    if no_penalty_ground not in NOTICE_NO_PENALTY_GROUNDS:
+        _invalid("no_penalty_ground", NOTICE_GROUND_REQUIRED, "Art 33")
+    if proposed_fine is not None:
+        _invalid("proposed_fine", NOTICE_NO_PENALTY_NOTHING_PROPOSED, "Art 33")
+    if proposed_measures:
+        _invalid("proposed_measures", NOTICE_NO_PENALTY_NOTHING_PROPOSED, "Art 33")
+
+
 def require_first_offence(case, decided_on: datetime.date | None = None) -> None:
     """首违不罚 (Art 33 ¶1, statute): 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 — MAY: the agency chooses,
     within the list it (or the province) published; the first sentence, 违法行为轻微并及时改正，没有造成危害后果的，
@@ -228,7 +247,9 @@ def require_first_offence(case, decided_on: datetime.date | None = None) -> None
     - it is the party's first violation of that type: no earlier case of the party (identified by its ID number or
       unified social credit code) and of this type was decided with a penalty, or already let off as a first
       offence. A party without an ID number is matched by its party record only (each report registers its party
-      anew, so such a party cannot be traced across cases: record the ID number).
+      anew, so such a party cannot be traced across cases: record the ID number). A decision revoked on
+      reconsideration or by a court (Remedy outcome revoked; revoked_redo clears it) is void
+      (行政复议法 Art 64, 行政诉讼法 Art 70: statute) and is no earlier violation on record.
     The harm being minor and the correction in time are findings of the case (its facts and correction orders)."""
     violation_type = case.violation_type
     day = decided_on or timezone.localdate()
@@ -240,6 +261,10 @@ def require_first_offence(case, decided_on: datetime.date | None = None) -> None
                .filter(Q(outcome=Case.Outcome.PENALTY)
                        | Q(outcome=Case.Outcome.NO_PENALTY, no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE))
                .exclude(pk=case.pk).select_related("party").order_by("decided_on", "id"))
+    # revoked: the case closed on a void decision; revoked_redo cleared the decision (decided_on is None until
+    # the new one, which counts)
+    revoked = Remedy.objects.filter(case=OuterRef("pk"), outcome=Remedy.Outcome.REVOKED)
+    earlier = earlier.exclude(Exists(revoked))
     earlier = earlier.filter(party__id_number=id_number) if id_number else earlier.filter(party=case.party)
     previous = earlier.first()
     if previous is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -143,6 +143,16 @@ def spot_action(case, held) -> str | None:
     return None
 
 
+SERVE_DECISION = _("Serve the decision")  # 送达决定书
+
+
+def service_action(case, held) -> str | None:
+    """A decided case (a penalty or no penalty alike) waits for its service (处罚法 Art 61: 送达决定书)."""
+    if roles.ENFORCEMENT_OFFICER in held and case.state == CS.DECIDED:
+        return str(SERVE_DECISION)
+    return None
+
+
 def case_inbox_items(user) -> list[dict]:
     """Inbox rows for cases, each with its soonest open deadline."""
     cases, actions = cases_for_inbox(user)
@@ -158,7 +168,7 @@ def case_inbox_items(user) -> list[dict]:
     held = roles.user_roles(user)
     for case in cases:
         deadline = soonest.get(case.pk)
-        action = (spot_action(case, held) or execution_action(case, held)
+        action = (spot_action(case, held) or execution_action(case, held) or service_action(case, held)
                   or next((str(a) for states, a in actions if case.state in states), ""))
         if action == str(SPOT_FILING_ACTION):
             deadline = None  # Art 52 sets no period for the filing; the case's open deadline is the officer's
@@ -168,17 +178,24 @@ def case_inbox_items(user) -> list[dict]:
             "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
         })
-    if roles.BRIGADE_CHIEF in roles.user_roles(user):
-        listed = {item["id"] for item in items}
-        for case, action in chief_follow_ups():
-            if case.pk in listed:
-                continue
-            listed.add(case.pk)
-            items.append({
-                "kind": "case", "id": case.pk, "number": case.number, "title": case.title, "state": case.state,
-                "state_label": str(case.get_state_display()), "action": str(action), "due_at": None,
-                "deadline_kind": None, "overdue": False, "url": case.page_path(),
-            })
+    # Follow-ups beside the state's row: a case may have more than one row, one per action (a 逾期未改正 is not
+    # hidden behind the case's 备案 row). The same action is listed once per case.
+    listed = {(item["id"], item["action"]) for item in items}
+    follow_ups = []
+    if roles.BRIGADE_CHIEF in held:
+        follow_ups += [(case, action, None) for case, action in chief_follow_ups()]
+    if roles.ENFORCEMENT_OFFICER in held:
+        follow_ups += officer_follow_ups(user)
+    for case, action, deadline in follow_ups:
+        if (case.pk, str(action)) in listed:
+            continue
+        listed.add((case.pk, str(action)))
+        items.append({
+            "kind": "case", "id": case.pk, "number": case.number, "title": case.title, "state": case.state,
+            "state_label": str(case.get_state_display()), "action": str(action),
+            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
+            "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
+        })
     return items + payment_plan_inbox_items(user)
 
 
@@ -212,14 +229,39 @@ TRANSFER_RECEIPT = _("Transfer awaits its receipt")
 
 def chief_follow_ups() -> list[tuple]:
     """The brigade chief's rows beside the states: a correction order found not corrected (处罚法 Art 28) until the
-    chief acknowledges it or the case is decided (逾期未改正), and a transfer without its receipt (Art 27; 国务院令
+    chief acknowledges it or the case is decided after it (逾期未改正), and a transfer without its receipt (Art 27; 国务院令
     第310号 Art 8: 移送待回执)."""
-    overdue = (Case.objects.filter(correction_orders__status=CorrectionOrder.Status.NOT_CORRECTED,
-                                   correction_orders__acknowledged_on__isnull=True, decided_on__isnull=True)
+    # An order issued on or after the decision (an on-the-spot case: Art 51-52, decided first) is not answered by
+    # it: the chief is told until he acknowledges it.
+    decided_before_order = Q(decided_on__isnull=False) & Q(decided_on__lte=F("correction_orders__issued_on"))
+    overdue = (Case.objects.filter(Q(correction_orders__status=CorrectionOrder.Status.NOT_CORRECTED,
+                                     correction_orders__acknowledged_on__isnull=True)
+                                   & (Q(decided_on__isnull=True) | decided_before_order))
                .exclude(state__in=[CS.CLOSED, CS.TRANSFERRED]).select_related("violation_type", "party").distinct())
     waiting = (Case.objects.filter(state=CS.TRANSFERRED, transfer_received_on__isnull=True)
                .select_related("violation_type", "party"))
     return [(case, OVERDUE_CORRECTION) for case in overdue] + [(case, TRANSFER_RECEIPT) for case in waiting]
+
+
+CHECK_CORRECTION = _("Check the correction")  # 复查整改情况
+
+
+def officer_follow_ups(user) -> list[tuple]:
+    """The case officers' rows for their correction orders (处罚法 Art 28 ¶1) that reached their due day
+    unchecked (local practice: the officer checks the correction on or after the day the order names), on a
+    case still open — (case, action, the order's deadline)."""
+    orders = (CorrectionOrder.objects.filter(status=CorrectionOrder.Status.OPEN, due_on__lte=timezone.localdate(),
+                                             case__officers=user)
+              .exclude(case__state__in=[CS.CLOSED, CS.TRANSFERRED, CS.NOT_FILED])
+              .select_related("case__violation_type", "case__party").order_by("due_on", "id").distinct())
+    deadlines = {d.object_id: d for d in Deadline.objects.filter(
+        object_type="cases.correctionorder", object_id__in=[o.pk for o in orders], status=Deadline.Status.OPEN)}
+    rows, seen = [], set()
+    for order in orders:
+        if order.case_id not in seen:  # the earliest unchecked order of the case stands for it
+            seen.add(order.case_id)
+            rows.append((order.case, CHECK_CORRECTION, deadlines.get(order.pk)))
+    return rows
 
 
 def correction_orders_of(case):

@@ -889,7 +889,8 @@ def verify_correction_order(order_pk, user, corrected: bool, checked_on=None, no
     order.checked_on = None
     check_business_date(order, "checked_on", checked_on)
     if not corrected and checked_on < order.due_on:
-        raise RuleViolation(Message(CORRECTION_NOT_DUE, due_on=order.due_on), rule="Art 28")
+        message = Message(CORRECTION_NOT_DUE, due_on=order.due_on)  # shown beside the check's result too
+        raise RuleViolation(message, rule="Art 28", fields={"corrected": [bilingual(message)]})
     order.status = CorrectionOrder.Status.CORRECTED if corrected else CorrectionOrder.Status.NOT_CORRECTED
     order.checked_on, order.note, order.checked_by = checked_on, (note or "").strip(), user
     order.save(update_fields=["status", "checked_on", "note", "checked_by"])

@@ -850,6 +850,12 @@ ISSUE13_CASES = (
         "北岗村村民投诉：王某某在村委会公告栏及周边墙面张贴大量小广告。",
         "zhifa03", ("zhifa03", "zhifa04"),
     ),
+    DemoCase(
+        "first_offence_notified", "LDLF", "南庄村", PATROL, 8,
+        person("赵春生", "1979-11-05", 152, "13598762310", "石桥镇南庄村二组"),
+        "巡查发现南庄村村民赵某某在村道边堆放木料约3立方米，占用路面约1米，未阻断通行。",
+        "zhifa05", ("zhifa05", "zhifa06"),
+    ),
 )
 
 
@@ -882,7 +888,8 @@ def first_offence_closed(seeder, case, spec):
                   facts="经查，当事人系首次在“一米线”外摆放水果筐经营，占道约1米，未影响通行，经责令改正后当场改正，"
                         "危害后果轻微，有现场照片、询问笔录及复查记录为证。",
                   legal_basis="《中华人民共和国行政处罚法》第三十三条第一款；《城市市容和环境卫生管理条例》第十四条；"
-                              "石桥镇首违不罚事项清单第1项")
+                              "石桥镇首违不罚事项清单第1项",
+                  intent="no_penalty", no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE)
     seeder.fire(case, "submit_decision", spec.officers[0], waiver=True)
     seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.NO_PENALTY,
                 no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE,
@@ -904,8 +911,26 @@ def correction_order_open(seeder, case, spec):
                                     seeder.today + datetime.timedelta(days=5), issued_on=seeder.wd(2))
 
 
+def first_offence_notified(seeder, case, spec):
+    """拟不予行政处罚（告知） (Art 33 ¶1, 44): a first violation on the list, cleared within the order's term; the
+    notice proposes no penalty on the first-offence ground (no fine, no measure, no hearing: Art 63) and the case
+    waits for the party's statement."""
+    seeder.file(case, spec, seeder.wd(6))
+    seeder.inquiry(case, spec, seeder.wd(5), "赵春生（当事人）",
+                   "问：路边的木料是你堆放的吗？以前是否因此被处罚过？\n答：是我放的，准备修猪圈用；以前没有被处罚过。")
+    officer = seeder.user(spec.officers[0])
+    order = services.issue_correction_order(case, officer, "三日内清理堆放在村道边的木料，恢复道路通行。",
+                                            seeder.wd(2), issued_on=seeder.wd(5))
+    services.verify_correction_order(order.pk, officer, True, checked_on=seeder.wd(3),
+                                     note="木料已清理完毕，执法队员现场复核确认。")
+    seeder.notify(case, spec, seeder.wd(1),
+                  facts="经查，当事人系首次在村道边堆放木料，未阻断通行、未造成安全隐患，并在责令改正期限内清理完毕。",
+                  legal_basis="《中华人民共和国行政处罚法》第三十三条第一款；石桥镇首违不罚事项清单第2项",
+                  intent="no_penalty", no_penalty_ground=Case.NoPenaltyGround.FIRST_OFFENCE)
+
+
 ISSUE13_DRIVES = {"first_offence_closed": first_offence_closed, "correction_order_open": correction_order_open,
-                  "no_penalty_proposed": no_penalty_proposed}
+                  "no_penalty_proposed": no_penalty_proposed, "first_offence_notified": first_offence_notified}
 
 
 # --------------------------------------------------------------------------------------------------

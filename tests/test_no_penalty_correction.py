@@ -2,6 +2,8 @@
 transfer receipt (Art 27), each path end to end through the API (and the pages where a user acts)."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -26,6 +28,7 @@ from .case_fixtures import (
     resident_id_with_check,
     today,
     town_fixture,  # noqa: F401 - the fixture `town`
+    transition_names,
 )
 from .conftest import make_user
 
@@ -330,3 +333,175 @@ def test_a_transfer_cancels_the_reminders_of_an_unchecked_order(town):
     assert not Reminder.objects.filter(deadline=deadline, status="planned").exists()
     assert get_case(town.api("o1"), case["id"])["correction_orders"][0]["status"] == "open"
     assert_refused(issue(town, case["id"], today() + datetime.timedelta(days=4)), 409, rule="Art 28")
+
+
+def test_the_transfer_is_dated_and_its_receipt_is_not_before_it(town, client, clock):
+    """国务院令第310号 Art 8: the receiving body signs the receipt of a case it has received — on the day of the
+    transfer at the earliest (accepted), never the day before (400). The transfer day defaults to today and is
+    neither in the future nor before the report."""
+    start = today()
+    case = town.report()
+    clock.move_to(start + datetime.timedelta(days=10))
+    transfer_day = start + datetime.timedelta(days=4)
+    assert_refused(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                        transferred_on=(start + datetime.timedelta(days=11)).isoformat()), 400, field="transferred_on")
+    assert_refused(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                        transferred_on=(start - datetime.timedelta(days=1)).isoformat()), 400, field="transferred_on")
+    body = ok(fire(town.api("chief"), case["id"], "transfer", to="县公安局", reason="涉嫌犯罪，依法移送。",
+                   transferred_on=transfer_day.isoformat()))
+    assert body["transferred_on"] == transfer_day.isoformat()
+    assert_refused(fire(town.api("chief"), case["id"], "record_transfer_receipt",
+                        received_on=(transfer_day - datetime.timedelta(days=1)).isoformat(), receiver="县公安局法制科"),
+                   400, field="received_on")
+    ok(fire(town.api("chief"), case["id"], "record_transfer_receipt", received_on=transfer_day.isoformat(),
+            receiver="县公安局法制科"))
+    client.force_login(town.u["chief"])
+    assert transfer_day.isoformat() in client.get(f"/cases/cases/{case['id']}/").content.decode()
+    other = town.report()
+    assert ok(fire(town.api("chief"), other["id"], "transfer", to="县公安局",
+                   reason="涉嫌犯罪。"))["transferred_on"] == today().isoformat()
+
+
+def case_rows(client, case_id) -> list[dict]:
+    return [row for row in ok(client.get(INBOX))["results"] if row["kind"] == "case" and row["id"] == case_id]
+
+
+def test_an_order_reaching_its_due_day_unchecked_asks_the_case_officers_to_check_it(town, client, clock):
+    """Art 28 ¶1: the order's term ends on its due day; the case officers then check the correction (复查整改情况:
+    local practice) — a row of its own beside the case's usual one, until the check is recorded."""
+    case = town.investigating()
+    due_on = today() + datetime.timedelta(days=3)
+    order = ok(issue(town, case["id"], due_on), 201)[0]
+    clock.move_to(due_on - datetime.timedelta(days=1))
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["推进办案"]
+    clock.move_to(due_on + datetime.timedelta(days=1))
+    rows = case_rows(town.api("o1"), case["id"])
+    assert sorted(r["action"] for r in rows) == sorted(["推进办案", "复查整改情况"]), rows
+    check = next(r for r in rows if r["action"] == "复查整改情况")
+    assert check["overdue"] is True and check["deadline_kind"] == "case.correction"
+    assert case["id"] not in {r["id"] for r in ok(town.api("o3").get(INBOX))["results"]}  # not on the case
+    client.force_login(town.u["o1"])
+    assert "复查整改情况" in client.get("/inbox/").content.decode()
+    ok(verify(town, order["id"], False, note="复查时摊位仍在"))
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["推进办案"]
+    assert "逾期未改正" in [r["action"] for r in case_rows(town.api("chief"), case["id"])]
+
+
+def test_a_decided_no_penalty_case_asks_the_officer_to_serve_the_decision(town, client):
+    case = town.decided(outcome="no_penalty")
+    assert [r["action"] for r in case_rows(town.api("o1"), case["id"])] == ["送达决定书"]
+    client.force_login(town.u["o1"])
+    page = client.get("/inbox/").content.decode()
+    assert "送达决定书" in page
+
+
+def test_the_case_page_shows_the_orders_deadlines_unchecked_and_a_refused_check_beside_its_field(town, client,
+                                                                                                clock):
+    """The orders' terms are deadlines of the orders (Art 28 ¶1): the case's deadlines card lists them, the order
+    reads 未复查 until checked, and "not corrected" recorded before the due day is refused beside 复查结果."""
+    case = town.investigating()
+    soon, past = today() + datetime.timedelta(days=2), today() + datetime.timedelta(days=1)
+    ok(issue(town, case["id"], soon, measure="限期拆除违法搭建的雨棚"), 201)
+    late = ok(issue(town, case["id"], past, measure="三日内清理占道堆放的杂物"), 201)[0]
+    clock.move_to(today() + datetime.timedelta(days=1))
+    client.force_login(town.u["o1"])
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    card = page[page.index('data-kind="case.correction"'):]
+    assert "限期拆除违法搭建的雨棚" in card and "三日内清理占道堆放的杂物" in card
+    assert soon.isoformat() in card and past.isoformat() in card
+    assert "未复查" in page and "打开" not in page
+    other = ok(issue(town, case["id"], today() + datetime.timedelta(days=5)), 201)[0]
+    answer = client.post(f"/cases/cases/{case['id']}/correction-orders/{other['id']}/verify/",
+                         {"corrected": "no", "note": "仍未撤除"})
+    assert answer.status_code == 409
+    form = answer.content.decode()
+    field = re.search(r'<vf-field-select[^>]*name="corrected"[^>]*>', form).group(0)
+    assert 'aria-invalid="true"' in field and 'error="改正期限至' in field, field
+    assert "Art 28" not in form
+    assert late["id"]  # the other order stays open
+
+
+def test_an_order_dated_before_the_report_cites_local_practice_not_art_28(town, client):
+    case = town.investigating()
+    reported = get_case(town.api("o1"), case["id"])["reported_at"][:10]
+    before = datetime.date.fromisoformat(reported) - datetime.timedelta(days=1)
+    answer = issue(town, case["id"], today() + datetime.timedelta(days=3), issued_on=before.isoformat())
+    assert_refused(answer, 400, field="issued_on")
+    text = str(answer.json())
+    assert "本地做法" in text and "第28条" not in text
+
+
+def shown(text, page) -> bool:
+    """A label on the page, as text or inside a select's JSON options."""
+    return text in page or json.dumps(text)[1:-1] in page
+
+
+def notice_of_no_penalty(town, ground="first_offence", **fields):
+    case = town.investigating()
+    body = {"facts": "经查，当事人首次占道经营，已当场撤除摊位。", "legal_basis": "《行政处罚法》第三十三条第一款",
+            "intent": "no_penalty", "no_penalty_ground": ground, **fields}
+    return case, fire(town.api("o1"), case["id"], "notify", **body)
+
+
+def test_the_notice_form_offers_a_notice_of_no_penalty_with_its_ground_and_the_list_entry(town, client):
+    """Art 33 ¶1, 44: the 事先告知 form offers 拟不予行政处罚（告知） with the ground 首违不罚 / 轻微并及时改正, and
+    shows the 首违不罚 list's entry of the case's violation type when it is on the list."""
+    case = town.investigating()
+    client.force_login(town.u["o1"])
+    form = client.get(f"/cases/cases/{case['id']}/transitions/notify/").content.decode()
+    assert shown("拟不予行政处罚（告知）", form) and 'name="no_penalty_ground"' in form and "first_offence" in form
+    assert "首违不罚清单" not in form
+    list_zdjy(town)
+    form = client.get(f"/cases/cases/{case['id']}/transitions/notify/").content.decode()
+    assert "首违不罚清单" in form and "首次违法、危害后果轻微、及时改正" in form
+    proposal = client.get(f"/cases/cases/{case['id']}/transitions/propose_no_penalty/").content.decode()
+    assert "须先进行告知" not in proposal and "拟不予行政处罚" in proposal
+
+
+def test_a_notice_of_no_penalty_names_its_ground_proposes_nothing_and_offers_no_hearing(town, client):
+    list_zdjy(town)
+    _case, answer = notice_of_no_penalty(town, ground="")
+    assert_refused(answer, 400, field="no_penalty_ground")
+    _case, answer = notice_of_no_penalty(town, ground="no_fault")
+    assert_refused(answer, 400, field="no_penalty_ground")
+    _case, answer = notice_of_no_penalty(town, proposed_fine="200")
+    assert_refused(answer, 400, field="proposed_fine")
+    case, answer = notice_of_no_penalty(town)
+    body = ok(answer)
+    assert body["state"] == "notified" and body["proposed_no_penalty_ground"] == "first_offence"
+    assert body["proposed_fine"] is None and body["hearing_eligible"] is False
+    names = transition_names(get_case(town.api("o1"), case["id"]))
+    assert "record_waiver" in names and "request_hearing" not in names and "schedule_hearing" not in names
+    eligible = town.notified("20000", violation_type=WFJS)  # above the hearing threshold (Art 63): offered
+    assert {"request_hearing", "schedule_hearing"} <= set(transition_names(get_case(town.api("o1"), eligible["id"])))
+    client.force_login(town.u["o1"])
+    page = client.get(f"/cases/cases/{case['id']}/").content.decode()
+    assert "transitions/request_hearing/" not in page and "transitions/schedule_hearing/" not in page
+    assert "首违不罚" in page
+    assert_refused(fire(town.api("o1"), case["id"], "request_hearing"), 409, rule="Art 63")
+    ok(fire(town.api("o1"), case["id"], "submit_decision", waiver=True))
+    decided = ok(fire(town.api("principal"), case["id"], "decide", outcome="no_penalty",
+                      no_penalty_ground="first_offence", education=EDUCATION))
+    assert decided["state"] == "decided"
+
+
+@pytest.mark.parametrize("outcome, repeat", [("revoked", False), ("upheld", True), ("changed", True)])
+def test_only_a_revoked_earlier_decision_leaves_the_next_offence_a_first_one(town, clock, outcome, repeat):
+    """Art 33 ¶1 with 行政复议法 Art 64: a penalty revoked on reconsideration is void (the next case of the type is
+    a first offence); one upheld or changed stands (the next one is a repeat, refused naming the earlier case)."""
+    list_zdjy(town)
+    first = town.served("penalty", fine="500")
+    clock.move_to(today() + datetime.timedelta(days=2))
+    remedy = ok(fire(town.api("o1"), first["id"], "record_remedy", kind="reconsideration", body="县人民政府"))
+    extra = {"new_fine": "300"} if outcome == "changed" else {}
+    ok(fire(town.api("o1"), first["id"], "record_remedy", remedy=remedy["remedies"][0]["id"], outcome=outcome,
+            **extra))
+    clock.move_to(today() + datetime.timedelta(days=40))
+    second = town.deciding(fine=None)
+    answer = fire(town.api("principal"), second["id"], "decide", outcome="no_penalty",
+                  no_penalty_ground="first_offence", education=EDUCATION)
+    if repeat:
+        assert_refused(answer, 409, rule="Art 33 ¶1")
+        assert first["number"] in answer.json()["detail"]
+    else:
+        assert ok(answer)["state"] == "decided"

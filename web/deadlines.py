@@ -34,13 +34,18 @@ class DeadlineRows(list):
     obj = None
 
 
-def deadline_rows(obj) -> list:
+def deadline_rows(obj, parts=()) -> list:
     """The object's deadlines with `overdue` (never while suspended) and `pending`, a request to suspend, resume
-    or extend awaiting the escalation role (notifications.adjustments)."""
+    or extend awaiting the escalation role (notifications.adjustments). `parts` are objects of the page that carry
+    deadlines of their own (a case's correction orders): theirs follow, each with `subject`, the part it is of."""
     now = timezone.now()
     pending = Prefetch("adjustments", to_attr="pending_requests", queryset=DeadlineAdjustment.objects.filter(
         status=DeadlineAdjustment.Status.REQUESTED).select_related("requested_by"))
     rows = DeadlineRows(deadlines_of(obj).select_related("rule").prefetch_related(pending))
+    for part in parts:
+        for deadline in deadlines_of(part).select_related("rule").prefetch_related(pending):
+            deadline.subject = part.subject if hasattr(part, "subject") else str(part)
+            rows.append(deadline)
     rows.obj = obj
     limit = urgency_of.soon_limit(timezone.localdate(now))
     for deadline in rows:

@@ -31,6 +31,9 @@ from .errors import InvalidInput, Message, bilingual
 EARLIEST_YEARS_BACK = 20
 
 LOCAL_PRACTICE = _("local practice")
+# Local-practice bases that say what the practice is (a lazy text, not an article code; rule code "date").
+ORDER_FOLLOWS_REPORT = _("local practice: an order follows the report it concerns")
+ORDER_FOLLOWS_FILING = _("local practice: an order in a filed case follows its filing")
 DATE_IN_FUTURE = _("The {field} {day} lies in the future (today is {today}).")
 DATE_TOO_OLD = _("The {field} {day} lies more than {years} years back (the earliest possible date is {earliest}).")
 DATE_BEFORE = _("The {field} {day} cannot be before the {event} ({other}); {basis}.")
@@ -119,6 +122,7 @@ CASE_EVENTS = {
     "filing_revoked_on": Event(_("revocation of the filing"), lambda c: c.filing_revoked_on),
     "spot_filed_on": Event(_("filing date of the on-the-spot decision"), lambda c: c.spot_filed_on),
     "handed_over_on": Event(_("hand-over date of the fine collected on the spot"), lambda c: c.handed_over_on),
+    "transferred_on": Event(_("transfer date"), lambda c: c.transferred_on),
     "transfer_received_on": Event(_("receipt of the transfer"), lambda c: c.transfer_received_on),
     "demand_served_on": Event(_("service of the demand"), lambda c: c.demand_served_on),
     "court_applied_on": Event(_("application to the court"), lambda c: c.court_applied_on),
@@ -156,7 +160,9 @@ CASE_ORDER = {
     "spot_filed_on": [Follows("decided_on", "处罚法 Art 52")],
     "handed_over_on": [Follows("executed_on", "处罚法 Art 71")],
     # 处罚法 Art 27; 国务院令第310号 Art 8: the receiving body acknowledges a transfer of a case already reported.
-    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+    "transferred_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27")],
+    "transfer_received_on": [Follows("reported_on", "处罚法 Art 27"), Follows("filed_on", "处罚法 Art 27"),
+                             Follows("transferred_on", "国务院令第310号 Art 8")],
     # 行政强制法 Art 54: the demand follows the decision's service (and the payment period, a rule of its own).
     "demand_served_on": [Follows("served_on", "行政强制法 Art 54")],
     # 行政强制法 Art 53-54: the application follows the demand; the court decides on an application.
@@ -167,8 +173,9 @@ CASE_ORDER = {
     "remedy_decided_on": [Follows("decided_on", "行政复议法 Art 20")],
 }
 
-# 责令改正 (处罚法 Art 28 ¶1): an order is issued in a case (after its filing, when it has one), and checked after
-# it was issued (local practice: the check records what was found on that day).
+# 责令改正 (处罚法 Art 28 ¶1): an order is issued in a case (after its report and its filing, when it has one:
+# local practice — Art 28 says nothing of the order's date), and checked after it was issued (local practice: the
+# check records what was found on that day).
 CORRECTION_EVENTS = {
     "filed_on": Event(_("filing date"), lambda o: o.case.filed_on),
     "reported_on": Event(_("registration of the report"), lambda o: _day(o.case.reported_at)),
@@ -177,7 +184,7 @@ CORRECTION_EVENTS = {
 }
 
 CORRECTION_ORDER = {
-    "issued_on": [Follows("reported_on", "处罚法 Art 28"), Follows("filed_on", "处罚法 Art 28")],
+    "issued_on": [Follows("reported_on", ORDER_FOLLOWS_REPORT), Follows("filed_on", ORDER_FOLLOWS_FILING)],
     "checked_on": [Follows("issued_on", LOCAL_PRACTICE)],
 }
 
@@ -215,7 +222,7 @@ def _cited(basis):
 
 
 def _refuse(input_name, message, basis):
-    rule = "date" if basis is None or basis == LOCAL_PRACTICE else f"date {basis}"
+    rule = "date" if basis is None or not isinstance(basis, str) else f"date {basis}"  # local practice: "date"
     raise InvalidInput(message, rule=rule, fields={input_name: [bilingual(message)]})
 
 
