@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_execution_court_remedies'),
+        ('cases', '0011_spot_place'),
     ]
 
     operations = [
