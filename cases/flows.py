@@ -35,6 +35,7 @@ from .models import (
 )
 from .party_rules import NOTICE_NO_PENALTY, limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
 from .payment_plans import fit_plan_deadlines_to_fine, lapse_payment_plans
+from .payments import payment_status
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
@@ -1012,8 +1013,6 @@ def fine_still_owed(case) -> bool:
 def first_unpaid_due_date(case, today: datetime.date | None = None) -> datetime.date | None:
     """The earliest day by which an amount still unpaid was due: Art 67's last day (case.payment, rolled past a rest
     day) or, under an approved plan, the first instalment not paid in full (Art 66 ¶2); None when nothing is due."""
-    from .selectors import payment_status  # the schedule of what is due when (selectors import this module)
-
     status = payment_status(case, today)
     if status is None:
         return None

@@ -9,7 +9,7 @@ Local readings (the statutes do not say what becomes of a plan; these are ours, 
   and its dates stay — the party is not worse off than under the plan (行政复议法 Art 63 ¶2, 行政诉讼法 Art 77 ¶2: no
   change to the applicant's detriment) — but it is cut down to the fine now owed: the amount is taken off the LAST
   due dates first, a due date left with nothing to pay drops out of the schedule and its `case.instalment`
-  deadline is cancelled. What was paid before stays paid (selectors.payment_status applies payments to the earliest
+  deadline is cancelled. What was paid before stays paid (cases.payments.payment_status applies payments to the earliest
   due dates).
 - **The decision is revoked** (撤销, 行政复议法 Art 64; 行政诉讼法 Art 70) or revoked with an order to decide anew
   (撤销并责令重新作出): the plan belonged to the revoked decision and lapses with it — approved or still pending,
@@ -68,7 +68,7 @@ def cancel_dropped_instalments(case: Case, due_dates: set) -> int:
 def fit_plan_deadlines_to_fine(case: Case) -> int:
     """After the fine was changed (行政复议法 Art 63, 行政诉讼法 Art 77): cancel the instalment deadlines of the due
     dates the approved plan no longer has once cut down to the fine now owed (fit_to_fine; the schedule itself is
-    selectors.payment_schedule). Returns how many were cancelled."""
+    cases.payments.payment_schedule). Returns how many were cancelled."""
     plan = (PaymentPlan.objects.filter(case=case, status=PaymentPlan.Status.APPROVED)
             .order_by("-decided_on", "-id").first())
     if plan is None:
