@@ -110,6 +110,10 @@ REMEDY_UNKNOWN = _("This case has no such reconsideration or lawsuit.")
 REMEDY_DECIDED = _("The outcome of this {kind} is recorded already ({outcome}).")
 REMEDY_DECIDED_BEFORE = _("The outcome cannot be dated before the filing of {filed_on}.")
 REMEDY_NEW_FINE = _("Give the fine as changed.")
+REMEDY_FINE_RAISED = _("The fine may not be raised on reconsideration or by the court: {new_fine} yuan is more than "
+                       "the decision's {fine} yuan (行政复议法 Art 63 ¶2; 行政诉讼法 Art 77 ¶2).")
+COURT_NOTHING_OVERDUE = _("Nothing owed is overdue: the next amount falls due on {due}; the court is applied to only "
+                          "for an amount the party failed to pay by its date, from {earliest} (行政强制法 Art 53, 54).")
 
 
 def _fmt_money(value) -> str:
@@ -588,16 +592,28 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(COURT_NOTHING_OWED, rule="行政强制法 Art 53")
         applied_on = applied_on or timezone.localdate()
         check_business_date(case, "court_applied_on", applied_on, input_name="applied_on")
+        # 行政强制法 Art 53 (statute): the court enforces what the party 逾期不履行 — an amount past its date. Under an
+        # approved plan (处罚法 Art 66 ¶2) an instalment not yet due is not overdue. An Art 72 surcharge left unpaid
+        # alone does not justify an application here (our choice: the surcharge is discretionary and
+        # fine_still_owed does not count it; the agency may demand it separately).
+        due = first_unpaid_due_date(case, applied_on)
+        if due is None or due >= applied_on:
+            raise RuleViolation(Message(COURT_NOTHING_OVERDUE, due=due or "-",
+                                        earliest=(due or applied_on) + datetime.timedelta(days=1)),
+                                rule="行政强制法 Art 53")
         pending = case.remedies.filter(outcome=Remedy.Outcome.PENDING).first()
         if pending is not None:
             raise RuleViolation(Message(COURT_REMEDY_PENDING, kind=pending.get_kind_display()),
                                 rule="行政强制法 Art 53")
-        demand_end = demand_period_end(case)
+        # Both periods must have passed; the refusal names the one that ends later (it gives the true first day).
+        demand_end, periods_end = demand_period_end(case), remedy_periods_end(case)
+        if applied_on <= periods_end and periods_end >= demand_end:
+            raise RuleViolation(Message(COURT_REMEDY_PERIODS, until=periods_end,
+                                        earliest=periods_end + datetime.timedelta(days=1)), rule="行政强制法 Art 53")
         if applied_on <= demand_end:
             raise RuleViolation(Message(COURT_DEMAND_PERIOD, served=case.demand_served_on, until=demand_end,
                                         earliest=demand_end + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
-        periods_end = remedy_periods_end(case)
         if applied_on <= periods_end:
             raise RuleViolation(Message(COURT_REMEDY_PERIODS, until=periods_end,
                                         earliest=periods_end + datetime.timedelta(days=1)), rule="行政强制法 Art 53")
@@ -679,6 +695,12 @@ class CaseFlow(BaseFlow):
             raise InvalidInput(message, fields={"decided_on": [bilingual(message)]})
         if outcome == Remedy.Outcome.CHANGED and new_fine is None:
             raise InvalidInput(REMEDY_NEW_FINE, fields={"new_fine": [bilingual(REMEDY_NEW_FINE)]})
+        if outcome == Remedy.Outcome.CHANGED and case.fine is not None and Decimal(new_fine) > case.fine:
+            # 行政复议法 (2023) Art 63 ¶2 (statute): 行政复议机关不得作出对申请人更为不利的变更决定; 行政诉讼法 Art 77 ¶2
+            # (statute) likewise for the court's 变更判决. (The exceptions — a third party's own request, 利害关系人
+            # — are not modelled here.)
+            raise RuleViolation(Message(REMEDY_FINE_RAISED, new_fine=_fmt_money(new_fine), fine=_fmt_money(case.fine)),
+                                rule="行政复议法 Art 63 ¶2")
         remedy.outcome, remedy.decided_on = outcome, decided_on
         remedy.note = "\n".join(part for part in (remedy.note, note) if part)
         remedy.previous_fine, remedy.previous_decided_on = case.fine, case.decided_on
@@ -960,7 +982,8 @@ def waived_windows(case) -> set[str]:
 # 行政诉讼法 Art 45-46)
 # --------------------------------------------------------------------------------------------------
 
-# 行政诉讼法 Art 45 (statute): after a reconsideration decision the party may sue within 15 days of receiving it.
+# 行政诉讼法 Art 45 (statute): after a reconsideration decision the party may sue within 15 days of receiving it;
+# Art 85 (statute): an appeal against a first-instance judgment within 15 days of its service.
 LAWSUIT_AFTER_RECONSIDERATION_DAYS = 15
 RECONSIDERATION_DAYS = 60  # 行政复议法 Art 20 (statute)
 LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46 (statute)
@@ -1010,15 +1033,22 @@ def lawsuit_period_end(served_on: datetime.date) -> datetime.date:
 
 
 def remedy_periods_end(case) -> datetime.date:
-    """The last day the party may still challenge the decision: the later of the reconsideration period (60
-    days) and the lawsuit period (6 months) from service, or 15 days after a reconsideration decided without
-    ending the case (行政诉讼法 Art 45)."""
-    end = max(reconsideration_period_end(case.served_on), lawsuit_period_end(case.served_on))
-    decided = case.remedies.filter(kind=Remedy.Kind.RECONSIDERATION, outcome__in=[
-        Remedy.Outcome.UPHELD, Remedy.Outcome.CHANGED]).exclude(decided_on=None).values_list("decided_on", flat=True)
-    for day in decided:
-        end = max(end, _party_period_end(add_calendar_days(day, LAWSUIT_AFTER_RECONSIDERATION_DAYS).date))
-    return end
+    """The last day the party may still challenge the decision (statute):
+    - no remedy decided: the later of the reconsideration period (行政复议法 Art 20: 60 days) and the lawsuit
+      period (行政诉讼法 Art 46: 6 months), both from service;
+    - once a remedy was decided without ending the case (upheld or changed), the party's next step runs from that
+      decision and REPLACES the periods from service: after a reconsideration, a suit within 15 days (行政诉讼法 Art
+      45 — the party chose reconsideration, Art 46's six months are for a suit brought directly); after a
+      judgment, an appeal within 15 days (行政诉讼法 Art 85). The latest such decision counts. The statute counts
+      from the party's receipt of the decision; the system knows the day it was decided and counts from it (our
+      approximation). Instances are not modelled: a second-instance judgment is final, but it gets the same 15
+      days here (this only delays the application, inside Art 53's three months).
+    A withdrawn remedy leaves the periods from service as they were (our choice)."""
+    decided = (case.remedies.filter(outcome__in=[Remedy.Outcome.UPHELD, Remedy.Outcome.CHANGED])
+               .exclude(decided_on=None).order_by("-decided_on").values_list("decided_on", flat=True).first())
+    if decided is not None:
+        return _party_period_end(add_calendar_days(decided, LAWSUIT_AFTER_RECONSIDERATION_DAYS).date)
+    return max(reconsideration_period_end(case.served_on), lawsuit_period_end(case.served_on))
 
 
 def court_application_last_day(case) -> datetime.date:
