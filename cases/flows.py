@@ -101,8 +101,8 @@ COURT_REMEDY_PENDING = _("A {kind} against the decision is pending: the court is
                          "(行政强制法 Art 53).")
 COURT_DEMAND_PERIOD = _("The party has 10 working days after the demand served on {served} to pay, until {until}; "
                         "apply to the court from {earliest} (行政强制法 Art 54, 69).")
-COURT_REMEDY_PERIODS = _("The party may still seek reconsideration or sue until {until} (行政复议法 Art 20; 行政诉讼法 "
-                         "Art 46); apply to the court from {earliest} (行政强制法 Art 53).")
+COURT_REMEDY_PERIODS = _("The party may still seek reconsideration, sue or appeal until {until} (行政复议法 Art 20; "
+                         "行政诉讼法 Art 45, 46, 85); apply to the court from {earliest} (行政强制法 Art 53).")
 COURT_LAPSED = _("The three months to apply to the court ended on {until} (行政强制法 Art 53): the right to apply "
                  "has lapsed.")
 COURT_NOTHING_OWED = _("No fine is owed on this case: there is nothing for the court to enforce.")
@@ -110,6 +110,9 @@ REMEDY_UNKNOWN = _("This case has no such reconsideration or lawsuit.")
 REMEDY_DECIDED = _("The outcome of this {kind} is recorded already ({outcome}).")
 REMEDY_DECIDED_BEFORE = _("The outcome cannot be dated before the filing of {filed_on}.")
 REMEDY_NEW_FINE = _("Give the fine as changed.")
+DEMAND_AMOUNT = _("The amount demanded must be more than 0 and at most what is owed, {owed} yuan (the fine's balance "
+                  "and the surcharge).")
+DEMAND_TERM_BEFORE = _("The term of performance cannot end before the demand was served ({served}).")
 REMEDY_FINE_RAISED = _("The fine may not be raised on reconsideration or by the court: {new_fine} yuan is more than "
                        "the decision's {fine} yuan (行政复议法 Art 63 ¶2; 行政诉讼法 Art 77 ¶2).")
 COURT_NOTHING_OVERDUE = _("Nothing owed is overdue: the next amount falls due on {due}; the court is applied to only "
@@ -559,11 +562,22 @@ class CaseFlow(BaseFlow):
                       conditions=[lambda flow: refuse(fine_still_owed(flow.obj), RuleViolation(
                           DEMAND_NOTHING_OWED, rule="行政强制法 Art 54"))],
                       permission=roles.permission("case", "demand_payment"))
-    def demand_payment(self, method, demand_served_on=None):
+    def demand_payment(self, method, demand_served_on=None, amount=None, term_until=None, party_statement=""):
         """催告 (行政强制法 Art 54, statute): before applying to the court the agency serves a written demand. Only
         once the payment period (Art 67's 15 days, rolled past a rest day) has passed unpaid: the demand is served
         from the day after the due date. The party then has 10 days — working days (Art 69: 十日以内 are working
-        days) — after its service; the court is applied to after them."""
+        days) — after its service; the court is applied to after them.
+
+        What the demand says: Art 54 names the 催告 but not its contents; Art 35 (statute, written for the agency's
+        own enforcement) lists them — 履行义务的期限、方式, 涉及金钱给付的金额和给付方式, 当事人依法享有的陈述权和
+        申辩权 — and the brigade applies it by analogy (local practice). `amount`: the sum demanded, by default
+        what is owed on the day (the fine's balance and the Art 72 surcharge: payment_status total_owed), never
+        more than that. `term_until` (履行期限): not before the demand; by default the 10th working day. A longer
+        term given in the demand holds the court application back until it ends (demand_period_end).
+        `party_statement`: Art 36 (statute) — the party may state and defend after receiving the demand; what
+        they said, if known when the demand is recorded. All three are optional (older callers send none)."""
+        from .selectors import payment_status  # selectors import this module
+
         case = self.obj
         served_on = demand_served_on or timezone.localdate()
         check_business_date(case, "demand_served_on", served_on)
@@ -571,7 +585,20 @@ class CaseFlow(BaseFlow):
         if due is not None and served_on <= due:
             raise RuleViolation(Message(DEMAND_TOO_EARLY, due=due, earliest=due + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
+        status = payment_status(case, served_on)
+        owed = status["total_owed"] if status else case.fine
+        if amount is None:
+            amount = owed
+        elif Decimal(amount) <= 0 or (owed is not None and Decimal(amount) > owed):
+            message = Message(DEMAND_AMOUNT, owed=_fmt_money(owed or 0))
+            raise InvalidInput(message, fields={"amount": [bilingual(message)]})
+        if term_until is not None and term_until < served_on:
+            message = Message(DEMAND_TERM_BEFORE, served=served_on)
+            raise InvalidInput(message, fields={"term_until": [bilingual(message)]})
         case.demand_served_on, case.demand_method = served_on, method
+        case.demand_amount = amount
+        case.demand_term_until = term_until or add_working_days(served_on, DEMAND_WORKING_DAYS).date
+        case.demand_party_statement = (party_statement or "").strip()
         # The payment term has run out (its reminders are done); the surcharge still reads its due date.
         close_deadlines(case, "case.payment")
         open_deadline(case, "case.demand_period", served_on)  # 行政强制法 Art 54, 69: 10 working days
@@ -1059,8 +1086,12 @@ def court_application_last_day(case) -> datetime.date:
 
 def demand_period_end(case) -> datetime.date:
     """行政强制法 Art 54, 69 (statute): 催告书送达十日后 — the 10th working day after the demand's service; the party may
-    pay through it, and the court is applied to from the day after."""
-    return add_working_days(case.demand_served_on, DEMAND_WORKING_DAYS).date
+    pay through it, and the court is applied to from the day after. A longer term stated in the demand
+    (demand_term_until, 行政强制法 Art 35(1) by analogy) is waited for too."""
+    end = add_working_days(case.demand_served_on, DEMAND_WORKING_DAYS).date
+    if case.demand_term_until and case.demand_term_until > end:  # a longer term given in the demand (Art 35(1))
+        end = case.demand_term_until
+    return end
 
 
 def remedy_filed_late(case, kind, filed_on) -> bool:
@@ -1078,6 +1109,7 @@ DECISION_FIELDS = {
     "collective_discussion_on": None, "decided_on": None, "decided_by": None, "published_on": None,
     "publicity_channel": "", "publicity_withheld_reason": "", "served_on": None, "service_method": "",
     "executed_on": None, "execution_detail": "", "demand_served_on": None, "demand_method": "",
+    "demand_amount": None, "demand_term_until": None, "demand_party_statement": "",
     "court_applied_on": None, "court_name": "", "court_note": "", "court_outcome": "", "court_decided_on": None,
     "court_result_note": "",
 }

@@ -519,10 +519,11 @@ def court_application_status(case) -> dict:
 
 
 COURT_PENDING_REMEDY = _("A {kind} is pending: the court is not applied to until it is decided (行政强制法 Art 53).")
-COURT_AFTER_DEMAND = _("from {day}, once the demand's 10 working days have passed (行政强制法 Art 54, 69)")
-COURT_AFTER_REMEDIES = _("from {day}, once the party's time to seek reconsideration or sue has passed (行政强制法 "
-                         "Art 53)")
-COURT_AFTER_DUE = _("from {day}, once the next amount is overdue (行政强制法 Art 53)")
+COURT_AFTER_DEMAND = _("The court may be applied to from {day}, once the demand's term has passed (行政强制法 Art 54, "
+                       "69).")
+COURT_AFTER_REMEDIES = _("The court may be applied to from {day}, once the party's time to seek reconsideration, sue "
+                         "or appeal has passed (行政强制法 Art 53).")
+COURT_AFTER_DUE = _("The court may be applied to from {day}, once the next amount is overdue (行政强制法 Art 53).")
 
 
 # --------------------------------------------------------------------------------------------------
