@@ -576,8 +576,6 @@ class CaseFlow(BaseFlow):
         term given in the demand holds the court application back until it ends (demand_period_end).
         `party_statement`: Art 36 (statute) — the party may state and defend after receiving the demand; what
         they said, if known when the demand is recorded. All three are optional (older callers send none)."""
-        from .selectors import payment_status  # selectors import this module
-
         case = self.obj
         served_on = demand_served_on or timezone.localdate()
         check_business_date(case, "demand_served_on", served_on)
@@ -585,7 +583,7 @@ class CaseFlow(BaseFlow):
         if due is not None and served_on <= due:
             raise RuleViolation(Message(DEMAND_TOO_EARLY, due=due, earliest=due + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
-        status = payment_status(case, served_on)
+        status = _payment_status(case, served_on)
         owed = status["total_owed"] if status else case.fine
         if amount is None:
             amount = owed
@@ -748,6 +746,11 @@ class CaseFlow(BaseFlow):
         if target not in (S.CLOSED, S.INVESTIGATING):
             self._open_court_application()
         return target
+
+    def owed_today(self):
+        """What a demand asks for by default (its form shows it): the fine's balance and the Art 72 surcharge."""
+        status = _payment_status(self.obj)
+        return status["total_owed"] if status else None
 
     def _open_court_application(self):
         """Art 53's three months, counted from the end of the remedy periods (which a decided reconsideration may
@@ -1031,12 +1034,16 @@ def fine_still_owed(case) -> bool:
     return paid < case.fine
 
 
+def _payment_status(case, today: datetime.date | None = None) -> dict | None:
+    from .selectors import payment_status  # the schedule of what is due when (selectors import this module)
+
+    return payment_status(case, today)
+
+
 def first_unpaid_due_date(case, today: datetime.date | None = None) -> datetime.date | None:
     """The earliest day by which an amount still unpaid was due: Art 67's last day (case.payment, rolled past a rest
     day) or, under an approved plan, the first instalment not paid in full (Art 66 ¶2); None when nothing is due."""
-    from .selectors import payment_status  # the schedule of what is due when (selectors import this module)
-
-    status = payment_status(case, today)
+    status = _payment_status(case, today)
     if status is None:
         return None
     unpaid = [tranche.due_on for tranche in status["schedule"] if tranche.cleared_on is None]

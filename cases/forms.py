@@ -286,15 +286,11 @@ class DemandForm(TransitionForm):
 
     def __init__(self, *args, flow=None, **kwargs):
         super().__init__(*args, flow=flow, **kwargs)
-        if flow is not None:
-            from .selectors import payment_status
-
-            status = payment_status(flow.obj)
-            if status is not None:
-                owed = status["total_owed"]
-                self.fields["amount"].initial = owed
-                self.fields["amount"].help_text = format_lazy(
-                    _("What is owed today: {owed} yuan (the fine's balance and the surcharge)."), owed=f"{owed:,.2f}")
+        owed = flow.owed_today() if flow is not None and hasattr(flow, "owed_today") else None
+        if owed is not None:
+            self.fields["amount"].initial = owed
+            self.fields["amount"].help_text = format_lazy(
+                _("What is owed today: {owed} yuan (the fine's balance and the surcharge)."), owed=f"{owed:,.2f}")
 
 
 class CourtApplicationForm(TransitionForm):

@@ -18,10 +18,10 @@ from workflows.errors import Message
 from . import measures as penalty_measures
 from .flows import (
     demand_period_end,
-    remedy_periods_end,
     fine_still_owed,  # the one rule "a fine is still owed" (also for pages and API)
     first_unpaid_due_date,
     hearing_grounds,
+    remedy_periods_end,
 )
 from .models import (
     PAYABLE_STATES,
