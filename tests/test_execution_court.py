@@ -462,6 +462,11 @@ def test_the_demand_form_shows_what_is_owed_and_records_the_party_statement(town
     url = f"/cases/cases/{case['id']}/transitions/demand_payment/"
     form = client.get(url).content.decode()
     assert "今日应缴总额" in form and "履行期限至" in form and "陈述、申辩" in form
+    from .test_issue13_breaker import ENGLISH, RULE_CODES, page_text
+
+    text = page_text(town, "o1", url)
+    assert not RULE_CODES.findall(text) and not ENGLISH.findall(text), (RULE_CODES.findall(text),
+                                                                         ENGLISH.findall(text))
     response = client.post(url, {"method": "直接送达", "amount": owed, "term_until": "2026-04-03",
                                  "party_statement": "当事人称近期资金紧张，请求宽限。"})
     assert response.status_code == 302
