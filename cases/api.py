@@ -307,7 +307,9 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         return selectors.fine_still_owed(case)
 
     def get_court_application_possible_from(self, case) -> str | None:
-        """行政强制法 Art 54, 69: the day after the demand's 10 working days; null before a demand."""
+        """行政强制法 Art 53-54, 69: the first day the court may be applied to (the latest of the demand term, the
+        remedy periods and the first unpaid due date); null before a demand, when nothing is owed, or while a
+        reconsideration or lawsuit is pending."""
         day = selectors.court_application_possible_from(case)
         return day.isoformat() if day else None
 

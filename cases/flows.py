@@ -103,8 +103,8 @@ COURT_REMEDY_PENDING = _("A {kind} against the decision is pending: the court is
                          "(行政强制法 Art 53).")
 COURT_DEMAND_PERIOD = _("The party has 10 working days after the demand served on {served} to pay, until {until}; "
                         "apply to the court from {earliest} (行政强制法 Art 54, 69).")
-COURT_REMEDY_PERIODS = _("The party may still seek reconsideration or sue until {until} (行政复议法 Art 20; 行政诉讼法 "
-                         "Art 46); apply to the court from {earliest} (行政强制法 Art 53).")
+COURT_REMEDY_PERIODS = _("The party may still seek reconsideration, sue or appeal until {until} (行政复议法 Art 20; "
+                         "行政诉讼法 Art 45, 46, 85); apply to the court from {earliest} (行政强制法 Art 53).")
 COURT_LAPSED = _("The three months to apply to the court ended on {until} (行政强制法 Art 53): the right to apply "
                  "has lapsed.")
 COURT_NOTHING_OWED = _("No fine is owed on this case: there is nothing for the court to enforce.")
@@ -112,6 +112,13 @@ REMEDY_UNKNOWN = _("This case has no such reconsideration or lawsuit.")
 REMEDY_DECIDED = _("The outcome of this {kind} is recorded already ({outcome}).")
 REMEDY_DECIDED_BEFORE = _("The outcome cannot be dated before the filing of {filed_on}.")
 REMEDY_NEW_FINE = _("Give the fine as changed.")
+DEMAND_AMOUNT = _("The amount demanded must be more than 0 and at most what is owed, {owed} yuan (the fine's balance "
+                  "and the surcharge).")
+DEMAND_TERM_BEFORE = _("The term of performance cannot end before the demand was served ({served}).")
+REMEDY_FINE_RAISED = _("The fine may not be raised on reconsideration or by the court: {new_fine} yuan is more than "
+                       "the decision's {fine} yuan (行政复议法 Art 63 ¶2; 行政诉讼法 Art 77 ¶2).")
+COURT_NOTHING_OVERDUE = _("Nothing owed is overdue: the next amount falls due on {due}; the court is applied to only "
+                          "for an amount the party failed to pay by its date, from {earliest} (行政强制法 Art 53, 54).")
 
 
 def _fmt_money(value) -> str:
@@ -574,11 +581,20 @@ class CaseFlow(BaseFlow):
                       conditions=[lambda flow: refuse(fine_still_owed(flow.obj), RuleViolation(
                           DEMAND_NOTHING_OWED, rule="行政强制法 Art 54"))],
                       permission=roles.permission("case", "demand_payment"))
-    def demand_payment(self, method, demand_served_on=None):
+    def demand_payment(self, method, demand_served_on=None, amount=None, term_until=None, party_statement=""):
         """催告 (行政强制法 Art 54, statute): before applying to the court the agency serves a written demand. Only
         once the payment period (Art 67's 15 days, rolled past a rest day) has passed unpaid: the demand is served
         from the day after the due date. The party then has 10 days — working days (Art 69: 十日以内 are working
-        days) — after its service; the court is applied to after them."""
+        days) — after its service; the court is applied to after them.
+
+        What the demand says: Art 54 names the 催告 but not its contents; Art 35 (statute, written for the agency's
+        own enforcement) lists them — 履行义务的期限、方式, 涉及金钱给付的金额和给付方式, 当事人依法享有的陈述权和
+        申辩权 — and the brigade applies it by analogy (local practice). `amount`: the sum demanded, by default
+        what is owed on the day (the fine's balance and the Art 72 surcharge: payment_status total_owed), never
+        more than that. `term_until` (履行期限): not before the demand; by default the 10th working day. A longer
+        term given in the demand holds the court application back until it ends (demand_period_end).
+        `party_statement`: Art 36 (statute) — the party may state and defend after receiving the demand; what
+        they said, if known when the demand is recorded. All three are optional (older callers send none)."""
         case = self.obj
         served_on = demand_served_on or timezone.localdate()
         check_business_date(case, "demand_served_on", served_on)
@@ -586,7 +602,20 @@ class CaseFlow(BaseFlow):
         if due is not None and served_on <= due:
             raise RuleViolation(Message(DEMAND_TOO_EARLY, due=due, earliest=due + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
+        status = payment_status(case, served_on)
+        owed = status["total_owed"] if status else case.fine
+        if amount is None:
+            amount = owed
+        elif Decimal(amount) <= 0 or (owed is not None and Decimal(amount) > owed):
+            message = Message(DEMAND_AMOUNT, owed=_fmt_money(owed or 0))
+            raise InvalidInput(message, fields={"amount": [bilingual(message)]})
+        if term_until is not None and term_until < served_on:
+            message = Message(DEMAND_TERM_BEFORE, served=served_on)
+            raise InvalidInput(message, fields={"term_until": [bilingual(message)]})
         case.demand_served_on, case.demand_method = served_on, method
+        case.demand_amount = amount
+        case.demand_term_until = term_until or add_working_days(served_on, DEMAND_WORKING_DAYS).date
+        case.demand_party_statement = (party_statement or "").strip()
         # The payment term has run out (its reminders are done); the surcharge still reads its due date.
         close_deadlines(case, "case.payment", closed_on=served_on)
         open_deadline(case, "case.demand_period", served_on)  # 行政强制法 Art 54, 69: 10 working days
@@ -607,16 +636,28 @@ class CaseFlow(BaseFlow):
             raise RuleViolation(COURT_NOTHING_OWED, rule="行政强制法 Art 53")
         applied_on = applied_on or timezone.localdate()
         check_business_date(case, "court_applied_on", applied_on, input_name="applied_on")
+        # 行政强制法 Art 53 (statute): the court enforces what the party 逾期不履行 — an amount past its date. Under an
+        # approved plan (处罚法 Art 66 ¶2) an instalment not yet due is not overdue. An Art 72 surcharge left unpaid
+        # alone does not justify an application here (our choice: the surcharge is discretionary and
+        # fine_still_owed does not count it; the agency may demand it separately).
+        due = first_unpaid_due_date(case, applied_on)
+        if due is None or due >= applied_on:
+            raise RuleViolation(Message(COURT_NOTHING_OVERDUE, due=due or "-",
+                                        earliest=(due or applied_on) + datetime.timedelta(days=1)),
+                                rule="行政强制法 Art 53")
         pending = case.remedies.filter(outcome=Remedy.Outcome.PENDING).first()
         if pending is not None:
             raise RuleViolation(Message(COURT_REMEDY_PENDING, kind=pending.get_kind_display()),
                                 rule="行政强制法 Art 53")
-        demand_end = demand_period_end(case)
+        # Both periods must have passed; the refusal names the one that ends later (it gives the true first day).
+        demand_end, periods_end = demand_period_end(case), remedy_periods_end(case)
+        if applied_on <= periods_end and periods_end >= demand_end:
+            raise RuleViolation(Message(COURT_REMEDY_PERIODS, until=periods_end,
+                                        earliest=periods_end + datetime.timedelta(days=1)), rule="行政强制法 Art 53")
         if applied_on <= demand_end:
             raise RuleViolation(Message(COURT_DEMAND_PERIOD, served=case.demand_served_on, until=demand_end,
                                         earliest=demand_end + datetime.timedelta(days=1)),
                                 rule="行政强制法 Art 54")
-        periods_end = remedy_periods_end(case)
         if applied_on <= periods_end:
             raise RuleViolation(Message(COURT_REMEDY_PERIODS, until=periods_end,
                                         earliest=periods_end + datetime.timedelta(days=1)), rule="行政强制法 Art 53")
@@ -698,6 +739,12 @@ class CaseFlow(BaseFlow):
             raise InvalidInput(message, fields={"decided_on": [bilingual(message)]})
         if outcome == Remedy.Outcome.CHANGED and new_fine is None:
             raise InvalidInput(REMEDY_NEW_FINE, fields={"new_fine": [bilingual(REMEDY_NEW_FINE)]})
+        if outcome == Remedy.Outcome.CHANGED and case.fine is not None and Decimal(new_fine) > case.fine:
+            # 行政复议法 (2023) Art 63 ¶2 (statute): 行政复议机关不得作出对申请人更为不利的变更决定; 行政诉讼法 Art 77 ¶2
+            # (statute) likewise for the court's 变更判决. (The exceptions — a third party's own request, 利害关系人
+            # — are not modelled here.)
+            raise RuleViolation(Message(REMEDY_FINE_RAISED, new_fine=_fmt_money(new_fine), fine=_fmt_money(case.fine)),
+                                rule="行政复议法 Art 63 ¶2")
         remedy.outcome, remedy.decided_on = outcome, decided_on
         remedy.note = "\n".join(part for part in (remedy.note, note) if part)
         remedy.previous_fine, remedy.previous_decided_on = case.fine, case.decided_on
@@ -721,6 +768,11 @@ class CaseFlow(BaseFlow):
         if target not in (S.CLOSED, S.INVESTIGATING):
             self._open_court_application()
         return target
+
+    def owed_today(self):
+        """What a demand asks for by default (its form shows it): the fine's balance and the Art 72 surcharge."""
+        status = payment_status(self.obj)
+        return status["total_owed"] if status else None
 
     def _open_court_application(self):
         """Art 53's three months, counted from the end of the remedy periods (which a decided reconsideration may
@@ -989,7 +1041,8 @@ def waived_windows(case) -> set[str]:
 # 行政诉讼法 Art 45-46)
 # --------------------------------------------------------------------------------------------------
 
-# 行政诉讼法 Art 45 (statute): after a reconsideration decision the party may sue within 15 days of receiving it.
+# 行政诉讼法 Art 45 (statute): after a reconsideration decision the party may sue within 15 days of receiving it;
+# Art 85 (statute): an appeal against a first-instance judgment within 15 days of its service.
 LAWSUIT_AFTER_RECONSIDERATION_DAYS = 15
 RECONSIDERATION_DAYS = 60  # 行政复议法 Art 20 (statute)
 LAWSUIT_MONTHS = 6  # 行政诉讼法 Art 46 (statute)
@@ -1037,15 +1090,22 @@ def lawsuit_period_end(served_on: datetime.date) -> datetime.date:
 
 
 def remedy_periods_end(case) -> datetime.date:
-    """The last day the party may still challenge the decision: the later of the reconsideration period (60
-    days) and the lawsuit period (6 months) from service, or 15 days after a reconsideration decided without
-    ending the case (行政诉讼法 Art 45)."""
-    end = max(reconsideration_period_end(case.served_on), lawsuit_period_end(case.served_on))
-    decided = case.remedies.filter(kind=Remedy.Kind.RECONSIDERATION, outcome__in=[
-        Remedy.Outcome.UPHELD, Remedy.Outcome.CHANGED]).exclude(decided_on=None).values_list("decided_on", flat=True)
-    for day in decided:
-        end = max(end, _party_period_end(add_calendar_days(day, LAWSUIT_AFTER_RECONSIDERATION_DAYS).date))
-    return end
+    """The last day the party may still challenge the decision (statute):
+    - no remedy decided: the later of the reconsideration period (行政复议法 Art 20: 60 days) and the lawsuit
+      period (行政诉讼法 Art 46: 6 months), both from service;
+    - once a remedy was decided without ending the case (upheld or changed), the party's next step runs from that
+      decision and REPLACES the periods from service: after a reconsideration, a suit within 15 days (行政诉讼法 Art
+      45 — the party chose reconsideration, Art 46's six months are for a suit brought directly); after a
+      judgment, an appeal within 15 days (行政诉讼法 Art 85). The latest such decision counts. The statute counts
+      from the party's receipt of the decision; the system knows the day it was decided and counts from it (our
+      approximation). Instances are not modelled: a second-instance judgment is final, but it gets the same 15
+      days here (this only delays the application, inside Art 53's three months).
+    A withdrawn remedy leaves the periods from service as they were (our choice)."""
+    decided = (case.remedies.filter(outcome__in=[Remedy.Outcome.UPHELD, Remedy.Outcome.CHANGED])
+               .exclude(decided_on=None).order_by("-decided_on").values_list("decided_on", flat=True).first())
+    if decided is not None:
+        return _party_period_end(add_calendar_days(decided, LAWSUIT_AFTER_RECONSIDERATION_DAYS).date)
+    return max(reconsideration_period_end(case.served_on), lawsuit_period_end(case.served_on))
 
 
 def court_application_last_day(case) -> datetime.date:
@@ -1056,8 +1116,12 @@ def court_application_last_day(case) -> datetime.date:
 
 def demand_period_end(case) -> datetime.date:
     """行政强制法 Art 54, 69 (statute): 催告书送达十日后 — the 10th working day after the demand's service; the party may
-    pay through it, and the court is applied to from the day after."""
-    return add_working_days(case.demand_served_on, DEMAND_WORKING_DAYS).date
+    pay through it, and the court is applied to from the day after. A longer term stated in the demand
+    (demand_term_until, 行政强制法 Art 35(1) by analogy) is waited for too."""
+    end = add_working_days(case.demand_served_on, DEMAND_WORKING_DAYS).date
+    if case.demand_term_until and case.demand_term_until > end:  # a longer term given in the demand (Art 35(1))
+        end = case.demand_term_until
+    return end
 
 
 def remedy_filed_late(case, kind, filed_on) -> bool:
@@ -1075,6 +1139,7 @@ DECISION_FIELDS = {
     "collective_discussion_on": None, "decided_on": None, "decided_by": None, "published_on": None,
     "publicity_channel": "", "publicity_withheld_reason": "", "served_on": None, "service_method": "",
     "executed_on": None, "execution_detail": "", "demand_served_on": None, "demand_method": "",
+    "demand_amount": None, "demand_term_until": None, "demand_party_statement": "",
     "court_applied_on": None, "court_name": "", "court_note": "", "court_outcome": "", "court_decided_on": None,
     "court_result_note": "",
 }

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows import roles
@@ -294,9 +295,28 @@ class ExecutionForm(TransitionForm):
 
 
 class DemandForm(TransitionForm):
+    """催告书 (行政强制法 Art 54; its contents after Art 35, by analogy): served on, method, the amount demanded, the
+    term of performance, and the party's statement (Art 36) when known."""
+
     demand_served_on = forms.DateField(label=_("Demand served on"), required=False,
                                        help_text=_("The day the written demand (催告书) was served on the party."))
     method = forms.CharField(label=_("Method of service"), max_length=100)
+    amount = forms.DecimalField(label=_("Amount demanded (yuan)"), max_digits=12, decimal_places=2, required=False,
+                                help_text=_("Leave empty for what is owed: the fine's balance and the surcharge."))
+    term_until = forms.DateField(label=_("Term of performance until"), required=False,
+                                 help_text=_("Leave empty for the 10th working day after the demand "
+                                             "(行政强制法第54条、第69条)."))
+    party_statement = text(_("The party's statement and defence on the demand"), required=False, rows=2,
+                           help_text=_("The party may state and defend after receiving the demand "
+                                       "(行政强制法第36条)."))
+
+    def __init__(self, *args, flow=None, **kwargs):
+        super().__init__(*args, flow=flow, **kwargs)
+        owed = flow.owed_today() if flow is not None and hasattr(flow, "owed_today") else None
+        if owed is not None:
+            self.fields["amount"].initial = owed
+            self.fields["amount"].help_text = format_lazy(
+                _("What is owed today: {owed} yuan (the fine's balance and the surcharge)."), owed=f"{owed:,.2f}")
 
 
 class CourtApplicationForm(TransitionForm):

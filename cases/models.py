@@ -178,7 +178,8 @@ class Case(FlowOwnedFields, models.Model):
         "refused_to_sign",
         "collected_on_spot", "collection_ground", "collection_reason", "receipt_number", "spot_filed_on",
         "spot_filed_by", "spot_filing_note", "handed_over_on", "handover_bank_receipt", "handover_note",
-        "demand_served_on", "demand_method", "court_applied_on", "court_name", "court_note", "court_outcome",
+        "demand_served_on", "demand_method", "demand_amount", "demand_term_until", "demand_party_statement",
+        "court_applied_on", "court_name", "court_note", "court_outcome",
         "court_decided_on", "court_result_note",
     )
 
@@ -329,6 +330,13 @@ class Case(FlowOwnedFields, models.Model):
     # Execution by demand and court (行政强制法 Art 53-54): the written demand (催告书) and the application.
     demand_served_on = models.DateField(_("demand served on"), null=True, blank=True)
     demand_method = models.CharField(_("method of serving the demand"), max_length=100, blank=True)
+    # 行政强制法 Art 35 (statute, for the demand before the agency's own enforcement; applied by analogy to the
+    # demand of Art 54 before a court application — local practice): the demand states the term (履行义务的期限)
+    # and the amount (金额); Art 36: the party may state and defend (陈述、申辩) after receiving it.
+    demand_amount = models.DecimalField(_("amount demanded (yuan)"), max_digits=12, decimal_places=2, null=True,
+                                        blank=True)
+    demand_term_until = models.DateField(_("term of performance in the demand"), null=True, blank=True)
+    demand_party_statement = models.TextField(_("the party's statement on the demand"), blank=True)
     court_applied_on = models.DateField(_("applied to the court on"), null=True, blank=True)
     court_name = models.CharField(_("court"), max_length=100, blank=True)
     court_note = models.TextField(_("application note"), blank=True)

@@ -527,6 +527,10 @@ class CaseDetailView(CaseAccessMixin, View):
         correction_orders = list(selectors.correction_orders_of(case))
         overdue_days = selectors.payment_overdue_days(case)
         transitions = transition_buttons("case", case, request.user, "cases:cases:transition")
+        if case.state == CaseState.DEMANDED:  # 行政强制法 Art 53-54: no court button before it can be used
+            possible = selectors.court_application_possible_from(case)
+            if possible is None or possible > timezone.localdate():
+                transitions = [t for t in transitions if t["name"] != "apply_to_court"]
         return self.render("cases/case_detail.html", {
             **case_summary(case),
             "transitions": transitions,
@@ -554,6 +558,7 @@ class CaseDetailView(CaseAccessMixin, View):
             "remedy_outcome_url": (reverse("cases:cases:transition", args=[case.pk, "record_remedy"])
                                    if any(t["name"] == "record_remedy" for t in transitions) else ""),
             "court_possible_from": selectors.court_application_possible_from(case),
+            "court_status": selectors.court_application_status(case),
             "deadlines": deadline_rows(case, parts=correction_orders),
             "correction_orders": correction_orders,
             "can_order_correction": (is_case_officer and roles.may("case.correction_order", request.user)
@@ -561,15 +566,25 @@ class CaseDetailView(CaseAccessMixin, View):
             "can_check_correction": is_case_officer and roles.may("case.correction_order", request.user),
             "can_acknowledge": roles.may("case.correction_acknowledge", request.user),
             "correct_date_url": correct_date_url(case, request.user),
-            "history": history_rows(process, case, CASE_ACTION_LABELS),
+            "history": remedy_history(history_rows(process, case, CASE_ACTION_LABELS)),
             **chart_context(process, case.state),
         })
 
 
 # record_remedy is one transition with two steps; the page shows one form per step (issue 13): the filing
 # (kind, body, date) from the case page's button, the outcome from the pending remedy's link (?remedy=<id>).
+REMEDY_OUTCOME_TITLE = _("Record the decision on a reconsideration or lawsuit")  # 登记复议或诉讼的结果
+REMEDY_OUTCOME_DONE = _("Decision on a reconsideration or lawsuit recorded")  # the history's row for that step
 REMEDY_FILING_FIELDS = ("kind", "body", "filed_on")
 REMEDY_OUTCOME_FIELDS = ("remedy", "outcome", "decided_on", "new_fine")
+
+
+def remedy_history(rows) -> list[dict]:
+    """record_remedy's two steps in the history: the outcome (the entry names a `remedy`) reads as such."""
+    for row in rows:
+        if row.get("transition") == "record_remedy" and (row.get("fields") or {}).get("remedy"):
+            row["action"] = REMEDY_OUTCOME_DONE
+    return rows
 
 
 def remedy_step(form, remedy_id) -> None:
@@ -588,6 +603,11 @@ class CaseTransitionView(CaseAccessMixin, TransitionView):
 
     process_name = "case"
     detail_url_name = "cases:cases:detail"
+
+    def load(self, pk, name):
+        super().load(pk, name)
+        if name == "record_remedy" and (self.request.GET.get("remedy") or self.request.POST.get("remedy")):
+            self.label = REMEDY_OUTCOME_TITLE  # the outcome step has its own title (the filing keeps the label)
 
     def make_form(self, data=None):
         form = super().make_form(data)

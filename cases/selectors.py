@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -20,6 +20,7 @@ from .flows import (
     fine_still_owed,  # the one rule "a fine is still owed" (also for pages and API)
     first_unpaid_due_date,
     hearing_grounds,
+    remedy_periods_end,
 )
 from .models import (
     Case,
@@ -87,6 +88,7 @@ def handover_pending():
 OVERDUE_DEMAND = _("Overdue, unpaid: serve a demand")  # 逾期未缴待催告
 MAY_APPLY_TO_COURT = _("May apply to the court for enforcement")  # 可申请法院强制执行
 COURT_RESULT = _("Record the court's result")
+PAID_AFTER_DEMAND = _("Paid after the demand: record the execution")  # 催告后已缴清，待登记执行
 REMEDY_OUTCOME = _("Record the outcome of the reconsideration or lawsuit")  # 复议/诉讼结果待登记
 
 
@@ -136,6 +138,8 @@ def cases_for_inbox(user):
     if roles.ENFORCEMENT_OFFICER in held:
         query |= handover_pending() & Q(officers=user)
         query |= Q(officers=user, remedies__outcome=Remedy.Outcome.PENDING)
+        # A demanded fine paid in full: the officer records the execution (Art 67; 行政强制法 Art 54).
+        query |= Q(officers=user, state=CS.DEMANDED, pk__in=_demanded_paid_in_full())
     cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
     return cases, actions
 
@@ -180,6 +184,8 @@ def case_inbox_items(user) -> list[dict]:
                   or next((str(a) for states, a in actions if case.state in states), ""))
         if action == str(SPOT_FILING_ACTION):
             deadline = None  # Art 52 sets no period for the filing; the case's open deadline is the officer's
+        if not action and case.state == CS.DEMANDED:
+            continue  # a demand with nothing to do yet: the court is not yet possible (court_possible_from says when)
         items.append({
             "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
             "state": case.state, "state_label": str(case.get_state_display()), "action": action,
@@ -290,14 +296,27 @@ def _demand_period_passed():
                                    due_date__lt=timezone.localdate()).values("object_id")
 
 
+def _demanded_paid_in_full():
+    """Ids of the demanded cases whose recorded payments cover the fine (Art 67: 罚缴分离 receipts)."""
+    return (Case.objects.filter(state=CS.DEMANDED, fine__isnull=False)
+            .annotate(paid=Sum("payments__amount")).filter(paid__gte=F("fine")).values("pk"))
+
+
 def execution_action(case, held) -> str | None:
     """The inbox action of a case in execution, for a user holding `held` roles; None for the usual one."""
     if roles.ENFORCEMENT_OFFICER in held and case.remedies.filter(outcome=Remedy.Outcome.PENDING).exists():
         return str(REMEDY_OUTCOME)
     if roles.BRIGADE_CHIEF in held and case.state == CS.COURT_ENFORCEMENT:
         return str(COURT_RESULT)
-    if roles.BRIGADE_CHIEF in held and case.state == CS.DEMANDED:
-        return str(MAY_APPLY_TO_COURT)
+    if case.state == CS.DEMANDED:
+        owed = fine_still_owed(case)
+        if roles.ENFORCEMENT_OFFICER in held and not owed:
+            return str(PAID_AFTER_DEMAND)
+        if roles.BRIGADE_CHIEF in held and owed:
+            possible = court_application_possible_from(case)
+            if possible is not None and possible <= timezone.localdate():
+                return str(MAY_APPLY_TO_COURT)
+        return None
     if roles.ENFORCEMENT_OFFICER in held and case.state == CS.SERVED and fine_still_owed(case):
         due = first_unpaid_due_date(case)  # Art 67's date or a plan's (Art 66 ¶2)
         if due is not None and due < timezone.localdate():
@@ -355,11 +374,43 @@ def pending_remedies(case):
 
 
 def court_application_possible_from(case) -> datetime.date | None:
-    """The first day the agency may apply to the court after the demand (行政强制法 Art 54, 69); None before a
-    demand."""
-    if case.demand_served_on is None:
-        return None
-    return demand_period_end(case) + datetime.timedelta(days=1)
+    """The first day the agency may apply to the court (行政强制法 Art 53-54, 69, statute): the latest of the day
+    after the demand's 10 working days, the day after the remedy periods (remedy_periods_end: 行政复议法 Art 20,
+    行政诉讼法 Art 45, 46, 85) and the day after the first unpaid amount fell due (Art 53: 逾期不履行). None before a
+    demand, when nothing is owed, or while a reconsideration or lawsuit is pending (court_application_blocker says
+    which)."""
+    return court_application_status(case)["possible_from"]
+
+
+def court_application_status(case) -> dict:
+    """When and why (not) the court may be applied to, as the case page shows it: `possible_from` (a date or
+    None), `pending` (the pending remedy's kind label, or None) and `reason` (a short text: the period that ends
+    last)."""
+    status = {"possible_from": None, "pending": None, "reason": None}
+    if case.demand_served_on is None or case.served_on is None or not fine_still_owed(case):
+        return status
+    pending = case.remedies.filter(outcome=Remedy.Outcome.PENDING).order_by("filed_on", "id").first()
+    if pending is not None:
+        status["pending"] = str(pending.get_kind_display())
+        status["reason"] = str(Message(COURT_PENDING_REMEDY, kind=pending.get_kind_display()))
+        return status
+    one = datetime.timedelta(days=1)
+    candidates = [(demand_period_end(case) + one, COURT_AFTER_DEMAND),
+                  (remedy_periods_end(case) + one, COURT_AFTER_REMEDIES)]
+    due = first_unpaid_due_date(case)
+    if due is not None:
+        candidates.append((due + one, COURT_AFTER_DUE))
+    day, why = max(candidates, key=lambda pair: pair[0])
+    status["possible_from"], status["reason"] = day, str(Message(why, day=day))
+    return status
+
+
+COURT_PENDING_REMEDY = _("A {kind} is pending: the court is not applied to until it is decided (行政强制法 Art 53).")
+COURT_AFTER_DEMAND = _("The court may be applied to from {day}, once the demand's term has passed (行政强制法 Art 54, "
+                       "69).")
+COURT_AFTER_REMEDIES = _("The court may be applied to from {day}, once the party's time to seek reconsideration, sue "
+                         "or appeal has passed (行政强制法 Art 53).")
+COURT_AFTER_DUE = _("The court may be applied to from {day}, once the next amount is overdue (行政强制法 Art 53).")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -978,9 +978,12 @@ def seed_execution_cases(seeder) -> int:
                     "经查，当事人在禁烧区内的承包地露天焚烧小麦秸秆约3亩，有视频监控截图、现场照片及询问笔录为证。"),
                     legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款")
                 seeder.fire(case, "demand_payment", spec.officers[0], demand_served_on=seeder.wd(3),
-                            method="直接送达（当事人在送达回证上签字）")
+                            method="直接送达（当事人在送达回证上签字）",
+                            party_statement="当事人称秸秆系他人点燃，但未提供证据。")  # 行政强制法 Art 36
             else:
-                served_on = seeder.workday_on_or_before(add_months(seeder.today, -7))
+                # Five months back: the upheld reconsideration leaves 15 days to sue (行政诉讼法 Art 45), and Art
+                # 53's three months run from their end — the application below falls inside them.
+                served_on = seeder.workday_on_or_before(add_months(seeder.today, -5))
                 _served(seeder, case, spec, served_on, fine="500", facts=(
                     "经查，当事人多次将养殖垃圾和生活垃圾倾倒在东关村村东公路边沟内，约5立方米，有现场照片、"
                     "村委会证明及询问笔录为证。"),

@@ -96,21 +96,25 @@ def test_demand_then_court_end_to_end(town, clock):
     body = ok(fire(town.api("o1"), case["id"], "demand_payment", method="直接送达"))
     assert body["state"] == "demanded" and body["demand_served_on"] == DEMAND.isoformat()
     assert deadline(body, "case.demand_period")["due_date"] == DEMAND_LAST.isoformat()
-    assert body["court_application_possible_from"] == (DEMAND_LAST + datetime.timedelta(days=1)).isoformat()
+    # Not the day after the demand's term: the six months to sue (行政诉讼法 Art 46) end later (行政强制法 Art 53).
+    assert body["court_application_possible_from"] == (LAWSUIT_END + datetime.timedelta(days=1)).isoformat()
     assert body["late_payment_surcharge"] == "15.00"  # 03-18: one day overdue, 500 × 3%
 
-    # The chief: not on the 10th working day after the demand (across two weekends), naming Art 54.
+    # The chief: not on the 10th working day after the demand (across two weekends); the refusal names the
+    # period that ends last — the remedy periods (Art 53), not the demand's (Art 54, its boundary is tested below).
     clock.move_to(DEMAND_LAST)
     assert case["id"] not in [row["id"] for row in ok(town.api("chief").get(INBOX))["results"]]
-    assert_refused(apply(town, case), 409, rule="行政强制法 Art 54")
-    # The day after: the demand period has passed, but the remedy periods have not (Art 53).
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-02")
+    # The day after: the demand period has passed, but the remedy periods have not (Art 53): nothing for the
+    # chief to do yet, so no "may apply" row.
     clock.move_to(DEMAND_LAST + datetime.timedelta(days=1))
-    assert "可申请法院强制执行" in inbox_actions(town.api("chief"), case["id"])
+    assert "可申请法院强制执行" not in inbox_actions(town.api("chief"), case["id"])
     assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-02")
     # The lawsuit period's last day (6 months from service): still refused; the day after: accepted.
     clock.move_to(LAWSUIT_END)
     assert_refused(apply(town, case), 409, rule="行政强制法 Art 53")
     clock.move_to(LAWSUIT_END + datetime.timedelta(days=1))
+    assert "可申请法院强制执行" in inbox_actions(town.api("chief"), case["id"])
     body = ok(apply(town, case, note="催告期满仍未履行"))
     assert body["state"] == "court_enforcement" and body["court_name"] == "石桥区人民法院"
     assert deadline(body, "case.court_application")["status"] == "closed"
@@ -230,7 +234,12 @@ def test_a_pending_remedy_blocks_the_court_application_until_decided(town, clock
     remedy = ok(file_remedy(town, case, kind="lawsuit", body="石桥区人民法院"))["remedies"][0]
     clock.move_to(LAWSUIT_END + datetime.timedelta(days=1))
     assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="pending")
-    ok(remedy_outcome(town, case, remedy["id"], "upheld"))
+    ok(remedy_outcome(town, case, remedy["id"], "upheld"))  # a first-instance judgment, on Thursday 09-03
+    # 行政诉讼法 Art 85: the party may appeal within 15 days of the judgment — through Friday 09-18.
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-18")
+    clock.move_to(D(2026, 9, 18))
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-19")
+    clock.move_to(D(2026, 9, 19))
     assert ok(apply(town, case))["state"] == "court_enforcement"
 
 
@@ -367,3 +376,160 @@ def test_a_corrected_service_date_moves_the_court_application_deadline(town, clo
     # 6 months from 03-03 end on Thursday 09-03; Art 53's three months on 12-03.
     assert deadline(body, "case.court_application")["due_date"] == "2026-12-03"
     assert deadline(body, "case.payment")["due_date"] == "2026-03-18"
+
+
+# --------------------------------------------------------------------------------------------------
+# Fix round (issue 13, fixe2): when the court may be applied to, what the demand says, the remedy's outcome step
+# --------------------------------------------------------------------------------------------------
+
+
+def page(town, who, url) -> str:
+    import re
+
+    client = Client()
+    client.force_login(town.u[who])
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", response.content.decode(), flags=re.S)
+    return html
+
+
+def test_the_court_date_is_the_latest_of_the_demand_term_and_the_remedy_periods(town, clock):
+    """The demand's term ends 04-01, the six months to sue (行政诉讼法 Art 46) on 09-02: the court may be applied to
+    from 09-03 (行政强制法 Art 53), and the case page, the API, the chief's inbox and the button all say so."""
+    case = demanded_case(town, clock)
+    clock.move_to(DEMAND_LAST + datetime.timedelta(days=1))
+    assert get_case(town.api("chief"), case["id"])["court_application_possible_from"] == "2026-09-03"
+    html = page(town, "chief", f"/cases/cases/{case['id']}/")
+    assert "自2026-09-03起可申请法院强制执行" in html and "提起诉讼或者上诉的期限届满" in html
+    assert 'data-transition="apply_to_court"' not in html
+    assert "可申请法院强制执行" not in inbox_actions(town.api("chief"), case["id"])
+    # The refusal names the period that ends last (not the demand's, which has passed).
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-03")
+    clock.move_to(LAWSUIT_END)
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 53", english="2026-09-02")
+    clock.move_to(LAWSUIT_END + datetime.timedelta(days=1))
+    assert inbox_actions(town.api("chief"), case["id"]) == ["可申请法院强制执行"]
+    assert 'data-transition="apply_to_court"' in page(town, "chief", f"/cases/cases/{case['id']}/")
+    assert ok(apply(town, case))["state"] == "court_enforcement"
+
+
+def test_a_pending_remedy_shows_that_the_court_waits_for_it(town, clock):
+    case = demanded_case(town, clock)
+    clock.move_to(D(2026, 3, 20))
+    ok(file_remedy(town, case, kind="lawsuit", body="石桥区人民法院"))
+    assert get_case(town.api("chief"), case["id"])["court_application_possible_from"] is None
+    html = page(town, "chief", f"/cases/cases/{case['id']}/")
+    assert "行政诉讼尚在进行中：作出结果前不申请法院强制执行" in html
+    assert 'data-transition="apply_to_court"' not in html
+
+
+def test_a_longer_term_in_the_demand_holds_the_court_back_until_it_ends(town, clock):
+    """A reconsideration upheld on 03-06 leaves 15 days to sue (行政诉讼法 Art 45): through 03-21, a Saturday, rolled
+    to Monday 03-23. The demand of 03-18 gives the party until 04-10 (行政强制法 Art 35(1), by analogy): the court
+    may be applied to from 04-11, not from 04-02 (the 10 working days)."""
+    case = served_case(town, clock)
+    clock.move_to(D(2026, 3, 5))
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    clock.move_to(D(2026, 3, 6))
+    ok(remedy_outcome(town, case, remedy["id"], "upheld"))
+    clock.move_to(DEMAND)
+    body = ok(fire(town.api("o1"), case["id"], "demand_payment", method="直接送达", term_until="2026-04-10"))
+    assert body["demand_term_until"] == "2026-04-10" and body["court_application_possible_from"] == "2026-04-11"
+    clock.move_to(D(2026, 4, 10))
+    assert_refused(apply(town, case), 409, rule="行政强制法 Art 54", english="2026-04-11")
+    clock.move_to(D(2026, 4, 11))
+    assert ok(apply(town, case))["state"] == "court_enforcement"
+
+
+def test_the_demand_records_the_amount_owed_and_its_term_by_default(town, clock):
+    """行政强制法 Art 35 (by analogy): the demand states the amount and the term. An old caller sending only the
+    method gets what is owed (the fine; no surcharge yet on 03-18, the first day overdue counts from 03-18) and
+    the 10th working day; the page shows both."""
+    case = demanded_case(town, clock)
+    assert case["demand_amount"] == get_case(town.api("o1"), case["id"])["payment_status"]["total_owed"]
+    assert case["demand_term_until"] == DEMAND_LAST.isoformat()
+    html = page(town, "o1", f"/cases/cases/{case['id']}/")
+    assert "催告金额（元）" in html and f"履行期限至{DEMAND_LAST.isoformat()}" in html
+
+
+def test_the_demand_form_shows_what_is_owed_and_records_the_party_statement(town, clock):
+    case = served_case(town, clock)
+    clock.move_to(DEMAND)
+    owed = get_case(town.api("o1"), case["id"])["payment_status"]["total_owed"]
+    client = Client()
+    client.force_login(town.u["o1"])
+    url = f"/cases/cases/{case['id']}/transitions/demand_payment/"
+    form = client.get(url).content.decode()
+    assert "今日应缴总额" in form and "履行期限至" in form and "陈述、申辩" in form
+    from .test_issue13_breaker import ENGLISH, RULE_CODES, page_text
+
+    text = page_text(town, "o1", url)
+    assert not RULE_CODES.findall(text) and not ENGLISH.findall(text), (RULE_CODES.findall(text),
+                                                                         ENGLISH.findall(text))
+    response = client.post(url, {"method": "直接送达", "amount": owed, "term_until": "2026-04-03",
+                                 "party_statement": "当事人称近期资金紧张，请求宽限。"})
+    assert response.status_code == 302
+    html = page(town, "o1", f"/cases/cases/{case['id']}/")
+    assert "当事人称近期资金紧张，请求宽限。" in html and "履行期限至2026-04-03" in html
+
+
+@pytest.mark.parametrize("fields,field", [
+    ({"amount": "515.01"}, "amount"),  # more than the 515 owed (500 and a day's surcharge of 15)
+    ({"amount": "0"}, "amount"),
+    ({"term_until": "2026-03-17"}, "term_until"),  # before the demand of 03-18
+])
+def test_a_demand_for_more_than_is_owed_or_with_a_term_before_it_is_refused(town, clock, fields, field):
+    case = served_case(town, clock)
+    clock.move_to(DEMAND)
+    response = fire(town.api("o1"), case["id"], "demand_payment", method="直接送达", **fields)
+    assert_refused(response, 400, field=field)
+    assert get_case(town.api("o1"), case["id"])["state"] == "served"
+
+
+def test_a_demand_on_the_last_amount_owed_and_term_on_its_day_is_accepted(town, clock):
+    case = served_case(town, clock)
+    clock.move_to(DEMAND)
+    body = ok(fire(town.api("o1"), case["id"], "demand_payment", method="直接送达", amount="500",
+                   term_until=DEMAND.isoformat()))
+    assert body["demand_amount"] == "500.00" and body["state"] == "demanded"
+
+
+def test_a_fine_changed_on_reconsideration_may_stay_but_not_rise(town, clock):
+    """行政复议法 Art 63 ¶2: no change less favourable to the applicant — 500.01 of a 500 fine is refused (409)."""
+    case = served_case(town, clock)
+    clock.move_to(D(2026, 3, 10))
+    remedy = ok(file_remedy(town, case))["remedies"][0]
+    assert_refused(remedy_outcome(town, case, remedy["id"], "changed", new_fine="500.01"), 409,
+                   rule="行政复议法 Art 63 ¶2")
+    body = ok(remedy_outcome(town, case, remedy["id"], "changed", new_fine="500"))
+    assert body["fine"] == "500.00"
+
+
+def test_the_remedy_outcome_step_has_its_own_title_and_history_row_with_its_note(town, clock):
+    case = served_case(town, clock)
+    clock.move_to(D(2026, 3, 10))
+    client = Client()
+    client.force_login(town.u["o1"])
+    url = f"/cases/cases/{case['id']}/transitions/record_remedy/"
+    assert client.post(url, {"kind": "reconsideration", "body": "县人民政府", "filed_on": "2026-03-09",
+                             "note": "当事人递交复议申请书"}).status_code == 302
+    remedy_id = get_case(town.api("o1"), case["id"])["remedies"][0]["id"]
+    assert "登记复议或诉讼的结果" in client.get(f"{url}?remedy={remedy_id}").content.decode()
+    assert "登记复议或诉讼的结果" not in client.get(url).content.decode()
+    response = client.post(f"{url}?remedy={remedy_id}", {"remedy": remedy_id, "outcome": "upheld",
+                                                         "decided_on": "2026-03-10", "note": "复议维持原决定"})
+    assert response.status_code == 302
+    html = page(town, "o1", f"/cases/cases/{case['id']}/")
+    history = html[html.index("data-card=\"history\""):] if "data-card=\"history\"" in html else html
+    assert "已登记复议或诉讼的结果" in history and "复议维持原决定" in history and "当事人递交复议申请书" in history
+
+
+def test_a_demanded_fine_paid_in_full_tells_the_officer_to_record_the_execution(town, clock):
+    case = demanded_case(town, clock)
+    clock.move_to(D(2026, 3, 20))
+    owed = get_case(town.api("o1"), case["id"])["payment_status"]["total_owed"]
+    ok(town.api("o1").post(f"/api/v1/cases/{case['id']}/payments/", {
+        "amount": owed, "receipt_number": "CG-1", "bank": "农业银行", "paid_on": "2026-03-20"}, format="json"), 201)
+    assert inbox_actions(town.api("o1"), case["id"]) == ["催告后已缴清，待登记执行"]
+    assert inbox_actions(town.api("chief"), case["id"]) == []

@@ -92,7 +92,7 @@ def test_free_text_is_a_note_on_hand_over_filing_correction_check_and_transition
     detail = f"/cases/cases/{case['id']}/"
     client.force_login(town.u["chief"])
     page = client.get(f"{detail}transitions/acknowledge_spot_filing/").content.decode()  # 备案 (Art 52)
-    assert label_of(page, "note") == "备注" and "审批意见" not in page
+    assert label_of(page, "note") == "备案说明" and "审批意见" not in page  # the filing's own note
     client.force_login(town.u["o2"])
     page = client.get(f"{detail}transitions/record_handover/").content.decode()  # hand-over (Art 71)
     assert label_of(page, "note") == "备注" and "审批意见" not in page

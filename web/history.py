@@ -43,5 +43,6 @@ def history_rows(process, obj, action_labels=None) -> list[dict]:
             "at": entry.at, "user": entry.user or entry.username, "action": action,
             "source": labels.get(entry.source, entry.source), "target": labels.get(entry.target, entry.target),
             "comment": entry.comment, "sequence": entry.sequence,
+            "transition": entry.transition, "fields": entry.fields,
         })
     return rows

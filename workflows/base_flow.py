@@ -24,7 +24,7 @@ def serializable(fields: dict) -> dict:
     return out
 
 
-COMMENT_FIELDS = ("comment", "opinion", "reason", "minutes", "summary", "agreement")
+COMMENT_FIELDS = ("comment", "opinion", "reason", "minutes", "summary", "agreement", "note")
 
 
 def model_state(states, default) -> fsm.State:
