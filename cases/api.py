@@ -555,43 +555,42 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
                                               user=request.user, client_ip=client_ip(request))
         return self._detail(case)
 
+    def _records(self, request, write_serializer, create, listing):
+        """A case's list of records (inquiries, payments, orders): GET lists them; POST validates the body with
+        `write_serializer`, calls `create(validated_data)` (a service, which checks role and rules) and answers 201
+        with the list. `listing(case)` gives the serialized list."""
+        status = 200
+        if request.method == "POST":
+            serializer = write_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            create(serializer.validated_data)
+            status = 201
+        return Response(listing(self.get_object()), status=status)
+
     @extend_schema(request=InquiryWriteSerializer, responses=InquirySerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def inquiries(self, request, pk=None):
         """Inquiry records (询问笔录); POST records one, naming ≥2 certified officers (Art 42, 55)."""
-        if request.method == "POST":
-            serializer = InquiryWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            services.add_inquiry(case_pk=pk, user=request.user, client_ip=client_ip(request),
-                                 **serializer.validated_data)
-            status = 201
-        else:
-            status = 200
-        case = self.get_object()
-        return Response(InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data,
-                        status=status)
-
+        return self._records(
+            request, InquiryWriteSerializer,
+            lambda data: services.add_inquiry(case_pk=pk, user=request.user, client_ip=client_ip(request), **data),
+            lambda case: InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data)
 
     @extend_schema(request=PaymentWriteSerializer, responses=PaymentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def payments(self, request, pk=None):
         """Payments recorded from the bank's receipts (罚缴分离, Art 67 ¶1); POST records one (case officers)."""
-        if request.method == "POST":
-            serializer = PaymentWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            services.record_payment(case_pk=pk, user=request.user, client_ip=client_ip(request),
-                                    **serializer.validated_data)
-            status = 201
-        else:
-            status = 200
-        case = self.get_object()
-        return Response(PaymentSerializer(case.payments.select_related("recorded_by"), many=True).data,
-                        status=status)
+        return self._records(
+            request, PaymentWriteSerializer,
+            lambda data: services.record_payment(case_pk=pk, user=request.user, client_ip=client_ip(request),
+                                                 **data),
+            lambda case: PaymentSerializer(case.payments.select_related("recorded_by"), many=True).data)
 
     @extend_schema(request=PaymentPlanWriteSerializer, responses=PaymentPlanSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="payment-plans")
     def payment_plans(self, request, pk=None):
-        """Applications to defer or pay in instalments (Art 66 ¶2); POST records one (case officers)."""
+        """Applications to defer or pay in instalments (Art 66 ¶2); POST records one (case officers) and answers
+        201 with the plan recorded."""
         if request.method == "POST":
             serializer = PaymentPlanWriteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -609,17 +608,11 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def correction_orders(self, request, pk=None):
         """责令改正 (Art 28 ¶1); POST issues one (a case officer; `measure`, `due_on`, optional `issued_on`), which
         opens the deadline case.correction due on `due_on`."""
-        status = 200
-        if request.method == "POST":
-            serializer = CorrectionOrderWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            services.issue_correction_order(pk, request.user, data["measure"], data["due_on"],
-                                            data.get("issued_on"), client_ip=client_ip(request))
-            status = 201
-        case = self.get_object()
-        return Response(CorrectionOrderSerializer(selectors.correction_orders_of(case), many=True).data,
-                        status=status)
+        return self._records(
+            request, CorrectionOrderWriteSerializer,
+            lambda data: services.issue_correction_order(pk, request.user, data["measure"], data["due_on"],
+                                                         data.get("issued_on"), client_ip=client_ip(request)),
+            lambda case: CorrectionOrderSerializer(selectors.correction_orders_of(case), many=True).data)
 
 
 class PaymentPlanViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
