@@ -353,13 +353,16 @@ class Town:
             return self.served()
 
     def demanded(self) -> dict:
-        """A fine served eight months ago and a demand served 20 days after it (行政强制法 Art 54): today the
-        demand period and the 6-month lawsuit period have passed and Art 53's three months still run, so the
-        court may be applied to today."""
+        """A fine served eight months ago and a demand served 20 days after it, or after its rolled-over term
+        (行政强制法 Art 54): today the demand period and the 6-month lawsuit period have passed and Art 53's three
+        months still run, so the court may be applied to today."""
         start = add_months(today(), -8)
         with time_machine.travel(datetime.datetime.combine(start, datetime.time(10, 0), tzinfo=LOCAL), tick=True):
             case = self.served()
-        demand_day = start + datetime.timedelta(days=20)
+        # 20 days after service, or the day after the payment term if it rolled past a long holiday (民法典 Art 203:
+        # served on 2026-02-01, the 15 days end in the Spring Festival and move to 02-24).
+        due = datetime.date.fromisoformat(case["payment_status"]["next_due_on"])
+        demand_day = max(start + datetime.timedelta(days=20), due + datetime.timedelta(days=1))
         with time_machine.travel(datetime.datetime.combine(demand_day, datetime.time(10, 0), tzinfo=LOCAL),
                                  tick=True):
             return ok(fire(self.api("o1"), case["id"], "demand_payment", method="直接送达"))
