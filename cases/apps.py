@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         from .models import Case
 
         register_process("case", Case, CaseFlow, CASE_TRANSITION_FORMS)
+
+        from .documents import register as register_documents
+
+        register_documents()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "review",
     "cases",
+    "documents",
     "web",
     "demo",
 ]
@@ -136,7 +137,11 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT") or None  # set for collectstatic in 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments (DESIGN §10): the file system under MEDIA_ROOT by default; documents/README names the
+    # settings for an S3-compatible store.
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 WHITENOISE_USE_FINDERS = True  # serve the packaged assets (viewflow's fonts and scripts) with no collectstatic
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -15,3 +15,7 @@ class ReviewConfig(AppConfig):
 
         register_process("decision", Decision, DecisionFlow, DECISION_TRANSITION_FORMS)
         register_process("meeting", Meeting, MeetingFlow, MEETING_TRANSITION_FORMS)
+
+        from .documents import register as register_documents
+
+        register_documents()

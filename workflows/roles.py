@@ -93,6 +93,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # 条例 Art 31: marking a decision as needing the Party committee report and recording that report.
     "decision.party_committee": frozenset({DRAFTER, OFFICE_SECRETARY}),
     "meeting.create": frozenset({OFFICE_SECRETARY}),
+    # Attachments (DESIGN §10): who may add a file to an object they work on (evidence, signed scans, receipts).
+    "decision.attach": frozenset({DRAFTER, JUDICIAL_OFFICE, OFFICE_SECRETARY}),
+    "meeting.attach": frozenset({OFFICE_SECRETARY}),
+    "case.attach": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     # Cases carry personal information (ID numbers, phones): only those who work on them see them.
     "case.view": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF, JUDICIAL_OFFICE, PRINCIPAL, ADMIN}),
     "case.create": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
