@@ -33,6 +33,7 @@ from .models import (
     CaseState,
     CorrectionOrder,
     InquiryRecord,
+    InspectionRecord,
     Party,
     Payment,
     PaymentPlan,
@@ -135,6 +136,29 @@ class InquiryWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     subject_name = serializers.CharField(max_length=100)
     record = serializers.CharField()
     held_at = serializers.DateTimeField()
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    """现场检查（勘验）笔录 (Art 55 ¶1)."""
+
+    officers = UserBriefSerializer(many=True, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["id", "officers", "place", "started_at", "ended_at", "party_present", "witness", "findings",
+                  "refusal_note", "recorded_by", "created_at"]
+
+
+class InspectionWriteSerializer(BoundedTextSerializer, serializers.Serializer):
+    officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    place = serializers.CharField(max_length=200)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    party_present = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    witness = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    findings = serializers.CharField()
+    refusal_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class LegalReviewSerializer(serializers.Serializer):
@@ -484,6 +508,8 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             return OnTheSpotSerializer
         if self.action == "inquiries" and self.request.method == "POST":
             return InquiryWriteSerializer
+        if self.action == "inspections" and self.request.method == "POST":
+            return InspectionWriteSerializer
         return CaseSerializer
 
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=CaseState.values),
@@ -575,6 +601,16 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             request, InquiryWriteSerializer,
             lambda data: services.add_inquiry(case_pk=pk, user=request.user, client_ip=client_ip(request), **data),
             lambda case: InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data)
+
+    @extend_schema(request=InspectionWriteSerializer, responses=InspectionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def inspections(self, request, pk=None):
+        """现场检查（勘验）笔录 (Art 55 ¶1); POST records one, naming ≥2 certified officers (Art 42, 55)."""
+        return self._records(
+            request, InspectionWriteSerializer,
+            lambda data: services.add_inspection(case_pk=pk, user=request.user, client_ip=client_ip(request),
+                                                 **data),
+            lambda case: InspectionSerializer(case.inspections.prefetch_related("officers"), many=True).data)
 
     @extend_schema(request=PaymentWriteSerializer, responses=PaymentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

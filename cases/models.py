@@ -416,6 +416,34 @@ class InquiryRecord(models.Model):
         verbose_name_plural = _("inquiry records")
 
 
+class InspectionRecord(models.Model):
+    """现场检查（勘验）笔录 (处罚法 Art 55 ¶1, statute: officers show their certificates, at least two, and the record
+    is made on the spot; Art 42: two certified officers). Like an inquiry record it names at least two officers
+    certified on the day (C1). The party or a witness signs; a refusal to sign is noted (Art 55 ¶1, local
+    practice for the witness)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inspections")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("officers"))
+    place = models.CharField(_("place inspected"), max_length=200)
+    started_at = models.DateTimeField(_("inspection started at"))
+    ended_at = models.DateTimeField(_("inspection ended at"))
+    party_present = models.CharField(_("party or representative present"), max_length=100, blank=True)
+    witness = models.CharField(_("witness"), max_length=100, blank=True)
+    findings = models.TextField(_("findings"))
+    refusal_note = models.TextField(_("refusal to sign"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("inspection record")
+        verbose_name_plural = _("inspection records")
+
+    def __str__(self):
+        return f"{self.place} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class MediationAgreement(models.Model):
     """A mediation agreement (调解协议, 人民调解法 Art 28-33) ending a mediable case without penalty."""
 

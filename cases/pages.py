@@ -58,6 +58,7 @@ from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village
 CASE_ACTION_LABELS = {
     "report": _("Report registered"),
     "record_inquiry": _("Inquiry recorded"),
+    "record_inspection": _("Inspection recorded"),
     "record_publicity": _("Decision made public"),
     "decide_on_the_spot": _("On-the-spot penalty"),
     "record_payment": _("Payment recorded"),
@@ -73,6 +74,7 @@ CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")
 SPOT_DUPLICATE = _("This form was already sent: the decision was recorded once, below; it was not recorded again.")
 INQUIRY_SAVED = _("The inquiry record was added.")
+INSPECTION_SAVED = _("The inspection record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
 PAYMENT_SAVED = _("The payment was recorded.")
 PLAN_SAVED = _("The application was recorded; the principal decides on it (Art 66 ¶2).")
@@ -335,6 +337,32 @@ class InquiryForm(BoundedTextForm, forms.Form):
         officers_field(self.fields["officers"])
 
 
+class InspectionForm(BoundedTextForm, forms.Form):
+    """现场检查（勘验）笔录 (Art 55 ¶1): at least two officers certified on the day (C1), as for an inquiry."""
+
+    officers = IdMultipleChoiceField(
+        label=_("Officers"), queryset=selectors.officer_list(),
+        help_text=_("At least two officers with valid enforcement certificates (Art 42, 55)."),
+    )
+    place = forms.CharField(label=_("Place inspected"), max_length=200)
+    started_at = forms.DateTimeField(label=_("Inspection started at"),
+                                     widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"))
+    ended_at = forms.DateTimeField(label=_("Inspection ended at"), widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M"))
+    party_present = forms.CharField(label=_("Party or representative present"), max_length=100, required=False)
+    witness = forms.CharField(label=_("Witness"), max_length=100, required=False)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 8}))
+    refusal_note = forms.CharField(label=_("Refusal to sign"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("If the party refuses to sign, say so and how it was witnessed."))
+
+    layout = Layout("officers", Row("place"), Row("started_at", "ended_at"), Row("party_present", "witness"),
+                    "findings", "refusal_note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers_field(self.fields["officers"])
+
+
 class PublicityForm(BoundedTextForm, forms.Form):
     """Art 48 ¶1: a penalty decision with social impact is made public; the 7 working days are local practice after
     国办发〔2018〕118号 (a policy document, not the statute)."""
@@ -539,6 +567,7 @@ class CaseDetailView(CaseAccessMixin, View):
                               and case.published_on is None and not case.publicity_withheld_reason
                               and roles.may("case.publicity", request.user)),
             "inquiries": case.inquiries.prefetch_related("officers").select_related("recorded_by"),
+            "inspections": case.inspections.prefetch_related("officers").select_related("recorded_by"),
             "legal_reviews": case.legal_reviews.select_related("reviewer"),
             "hearing_right": selectors.hearing_right(case),
             "proposed_measure_labels": selectors.measure_labels(case.proposed_measures),
@@ -690,6 +719,23 @@ class InquiryCreateView(CaseFormView):
         services.add_inquiry(case_pk=self.case.pk, user=self.request.user, officers=list(data["officers"]),
                              subject_name=data["subject_name"], record=data["record"], held_at=data["held_at"],
                              client_ip=client_ip(self.request))
+
+
+class InspectionCreateView(InquiryCreateView):
+    form_class = InspectionForm
+    template_name = "cases/inspection_form.html"
+    success_message = INSPECTION_SAVED
+
+    def initial(self):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"officers": [o.pk for o in self.case.officers.all()], "started_at": now, "ended_at": now}
+
+    def perform(self, data):
+        services.add_inspection(case_pk=self.case.pk, user=self.request.user, officers=list(data["officers"]),
+                                place=data["place"], started_at=data["started_at"], ended_at=data["ended_at"],
+                                party_present=data["party_present"], witness=data["witness"],
+                                findings=data["findings"], refusal_note=data["refusal_note"],
+                                client_ip=client_ip(self.request))
 
 
 class PublicityView(CaseFormView):
@@ -1033,6 +1079,7 @@ class CaseViewset(AppMenuMixin, Viewset):
     on_the_spot_path = path("on-the-spot/", OnTheSpotView.as_view(), name="on_the_spot")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
     inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
+    inspection_path = path("<int:pk>/inspections/add/", InspectionCreateView.as_view(), name="inspection")
     publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")
     payment_path = path("<int:pk>/payments/add/", PaymentView.as_view(), name="payment")
     plan_path = path("<int:pk>/payment-plans/add/", PaymentPlanView.as_view(), name="payment_plan")

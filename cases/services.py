@@ -42,6 +42,7 @@ from .models import (
     CaseState,
     CorrectionOrder,
     InquiryRecord,
+    InspectionRecord,
     OfficerCertificate,
     Party,
     Payment,
@@ -69,6 +70,7 @@ C2_NOT_FILED = _("Investigation starts only after the case is filed (Art 54); in
 NOT_CASE_OFFICER = _("Only the officers assigned to this case may record its inquiries.")
 INQUIRY_BEFORE_FILING = _("An inquiry cannot be dated before the case was filed ({filed_on}).")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
+INSPECTION_ENDS_BEFORE = _("The inspection cannot end before it started.")
 PUBLICITY_NEEDS_PENALTY = _("Only a decided penalty is made public.")
 PUBLICITY_ONE_OF = _("Give either the channel where the decision was made public or the reason it is not (Art 48).")
 CERTIFICATE_TAKEN = _("Certificate number {number} belongs to {officer}.")
@@ -182,6 +184,20 @@ def create_case(*, user, source, description, village, violation_type, violation
 @transaction.atomic
 def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, client_ip=None) -> InquiryRecord:
     """C1: every inquiry record names ≥2 officers certified on that day; C2: only once the case is filed."""
+    case = _investigation_record_case(case_pk, user, officers, held_at, "held_at")
+    inquiry = InquiryRecord.objects.create(case=case, subject_name=subject_name, record=record, held_at=held_at,
+                                           recorded_by=user)
+    inquiry.officers.set(officers)
+    audit.record(case, transition="record_inquiry", source=case.state, target=case.state, user=user,
+                 fields={"inquiry": inquiry.pk, "officers": sorted(o.pk for o in officers),
+                         "subject_name": subject_name, "held_at": held_at}, client_ip=client_ip)
+    return inquiry
+
+
+def _investigation_record_case(case_pk, user, officers, held_at, input_name) -> Case:
+    """The checks an investigation record (询问笔录, 现场检查笔录) passes before it is kept: the role, the case locked
+    and filed (C2, Art 54), one of its officers recording, not in the future nor before the filing, and at least two
+    officers certified on the day (C1, Art 42, 55). Returns the locked case."""
     require("case.inquiry", user)
     case = Case.objects.select_for_update().filter(pk=case_pk).first()
     if case is None:
@@ -192,18 +208,33 @@ def add_inquiry(*, case_pk, user, officers, subject_name, record, held_at, clien
         raise NotPermitted(NOT_CASE_OFFICER, rule="roles")
     day = timezone.localdate(held_at) if timezone.is_aware(held_at) else held_at.date()
     if held_at > timezone.now():
-        raise InvalidInput(DATE_IN_FUTURE, fields={"held_at": [str(DATE_IN_FUTURE)]})
+        raise InvalidInput(DATE_IN_FUTURE, fields={input_name: [str(DATE_IN_FUTURE)]})
     if case.filed_on and day < case.filed_on:
         raise RuleViolation(Message(INQUIRY_BEFORE_FILING, filed_on=case.filed_on), rule="C2 Art 54")
-    check_business_date(case, "inquiry", day, input_name="held_at")  # Art 54-55, and within bounds
+    check_business_date(case, "inquiry", day, input_name=input_name)  # Art 54-55, and within bounds
     require_certified_pair(officers, day)
-    inquiry = InquiryRecord.objects.create(case=case, subject_name=subject_name, record=record, held_at=held_at,
-                                           recorded_by=user)
-    inquiry.officers.set(officers)
-    audit.record(case, transition="record_inquiry", source=case.state, target=case.state, user=user,
-                 fields={"inquiry": inquiry.pk, "officers": sorted(o.pk for o in officers),
-                         "subject_name": subject_name, "held_at": held_at}, client_ip=client_ip)
-    return inquiry
+    return case
+
+
+@transaction.atomic
+def add_inspection(*, case_pk, user, officers, place, started_at, ended_at, findings, party_present="",
+                   witness="", refusal_note="", client_ip=None) -> InspectionRecord:
+    """现场检查（勘验）笔录 (处罚法 Art 55 ¶1, 42): kept like an inquiry record (≥2 officers certified on the day, C1;
+    only once the case is filed, C2; by one of its officers). `started_at`/`ended_at` are aware datetimes; an end
+    before the start is refused (400). Audited on the case as `record_inspection`."""
+    if ended_at < started_at:
+        raise InvalidInput(INSPECTION_ENDS_BEFORE, fields={"ended_at": [str(INSPECTION_ENDS_BEFORE)]})
+    case = _investigation_record_case(case_pk, user, officers, started_at, "started_at")
+    if ended_at > timezone.now():
+        raise InvalidInput(DATE_IN_FUTURE, fields={"ended_at": [str(DATE_IN_FUTURE)]})
+    inspection = InspectionRecord.objects.create(
+        case=case, place=place, started_at=started_at, ended_at=ended_at, findings=findings,
+        party_present=party_present, witness=witness, refusal_note=refusal_note, recorded_by=user)
+    inspection.officers.set(officers)
+    audit.record(case, transition="record_inspection", source=case.state, target=case.state, user=user,
+                 fields={"inspection": inspection.pk, "officers": sorted(o.pk for o in officers), "place": place,
+                         "started_at": started_at, "ended_at": ended_at}, client_ip=client_ip)
+    return inspection
 
 
 @transaction.atomic
