@@ -4,6 +4,7 @@ rules C1–C9: DESIGN §3. Statute: 行政处罚法 (2021), cited as Art N.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import State
 
+from documents import services as document_services
 from notifications.calendar import add_calendar_days, add_working_days, roll_to_working_day
 from notifications.deadlines import add_months, close_deadlines, open_deadline
 from notifications.models import Deadline
@@ -20,6 +22,7 @@ from workflows import roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.dates import check_business_date
 from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation, bilingual
+from workflows.models import AuditEntry
 from workflows.numbering import next_number
 
 from . import measures as penalty_measures, party_rules
@@ -145,6 +148,26 @@ class CaseFlow(BaseFlow):
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
             return not is_case_officer  # C5 recusal (Art 58): nobody reviews their own case
         return True
+
+    # The numbered documents a step issues (DESIGN §10): issued in the step's transaction, dated with the step's
+    # business date, so that the number is taken once and shows in the audit trail right after the step.
+    ISSUES = {
+        "notify": ("penalty_notice", "notified_on"),  # Art 44
+        "schedule_hearing": ("hearing_notice", "hearing_notice_on"),  # Art 64(2)
+        "decide": (None, "decided_on"),  # Art 57, 59: the kind follows the outcome
+        "demand_payment": ("payment_demand", "demand_served_on"),  # 行政强制法 Art 54
+        "apply_to_court": ("enforcement_application", "court_applied_on"),  # 行政强制法 Art 55
+    }
+
+    def after_transition(self, name):
+        if name not in self.ISSUES:
+            return
+        case = self.obj
+        kind_name, date_field = self.ISSUES[name]
+        if kind_name is None:
+            kind_name = "penalty_decision" if case.outcome == Case.Outcome.PENALTY else "no_penalty_decision"
+        issue_document(kind_name, case, user=self.user, on=getattr(case, date_field),
+                             client_ip=self.client_ip)
 
     def object_refusal(self, transition):
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
@@ -1151,3 +1174,42 @@ def clear_decision(case) -> None:
     the audit trail."""
     for field, value in DECISION_FIELDS.items():
         setattr(case, field, value)
+
+
+# --- documents issued by the steps (DESIGN §10; the kinds: cases.documents) ----------------------------------
+
+@dataclass(frozen=True)
+class Round:
+    """The n-th time (1, 2, …) the case's flow did the step that issues a once-per-case document: its record id."""
+
+    pk: int
+
+    def __str__(self):
+        return str(self.pk)
+
+
+# Which step issues which document made again (the transition names of cases.flows.CaseFlow).
+ROUND_STEPS = {
+    "penalty_notice": ("notify",),
+    "hearing_notice": ("schedule_hearing",),
+    "penalty_decision": ("decide",),
+    "no_penalty_decision": ("decide",),
+    "payment_demand": ("demand_payment",),
+    "enforcement_application": ("apply_to_court",),
+}
+
+
+def round_of(kind_name: str, case) -> Round:
+    """The current round of `kind_name` on `case`: how many times its step was audited (at least 1)."""
+    count = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk),
+                                      transition__in=ROUND_STEPS[kind_name]).count()
+    return Round(max(count, 1))
+
+
+def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None):
+    """Issue the case's document `kind_name` (documents.services.issue) for `record`, or for the current Round of a
+    document made again: inside the caller's transaction, dated `on` (the business date). Returns the
+    IssuedDocument; its number goes into the audit trail (`issue_document`)."""
+    if record is None and kind_name in ROUND_STEPS:
+        record = round_of(kind_name, case)
+    return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip)

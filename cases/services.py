@@ -33,6 +33,7 @@ from .flows import (
     ART60_LATE,
     CaseFlow,
     has_valid_certificate,
+    issue_document,
     remedy_periods_end,
     require_certified_pair,
 )
@@ -896,6 +897,8 @@ def issue_correction_order(case, user, measure: str, due_on: datetime.date, issu
     audit.record(case, transition="issue_correction_order", source=case.state, target=case.state, user=user,
                  client_ip=client_ip, fields={"order": order.pk, "measure": measure, "issued_on": issued_on,
                                               "due_on": due_on})
+    issue_document("correction_order", case, record=order, user=user, on=issued_on,
+                         client_ip=client_ip)  # 责令改正通知书, numbered (DESIGN §10)
     return order
 
 

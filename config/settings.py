@@ -237,6 +237,14 @@ _MAIL_DOMAIN = _SITE.hostname if "." in _SITE.hostname and not _SITE.hostname.re
     else "localhost"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{TOWN_NAME}法治平台 <lawflow@{_MAIL_DOMAIN}>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
+# The county the town belongs to: its people's government hears reconsiderations against the town (行政复议法 2023
+# Art 24) and its basic court the lawsuits (行政诉讼法 Art 14, 18); both are named in the party's remedies on
+# every decision (处罚法 Art 59(5)).
+COUNTY_NAME = os.environ.get("COUNTY_NAME", "本县")
+# Where fines are paid (处罚法 Art 67 ¶3, 罚缴分离): the bank the decisions name; empty says "the designated bank".
+FINE_BANK = os.environ.get("FINE_BANK", "")
+# Where hearings are held (处罚法 Art 64(2)); empty: the town government.
+HEARING_PLACE = os.environ.get("HEARING_PLACE", "")
 DECISION_NUMBER_FORMAT = os.environ.get("DECISION_NUMBER_FORMAT", "{town}政〔{year}〕{seq}号")
 CASE_NUMBER_FORMAT = os.environ.get("CASE_NUMBER_FORMAT", "{town}综执立〔{year}〕{seq}号")
 # 简易程序 (处罚法 Art 52): an on-the-spot decision's own yearly series; the number is also its 当场处罚决定书's.

@@ -51,6 +51,7 @@ def model_state(states, default) -> fsm.State:
             target=getattr(target, "value", target), user=flow.user, fields=serializable(fields),
             comment=comment, client_ip=flow.client_ip,
         )
+        flow.after_transition(name)  # e.g. the documents the step issues, audited after the step itself
 
     return state
 
@@ -76,6 +77,10 @@ class BaseFlow:
                 if isinstance(attr, TransitionDescriptor) and name not in names:
                     names.append(name)
         return names
+
+    def after_transition(self, name: str) -> None:
+        """Called inside the transition's transaction once it is saved and audited; a flow overrides it to do what
+        follows from the step (the case issues its numbered documents). Nothing by default."""
 
     def object_permission(self, transition: str, user) -> bool:
         """Beyond the role table: may this user act on this very object? (e.g. only a case's officers)"""
