@@ -114,7 +114,7 @@ P_CONFISCATION = _("Value confiscated: {amount} yuan.")
 P_PAY = _("Within 15 days of receiving this decision, pay the fine at {bank} (Art 67 ¶3); the agency that decides "
           "the fine does not collect it (Art 67 ¶1).")
 P_PAY_BY = _("Last day to pay: {due}.")
-P_SURCHARGE = _("A fine not paid when due is increased by 3% of the fine each day, at most by the fine's amount "
+P_SURCHARGE = _("A fine not paid when due is increased each day by three per cent of the fine, at most by the fine's amount "
                 "(Art 72 ¶1(1)); the agency may apply to the people's court for enforcement (Art 72 ¶1(3)).")
 P_NO_FINE_PERFORMANCE = _("Perform the measures above from the day this decision is served.")
 P_RIGHTS = _("If the party does not accept this decision, it may apply for administrative reconsideration to "
