@@ -77,9 +77,36 @@ class NumberSequence(models.Model):
     """Last number issued in a scope and year; incremented under a row lock inside the caller's
     transaction, so a rolled-back transaction gives its number back (gap-free, DESIGN D8, C2)."""
 
-    scope = models.CharField(max_length=40)
+    scope = models.CharField(max_length=50)
     year = models.PositiveIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="unique_sequence_per_year")]
+
+
+class NumberPattern(models.Model):
+    """An admin's pattern for one number series (DESIGN §10 文号, D8, C2): replaces the default pattern of the
+    settings (case, decision, meeting numbers) or of the document kind (`doc:<kind>`) for numbers issued from now
+    on; numbers already issued keep their text."""
+
+    scope = models.CharField(_("series"), max_length=50, unique=True,
+                             help_text=_("case, case_spot, decision, meeting, or doc:<document kind>"))
+    pattern = models.CharField(
+        _("pattern"), max_length=100,
+        help_text=_("Placeholders: {town} (short name of the town), {town_name}, {year}, {seq} (the running "
+                    "number of the year). Example: {town}综执罚决字〔{year}〕{seq}号"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("number pattern")
+        verbose_name_plural = _("number patterns")
+
+    def __str__(self):
+        return f"{self.scope}: {self.pattern}"
+
+    def clean(self):
+        from .numbering import check_pattern
+
+        check_pattern(self.pattern)
