@@ -12,6 +12,7 @@ from cases.api import (
     VillageViewSet,
     ViolationTypeViewSet,
 )
+from documents.api import DocumentFileView, DocumentListView
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -38,7 +39,16 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="deadline-adjustment")
 
+# The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
+DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"
+DOCUMENT_KIND = r"(?P<kind>[a-z][a-z0-9_]{0,39})"
+DOCUMENT_FORMAT = r"\.(?P<fmt>docx|pdf)$"
+
 urlpatterns = [
+    re_path(rf"^{DOCUMENT_OWNER}$", DocumentListView.as_view(), name="api-documents"),
+    re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}{DOCUMENT_FORMAT}", DocumentFileView.as_view(), name="api-document-file"),
+    re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}/(?P<record>[0-9]{{1,18}}){DOCUMENT_FORMAT}", DocumentFileView.as_view(),
+            name="api-document-record-file"),
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cases.pages import FirstOffenceListPage
+from documents import pages as document_pages
 
 from .api_errors import api_not_found, api_server_error
 from .request_limits import bad_request
@@ -14,6 +15,8 @@ urlpatterns = [
     # 首违不罚清单 (处罚法 Art 33 ¶1), published without login as provinces publish theirs
     path("public/first-offence-list/", FirstOffenceListPage.as_view(), name="first_offence_list"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the user's choice of 中文 or English  # web UI login at /accounts/login/ (CONTRACT §4)
+    # 文书: print pages and downloads (documents.pages), outside the viewflow site: a print page has no menus
+    path("documents/", include((document_pages.urlpatterns, "documents"))),
     path("", ui_site.urls),  # web UI (config/site.py)
 ]
 

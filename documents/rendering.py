@@ -182,3 +182,6 @@ def render_pdf(kind_name: str, obj, record=None) -> bytes:
     if reason:
         raise DocumentUnavailable(reason)
     return html_to_pdf(render_html(kind_name, obj, record))
+
+
+NO_RECORD_YET = _("Nothing has been recorded for this document yet.")

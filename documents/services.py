@@ -51,5 +51,6 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
         issued_on=on, issued_by=user if getattr(user, "pk", None) else None,
     )
     audit.record(obj, transition="issue_document", user=user, client_ip=client_ip,
-                 fields={"kind": kind.name, "number": number or "", "record_id": record_id})
+                 fields={"kind": kind.name, "number": number or "", "record_id": record_id},
+                 comment=f"{kind.title} {number}" if number else str(kind.title))
     return document

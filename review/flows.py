@@ -8,6 +8,7 @@ move them are CONTRACT §5; the rules D1–D9 are DESIGN §2. Statute: 重大行
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.services import issue
 from notifications import calendar
 from notifications.deadlines import close_deadlines, open_deadline
 from notifications.services import notify_role
@@ -192,6 +193,8 @@ class DecisionFlow(BaseFlow):
         decision.signed_at = now
         year = timezone.localdate(now).year
         decision.number = next_number("decision", year, _decision_number_format())  # D8
+        # 决定正文: issued as signed (it carries the decision's number; its date is the signing date).
+        issue("decision_text", decision, user=self.user, on=timezone.localdate(now), client_ip=self.client_ip)
         open_deadline(decision, "decision.publication", timezone.localdate(now))  # 条例 Art 32
 
     @state.transition(
@@ -295,12 +298,15 @@ class DecisionFlow(BaseFlow):
         """D4 Written opinions, from the judicial office only (the permission table ensures the role), with the
         three checks of 条例 Art 27 and a note on each."""
         decision = self.obj
-        ReviewOpinion.objects.create(
+        written = ReviewOpinion.objects.create(
             decision=decision, outcome=outcome, opinion=opinion, **checks,
             authority_note=notes.get("authority_note") or "", procedure_note=notes.get("procedure_note") or "",
             content_note=notes.get("content_note") or "",
             content_fingerprint=decision.content_fingerprint(), reviewer=self.user,
         )
+        # 合法性审查意见书 (条例 Art 28): each written opinion is a numbered document, issued as it is given.
+        issue("legality_review_opinion", decision, record=written, user=self.user, on=timezone.localdate(),
+              client_ip=self.client_ip)
         close_deadlines(decision, "decision.review")
 
     def _record_outcome(self, outcome, comment="", dissent=""):
@@ -342,6 +348,8 @@ class MeetingFlow(BaseFlow):
         meeting.minutes = minutes
         meeting.held_at = timezone.now()
         meeting.number = next_number("meeting", meeting.date.year, settings.MEETING_NUMBER_FORMAT)
+        # 会议纪要 (条例 Art 30): issued as the meeting is recorded held, dated the meeting's day.
+        issue("minutes", meeting, user=self.user, on=meeting.date, client_ip=self.client_ip)
 
     @state.transition(
         source=MeetingState.HELD, target=MeetingState.CLOSED, label=_("Close"),

@@ -299,9 +299,12 @@ def test_the_whole_flow_from_draft_to_publication(api, users, today):
     assert [(h["transition"], h["source"], h["target"], h["user"]) for h in history] == [
         ("create", "", "draft", users["drafter"].username),
         ("submit_for_review", "draft", "in_review", users["drafter"].username),
+        # the 合法性审查意见书 and the 决定正文 are issued in the step that gives them (documents.services)
+        ("issue_document", "", "", users["judicial"].username),
         ("pass_review", "in_review", "review_passed", users["judicial"].username),
         ("schedule", "review_passed", "scheduled", users["secretary"].username),
         ("approve", "scheduled", "approved", users["chair"].username),
+        ("issue_document", "", "", users["principal"].username),
         ("sign", "approved", "signed", users["principal"].username),
         ("publish", "signed", "published", users["secretary"].username),
     ]
@@ -487,7 +490,8 @@ def test_return_for_revision_then_edit_then_resubmit(api, users, today):
     assert decision["state"] == "review_passed"
     assert [o["outcome"] for o in decision["opinions"]] == ["returned", "passed"]
     assert [h["transition"] for h in decision["history"]] == [
-        "create", "submit_for_review", "return_for_revision", "edit", "submit_for_review", "pass_review",
+        "create", "submit_for_review", "issue_document", "return_for_revision", "edit", "submit_for_review",
+        "issue_document", "pass_review",  # each opinion issues its 合法性审查意见书
     ]
 
 

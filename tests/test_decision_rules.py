@@ -1177,7 +1177,8 @@ def test_a33_the_archive_gathers_every_record_of_the_decision(api, users, today)
     assert archive["signature"]["number"] == f"石政〔{year()}〕1号"
     assert archive["signature"]["signed_by"] == users["principal"].username
     assert archive["publication"] == {"published_on": today.isoformat(), "channel": "石桥镇人民政府门户网站"}
-    assert [h["transition"] for h in archive["history"]][-3:] == ["record_party_committee_report", "sign", "publish"]
+    assert [h["transition"] for h in archive["history"]][-4:] == \
+        ["record_party_committee_report", "issue_document", "sign", "publish"]  # the 决定正文 issued as signed
 
 
 def test_a33_the_archive_of_an_unknown_decision_is_404(api):

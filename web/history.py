@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "reject_deadline_resume": _("Resumption of a deadline rejected"),
     "reject_deadline_extend": _("Extension of a deadline rejected"),
     "correct_business_date": _("Business date corrected"),
+    "issue_document": _("Document issued"),  # documents.services.issue: a document (文书) got its number
 }
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, NumberSequence, User
+from .models import AuditEntry, NumberPattern, NumberSequence, User
 
 
 @admin.register(User)
@@ -44,3 +44,12 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NumberPattern)
+class NumberPatternAdmin(admin.ModelAdmin):
+    """The pattern of a number series (DESIGN §10): applies to numbers issued from now on; {year} and {seq} are
+    required (workflows.numbering.check_pattern)."""
+
+    list_display = ("scope", "pattern", "note")
+    search_fields = ("scope", "pattern")
