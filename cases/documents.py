@@ -76,7 +76,7 @@ H_REASONS = _("Case summary and reasons for filing")
 H_FINDINGS = _("Findings")
 H_RECORD = _("Record")
 H_OPINION = _("Opinion")
-H_CONCLUSION = _("Conclusion")
+H_CONCLUSION = _("Conclusion reached")
 H_INTENDED = _("Intended penalty")
 H_PARTY_RIGHTS = _("The party's rights")
 H_HEARING = _("Hearing arrangements")
@@ -847,6 +847,17 @@ def may_attach(user, case) -> bool:
         or case.reported_by_id == user.pk
 
 
+def _record_label(record) -> str:
+    """How a record is named beside its document in the list (the API's and the page's)."""
+    if isinstance(record, Service):
+        return str(SERVICE_TITLES[record.kind])
+    if hasattr(record, "subject_name"):  # an inquiry record
+        return f"{record.subject_name} {cn_date(record.held_at)}"
+    if hasattr(record, "reviewer"):  # a legal review
+        return f"{record.reviewer} {cn_date(record.created_at)}"
+    return str(record)
+
+
 # name: (title, context, unavailable, records, numbered pattern, number_of) in case-file (procedure) order.
 KINDS = (
     ("filing_approval", _("Case filing approval form"), filing_context, filing_unavailable, None, "",
@@ -890,5 +901,6 @@ def register() -> None:
         registry.register(registry.DocumentKind(
             name=name, owner="cases", title=title, context=context, unavailable=unavailable, records=records,
             numbered=bool(pattern), number_pattern=pattern, number_of=number_of, order=order * 10,
+            extra={"record_label": _record_label} if records else {},
         ))
 

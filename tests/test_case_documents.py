@@ -395,3 +395,23 @@ def test_documents_are_issued_with_the_business_date(town):
 def test_county_name_defaults_to_this_county():
     assert settings.COUNTY_NAME
     assert case_documents.county_government() == f"{settings.COUNTY_NAME}人民政府"
+
+
+def test_the_api_lists_the_case_documents_and_answers_409_until_available(town):
+    body = town.deciding()
+    listing = ok(town.api("o1").get(f"/api/v1/cases/{body['id']}/documents/"))
+    rows = {row["kind"]: row for row in listing}
+    assert set(rows) == set(CONTRACT_KINDS)
+    decision = rows["penalty_decision"]
+    assert decision["available"] is False and not decision["number"] and decision["reason"] == "决定尚未作出。"
+    refused = town.api("o1").get(decision["urls"]["docx"])
+    assert refused.status_code == 409 and refused.json()["detail"] == "决定尚未作出。"
+    assert rows["penalty_notice"]["available"] and rows["penalty_notice"]["number"] == f"石综执告字〔{year()}〕1号"
+    ok(fire(town.api("principal"), body["id"], "decide", outcome="penalty", fine="500"))
+    rows = {row["kind"]: row for row in ok(town.api("o1").get(f"/api/v1/cases/{body['id']}/documents/"))}
+    decision = rows["penalty_decision"]
+    assert decision["available"] and decision["number"] == f"石综执罚决字〔{year()}〕1号"
+    response = town.api("o1").get(decision["urls"]["docx"])
+    assert response.status_code == 200
+    text = squeeze(docx_text(b"".join(response.streaming_content) if response.streaming else response.content))
+    assert decision["number"] in text and PARTY in text and "伍佰元整" in text
