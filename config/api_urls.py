@@ -12,6 +12,7 @@ from cases.api import (
     VillageViewSet,
     ViolationTypeViewSet,
 )
+from documents.attachment_api import AttachmentDownloadView, AttachmentThumbnailView, ObjectAttachmentsView
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -39,6 +40,12 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="deadline-adjustment")
 
 urlpatterns = [
+    # Attachments (CONTRACT §6) of any registered owner (cases, decisions, meetings): before the router, whose
+    # detail routes must not take `{owner}/{id}/attachments/`.
+    re_path(r"^(?P<owner>[a-z][a-z-]{0,39})/(?P<pk>[0-9]{1,19})/attachments/$", ObjectAttachmentsView.as_view(),
+            name="object-attachments"),
+    path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("attachments/<int:pk>/thumbnail/", AttachmentThumbnailView.as_view(), name="attachment-thumbnail"),
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),
