@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from workflows.audit import client_ip
 
-from .attachments import attachment_object, attachments_of, load_object, store_attachment
+from .attachments import attachment_object, attachments_of, load_object, open_stored, store_attachment
 from .models import Attachment
 
 
@@ -130,7 +130,7 @@ class AttachmentDownloadView(_FileView):
     def get(self, request, pk):
         attachment = self.attachment(request, pk)
         try:
-            stored = attachment.file.storage.open(attachment.file.name, "rb")
+            stored = open_stored(attachment.file.name)
         except OSError:  # the stored file is gone (verify_audit names it); nothing to send
             raise Http404 from None
         # The original name in Content-Disposition (Django writes filename*=UTF-8''… for Chinese names, RFC 5987).
@@ -146,7 +146,7 @@ class AttachmentThumbnailView(_FileView):
         if not attachment.thumbnail:
             raise Http404
         try:
-            stored = attachment.thumbnail.storage.open(attachment.thumbnail.name, "rb")
+            stored = open_stored(attachment.thumbnail.name)
         except OSError:
             raise Http404 from None
         return FileResponse(stored, content_type="image/jpeg")

@@ -41,7 +41,7 @@ from workflows.errors import InvalidInput, Message, bilingual
 from workflows.models import AuditEntry
 
 from . import registry
-from .models import Attachment
+from .models import Attachment, attachment_path, attachment_storage
 
 log = logging.getLogger(__name__)
 
@@ -216,13 +216,16 @@ def store_attachment(owner_name: str, obj, *, file, category: str, title: str, d
         document_kind=document_kind or "", original_name=original_name, content_type=kind.mime, size=size,
         sha256=sha256, uploaded_by=user,
     )
-    # The stored name's extension comes from the bytes, never from the uploader's file name.
-    attachment.file.save(f"upload.{kind.extension}", File(file), save=False)
+    # Through STORAGES["attachments"] as configured now (the model field keeps the store of import time). The
+    # stored name's extension comes from the bytes, never from the uploader's file name.
+    storage = attachment_storage()
+    attachment.file.name = storage.save(attachment_path(attachment, f"upload.{kind.extension}"), File(file))
     try:
         if category == Attachment.Category.PHOTO or kind.mime in PHOTO_TYPES:
             thumbnail = make_thumbnail(file)
             if thumbnail is not None:
-                attachment.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail), save=False)
+                attachment.thumbnail.name = storage.save(attachment_path(attachment, "thumbnail.jpg"),
+                                                         ContentFile(thumbnail))
         with transaction.atomic():
             # Lock the object: whether the user may attach can depend on its state, which a transition may be
             # changing right now.
@@ -244,12 +247,18 @@ def store_attachment(owner_name: str, obj, *, file, category: str, title: str, d
 def _delete_stored(attachment: Attachment) -> None:
     """Remove the files of an attachment whose row was not written (best effort: a store that fails here leaves
     a file nobody refers to, which is logged)."""
+    storage = attachment_storage()
     for field in (attachment.file, attachment.thumbnail):
         if field and field.name:
             try:
-                field.storage.delete(field.name)
+                storage.delete(field.name)
             except Exception:  # noqa: BLE001 - cleanup must not hide the original error
                 log.exception("could not delete the stored file %s", field.name)
+
+
+def open_stored(name: str):
+    """A stored file of an attachment, opened for reading (OSError when it is gone)."""
+    return attachment_storage().open(name, "rb")
 
 
 def stored_hash(name: str, storage) -> str:
@@ -282,7 +291,7 @@ def verify_files() -> audit.FileCheck:
         if row.sha256 != fields.get("sha256") or row.file.name != fields.get("stored_name"):
             problems.append(f"{where}: the attachment row does not match the audit entry")
             continue
-        storage = row.file.storage
+        storage = attachment_storage()
         try:
             if not storage.exists(row.file.name):
                 problems.append(f"{where}: the stored file {row.file.name} is missing")
