@@ -310,6 +310,8 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "cases.models.Party.Kind",
         "PreparationKindEnum": "review.models.PreparationRecord.Kind",
         "CalendarDayKindEnum": "notifications.models.CalendarDay.Kind",
+        "AttachmentCategoryEnum": "documents.models.Attachment.Category",
+        "CategoryEnum": "review.models.Decision.Category",  # the decisions' name before attachments came
     },
 }
 
