@@ -233,11 +233,13 @@ def store_attachment(owner_name: str, obj, *, file, category: str, title: str, d
             if not owner.may_attach(user, locked):
                 raise PermissionDenied
             attachment.save()
-            audit.record(locked, transition="attach", user=user, client_ip=client_ip, fields={
+            fields = {
                 "attachment_id": attachment.pk, "title": attachment.title, "category": category,
                 "document_kind": attachment.document_kind, "sha256": sha256, "size": size,
                 "content_type": kind.mime, "stored_name": attachment.file.name,
-            })
+            }
+            audit.record(locked, transition="attach", user=user, client_ip=client_ip, comment=attachment.title,
+                         fields=fields)
     except BaseException:
         _delete_stored(attachment)
         raise

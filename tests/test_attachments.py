@@ -179,6 +179,7 @@ def test_the_upload_form_on_the_object_page_stores_and_returns_to_the_page(objs,
     assert "送达回证扫描件" in after
     assert f"/api/v1/attachments/{attachment.pk}/download/" in after
     assert attachment.sha256[:12] in after
+    assert "上传附件" in after  # the history card names the audit entry
     download = page.get(f"/api/v1/attachments/{attachment.pk}/download/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
 

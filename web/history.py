@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "reject_deadline_resume": _("Resumption of a deadline rejected"),
     "reject_deadline_extend": _("Extension of a deadline rejected"),
     "correct_business_date": _("Business date corrected"),
+    # documents.attachments, on cases, decisions and meetings alike
+    "attach": _("Attachment uploaded"),
 }
 
 

@@ -1,8 +1,9 @@
 """`manage.py verify_audit` (CONTRACT §2): recompute the tamper-evident audit chain, then what it points at.
 
-Exit 0 printing `audit chain intact: N entries` when whole (and one line per registered verifier, e.g.
-`attachment files intact: M files`); otherwise exit 1 naming the first broken entry (its sequence number) and
-why, or each attachment whose stored file is missing or no longer has the SHA-256 the chain recorded, on stderr.
+Exit 0 printing `audit chain intact: N entries` when whole (and, when there are any, one line per registered
+verifier, e.g. `attachment files intact: M files`); otherwise exit 1 naming the first broken entry (its sequence
+number) and why, or each attachment whose stored file is missing or no longer has the SHA-256 the chain recorded,
+on stderr.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             if found.problems:
                 problems.extend(found.problems)
                 self.stdout.write(f"{found.what} checked: {found.checked}, broken: {len(found.problems)}")
-            else:
+            elif found.checked:  # nothing to say when there is nothing of the kind: the first line stays alone
                 self.stdout.write(f"{found.what} intact: {found.checked} files")
         if problems:
             raise CommandError("\n".join(problems), returncode=1)
