@@ -882,7 +882,7 @@ KINDS = (
      no_penalty_unavailable, _rounds("no_penalty_decision"), "{town}综执不罚字〔{year}〕{seq}号", None),
     ("on_the_spot_decision", _("On-the-spot penalty decision"), spot_context, spot_unavailable, None, "",
      lambda case, record=None: case.number),
-    ("service_receipt", _("Proof of service"), service_context, service_unavailable, service_records, "", None),
+    ("service_receipt", _("Service receipt"), service_context, service_unavailable, service_records, "", None),
     ("payment_demand", _("Demand for performance"), demand_context, demand_unavailable, _rounds("payment_demand"),
      "{town}综执催字〔{year}〕{seq}号", None),
     ("enforcement_application", _("Application for compulsory enforcement"), application_context,

@@ -13,6 +13,7 @@ from cases.api import (
     ViolationTypeViewSet,
 )
 from documents.api import DocumentFileView, DocumentListView
+from documents.attachment_api import AttachmentDownloadView, AttachmentThumbnailView, ObjectAttachmentsView
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -49,6 +50,12 @@ urlpatterns = [
     re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}{DOCUMENT_FORMAT}", DocumentFileView.as_view(), name="api-document-file"),
     re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}/(?P<record>[0-9]{{1,18}}){DOCUMENT_FORMAT}", DocumentFileView.as_view(),
             name="api-document-record-file"),
+    # Attachments (CONTRACT §6) of any registered owner (cases, decisions, meetings): before the router, whose
+    # detail routes must not take `{owner}/{id}/attachments/`.
+    re_path(r"^(?P<owner>[a-z][a-z-]{0,39})/(?P<pk>[0-9]{1,19})/attachments/$", ObjectAttachmentsView.as_view(),
+            name="object-attachments"),
+    path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("attachments/<int:pk>/thumbnail/", AttachmentThumbnailView.as_view(), name="attachment-thumbnail"),
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),

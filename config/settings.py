@@ -137,11 +137,34 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT") or None  # set for collectstatic in 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Attachments (DESIGN §10): the file system under MEDIA_ROOT by default; documents/README names the
-    # settings for an S3-compatible store.
+    # Attachments (DESIGN §10): the file system under MEDIA_ROOT by default. An S3-compatible store (MinIO, a
+    # government cloud's object storage) through django-storages (`pip install .[s3]`): set
+    # ATTACHMENT_STORAGE=s3 and AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+    # AWS_SECRET_ACCESS_KEY (README "Attachments and storage").
     "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+if os.environ.get("ATTACHMENT_STORAGE", "").lower() == "s3":
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", "attachments"),
+            # Evidence is never public: downloads go through lawflow's checks, never a bucket URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
+# Attachments (DESIGN §10, CONTRACT §6): the largest file accepted, in MB (a body-camera video of a few minutes is
+# 100–200 MB). Files are streamed to a temporary file (FILE_UPLOAD_MAX_MEMORY_SIZE above), never held in memory;
+# DATA_UPLOAD_MAX_MEMORY_SIZE counts only the form's text fields, not its files. A proxy in front of lawflow
+# (nginx `client_max_body_size`) must allow at least this much.
+ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "200"))
 WHITENOISE_USE_FINDERS = True  # serve the packaged assets (viewflow's fonts and scripts) with no collectstatic
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -295,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "cases.models.Party.Kind",
         "PreparationKindEnum": "review.models.PreparationRecord.Kind",
         "CalendarDayKindEnum": "notifications.models.CalendarDay.Kind",
+        "AttachmentCategoryEnum": "documents.models.Attachment.Category",
+        "CategoryEnum": "review.models.Decision.Category",  # the decisions' name before attachments came
     },
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cases.pages import FirstOffenceListPage
-from documents import pages as document_pages
+from documents import attachment_pages, pages as document_pages
 
 from .api_errors import api_not_found, api_server_error
 from .request_limits import bad_request
@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("accounts/", ui_auth.urls),
+    # Uploading attachments from the case, decision and meeting pages (documents.attachment_pages)
+    path("attachments/", include((attachment_pages.urlpatterns, "attachments"))),
     # 首违不罚清单 (处罚法 Art 33 ¶1), published without login as provinces publish theirs
     path("public/first-offence-list/", FirstOffenceListPage.as_view(), name="first_offence_list"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the user's choice of 中文 or English  # web UI login at /accounts/login/ (CONTRACT §4)

@@ -11,3 +11,12 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = _("Documents and evidence")
+
+    def ready(self):
+        # verify_audit (a core command) re-hashes the attachments' stored files through this verifier.
+        from workflows.audit import register_verifier
+
+        from . import attachment_admin  # noqa: F401 - registers the read-only attachment listing
+        from .attachments import verify_files
+
+        register_verifier(verify_files)

@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "reject_deadline_extend": _("Extension of a deadline rejected"),
     "correct_business_date": _("Business date corrected"),
     "issue_document": _("Document issued"),  # documents.services.issue: a document (文书) got its number
+    # documents.attachments, on cases, decisions and meetings alike
+    "attach": _("Attachment uploaded"),
 }
 
 

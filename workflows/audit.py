@@ -106,3 +106,31 @@ def verify_chain() -> ChainCheck:
 
 def history_of(obj):
     return AuditEntry.objects.filter(object_type=object_type_of(obj), object_id=obj.pk).select_related("user")
+
+
+@dataclass
+class FileCheck:
+    """What one registered verifier found: `what` names the things checked (e.g. "attachment files"),
+    `checked` how many, `problems` one line per broken one (empty when all are whole)."""
+
+    what: str
+    checked: int
+    problems: list[str]
+
+
+# Verifiers of what the chain points at outside itself (attachments' files and their SHA-256). The apps above
+# register them in their AppConfig.ready(); the core cannot import them (DESIGN §13), and `verify_audit` runs
+# them after the chain itself.
+_verifiers: list = []
+
+
+def register_verifier(verifier) -> None:
+    """Register `verifier() -> FileCheck`, run by `manage.py verify_audit` after the chain (once per function,
+    however often ready() runs)."""
+    if verifier not in _verifiers:
+        _verifiers.append(verifier)
+
+
+def run_verifiers() -> list[FileCheck]:
+    """The registered verifiers' findings, in registration order."""
+    return [verifier() for verifier in _verifiers]
