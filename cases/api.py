@@ -39,6 +39,7 @@ from .models import (
     Village,
     ViolationType,
 )
+from .self_check import self_check as run_self_check
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -465,6 +466,22 @@ class DateCorrectionSerializer(BoundedTextSerializer, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
+class SelfCheckItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField(required=False)
+    points = serializers.IntegerField(required=False)
+
+
+class SelfCheckSerializer(serializers.Serializer):
+    """The pre-closure self-check (案卷评查, CONTRACT §6)."""
+
+    passed = serializers.BooleanField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    vetoes = SelfCheckItemSerializer(many=True)
+    deductions = SelfCheckItemSerializer(many=True)
+
+
 class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "case"
 
@@ -527,6 +544,13 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
                                            **serializer.service_fields())
         return self._detail(case, status=201)
+
+    @extend_schema(responses=SelfCheckSerializer)
+    @action(detail=True, methods=["get"], url_path="self-check")
+    def self_check(self, request, pk=None):
+        """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and
+        its 100-point score with the deductions, as of now; labels in the request's language."""
+        return Response(run_self_check(self.get_object()).as_dict())
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

@@ -53,6 +53,7 @@ from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village, ViolationType
+from .self_check import relabel, self_check as run_self_check
 
 # Audit entries of a case that are not transitions (cases.services records them).
 CASE_ACTION_LABELS = {
@@ -518,6 +519,15 @@ def correct_date_url(case, user) -> str:
     return reverse("inbox:case_correct_date", args=[case.pk])
 
 
+def self_check_context(case) -> dict:
+    """The 案卷自查 card (DESIGN §10), for a case with a decision: as kept at closing, else as of now."""
+    if case.state == CaseState.CLOSED and case.self_check_at:
+        return {"self_check": relabel(case.self_check_result), "self_check_kept": True}
+    if case.decided_on is None:
+        return {}
+    return {"self_check": run_self_check(case).as_dict(), "self_check_kept": False}
+
+
 class CaseDetailView(CaseAccessMixin, View):
     def get(self, request, pk):
         case = get_object_or_404(case_queryset(), pk=pk)
@@ -566,6 +576,7 @@ class CaseDetailView(CaseAccessMixin, View):
             "can_check_correction": is_case_officer and roles.may("case.correction_order", request.user),
             "can_acknowledge": roles.may("case.correction_acknowledge", request.user),
             "correct_date_url": correct_date_url(case, request.user),
+            **self_check_context(case),
             "history": remedy_history(history_rows(process, case, CASE_ACTION_LABELS)),
             **chart_context(process, case.state),
         })
