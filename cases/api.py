@@ -210,7 +210,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "state", "state_label", "source", "village", "violation_type",
-                  "violation_type_name", "violation_date", "party", "officers", "reported_at", "filed_on"]
+                  "violation_type_name", "violation_date", "party", "officers", "reported_at", "filed_on",
+                  "self_check_score"]
 
     def get_officers(self, case) -> list[str]:
         return [officer.username for officer in case.officers.all()]
