@@ -19,6 +19,7 @@ from web.api import (
     UserBriefSerializer,
     state_filter,
 )
+from web.exports import XlsxListMixin
 from workflows import roles
 from workflows.audit import client_ip
 from workflows.errors import NotPermitted, bilingual
@@ -483,8 +484,12 @@ class SelfCheckSerializer(serializers.Serializer):
     deductions = SelfCheckItemSerializer(many=True)
 
 
-class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "case"
+    xlsx_filename = _("Enforcement cases")
+
+    def xlsx_columns(self):
+        return selectors.CASE_EXPORT_COLUMNS
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -742,8 +747,12 @@ class PenaltyMeasureViewSet(viewsets.ViewSet):
         return Response(PenaltyMeasureSerializer(rows, many=True).data)
 
 
-class OfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OfficerViewSet(XlsxListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = OfficerSerializer
+    xlsx_filename = _("Enforcement officers")
+
+    def xlsx_columns(self):
+        return selectors.officer_export_columns()
 
     def get_queryset(self):
         return selectors.officer_list()

@@ -41,6 +41,7 @@ from viewflow.utils import Icon
 
 from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
+from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
@@ -495,6 +496,8 @@ class CaseListView(CaseAccessMixin, View):
         cases = selectors.case_list(**form.filters())
         if scope == "mine":
             cases = cases.filter(Q(officers=request.user) | Q(reported_by=request.user))
+        if wants_xlsx(request):  # every filtered row in the scope shown, not only this page
+            return xlsx_response(cases, selectors.CASE_EXPORT_COLUMNS, str(_("Enforcement cases")))
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         return self.render("cases/case_list.html", {
             "filter_form": form, "filter_layout": form.layout, "page_obj": page, "scope": scope,
@@ -962,6 +965,8 @@ class OfficerListView(CaseAccessMixin, View):
         officers = selectors.officer_list().prefetch_related(
             Prefetch("cases", queryset=Case.objects.exclude(
                 state__in=[CaseState.CLOSED, CaseState.NOT_FILED, CaseState.TRANSFERRED]), to_attr="open_cases"))
+        if wants_xlsx(request):
+            return xlsx_response(officers, selectors.officer_export_columns(today), str(_("Enforcement officers")))
         return self.render("cases/officer_list.html", {
             "rows": [selectors.certificate_status(officer, today) for officer in officers],
             "today": today, "expiring_days": selectors.EXPIRING_DAYS,
