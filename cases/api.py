@@ -19,6 +19,7 @@ from web.api import (
     UserBriefSerializer,
     state_filter,
 )
+from web.exports import XlsxListMixin
 from workflows import roles
 from workflows.audit import client_ip
 from workflows.errors import NotPermitted, bilingual
@@ -40,6 +41,7 @@ from .models import (
     Village,
     ViolationType,
 )
+from .self_check import self_check as run_self_check
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -233,7 +235,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "state", "state_label", "source", "village", "violation_type",
-                  "violation_type_name", "violation_date", "party", "officers", "reported_at", "filed_on"]
+                  "violation_type_name", "violation_date", "party", "officers", "reported_at", "filed_on",
+                  "self_check_score"]
 
     def get_officers(self, case) -> list[str]:
         return [officer.username for officer in case.officers.all()]
@@ -489,8 +492,28 @@ class DateCorrectionSerializer(BoundedTextSerializer, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
-class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SelfCheckItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField(required=False)
+    points = serializers.IntegerField(required=False)
+
+
+class SelfCheckSerializer(serializers.Serializer):
+    """The pre-closure self-check (案卷评查, CONTRACT §6)."""
+
+    passed = serializers.BooleanField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    vetoes = SelfCheckItemSerializer(many=True)
+    deductions = SelfCheckItemSerializer(many=True)
+
+
+class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "case"
+    xlsx_filename = _("Enforcement cases")
+
+    def xlsx_columns(self):
+        return selectors.CASE_EXPORT_COLUMNS
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -553,6 +576,13 @@ class CaseViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
                                            **serializer.service_fields())
         return self._detail(case, status=201)
+
+    @extend_schema(responses=SelfCheckSerializer)
+    @action(detail=True, methods=["get"], url_path="self-check")
+    def self_check(self, request, pk=None):
+        """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and
+        its 100-point score with the deductions, as of now; labels in the request's language."""
+        return Response(run_self_check(self.get_object()).as_dict())
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -753,8 +783,12 @@ class PenaltyMeasureViewSet(viewsets.ViewSet):
         return Response(PenaltyMeasureSerializer(rows, many=True).data)
 
 
-class OfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OfficerViewSet(XlsxListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = OfficerSerializer
+    xlsx_filename = _("Enforcement officers")
+
+    def xlsx_columns(self):
+        return selectors.officer_export_columns()
 
     def get_queryset(self):
         return selectors.officer_list()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import State
 
@@ -25,7 +25,7 @@ from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation,
 from workflows.models import AuditEntry
 from workflows.numbering import next_number
 
-from . import measures as penalty_measures, party_rules
+from . import measures as penalty_measures, party_rules, self_check
 from .models import (
     PAYABLE_STATES,
     Case,
@@ -36,7 +36,16 @@ from .models import (
     Payment,
     Remedy,
 )
-from .party_rules import NOTICE_NO_PENALTY, limitation_expired, require_fine_in_range  # noqa: F401 (the flows' rules, re-exported)
+from .party_rules import (  # noqa: F401 (the flows' rules, re-exported)
+    C5_HEARING_ELIGIBLE,
+    C5_HEARING_HELD,
+    C5_NEEDS_REVIEW,
+    NOTICE_NO_PENALTY,
+    Requirement,
+    legal_review_required,
+    limitation_expired,
+    require_fine_in_range,
+)
 from .payment_plans import fit_plan_deadlines_to_fine, lapse_payment_plans
 from .payments import payment_status
 
@@ -45,7 +54,6 @@ C1_PAIR = _("At least two officers with enforcement certificates valid on {day} 
 C1_TOO_FEW = _("At least two different certified officers are required (Art 42, 55).")
 C4_WINDOW = _("The party's {window} runs until {until} (Art {article}); submit the decision after it, or record "
               "the party's written waiver.")
-C5_NEEDS_REVIEW = _("A major case must pass legal review by the judicial office before the decision (Art 58).")
 C5_RECUSAL = _("A case officer may not review their own case (Art 58, recusal).")
 C5_QUALIFICATION = _("A first-time legal reviewer needs the legal professional qualification (Art 58 ¶2).")
 C6_DISCUSSION = _("A major case needs the record of the collective discussion by the agency's leaders (Art 57 ¶2).")
@@ -54,9 +62,6 @@ C8_NOT_MEDIABLE = _("“{name}” is not mediable: mediation is offered only whe
                     "violation; a penalty is never bargained over.")
 C8_NOT_CORRECTED = _("Mediation can end the case only once the violation is corrected.")
 HEARING_NOT_ELIGIBLE = _("This penalty does not entitle the party to a hearing (Art 63).")
-C5_HEARING_HELD = _("A case whose hearing was held must pass legal review before the decision (Art 58 ¶1(2)).")
-C5_HEARING_ELIGIBLE = _("A penalty that entitles the party to a hearing must pass legal review before the decision "
-                        "(local catalogue of major enforcement decisions, Art 58 ¶1(4)).")
 C6_ELIGIBLE = _("A penalty that entitles the party to a hearing needs the collective discussion of the agency's "
                 "leaders (Art 57 ¶2).")
 C6_INCOMPLETE = _("Record the collective discussion with its conclusion and at least two attendees (Art 57 ¶2).")
@@ -809,6 +814,12 @@ class CaseFlow(BaseFlow):
                       permission=roles.permission("case", "close"))
     def close(self, summary):
         self.obj.closing_summary = summary
+        # The self-check's score is kept as it stood when the file was closed (DESIGN §10), in the default language
+        # (the card re-labels the codes in its reader's language).
+        with translation.override(settings.LANGUAGE_CODE):
+            result = self_check.self_check(self.obj)
+        self.obj.self_check_score, self.obj.self_check_at = result.score, timezone.now()
+        self.obj.self_check_result = result.as_dict()
         cancel_correction_deadlines(self.obj)
 
     # --- guards and helpers -------------------------------------------------------------------
@@ -876,7 +887,12 @@ class CaseFlow(BaseFlow):
         # whether the decision was made public, or why not.
         publicity_open = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.publicity",
                                                  status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED])
-        return refuse(not publicity_open.exists(), RuleViolation(CLOSE_PUBLICITY, rule="Art 48"))
+        if publicity_open.exists():
+            return refuse(False, RuleViolation(CLOSE_PUBLICITY, rule="Art 48"))
+        # 案卷评查 (DESIGN §10, CONTRACT §6): a file failing a veto is not closed (cases.self_check names each).
+        if self_check.vetoes(case):
+            return refuse(False, self_check.refusal(case))
+        return refuse(True, None)
 
     def _review(self, outcome, opinion):
         case, user = self.obj, self.user
@@ -935,13 +951,6 @@ def has_valid_certificate(officer, day: datetime.date) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
-class Requirement:
-    """Why a step is required: the message and the rule it names."""
-
-    def __init__(self, message, rule):
-        self.message, self.rule = message, rule
-
-
 def measure_codes(codes, fine) -> list[str]:
     """The measure codes in the table's order (cases.measures, Art 9); `fine` is listed exactly when a fine is
     given (the forms refuse `fine` without an amount)."""
@@ -976,19 +985,6 @@ def hearing_grounds(case, proposed_fine, codes, other_heavy=False, confiscation_
 def hearing_eligibility(case, proposed_fine, codes, other_heavy=False, confiscation_value=None) -> bool:
     """Art 63 ¶1: does the proposed penalty entitle the party to request a hearing?"""
     return bool(hearing_grounds(case, proposed_fine, codes, other_heavy, confiscation_value))
-
-
-def legal_review_required(case) -> Requirement | None:
-    """Art 58 ¶1: legal review before the decision — statutory for a hearing held (¶1(2)) and for a case marked
-    major (¶1(1)(3)); for a penalty that entitles to a hearing, local practice (the agency's 重大执法决定法制审核
-    目录, ¶1(4))."""
-    if case.hearing_requested_on or case.hearing_record:
-        return Requirement(C5_HEARING_HELD, "C5 Art 58 ¶1(2)")
-    if case.major:
-        return Requirement(C5_NEEDS_REVIEW, "C5 Art 58")
-    if case.hearing_eligible:
-        return Requirement(C5_HEARING_ELIGIBLE, "C5 Art 58 ¶1(4)")
-    return None
 
 
 def collective_discussion_required(case) -> Requirement | None:

@@ -180,7 +180,7 @@ class Case(FlowOwnedFields, models.Model):
         "spot_filed_by", "spot_filing_note", "handed_over_on", "handover_bank_receipt", "handover_note",
         "demand_served_on", "demand_method", "demand_amount", "demand_term_until", "demand_party_statement",
         "court_applied_on", "court_name", "court_note", "court_outcome",
-        "court_decided_on", "court_result_note",
+        "court_decided_on", "court_result_note", "self_check_score", "self_check_at", "self_check_result",
     )
 
     class Source(models.TextChoices):
@@ -381,6 +381,10 @@ class Case(FlowOwnedFields, models.Model):
     proposed_no_penalty_ground = models.CharField(_("proposed ground for no penalty"), max_length=30,
                                                   choices=NoPenaltyGround.choices, blank=True)
     proposed_no_penalty_reason = models.TextField(_("why no penalty is proposed"), blank=True)
+    # 案卷评查 (DESIGN §10): the pre-closure self-check as it stood when the case closed (cases.self_check).
+    self_check_score = models.PositiveSmallIntegerField(_("self-check score"), null=True, blank=True)
+    self_check_at = models.DateTimeField(_("self-checked at"), null=True, blank=True)
+    self_check_result = models.JSONField(_("self-check result"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -41,6 +41,7 @@ from viewflow.utils import Icon
 
 from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
+from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
@@ -53,6 +54,7 @@ from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village, ViolationType
+from .self_check import relabel, self_check as run_self_check
 
 # Audit entries of a case that are not transitions (cases.services records them).
 CASE_ACTION_LABELS = {
@@ -522,6 +524,8 @@ class CaseListView(CaseAccessMixin, View):
         cases = selectors.case_list(**form.filters())
         if scope == "mine":
             cases = cases.filter(Q(officers=request.user) | Q(reported_by=request.user))
+        if wants_xlsx(request):  # every filtered row in the scope shown, not only this page
+            return xlsx_response(cases, selectors.CASE_EXPORT_COLUMNS, str(_("Enforcement cases")))
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         return self.render("cases/case_list.html", {
             "filter_form": form, "filter_layout": form.layout, "page_obj": page, "scope": scope,
@@ -544,6 +548,15 @@ def correct_date_url(case, user) -> str:
     if not any(getattr(case, field) for field in services.CORRECTABLE_DATES):
         return ""
     return reverse("inbox:case_correct_date", args=[case.pk])
+
+
+def self_check_context(case) -> dict:
+    """The 案卷自查 card (DESIGN §10), for a case with a decision: as kept at closing, else as of now."""
+    if case.state == CaseState.CLOSED and case.self_check_at:
+        return {"self_check": relabel(case.self_check_result), "self_check_kept": True}
+    if case.decided_on is None:
+        return {}
+    return {"self_check": run_self_check(case).as_dict(), "self_check_kept": False}
 
 
 class CaseDetailView(CaseAccessMixin, View):
@@ -595,6 +608,7 @@ class CaseDetailView(CaseAccessMixin, View):
             "can_check_correction": is_case_officer and roles.may("case.correction_order", request.user),
             "can_acknowledge": roles.may("case.correction_acknowledge", request.user),
             "correct_date_url": correct_date_url(case, request.user),
+            **self_check_context(case),
             "history": remedy_history(history_rows(process, case, CASE_ACTION_LABELS)),
             **chart_context(process, case.state),
         })
@@ -997,6 +1011,8 @@ class OfficerListView(CaseAccessMixin, View):
         officers = selectors.officer_list().prefetch_related(
             Prefetch("cases", queryset=Case.objects.exclude(
                 state__in=[CaseState.CLOSED, CaseState.NOT_FILED, CaseState.TRANSFERRED]), to_attr="open_cases"))
+        if wants_xlsx(request):
+            return xlsx_response(officers, selectors.officer_export_columns(today), str(_("Enforcement officers")))
         return self.render("cases/officer_list.html", {
             "rows": [selectors.certificate_status(officer, today) for officer in officers],
             "today": today, "expiring_days": selectors.EXPIRING_DAYS,

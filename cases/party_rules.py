@@ -17,6 +17,10 @@ from workflows.errors import InvalidInput, Message, RuleViolation, bilingual
 
 from .models import Case, FirstOffenceExemption, Party, Remedy
 
+C5_NEEDS_REVIEW = _("A major case must pass legal review by the judicial office before the decision (Art 58).")
+C5_HEARING_HELD = _("A case whose hearing was held must pass legal review before the decision (Art 58 ¶1(2)).")
+C5_HEARING_ELIGIBLE = _("A penalty that entitles the party to a hearing must pass legal review before the decision "
+                        "(local catalogue of major enforcement decisions, Art 58 ¶1(4)).")
 C3_LIMITATION = _("The violation of {start} was discovered on {discovered}, beyond the {years}-year limitation period "
                   "(Art 36); give a reason to file it anyway.")
 ART30_UNDER_FOURTEEN = _("The party was under fourteen on the day of the violation ({violation_date}, born "
@@ -310,3 +314,28 @@ def require_within_limitation(case, limitation_override_reason: str) -> None:
     if limitation_expired(case) and not (limitation_override_reason or "").strip():
         raise RuleViolation(Message(C3_LIMITATION, start=limitation_start(case), discovered=discovered_on(case),
                                     years=limitation_years(case)), rule="C3 Art 36")
+
+
+# Art 51 (statute): 对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚 (the on-the-spot limits;
+# cases.services decides on the spot within them, cases.self_check checks a closed file against them).
+SPOT_LIMITS = {Party.Kind.PERSON: Decimal("200"), Party.Kind.ORG: Decimal("3000")}
+
+
+class Requirement:
+    """Why a step is required: the message and the rule it names."""
+
+    def __init__(self, message, rule):
+        self.message, self.rule = message, rule
+
+
+def legal_review_required(case) -> Requirement | None:
+    """Art 58 ¶1: legal review before the decision — statutory for a hearing held (¶1(2)) and for a case marked
+    major (¶1(1)(3)); for a penalty that entitles to a hearing, local practice (the agency's 重大执法决定法制审核
+    目录, ¶1(4))."""
+    if case.hearing_requested_on or case.hearing_record:
+        return Requirement(C5_HEARING_HELD, "C5 Art 58 ¶1(2)")
+    if case.major:
+        return Requirement(C5_NEEDS_REVIEW, "C5 Art 58")
+    if case.hearing_eligible:
+        return Requirement(C5_HEARING_ELIGIBLE, "C5 Art 58 ¶1(4)")
+    return None

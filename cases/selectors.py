@@ -493,3 +493,39 @@ def hearing_right(case) -> str | None:
 
 def measure_labels(codes) -> str:
     return penalty_measures.labels(codes)
+
+
+# --- XLSX exports of the lists (web.exports; issue 14 item 6): (header, value) per column ---------------------
+
+def _officer_names(case) -> str:
+    return "、".join(str(officer) for officer in case.officers.all())
+
+
+CASE_EXPORT_COLUMNS = [
+    (_("Case number"), lambda case: case.number or ""),
+    (_("Violation type"), "violation_type.name"),
+    (_("Party"), "party.name"),
+    (_("ID number"), lambda case: case.party.masked_id_number or ""),
+    (_("Village"), "village.name"),
+    (_("State"), lambda case: case.get_state_display()),
+    (_("Officers"), _officer_names),
+    (_("Registered"), lambda case: timezone.localdate(case.reported_at) if case.reported_at else None),
+    (_("Filed on"), "filed_on"),
+    (_("Fine (yuan)"), "fine"),
+    (_("Decided on"), "decided_on"),
+    (_("Self-check score"), "self_check_score"),
+]
+
+
+def officer_export_columns(today=None) -> list:
+    """The officer list's columns; the certificate as of `today`."""
+    def status(officer):
+        return certificate_status(officer, today)
+    return [
+        (_("Officer"), lambda officer: str(officer)),
+        (_("Username"), "username"),
+        (_("Phone"), lambda officer: getattr(officer, "phone", "") or ""),
+        (_("Certificate number"), lambda officer: getattr(status(officer).certificate, "number", "") or ""),
+        (_("Expires on"), lambda officer: getattr(status(officer).certificate, "expires_on", None)),
+        (_("Validity"), lambda officer: str(status(officer).status_label)),
+    ]

@@ -421,8 +421,7 @@ def sync_certificate_deadlines(officer) -> None:
 # 简易程序: the on-the-spot decision (处罚法 Art 51–53, 68–71; DESIGN §9, CONTRACT §7 "On-the-spot")
 # --------------------------------------------------------------------------------------------------
 
-# Art 51 (statute): 对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚.
-SPOT_LIMITS = {Party.Kind.PERSON: Decimal("200"), Party.Kind.ORG: Decimal("3000")}
+SPOT_LIMITS = party_rules.SPOT_LIMITS  # Art 51 (statute)
 # Art 68(1) (statute): 依法给予一百元以下罚款的 may be collected on the spot.
 SMALL_AMOUNT = Decimal("100")
 

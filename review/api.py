@@ -1,6 +1,7 @@
 """REST API for decisions and meetings (CONTRACT §5). Thin: validation by serializers or transition forms,
 actions by services, lists by selectors."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from web.api import (
     history_data,
     state_filter,
 )
+from web.exports import XlsxListMixin
 from workflows.audit import client_ip
 from workflows.models import User
 from workflows.text_limits import BoundedTextSerializer
@@ -123,8 +125,12 @@ class DecisionWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     participation_urgency_reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class DecisionViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "decision"
+    xlsx_filename = _("Major decisions")
+
+    def xlsx_columns(self):
+        return selectors.DECISION_EXPORT_COLUMNS
     queryset = Decision.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -296,8 +302,12 @@ class MeetingWriteSerializer(BoundedTextSerializer, serializers.Serializer):
     attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
 
 
-class MeetingViewSet(TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     process = "meeting"
+    xlsx_filename = _("Joint meetings")
+
+    def xlsx_columns(self):
+        return selectors.MEETING_EXPORT_COLUMNS
     queryset = Meeting.objects.all()
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "head", "options"]

@@ -22,6 +22,7 @@ from viewflow.utils import Icon
 
 from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
+from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
@@ -193,8 +194,10 @@ class DecisionListView(PageMixin, View):
         if form.is_bound and form.is_valid():
             state = form.cleaned_data["state"] or None
             search = form.cleaned_data["q"] or None
-        page = Paginator(selectors.decision_list(state=state, search=search), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+        decisions = selectors.decision_list(state=state, search=search)
+        if wants_xlsx(request):  # every filtered row, not only this page
+            return xlsx_response(decisions, selectors.DECISION_EXPORT_COLUMNS, str(_("Major decisions")))
+        page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
         return self.render("review/decision_list.html", {
             "filter_form": form, "filter_layout": Layout(Row("state", "q")), "page_obj": page,
             "can_create": roles.may("decision.create", request.user),
@@ -391,6 +394,8 @@ class MeetingListView(PageMixin, View):
         if form.is_bound and form.is_valid():
             state = form.cleaned_data["state"] or None
         meetings = selectors.meeting_list(state=state).prefetch_related("agenda_items")
+        if wants_xlsx(request):
+            return xlsx_response(meetings, selectors.MEETING_EXPORT_COLUMNS, str(_("Joint meetings")))
         page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
         return self.render("review/meeting_list.html", {
             "filter_form": form, "page_obj": page,

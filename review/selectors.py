@@ -138,3 +138,25 @@ def decision_archive(decision) -> dict:
         "agenda_items": agenda_items,
         "party_committee_reports": list(decision.party_committee_reports.select_related("recorded_by")),
     }
+
+
+# --- XLSX exports of the lists (web.exports; issue 14 item 6): (header, value) per column ---------------------
+
+DECISION_EXPORT_COLUMNS = [
+    (_("Number"), lambda decision: decision.number or ""),
+    (_("Title"), "title"),
+    (_("Department"), "department"),
+    (_("Category"), lambda decision: decision.get_category_display()),
+    (_("State"), lambda decision: decision.get_state_display()),
+    (_("Drafted by"), lambda decision: str(decision.created_by)),
+    (_("Submitted for review at"), "submitted_at"),
+]
+
+MEETING_EXPORT_COLUMNS = [
+    (_("Date"), "date"),
+    (_("Number"), lambda meeting: meeting.number or ""),
+    (_("Title"), "title"),
+    (_("Chair"), lambda meeting: str(meeting.chair)),
+    (_("State"), lambda meeting: meeting.get_state_display()),
+    (_("Attendees"), lambda meeting: "、".join(str(user) for user in meeting.attendees.all())),
+]
