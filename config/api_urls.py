@@ -12,7 +12,7 @@ from cases.api import (
     VillageViewSet,
     ViolationTypeViewSet,
 )
-from documents.api import DocumentFileView, DocumentListView
+from documents.api import DocumentFileView, DocumentListView, DocumentRecordFileView
 from documents.attachment_api import AttachmentDownloadView, AttachmentThumbnailView, ObjectAttachmentsView
 from notifications.api import (
     AddWorkingDaysView,
@@ -48,7 +48,7 @@ DOCUMENT_FORMAT = r"\.(?P<fmt>docx|pdf)$"
 urlpatterns = [
     re_path(rf"^{DOCUMENT_OWNER}$", DocumentListView.as_view(), name="api-documents"),
     re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}{DOCUMENT_FORMAT}", DocumentFileView.as_view(), name="api-document-file"),
-    re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}/(?P<record>[0-9]{{1,18}}){DOCUMENT_FORMAT}", DocumentFileView.as_view(),
+    re_path(rf"^{DOCUMENT_OWNER}{DOCUMENT_KIND}/(?P<record>[0-9]{{1,18}}){DOCUMENT_FORMAT}", DocumentRecordFileView.as_view(),
             name="api-document-record-file"),
     # Attachments (CONTRACT §6) of any registered owner (cases, decisions, meetings): before the router, whose
     # detail routes must not take `{owner}/{id}/attachments/`.

@@ -52,9 +52,12 @@ class DocumentListView(APIView):
         rows = []
         for row in files.documents_of(target.obj):
             row = {key: value for key, value in row.items() if key != "record"}
-            row["urls"] = {fmt: request.build_absolute_uri(files.file_url(owner, pk, row["kind"], row["record_id"], fmt))
-                           for fmt in row["formats"]}
-            row["print_url"] = request.build_absolute_uri(files.print_url(owner, pk, row["kind"], row["record_id"]))
+            if row.pop("addressable"):
+                row["urls"] = {fmt: request.build_absolute_uri(
+                    files.file_url(owner, pk, row["kind"], row["record_id"], fmt)) for fmt in row["formats"]}
+                row["print_url"] = request.build_absolute_uri(files.print_url(owner, pk, row["kind"], row["record_id"]))
+            else:  # a per-record document with no record yet has no address
+                row["urls"], row["print_url"] = {}, ""
             rows.append(row)
         return Response(DocumentSerializer(rows, many=True).data)
 
@@ -77,3 +80,16 @@ class DocumentFileView(APIView):
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = disposition
         return response
+
+
+class DocumentRecordFileView(DocumentFileView):
+    """GET /api/v1/{owner}/{id}/documents/{kind}/{record}.{docx|pdf}: the document of one record (an inquiry
+    record, a review opinion)."""
+
+    @extend_schema(
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY,
+                   (200, "application/pdf"): OpenApiTypes.BINARY,
+                   409: OpenApiResponse(CONFLICT, description="The document is not available yet.")},
+        operation_id="documents_record_file", summary="A per-record document as DOCX or PDF")
+    def get(self, request, owner, pk, kind, fmt, record=None):
+        return super().get(request, owner, pk, kind, fmt, record)

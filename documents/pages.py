@@ -3,6 +3,7 @@ downloads from the browser session. Mounted by the site at /documents/ (config/u
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path, re_path
 from django.views import View
 
@@ -29,8 +30,6 @@ class DocumentPageMixin(PageMixin):
 
 def unavailable(request, reason: str) -> HttpResponse:
     """A plain page that says why the document cannot be produced yet (409)."""
-    from django.template.response import TemplateResponse
-
     return TemplateResponse(request, "documents/unavailable.html", {"reason": reason}, status=409)
 
 

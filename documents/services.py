@@ -40,7 +40,7 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     owner = registry.owner_of(obj)
     record_id = record.pk if record is not None else 0
     # Lock the object's row so two requests issuing the same document queue up instead of both numbering it.
-    type(obj).objects.select_for_update().filter(pk=obj.pk).exists()
+    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
     existing = IssuedDocument.objects.filter(kind=kind.name, owner_type=owner.name, owner_id=obj.pk,
                                              record_id=record_id).first()
     if existing is not None:

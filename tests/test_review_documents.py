@@ -77,6 +77,7 @@ def test_before_the_opinion_there_is_none_and_the_decision_text_waits_for_the_si
     decision, _ = to_state(api, users, "in_review")
     rows = documents(api["drafter"], "decisions", decision["id"])
     assert not row(rows, "legality_review_opinion")["available"]
+    assert row(rows, "legality_review_opinion")["urls"] == {}  # no opinion, nothing to download
     assert "司法所" in row(rows, "legality_review_opinion")["reason"]
     text = row(rows, "decision_text")
     assert not text["available"] and "签发" in text["reason"] and text["number"] == ""
@@ -238,3 +239,11 @@ def test_the_case_documents_are_forbidden_to_a_role_that_may_not_see_the_case(to
     assert client.get(base + "file.docx").status_code == 403
     assert town.api("drafter").get(f"/api/v1/cases/{case['id']}/documents/test_case_note.docx").status_code == 403
     assert client.get(f"/documents/cases/{case['id']}/no_such_kind/print/").status_code == 404
+
+
+def test_without_a_chinese_font_the_card_says_why_there_is_no_pdf(api, users, client, monkeypatch):
+    decision, _ = to_state(api, users, "review_passed")
+    monkeypatch.setattr(rendering, "cjk_font_family", lambda: None)
+    client.force_login(users["drafter"])
+    html = client.get(f"/review/decisions/{decision['id']}/").content.decode()
+    assert "中文字体" in html and 'data-format="docx"' in html and 'data-format="pdf"' not in html

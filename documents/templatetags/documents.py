@@ -17,6 +17,9 @@ def documents_card(obj, user):
     rows = []
     for row in files.documents_of(obj):
         record_id = row["record_id"]
+        if not row["addressable"]:
+            rows.append(row)
+            continue
         row["print_url"] = files.print_url(owner.name, obj.pk, row["kind"], record_id)
         row["docx_url"] = files.file_url(owner.name, obj.pk, row["kind"], record_id, files.DOCX, api=False)
         row["pdf_url"] = "" if row["pdf_unavailable"] else files.file_url(
