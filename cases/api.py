@@ -4,14 +4,18 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.rendering import DocumentUnavailable
 from web.api import (
     ID_PATTERN,
     StatefulSerializer,
@@ -27,7 +31,7 @@ from workflows.models import User
 from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
 
-from . import measures as penalty_measures, selectors, services
+from . import case_file, measures as penalty_measures, selectors, services
 from .flows import has_valid_certificate
 from .models import (
     Case,
@@ -792,3 +796,31 @@ class OfficerViewSet(XlsxListMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     def get_queryset(self):
         return selectors.officer_list()
+
+
+class CaseFileView(APIView):
+    """GET /api/v1/cases/{id}/case-file.pdf | .zip: the case file (案卷, DESIGN §10) — one PDF in the canonical
+    order with cover, index, page numbers and 备考表, or a ZIP of the same with each document as DOCX and PDF and
+    the attachments' original files. 403 for a role that may not see cases; 404 for an unknown case; 409 for the
+    PDF while the server has no Chinese font (the reason names it)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                              (200, "application/zip"): OpenApiTypes.BINARY},
+                   operation_id="cases_case_file", summary="The case file (案卷) as PDF or ZIP")
+    def get(self, request, pk, fmt):
+        if not roles.may("case.view", request.user):
+            raise exceptions.PermissionDenied()
+        case = Case.objects.select_related("party", "violation_type").filter(pk=pk).first()
+        if case is None:
+            raise Http404
+        try:
+            if fmt == "pdf":
+                data, content_type = case_file.case_file_pdf(case, compiled_by=request.user), "application/pdf"
+            else:
+                data, content_type = case_file.case_file_zip(case, compiled_by=request.user), "application/zip"
+        except DocumentUnavailable as refusal:
+            return Response({"error": "document-unavailable", "detail": str(refusal.reason)}, status=409)
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"案卷-{case.number or case.pk}.{fmt}".replace("/", "-"))
+        return response

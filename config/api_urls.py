@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import (
+    CaseFileView,
     CaseViewSet,
     CorrectionOrderViewSet,
     FirstOffenceListView,
@@ -56,6 +57,8 @@ urlpatterns = [
             name="object-attachments"),
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
     path("attachments/<int:pk>/thumbnail/", AttachmentThumbnailView.as_view(), name="attachment-thumbnail"),
+    # The case file (CONTRACT §6): `.pdf`/`.zip` without the router's trailing slash.
+    re_path(r"^cases/(?P<pk>[0-9]{1,18})/case-file\.(?P<fmt>pdf|zip)$", CaseFileView.as_view(), name="case-file"),
     path("", include(router.urls)),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),
