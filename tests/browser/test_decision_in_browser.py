@@ -155,8 +155,11 @@ def test_decision_from_review_to_signature(browser_user, users, decision):
         (zh(ACTION_LABELS["create"]), drafter),
         (zh(ACTION_LABELS["record_preparation"]), drafter),
         (transition_label("decision", "submit_for_review"), drafter),
+        # the 合法性审查意见书 and the 决定正文 are issued in the step that gives them (documents.services)
+        (zh(ACTION_LABELS["issue_document"]), users["judicial"].username),
         (transition_label("decision", "pass_review"), users["judicial"].username),
         (transition_label("decision", "schedule"), users["secretary"].username),
         (transition_label("decision", "approve"), users["chair"].username),
+        (zh(ACTION_LABELS["issue_document"]), users["principal"].username),
         (transition_label("decision", "sign"), users["principal"].username),
     ], steps
