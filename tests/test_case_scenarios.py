@@ -150,8 +150,10 @@ def test_penalty_case_from_report_to_closed(town):
     assert closed["state"] == "closed"
     assert closed["closing_summary"] == "罚款已缴纳，案件办结。"
     assert transition_names(closed) == []
-    assert history_names(closed) == ["report", "file", "record_inquiry", "notify", "submit_decision", "decide",
-                                     "serve", "record_execution", "record_publicity", "close"]
+    # The notice and the decision are issued with their numbers right after their steps (DESIGN §10).
+    assert history_names(closed) == ["report", "file", "record_inquiry", "notify", "issue_document", "submit_decision",
+                                     "decide", "issue_document", "serve", "record_execution", "record_publicity",
+                                     "close"]
     by = {h["transition"]: h["user"] for h in closed["history"]}
     assert by["decide"] == "principal" and by["close"] == "chief" and by["serve"] == "officer-o1"
     assert verify_chain().intact

@@ -126,7 +126,9 @@ def test_demand_then_court_end_to_end(town, clock):
                    note="法院裁定准予强制执行，已划扣"))
     assert body["state"] == "executed" and body["executed_on"] == "2026-10-20"
     assert body["late_payment_surcharge"] is None
-    assert history_names(body)[-4:] == ["serve", "demand_payment", "apply_to_court", "record_court_result"]
+    # The demand and the application are issued with their numbers right after their steps (DESIGN §10).
+    assert history_names(body)[-6:] == ["serve", "demand_payment", "issue_document", "apply_to_court",
+                                        "issue_document", "record_court_result"]
 
 
 def test_the_three_months_of_art_53_last_through_their_last_day(town, clock):

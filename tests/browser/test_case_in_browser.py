@@ -163,13 +163,16 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
 
     # --- the history lists every step with its user ----------------------------------------------------------
     o1, boss = officer.username, chief.username
+    ISSUED = "文书已制发"  # noqa: N806 - docs-core's label of the audit entry issue_document
     assert history_steps(page) == [
         (zh(CASE_ACTION_LABELS["report"]), o1),
         (transition_label("case", "file"), boss),
         (zh(CASE_ACTION_LABELS["record_inquiry"]), o1),
         (transition_label("case", "notify"), o1),
+        (ISSUED, o1),  # the notice's number (DESIGN §10)
         (transition_label("case", "submit_decision"), o1),
         (transition_label("case", "decide"), principal.username),
+        (ISSUED, principal.username),  # the decision's number
         (transition_label("case", "serve"), o1),
         (transition_label("case", "record_execution"), o1),
         (zh(CASE_ACTION_LABELS["record_publicity"]), boss),
