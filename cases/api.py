@@ -45,7 +45,7 @@ from .models import (
     Village,
     ViolationType,
 )
-from .self_check import self_check as run_self_check
+from .self_check import as_shown as shown_self_check
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -585,8 +585,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
     @action(detail=True, methods=["get"], url_path="self-check")
     def self_check(self, request, pk=None):
         """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and
-        its 100-point score with the deductions, as of now; labels in the request's language."""
-        return Response(run_self_check(self.get_object()).as_dict())
+        its 100-point score with the deductions, as of now — for a closed case as kept at closing (DESIGN §10); labels
+        in the request's language."""
+        return Response(shown_self_check(self.get_object()))
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

@@ -201,9 +201,9 @@ _BIG_UNITS = ("", "万", "亿", "万亿")
 
 def rmb_upper(amount) -> str:
     """An amount in yuan as official documents write it in capital numerals (大写): 5000 → 伍仟元整,
-    1234.56 → 壹仟贰佰叁拾肆元伍角陆分, 10005 → 壹万零伍元整, 0.5 → 伍角 (the bookkeeping usage of 会计基础工作规范
-    Art 52, local practice: one 零 for a run of zeros inside, 整 when there are no jiao and fen). A negative amount
-    is refused (ValueError)."""
+    1234.56 → 壹仟贰佰叁拾肆元伍角陆分, 1234.5 → 壹仟贰佰叁拾肆元伍角整, 10005 → 壹万零伍元整, 0.5 → 伍角整
+    (the bookkeeping usage of 会计基础工作规范 Art 52, local practice: one 零 for a run of zeros inside, 整 after
+    元 or 角, none after 分). A negative amount is refused (ValueError)."""
     value = Decimal(amount).quantize(Decimal("0.01"))
     if value < 0:
         raise ValueError("a negative amount has no capital form")
@@ -228,8 +228,10 @@ def rmb_upper(amount) -> str:
     elif text:
         text += "零"
     if fen:
-        text += _DIGITS[fen] + "分"
-    return text
+        return text + _DIGITS[fen] + "分"
+    # 会计基础工作规范 Art 52 (local practice for documents): an amount written to 元 or to 角 ends with 整; one
+    # written to 分 does not (1234.50 → 壹仟贰佰叁拾肆元伍角整, 1234.56 → …伍角陆分).
+    return text + "整"
 
 
 def money(amount) -> str:

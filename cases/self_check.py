@@ -30,7 +30,7 @@ from notifications.models import Deadline
 from workflows.errors import Message, RuleViolation
 
 from . import party_rules
-from .models import Case, LegalReview
+from .models import Case, CaseState, LegalReview
 
 # --- vetoes ---------------------------------------------------------------------------------------------------
 V_WRONG_BODY = ("wrong_body", _("Wrong body"))
@@ -280,3 +280,13 @@ def relabel(result: dict) -> dict:
         result[key] = [{**item, "label": str(LABELS.get(item.get("code"), item.get("label", "")))}
                        for item in result.get(key, [])]
     return result
+
+
+def as_shown(case) -> dict:
+    """The self-check a reader sees (DESIGN §10: "the score is kept"): for a closed case the result kept at closing
+    (Case.self_check_result, labels in the active language), so later uploads or edits never change the file's
+    recorded grade; else the check as of now. Same shape as SelfCheck.as_dict()."""
+    if case.state == CaseState.CLOSED and case.self_check_at:
+        return relabel(case.self_check_result)
+    return self_check(case).as_dict()
+

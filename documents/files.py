@@ -31,7 +31,8 @@ class Target:
 def find(owner_name: str, obj_id, kind_name: str | None = None, record_id=None) -> Target:
     """The object `obj_id` of owner `owner_name`, and when given the document kind (of that owner) and the
     record (one of kind.records(obj)). Raises NotFound for anything unknown, a kind of another owner, a record
-    id on a per-object kind or a missing record id on a per-record kind."""
+    id on a per-object kind or a missing record id on a per-record kind that has records (without any record yet,
+    the Target has record None and `produce`/`unavailable_reason` give the reason: 409)."""
     try:
         owner = registry.owner(owner_name)
     except LookupError:
@@ -50,6 +51,10 @@ def find(owner_name: str, obj_id, kind_name: str | None = None, record_id=None) 
     record = None
     if kind.records is not None:
         if record_id is None:
+            # The list offers a per-record kind once, without a record, while nothing is recorded for it yet: its
+            # URL answers 409 with the list's reason (CONTRACT §6: a document not yet available), not 404.
+            if not list(kind.records(obj) or ()):
+                return Target(owner, obj, kind, None)
             raise NotFound("record")
         record = next((r for r in kind.records(obj) or () if str(r.pk) == str(record_id)), None)
         if record is None:
@@ -102,10 +107,22 @@ def documents_of(obj) -> list[dict]:
     return rows
 
 
+def unavailable_reason(target: Target) -> str | None:
+    """Why a per-record document asked for without a record cannot be produced (nothing recorded yet): the
+    reason the list shows; None for any other target (rendering then checks the kind's own availability)."""
+    kind = target.kind
+    if kind is None or kind.records is None or target.record is not None:
+        return None
+    return str(kind.unavailable(target.obj, None) or rendering.NO_RECORD_YET)
+
+
 def produce(target: Target, fmt: str) -> tuple[bytes, str, str]:
     """The document of `target` in `fmt` ("docx" or "pdf"): (bytes, content type, Content-Disposition value).
     The file name carries the document's number, else the object's label. Raises DocumentUnavailable (409)."""
     kind, obj, record = target.kind, target.obj, target.record
+    reason = unavailable_reason(target)
+    if reason:
+        raise rendering.DocumentUnavailable(reason)
     data = rendering.render_docx(kind.name, obj, record) if fmt == DOCX else rendering.render_pdf(kind.name, obj, record)
     number = rendering.document_context(kind.name, obj, record)["number"] or target.owner.label(obj)
     filename = f"{kind.title}-{number}.{fmt}".replace("/", "-").replace("\\", "-")

@@ -38,6 +38,9 @@ class PrintView(DocumentPageMixin, View):
 
     def get(self, request, owner, pk, kind, record=None):
         target = self.target(owner, pk, kind, record)
+        reason = files.unavailable_reason(target)
+        if reason:
+            return unavailable(request, reason)
         try:
             html = rendering.render_html(target.kind.name, target.obj, target.record)
         except rendering.DocumentUnavailable as refusal:

@@ -95,7 +95,7 @@ def test_every_case_kind_of_the_contract_is_registered_in_procedure_order():
 @pytest.mark.parametrize("amount, upper", [
     ("5000", "伍仟元整"), ("500", "伍佰元整"), ("1234.56", "壹仟贰佰叁拾肆元伍角陆分"), ("10005", "壹万零伍元整"),
     ("100000", "壹拾万元整"), ("100001000", "壹亿零壹仟元整"), ("1010", "壹仟零壹拾元整"), ("12.05", "壹拾贰元零伍分"),
-    ("0.50", "伍角"), ("0", "零元整"), ("20000000.10", "贰仟万元壹角"),
+    ("0.50", "伍角整"), ("0", "零元整"), ("20000000.10", "贰仟万元壹角整"),
 ])
 def test_amounts_in_capital_numerals(amount, upper):
     assert case_documents.rmb_upper(Decimal(amount)) == upper

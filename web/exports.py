@@ -55,7 +55,12 @@ def _cell(sheet, value):
         return cell
     if value is None or isinstance(value, (int, float)):
         return WriteOnlyCell(sheet, value=value)
-    return WriteOnlyCell(sheet, value=str(value))
+    cell = WriteOnlyCell(sheet, value=str(value))
+    # Text is always text: openpyxl makes a string starting with "=" a formula, so a party's name or a description
+    # typed as `=HYPERLINK(…)` would run in the clerk's Excel (formula injection). Kept as a string cell it shows
+    # exactly what was typed.
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(rows, columns: list, title: str = "Sheet"):
