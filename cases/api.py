@@ -26,7 +26,7 @@ from web.api import (
 from web.exports import XlsxListMixin
 from workflows import roles
 from workflows.audit import client_ip
-from workflows.errors import NotPermitted, bilingual
+from workflows.errors import NotPermitted, StateConflict, bilingual
 from workflows.models import User
 from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
@@ -45,7 +45,11 @@ from .models import (
     Village,
     ViolationType,
 )
-from .self_check import as_shown as shown_self_check
+from .self_check import (
+    NOT_APPLICABLE as SELF_CHECK_NOT_APPLICABLE,
+    as_shown as shown_self_check,
+    not_applicable as self_check_not_applicable,
+)
 
 MUST_BE_ID = _("Must be an id.")
 UNKNOWN_VIOLATION_TYPE = _("Unknown violation type code.")
@@ -500,6 +504,7 @@ class SelfCheckItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     detail = serializers.CharField(required=False)
+    fix = serializers.CharField(required=False, help_text="A veto's remedy: what the clerk does about it.")
     points = serializers.IntegerField(required=False)
 
 
@@ -586,8 +591,11 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
     def self_check(self, request, pk=None):
         """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and
         its 100-point score with the deductions, as of now — for a closed case as kept at closing (DESIGN §10); labels
-        in the request's language."""
-        return Response(shown_self_check(self.get_object()))
+        in the request's language. 409 for a case transferred out (Art 27): the self-check does not apply to it."""
+        case = self.get_object()
+        if self_check_not_applicable(case):
+            raise StateConflict(SELF_CHECK_NOT_APPLICABLE, rule="state")
+        return Response(shown_self_check(case))
 
     @extend_schema(request=PublicitySerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

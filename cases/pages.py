@@ -49,12 +49,17 @@ from workflows import roles
 from workflows.audit import client_ip
 from workflows.errors import Refusal
 from workflows.forms import IdChoiceField, IdMultipleChoiceField
-from workflows.services import get_process
+from workflows.services import get_process, unmet_refusal
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village, ViolationType
-from .self_check import relabel, self_check as run_self_check
+from .self_check import (
+    not_applicable as self_check_not_applicable,
+    relabel,
+    self_check as run_self_check,
+    vetoes as run_vetoes,
+)
 
 # Audit entries of a case that are not transitions (cases.services records them).
 CASE_ACTION_LABELS = {
@@ -536,7 +541,9 @@ class CaseListView(CaseAccessMixin, View):
 
 def can_record_payment(case, user, action="case.payment") -> bool:
     """Payments and plan applications: the case's officers, while a decided fine is being paid (Art 66-67)."""
-    return (case.outcome == Case.Outcome.PENALTY and bool(case.fine) and case.state in PAYABLE_STATES
+    payable = case.state in PAYABLE_STATES or (action == "case.payment"
+                                               and services.receipt_owed_after_execution(case))
+    return (case.outcome == Case.Outcome.PENALTY and bool(case.fine) and payable
             and roles.may(action, user) and case.officers.filter(pk=user.pk).exists())
 
 
@@ -551,12 +558,27 @@ def correct_date_url(case, user) -> str:
 
 
 def self_check_context(case) -> dict:
-    """The 案卷自查 card (DESIGN §10), for a case with a decision: as kept at closing, else as of now."""
+    """The 案卷自查 card (DESIGN §10), for a case with a decision: as kept at closing, else as of now; none for a
+    case transferred out (the self-check does not apply to it)."""
     if case.state == CaseState.CLOSED and case.self_check_at:
         return {"self_check": relabel(case.self_check_result), "self_check_kept": True}
-    if case.decided_on is None:
+    if case.decided_on is None or self_check_not_applicable(case):
         return {}
     return {"self_check": run_self_check(case).as_dict(), "self_check_kept": False}
+
+
+def close_blocked(case, user, transitions) -> dict | None:
+    """The 结案 step the brigade chief would take now but may not, with why (the close guard's refusal in the page's
+    language, and each self-check veto with what to do): {label, reason, vetoes}. None when the case is closed, the
+    user may not close cases, or close is not refused by one of its rules. A penalty not yet executed (C9) is not
+    "blocked": closing is simply not the next step."""
+    if any(t["name"] == "close" for t in transitions):
+        return None
+    refusal = unmet_refusal("case", case, user, "close")
+    if refusal is None or refusal.rule == "C9":
+        return None
+    vetoes = run_vetoes(case) if refusal.rule == "case-file" else []
+    return {"label": get_process("case").label("close"), "reason": refusal.page_text, "vetoes": vetoes}
 
 
 class CaseDetailView(CaseAccessMixin, View):
@@ -575,6 +597,7 @@ class CaseDetailView(CaseAccessMixin, View):
         return self.render("cases/case_detail.html", {
             **case_summary(case),
             "transitions": transitions,
+            "close_blocked": close_blocked(case, request.user, transitions),
             "can_inquire": inquiry_possible and is_case_officer and roles.may("case.inquiry", request.user),
             "can_publicize": (case.outcome == Case.Outcome.PENALTY and case.decided_on is not None
                               and case.published_on is None and not case.publicity_withheld_reason
@@ -666,6 +689,9 @@ class CaseTransitionView(CaseAccessMixin, TransitionView):
     def render(self, template, context, status=200):
         case = case_queryset().get(pk=self.obj.pk)
         context.update(case_summary(case))
+        refusal = context.get("refusal")
+        if self.name == "close" and refusal is not None and refusal.rule == "case-file":
+            context["close_vetoes"] = run_vetoes(case)  # beside the refusal: what to do about each veto
         return super().render("cases/transition.html", context, status=status)
 
 

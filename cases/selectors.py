@@ -46,6 +46,7 @@ from .payments import (  # noqa: F401 (re-exported: what the party owes, for pag
     remedy_paused_days,
     surcharge_paused_days,
 )
+from .self_check import vetoes as self_check_vetoes
 
 LIMITATION_WARNING = _("The violation was discovered beyond the {years}-year limitation period (Art 36): filing "
                        "needs an override reason.")
@@ -65,6 +66,9 @@ CASE_INBOX = {
     roles.PRINCIPAL: ([CS.DECIDING], _("Decide")),
 }
 CHIEF_CLOSES = ([CS.EXECUTED], _("Close the case"))
+# 案卷评查 (DESIGN §10): a case the close guard refuses for a self-check veto is not offered as "close" but as what
+# it needs first.
+CLOSE_NEEDS_CORRECTION = _("Correct the case file before closing (self-check veto)")
 # 简易程序: the chief records the filing of an on-the-spot decision (处罚法 Art 52); its officer hands the fine
 # collected on the spot over to the agency (Art 71). These rows override the action the state alone would give.
 SPOT_FILING_ACTION = _("On-the-spot decision awaiting filing")
@@ -182,6 +186,8 @@ def case_inbox_items(user) -> list[dict]:
         deadline = soonest.get(case.pk)
         action = (spot_action(case, held) or execution_action(case, held) or service_action(case, held)
                   or next((str(a) for states, a in actions if case.state in states), ""))
+        if action == str(CHIEF_CLOSES[1]) and self_check_vetoes(case):
+            action = str(CLOSE_NEEDS_CORRECTION)
         if action == str(SPOT_FILING_ACTION):
             deadline = None  # Art 52 sets no period for the filing; the case's open deadline is the officer's
         if not action and case.state == CS.DEMANDED:

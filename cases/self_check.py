@@ -5,8 +5,9 @@ research/domain-systems.md §2 "不合格卷"):
 
 - **Vetoes** (否决项): any one makes the file 不合格 and CaseFlow.close refuses (409, rule `case-file`). Each flags a
   real legal defect that a legitimately processed case cannot have — never a missing upload:
-    V1 wrong body (主体不合法) — the violation type is not (or no longer) one the town may enforce, or the case went
-       to another agency (Art 17, 22 statute: the agency acts within its competence; 国务院令第310号 on transfers);
+    V1 wrong body (主体不合法) — the violation type is not (or no longer) one the town may enforce (Art 17, 22
+       statute: the agency acts within its competence). A case transferred out (Art 27) is not checked at all: it
+       is the receiving body's to decide, and transferring it was the lawful step (not_applicable());
     V2 uncertified officer (执法人员无证) — an officer acted on a day their certificate was not valid (Art 42 statute);
     V3 fewer than two officers in the general procedure (Art 42 ¶1, 55 statute);
     V4 no prior notice before a penalty decided in the general procedure (Art 44, 62 statute);
@@ -14,15 +15,19 @@ research/domain-systems.md §2 "不合格卷"):
     V6 no legal review where required (Art 58 ¶1 statute; ¶1(4) the local catalogue);
     V7 wrong procedure — on the spot beyond Art 51's limits (statute), a penalty entitling to a hearing decided
        without the hearing offered (Art 63, 64 statute), a case discovered after the limitation period penalised
-       without a recorded reason (Art 36 statute).
+       without a recorded reason (Art 36 statute);
+    V8 fine unpaid (罚款未缴清) — execution is recorded but the payments recorded from the bank's receipts do not
+       cover the fine and no court enforced it (Art 66-67, 72 statute; 行政强制法 Art 53: a decision not performed
+       goes to a demand and the court — a file closed with the fine owed and no enforcement result is defective).
 - **Score** out of 100: form 20, content 80. Each deduction below names its rule (local review standard unless
   it says statute); the points are the town's own weights.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Attachment
@@ -30,7 +35,7 @@ from notifications.models import Deadline
 from workflows.errors import Message, RuleViolation
 
 from . import party_rules
-from .models import Case, CaseState, LegalReview
+from .models import Case, CaseState, LegalReview, Payment
 
 # --- vetoes ---------------------------------------------------------------------------------------------------
 V_WRONG_BODY = ("wrong_body", _("Wrong body"))
@@ -40,9 +45,9 @@ V_NO_NOTICE = ("no_prior_notice", _("No notice before the penalty"))
 V_NO_SERVICE = ("no_service_proof", _("No proof of service"))
 V_NO_REVIEW = ("no_legal_review", _("No legal review"))
 V_PROCEDURE = ("wrong_procedure", _("Wrong procedure"))
+V_UNPAID = ("fine_unpaid", _("Fine not paid in full"))
 
 WRONG_BODY_TYPE = _("“{name}” is not a violation type the town may enforce (its power is not active) (Art 17, 22).")
-WRONG_BODY_TRANSFERRED = _("The case was transferred to {to}: it is not the town's to decide (Art 27).")
 UNCERTIFIED = _("{name} had no enforcement certificate valid on {day}, when they {act} (Art 42).")
 ACT_FILED = _("were assigned to the case")
 ACT_INQUIRY = _("questioned {subject}")
@@ -56,8 +61,28 @@ NO_REVIEW = _("The case needed legal review by the judicial office before the de
 SPOT_OVER = _("A fine of {fine} yuan was decided on the spot, above the {limit} yuan allowed (Art 51).")
 HEARING_NOT_OFFERED = _("The fine of {fine} yuan entitles the party to a hearing (threshold {threshold}), but the "
                         "notice did not offer one (Art 63, 64).")
+FINE_UNPAID = _("Execution is recorded, but of the {fine} yuan fine the payments recorded cover {paid} yuan: {balance} "
+                "yuan is still owed and no court enforcement is recorded (Art 66, 67, 72; Administrative Coercion "
+                "Law Art 53).")
 LIMITATION = _("The violation was discovered after the limitation period and penalised without a recorded reason "
                "(Art 36).")
+
+# What the clerk does about each veto (shown beside it on the case page and the close page).
+FIXES = {
+    V_WRONG_BODY[0]: _("Check the town's power over this violation type; a case that is not the town's goes to the "
+                       "competent body (transfer)."),
+    V_UNCERTIFIED[0]: _("Check the officer's certificate on the officers page; an act done without a valid "
+                        "certificate is redone by certified officers before the case is closed."),
+    V_TOO_FEW[0]: _("Assign a second certified officer; what one officer did alone is redone by two before the case "
+                    "is closed."),
+    V_NO_NOTICE[0]: _("The decision must be corrected: notify the party of the facts, grounds and penalty and hear "
+                      "them before deciding again."),
+    V_NO_SERVICE[0]: _("Record the service of the decision: the date and manner on the service receipt."),
+    V_NO_REVIEW[0]: _("Have the judicial office review the case; the decision is corrected after the review passes."),
+    V_PROCEDURE[0]: _("The decision must be corrected in the proper procedure before the case is closed."),
+    V_UNPAID[0]: _("Record the bank's payment receipts; if the fine is unpaid, serve a demand and apply to the court "
+                   "for enforcement before closing the case."),
+}
 
 # --- deductions: (code, label, points) — form 20 ---------------------------------------------------------------
 D_NUMBER = ("number_missing", _("Case number missing"), 5)  # local standard: 文书编号齐全
@@ -93,7 +118,13 @@ class SelfCheck:
 
 
 def _veto(pair, detail) -> dict:
-    return {"code": pair[0], "label": str(pair[1]), "detail": str(detail)}
+    return {"code": pair[0], "label": str(pair[1]), "detail": str(detail), "fix": str(FIXES[pair[0]])}
+
+
+def not_applicable(case) -> bool:
+    """A case transferred out (移送, Art 27 statute) is the receiving body's to decide and never closes here: the
+    self-check does not apply to it (transferring was the lawful step, not a wrong body)."""
+    return bool(case.transferred_to) or case.state == "transferred"
 
 
 def _valid_on(officer, day: datetime.date) -> bool:
@@ -124,17 +155,17 @@ def vetoes(case) -> list[dict]:
     general = case.procedure == Case.Procedure.GENERAL
     penalty = case.outcome == Case.Outcome.PENALTY
     # V1 (Art 17, 22 statute): the power to enforce this type must be the town's (the admin's active list).
+    if not_applicable(case):
+        return found
     if not case.violation_type.active:
         found.append(_veto(V_WRONG_BODY, Message(WRONG_BODY_TYPE, name=case.violation_type.name)))
-    elif case.transferred_to:
-        found.append(_veto(V_WRONG_BODY, Message(WRONG_BODY_TRANSFERRED, to=case.transferred_to)))
     # V2 (Art 42 statute): 执法人员应当具有行政执法资格 — on each day they acted.
     seen = set()
     for officer, day, act in _officer_acts(case):
         if (officer.pk, day) in seen or _valid_on(officer, day):
             continue
         seen.add((officer.pk, day))
-        name = officer.get_full_name() or officer.get_username()
+        name = officer.display_name  # 姓名 in Chinese order, as everywhere in the app (workflows.User)
         found.append(_veto(V_UNCERTIFIED, Message(UNCERTIFIED, name=name, day=day, act=act)))
     # V3 (Art 42 ¶1, 55 statute): 不得少于两人 in the general procedure (one may decide on the spot, Art 52).
     if general and case.filed_on:
@@ -168,7 +199,28 @@ def vetoes(case) -> list[dict]:
     if (general and penalty and not (case.limitation_override_reason or "").strip()
             and party_rules.limitation_expired(case)):  # Art 36
         found.append(_veto(V_PROCEDURE, LIMITATION))
+    # V8 (Art 66-67, 72 statute; 行政强制法 Art 53): an executed fine is paid (the bank's receipts, 罚缴分离 Art 67) or
+    # enforced by the court; the execution's own words ("已缴纳") do not pay it.
+    balance = unpaid_balance(case)
+    if balance is not None:
+        found.append(_veto(V_UNPAID, Message(FINE_UNPAID, fine=_money(case.fine), paid=_money(case.fine - balance),
+                                             balance=_money(balance))))
     return found
+
+
+def _money(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def unpaid_balance(case):
+    """The fine still owed (a Decimal > 0) on a case whose execution is recorded, when the payments recorded do not
+    cover it and no court enforced it (行政强制法 Art 57-58); None otherwise (no fine, not executed yet, paid)."""
+    if not (case.outcome == Case.Outcome.PENALTY and case.fine and case.executed_on):
+        return None
+    if case.court_outcome == Case.CourtOutcome.ENFORCED:
+        return None
+    paid = sum((p.amount for p in Payment.objects.filter(case=case)), Decimal("0"))
+    return case.fine - paid if paid < case.fine else None
 
 
 def _dates_in_order(case) -> bool:
@@ -190,16 +242,23 @@ def _fine_in_range(case) -> bool:
     return True
 
 
-def _missed_deadlines(case) -> int:
-    """Deadlines of the case met late or still open past their due date (notifications.Deadline)."""
+MISSED_MET_LATE = _("{name}: due {due}, met {met}")
+MISSED_OPEN = _("{name}: due {due}, still open")
+
+
+def _missed_deadlines(case) -> list[str]:
+    """The deadlines of the case (notifications.Deadline) met late or still open past their due date, each named by
+    its kind's name and due date (and the day it was met)."""
     today = timezone.localdate()
-    missed = 0
-    for deadline in Deadline.objects.filter(object_type="cases.case", object_id=case.pk).exclude(
-            status=Deadline.Status.CANCELLED):
+    missed = []
+    for deadline in (Deadline.objects.filter(object_type="cases.case", object_id=case.pk)
+                     .exclude(status=Deadline.Status.CANCELLED).select_related("rule").order_by("due_date", "id")):
         if deadline.status == Deadline.Status.CLOSED:
-            missed += bool(deadline.closed_on and deadline.closed_on > deadline.due_date)
-        elif deadline.status == Deadline.Status.OPEN:
-            missed += deadline.due_date < today
+            if deadline.closed_on and deadline.closed_on > deadline.due_date:
+                missed.append(str(Message(MISSED_MET_LATE, name=deadline.rule.name, due=deadline.due_date,
+                                          met=deadline.closed_on)))
+        elif deadline.status == Deadline.Status.OPEN and deadline.due_date < today:
+            missed.append(str(Message(MISSED_OPEN, name=deadline.rule.name, due=deadline.due_date)))
     return missed
 
 
@@ -207,8 +266,11 @@ def deductions(case) -> list[dict]:
     """The deductions of the 100-point score (form 20, content 80), each {code, label, points}."""
     out = []
 
-    def deduct(item, points=None):
-        out.append({"code": item[0], "label": str(item[1]), "points": item[2] if points is None else points})
+    def deduct(item, points=None, detail=""):
+        entry = {"code": item[0], "label": str(item[1]), "points": item[2] if points is None else points}
+        if detail:
+            entry["detail"] = detail
+        out.append(entry)
 
     attachments = set(Attachment.objects.filter(owner_type="cases", owner_id=case.pk)
                       .values_list("category", flat=True))
@@ -234,7 +296,7 @@ def deductions(case) -> list[dict]:
         deduct(D_DISCRETION)
     missed = _missed_deadlines(case)
     if missed:
-        deduct(D_OVERDUE, min(OVERDUE_CAP, D_OVERDUE[2] * missed))
+        deduct(D_OVERDUE, min(OVERDUE_CAP, D_OVERDUE[2] * len(missed)), detail="；".join(missed))
     if case.outcome == Case.Outcome.PENALTY and case.fine and not (case.executed_on or case.payments.exists()
                                                                     or case.court_applied_on):
         deduct(D_EXECUTION)
@@ -249,7 +311,9 @@ def self_check(case) -> SelfCheck:
     return SelfCheck(passed=not found, score=score, vetoes=found, deductions=taken)
 
 
-CLOSE_REFUSED = _("The case file fails the self-check and cannot be closed: {vetoes}")
+CLOSE_REFUSED = _("The case file fails the self-check and cannot be closed: {vetoes}. Correct them, then close the "
+                  "case.")
+NOT_APPLICABLE = _("The case was transferred to another body: the pre-closure self-check does not apply to it.")
 
 
 class _VetoList:
@@ -259,7 +323,11 @@ class _VetoList:
         self.case = case
 
     def __str__(self):
-        return "；".join(f"{item['label']}：{item['detail']}" for item in vetoes(self.case))
+        # Each detail is a sentence of its own: joined without its full stop (the message has the one at the end),
+        # with the punctuation of the language rendering it.
+        english = (translation.get_language() or "").startswith("en")
+        colon, separator = (": ", "; ") if english else ("：", "；")
+        return separator.join(f"{item['label']}{colon}{item['detail'].rstrip('。.')}" for item in vetoes(self.case))
 
 
 def refusal(case) -> RuleViolation:

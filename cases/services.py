@@ -51,6 +51,7 @@ from .models import (
     PlanInstalment,
 )
 from .selectors import approved_plan, payment_due_date, payment_status, pending_plan
+from .self_check import unpaid_balance
 from .validators import (
     birth_date_from_resident_id,
     validate_credit_code,
@@ -688,9 +689,16 @@ def _payable_case(case_pk, user, action):
         raise NotPermitted(NOT_OFFICER_OF_CASE, rule="roles")
     if case.outcome != Case.Outcome.PENALTY or not case.fine:
         raise RuleViolation(NO_FINE, rule="Art 67")
-    if case.state not in PAYABLE_STATES:
+    if case.state not in PAYABLE_STATES and not (action == "case.payment" and receipt_owed_after_execution(case)):
         raise RuleViolation(NOT_PAYABLE, rule="Art 67")
     return case
+
+
+def receipt_owed_after_execution(case) -> bool:
+    """An execution recorded without the bank's receipts covering the fine (the older way: the execution's text
+    said it was paid): the officer may still record the receipts, so the file the self-check vetoes for the unpaid
+    balance (cases.self_check V8, Art 67 statute) can be completed before it is closed."""
+    return case.state == CaseState.EXECUTED and unpaid_balance(case) is not None
 
 
 @transaction.atomic

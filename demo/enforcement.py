@@ -304,6 +304,13 @@ class CaseSeeder:
         data = {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
         return fire_transition("case", case.pk, name, self.user(username), data)
 
+    def pay(self, case, username, amount, receipt_number, paid_on=None):
+        """The party paid the fine at the designated bank; the officer records the bank's receipt (罚缴分离, 处罚法
+        Art 67) before recording the execution, so an executed case's payment card shows it paid."""
+        services.record_payment(case_pk=case.pk, user=self.user(username), amount=Decimal(amount),
+                                paid_on=paid_on or self.today, receipt_number=receipt_number,
+                                bank="宝丰县农村商业银行石桥支行")
+
     def wd(self, n: int) -> datetime.date:
         """n working days before today (0: today)."""
         return calendar.add_working_days(self.today, -n).date
@@ -381,6 +388,7 @@ class CaseSeeder:
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=served_on)
         payment = Deadline.objects.get(object_type=object_type_of(case), object_id=case.pk, kind="case.payment")
         last_day = served_on + datetime.timedelta(days=15)
+        self.pay(case, spec.officers[0], "200", "豫财罚0000987", paid_on=payment.due_date)
         self.fire(case, "record_execution", spec.officers[0], executed_on=payment.due_date,
                   detail=(f"缴款期限第十五日（{_zh(last_day)}）为法定节假日或休息日，依法顺延至{_zh(payment.due_date)}"
                           f"（民法典第二百零三条）；当事人于{_zh(payment.due_date)}缴纳罚款200元，未逾期，不加处罚款。"
@@ -622,6 +630,7 @@ class CaseSeeder:
         self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="400",
                   measures_note="责令清除所张贴的全部广告")
         self.fire(case, "serve", spec.officers[0], method="直接送达（公司业务经理代收并签字）")
+        self.pay(case, spec.officers[0], "400", "豫财罚0001011")
         self.fire(case, "record_execution", spec.officers[0],
                   detail="当事人已通过指定银行缴纳罚款400元，并已清除张贴的广告，执法队员现场复核确认。")
         services.record_publicity(case_pk=case.pk, user=self.user(spec.officers[0]), channel=PUBLICITY_CHANNEL)
@@ -680,6 +689,7 @@ class CaseSeeder:
         self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="200",
                   measures_note="责令清理倾倒的生活垃圾")
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）")
+        self.pay(case, spec.officers[0], "200", "豫财罚0001003")
         self.fire(case, "record_execution", spec.officers[0],
                   detail="当事人已缴纳罚款200元，倾倒的垃圾已清运至村垃圾收集点，执法队员现场复核确认。")
         services.record_publicity(case_pk=case.pk, user=self.user("daduizhang"), channel=PUBLICITY_CHANNEL)

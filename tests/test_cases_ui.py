@@ -479,3 +479,18 @@ def test_roles_that_do_not_work_on_cases_cannot_open_them(client, town):
     client.logout()
     login(client, town.u["o1"])
     assert client.get(f"/cases/cases/{case['id']}/").status_code == 200
+
+
+def test_the_403_page_speaks_chinese_and_names_the_user_in_chinese_order(client, town):
+    """The drafter's 403 (the finding: "三 张 have no rights to access this page / LOG IN AS ANOTHER USER") is our
+    page: Chinese, 张三 in Chinese order, a way back to the inbox."""
+    case = town.report()
+    drafter = make_user("drafter", last_name="张", first_name="三")
+    login(client, drafter)
+    response = client.get(f"/cases/cases/{case['id']}/")
+    html = html_of(response)
+    assert response.status_code == 403 and 'data-page="403"' in html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "张三，您无权查看此页面" in text and "返回我的待办" in text and "换一个账号登录" in text
+    assert "三 张" not in text and "have no rights" not in html and "Access Forbidden" not in html
+    assert "Log in as another user" not in html

@@ -11,7 +11,13 @@ from django.views import View
 
 from workflows.audit import client_ip
 from workflows.errors import Refusal
-from workflows.services import available_transitions, fire_transition, get_process, transition_form
+from workflows.services import (
+    available_transitions,
+    fire_transition,
+    get_process,
+    transition_form,
+    unmet_refusal,
+)
 
 from .base import PageMixin, error_status, show_refusal, single_values
 
@@ -55,6 +61,10 @@ class TransitionView(PageMixin, View):
 
     def page(self, form, refusal=None, status=200):
         available = {t["name"] for t in available_transitions(self.process_name, self.obj, self.request.user)}
+        if refusal is None and self.name not in available:
+            # The state and the user's roles allow the step but one of its rules refuses it now (e.g. the close
+            # guard's self-check): say which, in the page's words, rather than the generic notice.
+            refusal = unmet_refusal(self.process_name, self.obj, self.request.user, self.name)
         return self.render("web/transition.html", {
             "object": self.obj, "process": self.process_name, "name": self.name, "label": self.label,
             "form": form, "refusal": refusal, "available": self.name in available,

@@ -124,6 +124,26 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
     return obj
 
 
+def unmet_refusal(process_name: str, obj, user, name: str) -> Refusal | None:
+    """Why transition `name` is refused now although the object's state allows it and `user`'s roles may fire it:
+    the refusal (a Refusal, in both languages) of its first unmet condition — e.g. the close guard's self-check
+    vetoes — so a page can say why the step is not offered. None when the state or the role already rule it out
+    (nothing to explain) or when nothing refuses it."""
+    process = get_process(process_name)
+    if name not in process.flow.transition_names() or not roles.may_fire(process.name, name, user):
+        return None
+    flow = process.flow(obj, user=user)
+    method = getattr(flow, name)
+    if not method.can_proceed(check_conditions=False) or not method.has_perm(user):
+        return None
+    transition = method._descriptor.get_transition(method._state.get(flow))
+    unmet = transition.get_unmet_condition(flow) if transition else None
+    if unmet is None:
+        return None
+    message = getattr(unmet[1], "message", "")
+    return message if isinstance(message, Refusal) else None
+
+
 def available_transitions(process_name: str, obj, user) -> list[dict]:
     """[{name, label}] the user may fire now (role, state and object-level rules)."""
     process = get_process(process_name)
