@@ -77,8 +77,8 @@ def documents_of(obj) -> list[dict]:
     """Every document of `obj` in case-file order, one per record for a per-record kind: kind, title, number
     (issued, or the number it carries, or ""), available (bool), reason (why not, translated, else ""), formats
     (["docx", "pdf"], or ["docx"] without a Chinese font), pdf_unavailable (the reason, else ""), record (the
-    record object or None), record_id, record_label, addressable (False for a per-record kind with no record
-    yet: it has no URL). A per-record kind with no records yet is listed once, not
+    record object or None), record_id, record_label, addressable (always True: a per-record kind with no
+    record yet has its base URL, which answers 409). A per-record kind with no records yet is listed once, not
     available."""
     owner = registry.owner_of(obj)
     issued = selectors.issued_for(obj)
@@ -101,7 +101,9 @@ def documents_of(obj) -> list[dict]:
                 "available": not reason, "reason": str(reason or ""),
                 "formats": [DOCX] if pdf_reason else [DOCX, PDF], "pdf_unavailable": pdf_reason,
                 "record": record, "record_id": record.pk if record is not None else None,
-                "addressable": kind.records is None or record is not None,
+                # Every row has its URLs: a per-record kind with nothing recorded yet answers 409 with this reason
+                # at its base URL (find() gives record None), as CONTRACT §6 asks of any document not yet available.
+                "addressable": True,
                 "record_label": record_label(kind, record),
             })
     return rows

@@ -136,6 +136,10 @@ def test_penalty_case_from_report_to_closed(town):
     assert served["late_payment_surcharge"] is None
     assert "close" not in transition_names(get_case(chief, case_id))  # C9: a penalty is executed first
 
+    # 罚缴分离 (Art 67): the party pays at the bank; the officer records the receipt before recording execution
+    # (the self-check refuses to close a file whose fine the receipts do not cover).
+    ok(officer.post(f"{CASES}{case_id}/payments/", {"amount": "800", "receipt_number": "NB-0800", "bank": "农业银行石桥支行",
+                                                     "paid_on": day.isoformat()}, format="json"), 201)
     executed = ok(fire(officer, case_id, "record_execution", detail="当事人已缴纳罚款800元", executed_on=day))
     assert executed["state"] == "executed"
     assert deadline(executed, "case.payment")["status"] == "closed"
@@ -152,7 +156,8 @@ def test_penalty_case_from_report_to_closed(town):
     assert transition_names(closed) == []
     # The notice and the decision are issued with their numbers right after their steps (DESIGN §10).
     assert history_names(closed) == ["report", "file", "record_inquiry", "notify", "issue_document", "submit_decision",
-                                     "decide", "issue_document", "serve", "record_execution", "record_publicity",
+                                     "decide", "issue_document", "serve", "record_payment", "record_execution",
+                                     "record_publicity",
                                      "close"]
     by = {h["transition"]: h["user"] for h in closed["history"]}
     assert by["decide"] == "principal" and by["close"] == "chief" and by["serve"] == "officer-o1"

@@ -77,7 +77,9 @@ def test_before_the_opinion_there_is_none_and_the_decision_text_waits_for_the_si
     decision, _ = to_state(api, users, "in_review")
     rows = documents(api["drafter"], "decisions", decision["id"])
     assert not row(rows, "legality_review_opinion")["available"]
-    assert row(rows, "legality_review_opinion")["urls"] == {}  # no opinion, nothing to download
+    # no opinion yet: its URL answers 409 with the list's reason (CONTRACT §6)
+    refused_opinion = download(api["drafter"], row(rows, "legality_review_opinion")["urls"]["docx"], 409)
+    assert refused_opinion.json()["detail"] == row(rows, "legality_review_opinion")["reason"]
     assert "司法所" in row(rows, "legality_review_opinion")["reason"]
     text = row(rows, "decision_text")
     assert not text["available"] and "签发" in text["reason"] and text["number"] == ""
