@@ -29,7 +29,7 @@ from workflows import roles
 from workflows.errors import Message
 
 from . import measures as penalty_measures
-from .flows import ROUND_STEPS, round_of  # noqa: F401 (the records of the documents made again)
+from .flows import ROUND_STEPS, Round, round_of  # noqa: F401 (the records of the documents made again)
 from .models import Case, CaseState
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -110,6 +110,8 @@ P_ATTACHMENT = _("{title} ({category})")
 P_FINE = _("A fine of {amount} yuan (RMB {upper}).")
 P_MEASURES = _("Measures: {measures}.")
 P_MEASURES_NOTE = _("Description: {note}")
+P_OTHER_MEASURE = _("Other administrative penalty: {note}.")
+P_ROUND = _("made again, time {n}")
 P_CONFISCATION = _("Value confiscated: {amount} yuan.")
 P_PAY = _("Within 15 days of receiving this decision, pay the fine at {bank} (Art 67 ¶3); the agency that decides "
           "the fine does not collect it (Art 67 ¶1).")
@@ -302,12 +304,30 @@ def attachments_of(case):
     return Attachment.objects.filter(owner_type="cases", owner_id=case.pk).order_by("uploaded_at", "id")
 
 
-def evidence_paragraphs(case) -> list[str]:
-    """The evidence: the inspection and inquiry records and the attachments kept with the case, by title."""
+# Files that prove a document was signed or served, not the facts: never listed as evidence (Art 59 ¶1(2)).
+NOT_EVIDENCE = (Attachment.Category.SIGNED_DOCUMENT, Attachment.Category.SERVICE_PROOF)
+
+
+def evidence_attachments(case, kind_name=None, record=None):
+    """The attachments a document lists as evidence: not the signed or served copies of documents (category or
+    `document_kind`), and for an issued document only those uploaded before it was issued (a document never
+    cites what came after it)."""
+    from documents import selectors  # noqa: PLC0415 - docs-core's selectors
+
+    rows = attachments_of(case).exclude(category__in=NOT_EVIDENCE).filter(document_kind="")
+    issued = selectors.issued(kind_name, case, record) if kind_name else None
+    if issued is not None:
+        rows = rows.filter(uploaded_at__lte=issued.issued_at)
+    return rows
+
+
+def evidence_paragraphs(case, kind_name=None, record=None) -> list[str]:
+    """The evidence of document `kind_name` (`record`): the inspection and inquiry records and the attachments
+    of `evidence_attachments`, by title, numbered."""
     lines = [str(Message(P_INSPECTION, place=i.place, at=cn_date(i.started_at))) for i in case.inspections.all()]
     lines += [str(Message(P_INQUIRY, name=i.subject_name, at=cn_date(i.held_at))) for i in case.inquiries.all()]
     lines += [str(Message(P_ATTACHMENT, title=a.title, category=a.get_category_display()))
-              for a in attachments_of(case)]
+              for a in evidence_attachments(case, kind_name, record)]
     return [f"{n}. {line}" for n, line in enumerate(lines, 1)] or [str(P_NONE)]
 
 
@@ -315,12 +335,20 @@ def penalty_paragraphs(fine, codes, note="", confiscation_value=None) -> list[st
     """The kind of penalty (Art 9, labels of cases.measures) and the fine in figures and in capitals."""
     lines = []
     others = [c for c in codes or () if c != "fine"]
+    note = (note or "").strip().rstrip("。；;.")
     if fine is not None:
         lines.append(str(Message(P_FINE, amount=money(fine), upper=rmb_upper(fine))))
-    if others:
-        lines.append(str(Message(P_MEASURES, measures=penalty_measures.labels(others))))
-    if note:
-        lines.append(str(Message(P_MEASURES_NOTE, note=note)))
+    if note and "other" in others:
+        # "其他行政处罚" alone says nothing: the note is what that penalty is (a demolition order…).
+        named = [c for c in others if c != "other"]
+        if named:
+            lines.append(str(Message(P_MEASURES, measures=penalty_measures.labels(named))))
+        lines.append(str(Message(P_OTHER_MEASURE, note=note)))
+    else:
+        if others:
+            lines.append(str(Message(P_MEASURES, measures=penalty_measures.labels(others))))
+        if note:  # what goes with the penalty, e.g. 责令改正 (Art 28 ¶1), as a sentence
+            lines.append(str(Message(P_MEASURES_NOTE, note=note)))
     if confiscation_value is not None:
         lines.append(str(Message(P_CONFISCATION, amount=money(confiscation_value))))
     return lines
@@ -505,7 +533,8 @@ def notice_context(case, record=None) -> dict:
         rights.append(str(P_NOTICE_NO_HEARING))
     return {
         "fields": head_fields(case),
-        "sections": [_s(H_FACTS, *case.facts.splitlines()), _s(H_EVIDENCE, *evidence_paragraphs(case)),
+        "sections": [_s(H_FACTS, *case.facts.splitlines()),
+                     _s(H_EVIDENCE, *evidence_paragraphs(case, "penalty_notice", record)),
                      _s(H_BASIS, case.legal_basis), _s(H_INTENDED, *intended), _s(H_PARTY_RIGHTS, *rights)],
         "signatures": [str(S_PARTY)],
         "seal": True,
@@ -637,7 +666,7 @@ def penalty_decision_context(case, record=None) -> dict:
     return {
         "fields": [*head_fields(case), _f(L_DECIDED_ON, cn_date(case.decided_on))],
         "sections": [_s(H_FACTS, *_revoked_note(case), *case.facts.splitlines()),
-                     _s(H_EVIDENCE, *evidence_paragraphs(case)),
+                     _s(H_EVIDENCE, *evidence_paragraphs(case, "penalty_decision", record)),
                      _s(H_BASIS, case.legal_basis),
                      _s(H_PENALTY, *penalty_paragraphs(case.fine, case.measures, case.measures_note,
                                                        case.confiscation_value)),
@@ -667,7 +696,7 @@ def no_penalty_context(case, record=None) -> dict:
     return {
         "fields": [*head_fields(case), _f(L_DECIDED_ON, cn_date(case.decided_on))],
         "sections": [_s(H_FACTS, *_revoked_note(case), *(case.facts or case.description).splitlines()),
-                     _s(H_EVIDENCE, *evidence_paragraphs(case)),
+                     _s(H_EVIDENCE, *evidence_paragraphs(case, "no_penalty_decision", record)),
                      _s(H_GROUND, Message(P_NO_PENALTY_GROUND, ground=ground or P_DASH),
                         Message(P_EDUCATION, education=case.education) if case.education else ""),
                      *([_s(H_BASIS, case.legal_basis)] if case.legal_basis else [])],
@@ -853,6 +882,8 @@ def _record_label(record) -> str:
     """How a record is named beside its document in the list (the API's and the page's)."""
     if isinstance(record, Service):
         return str(SERVICE_TITLES[record.kind])
+    if isinstance(record, Round):  # a document made again: nothing the first time, "第2次制作" after
+        return str(Message(P_ROUND, n=record.pk)) if record.pk > 1 else ""
     if hasattr(record, "subject_name"):  # an inquiry record
         return f"{record.subject_name} {cn_date(record.held_at)}"
     if hasattr(record, "reviewer"):  # a legal review

@@ -262,8 +262,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{TOWN_NAME}法治平
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", f"lawflow@{_MAIL_DOMAIN}")
 # The county the town belongs to: its people's government hears reconsiderations against the town (行政复议法 2023
 # Art 24) and its basic court the lawsuits (行政诉讼法 Art 14, 18); both are named in the party's remedies on
-# every decision (处罚法 Art 59(5)).
-COUNTY_NAME = os.environ.get("COUNTY_NAME", "本县")
+# every decision (处罚法 Art 59(5)). 石桥镇 belongs to 宝丰县 (the town's 2023 rule-of-law report is headed
+# "宝丰县石桥镇人民政府"): 宝丰县人民政府 and 宝丰县人民法院.
+COUNTY_NAME = os.environ.get("COUNTY_NAME", "宝丰县")
 # Where fines are paid (处罚法 Art 67 ¶3, 罚缴分离): the bank the decisions name; empty says "the designated bank".
 FINE_BANK = os.environ.get("FINE_BANK", "")
 # Where hearings are held (处罚法 Art 64(2)); empty: the town government.

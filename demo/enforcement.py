@@ -509,10 +509,10 @@ class CaseSeeder:
             case, spec, self.wd(24),
             facts="经查，当事人在禁烧区内的承包地露天焚烧玉米秸秆约4亩，有视频监控截图、现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
-            fine="1000", note="责令改正",
+            fine="1000", note="责令当事人改正违法行为",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures_note="责令改正",
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000", measures_note="责令当事人改正违法行为",
                   decided_on=self.wd(20))
         self.fire(case, "serve", spec.officers[0], method="直接送达（当事人在送达回证上签字）",
                   served_on=self.wd(18))
@@ -563,7 +563,7 @@ class CaseSeeder:
             facts="经查，当事人在紧邻县道的禁烧区内露天焚烧玉米秸秆，过火面积约3亩，烟雾影响道路通行，"
                   "有视频监控截图、现场照片及询问笔录为证。",
             legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
-            fine="800", note="责令改正",
+            fine="800", note="责令当事人改正违法行为",
         )
         self.fire(case, "submit_decision", spec.officers[0], waiver=False)
 
@@ -607,7 +607,7 @@ class CaseSeeder:
         )
         # The party and the guardian signed the notice and waived statement and defence in writing (Art 44-45).
         self.fire(case, "submit_decision", spec.officers[0], waiver=True)
-        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="50", measures_note="责令改正",
+        self.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="50", measures_note="责令当事人改正违法行为",
                   decided_on=self.wd(1), collective_discussion_attendees=["孙建华（镇长）", "分管副镇长", "周磊（综合行政执法大队大队长）"], collective_discussion=(
                       "镇政府负责人集体讨论（镇长主持，分管副镇长、执法大队长参加）：当事人违法时未满十八周岁，"
                       "依照《行政处罚法》第三十条应当从轻或者减轻处罚；其已主动清理，危害后果轻微。同意在法定最低额"
@@ -796,10 +796,10 @@ def paying_by_instalments(seeder: CaseSeeder) -> int:
         seeder.notify(case, spec, seeder.wd(12),
                       facts="经查，当事人在禁烧区内的承包地露天焚烧小麦秸秆约2亩，有现场照片及询问笔录为证。",
                       legal_basis="《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款",
-                      fine="1000", note="责令改正")
+                      fine="1000", note="责令当事人改正违法行为")
         seeder.fire(case, "submit_decision", spec.officers[0], waiver=False)
         seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine="1000",
-                    measures_note="责令改正", decided_on=seeder.wd(5))
+                    measures_note="责令当事人改正违法行为", decided_on=seeder.wd(5))
         seeder.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=seeder.wd(3))
         officer = seeder.user(spec.officers[0])
         plan = services.apply_payment_plan(
@@ -1022,9 +1022,9 @@ def _served(seeder, case, spec, served_on, *, fine, facts, legal_basis):
     seeder.file(case, spec, calendar.add_working_days(notified_on, -6).date)
     seeder.inquiry(case, spec, calendar.add_working_days(notified_on, -5).date, f"{spec.party['name']}（当事人）",
                    "问：执法队员现场查看的情况是否属实？\n答：属实。\n问：你是否愿意改正？\n答：愿意。")
-    seeder.notify(case, spec, notified_on, facts=facts, legal_basis=legal_basis, fine=fine, note="责令改正")
+    seeder.notify(case, spec, notified_on, facts=facts, legal_basis=legal_basis, fine=fine, note="责令当事人改正违法行为")
     seeder.fire(case, "submit_decision", spec.officers[0], waiver=False)
-    seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine=fine, measures_note="责令改正",
+    seeder.fire(case, "decide", "zhenzhang", outcome=Case.Outcome.PENALTY, fine=fine, measures_note="责令当事人改正违法行为",
                 decided_on=decided_on)
     seeder.fire(case, "serve", spec.officers[0], method="直接送达（当事人签收）", served_on=served_on)
     services.record_publicity(case_pk=case.pk, user=seeder.user("daduizhang"), channel=PUBLICITY_CHANNEL,

@@ -38,6 +38,10 @@ class IssuedDocument(models.Model):
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("issued by"))
+    # The kind's own context as it was issued (rendered in settings.LANGUAGE_CODE, plain JSON), so a reprint
+    # reads as what was served (DESIGN §10). Null for a kind that stays live (extra {"frozen": False}) and for
+    # documents issued before snapshots were kept.
+    snapshot = models.JSONField(_("content as issued"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("issued document")

@@ -61,7 +61,13 @@ def _paragraphs(values) -> list[str]:
 
 def document_context(kind_name: str, obj, record=None) -> dict:
     """The context of the document `kind_name` of `obj` (and `record`): the envelope above merged with the
-    kind's own context (the envelope wins for issuer, town, title, number, owner_label).
+    kind's own context (the envelope wins for issuer, town, number, owner_label; `title` is the kind's title
+    unless the kind's context names the document itself in `doc_title`, e.g. the decision's own title).
+
+    An issued document with a snapshot reads as it was issued: its own context is the snapshot (the envelope
+    still adds issuer, number and date), so a reprint matches what was served. Any other document is built from
+    today's data. Whether a document is offered at all stays the kind's call (a decision revoked on
+    reconsideration is no longer the case's decision).
 
     Raises DocumentUnavailable(reason) when `kind.unavailable(obj, record)` gives a reason, LookupError for an
     unknown kind."""
@@ -69,13 +75,16 @@ def document_context(kind_name: str, obj, record=None) -> dict:
     reason = kind.unavailable(obj, record)
     if reason:
         raise DocumentUnavailable(reason)
-    own = dict(kind.context(obj, record) or {})
     issued = selectors.issued(kind_name, obj, record)
+    if issued is not None and issued.snapshot is not None:
+        own = dict(issued.snapshot)
+    else:
+        own = dict(kind.context(obj, record) or {})
     number = (issued.number if issued else None) or (kind.number_of(obj, record) if kind.number_of else None)
     envelope = {
         "issuer": f"{settings.TOWN_NAME}人民政府",
         "town": settings.TOWN_NAME,
-        "title": str(kind.title),
+        "title": _text(own.get("doc_title")) or str(kind.title),
         "number": _text(number),
         "date": chinese_date(issued.issued_on) if issued else _text(own.get("date")),
         "owner_label": _text(registry.owner_of(obj).label(obj)),
@@ -127,7 +136,9 @@ def render_html(kind_name: str, obj, record=None) -> str:
     """The document as a complete standalone A4 print page (no menus; fonts from the reader's system).
     Raises DocumentUnavailable."""
     context = document_context(kind_name, obj, record)
-    return render_to_string("documents/print.html", {"doc": context})
+    # The page's 打印 button and the way back to the object (hidden when printed and in the PDF).
+    back_url = registry.owner_of(obj).url(obj)
+    return render_to_string("documents/print.html", {"doc": context, "back_url": back_url})
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,7 +6,9 @@ is signed, the meeting is held…); reading, printing or downloading a document 
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from workflows import audit
 from workflows.numbering import next_number
@@ -30,6 +32,11 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     transaction (a rollback gives it back). Writes the audit entry `issue_document` on `obj` with the fields
     kind, number and record_id.
 
+    The document's content is frozen at issue (`IssuedDocument.snapshot`: the kind's context rendered in
+    settings.LANGUAGE_CODE), so a reprint reads as what was served even when the case's data changes later; a kind
+    whose content legitimately grows after issue opts out with `extra={"frozen": False}`. The caller therefore
+    issues once the data the document shows is in place (after the step's fields are set).
+
     Refuses (RuntimeError) outside a transaction, and LookupError for an unknown kind or an object whose kind of
     object has no registered owner. It does not check `kind.unavailable`: the caller issues the document in the
     very step that makes it available, before that step's state is saved.
@@ -50,7 +57,31 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
         kind=kind.name, owner_type=owner.name, owner_id=obj.pk, record_id=record_id, number=number,
         issued_on=on, issued_by=user if getattr(user, "pk", None) else None,
     )
+    if kind.extra.get("frozen", True):
+        # Taken after the row exists, so the evidence list's cut-off (documents issued at) already applies.
+        document.snapshot = snapshot_of(kind, obj, record)
+        document.save(update_fields=["snapshot"])
     audit.record(obj, transition="issue_document", user=user, client_ip=client_ip,
                  fields={"kind": kind.name, "number": number or "", "record_id": record_id},
                  comment=f"{kind.title} {number}" if number else str(kind.title))
     return document
+
+
+def jsonable(value):
+    """`value` as plain JSON: lazy translations and other objects become str (in the active language), tuples
+    become lists, dict keys str. Used for the snapshot of an issued document."""
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def snapshot_of(kind, obj, record=None) -> dict:
+    """The kind's own context of `obj` (and `record`) as plain JSON in settings.LANGUAGE_CODE: what the document
+    says when it is issued. Callables (a replacement template's helpers) are dropped."""
+    with translation.override(settings.LANGUAGE_CODE):
+        own = kind.context(obj, record) or {}
+        return jsonable({key: value for key, value in own.items() if not callable(value)})

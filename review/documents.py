@@ -89,12 +89,16 @@ def _decision_text_unavailable(decision, record):
 
 
 def _decision_text_context(decision, record) -> dict:
-    """决定正文 (条例 Art 31-32): the signed decision, its number, issuer and signing date. Further keys:
-    `decision_title`, `signed_by`."""
+    """决定正文 (条例 Art 31-32): the signed decision under its own title (`doc_title`: the document is headed
+    with the decision's title, GB/T 9704 §7.3.1; lists keep the kind's title), its number, issuer and signing
+    date. No 签发人 line: GB/T 9704 §7.2.6 puts 签发人 in the header of 上行文 only, and a town decision
+    published to the public is 下行文. Further keys: `decision_title`, `signed_by` (for a replacement
+    template)."""
     return {
+        "doc_title": decision.title,
         "fields": [],
-        "sections": [{"heading": decision.title, "paragraphs": [decision.body]}],
-        "signatures": [f"{_('Signed by')}：{decision.signed_by or ''}"],
+        "sections": [{"heading": "", "paragraphs": [decision.body]}],
+        "signatures": [],
         "seal": True,
         "date": _day(decision.signed_at),
         "decision_title": decision.title, "signed_by": str(decision.signed_by or ""),

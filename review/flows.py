@@ -348,8 +348,8 @@ class MeetingFlow(BaseFlow):
         meeting.minutes = minutes
         meeting.held_at = timezone.now()
         meeting.number = next_number("meeting", meeting.date.year, settings.MEETING_NUMBER_FORMAT)
-        # 会议纪要 (条例 Art 30): issued as the meeting is recorded held, dated the meeting's day.
-        issue("minutes", meeting, user=self.user, on=meeting.date, client_ip=self.client_ip)
+        # The 会议纪要 is readable from now on (a draft built from today's data); it is issued, and its content
+        # frozen, when the meeting closes: only then has every agenda item its outcome (after_transition).
 
     @state.transition(
         source=MeetingState.HELD, target=MeetingState.CLOSED, label=_("Close"),
@@ -358,6 +358,12 @@ class MeetingFlow(BaseFlow):
     )
     def close(self, comment=""):
         pass
+
+    def after_transition(self, name):
+        """会议纪要 (条例 Art 30: each item's outcome recorded): issued once the meeting is closed, i.e. when every
+        agenda item has its outcome (MINUTES_REQUIRED), dated the meeting's day; audited after the close."""
+        if name == "close":
+            issue("minutes", self.obj, user=self.user, on=self.obj.date, client_ip=self.client_ip)
 
     def _date_has_come(self):
         """D9: deliberation is recorded at the meeting, so not before its date."""

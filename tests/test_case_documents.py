@@ -42,7 +42,7 @@ CONTRACT_KINDS = [
     "closing_report",
 ]
 PARTY = "王某某"  # tests.case_fixtures.party()
-RIGHTS = ["六十日内", "本县人民政府", "行政复议", "六个月内", "本县人民法院", "行政诉讼"]
+RIGHTS = ["六十日内", "宝丰县人民政府", "行政复议", "六个月内", "宝丰县人民法院", "行政诉讼"]
 
 
 def case_of(body) -> Case:
@@ -282,7 +282,8 @@ def test_penalty_decision_carries_every_item_of_article_59(town, settings):
         number, PARTY, case.party.address,  # (1)
         case.facts, "证据",  # (2)
         "罚款", case.legal_basis, "500.00", "伍佰元整",  # (3)
-        "十五日内", "石桥农村商业银行", "百分之三",  # (4)
+        "十五日内", "石桥农村商业银行", "百分之三", "《中华人民共和国行政处罚法》第六十七条第三款",  # (4)
+        "《中华人民共和国行政处罚法》第七十二条第一款第一项",
         "六十日内", "石桥县人民政府", "六个月内", "石桥县人民法院", "不停止执行", "第七十三条",  # (5)
         "石桥镇人民政府", case_documents.cn_date(case.decided_on),  # (6)
     ], record_of("penalty_decision", case))
@@ -393,8 +394,10 @@ def test_documents_are_issued_with_the_business_date(town):
 
 
 def test_county_name_defaults_to_this_county():
-    assert settings.COUNTY_NAME
-    assert case_documents.county_government() == f"{settings.COUNTY_NAME}人民政府"
+    """石桥镇 is in 宝丰县 (its 2023 report): the remedies name the real county bodies by default."""
+    assert settings.COUNTY_NAME == "宝丰县"
+    assert case_documents.county_government() == "宝丰县人民政府"
+    assert case_documents.county_court() == "宝丰县人民法院"
 
 
 def test_the_api_lists_the_case_documents_and_answers_409_until_available(town):
@@ -415,3 +418,85 @@ def test_the_api_lists_the_case_documents_and_answers_409_until_available(town):
     assert response.status_code == 200
     text = squeeze(docx_text(b"".join(response.streaming_content) if response.streaming else response.content))
     assert decision["number"] in text and PARTY in text and "伍佰元整" in text
+
+
+def _attach(case, user, title, category, document_kind=""):
+    from documents.models import Attachment  # noqa: PLC0415
+    return Attachment.objects.create(owner_type="cases", owner_id=case.pk, file="x.jpg", title=title,
+                                     category=category, document_kind=document_kind, content_type="image/jpeg",
+                                     size=1, sha256="0" * 64, uploaded_by=user)
+
+
+def test_an_issued_decision_reads_as_it_was_issued_and_a_live_document_follows_the_data(town):
+    """A numbered document, once issued, is what the party received: a photo uploaded afterwards, the signed copy
+    of a document and facts rewritten later never change its reprint. A document that is not issued (the closing
+    report) is built from today's data."""
+    case = case_of(town.decided(fine="500"))
+    record = record_of("penalty_decision", case)
+    original = case.facts
+    ok(fire(town.api("o1"), case.pk, "serve", method="直接送达"))
+    ok(fire(town.api("o1"), case.pk, "record_execution", detail="罚款已缴纳"))
+    _attach(case, town.u["o1"], "事后补拍照片", "photo")
+    _attach(case, town.u["o1"], "决定书签收件", "signed_document", "penalty_decision")
+    Case.objects.filter(pk=case.pk).update(facts="事后改写的事实。")
+    case.refresh_from_db()
+    for text in open_both("penalty_decision", case, record):
+        assert squeeze(original) in text and number_of("penalty_decision", case, record) in text
+        assert "事后改写的事实" not in text and "事后补拍照片" not in text and "签收件" not in text
+    for text in open_both("closing_report", case):
+        assert "事后改写的事实" in text and squeeze(original) not in text
+
+
+def test_a_decision_lists_evidence_uploaded_before_it_but_never_a_signed_or_served_copy(town):
+    body = town.deciding()
+    case = case_of(body)
+    _attach(case, town.u["o1"], "现场照片甲", "photo")
+    _attach(case, town.u["o1"], "告知书签收件", "signed_document", "penalty_notice")
+    _attach(case, town.u["o1"], "告知书送达凭证", "service_proof")
+    ok(fire(town.api("principal"), body["id"], "decide", outcome="penalty", fine="500"))
+    case.refresh_from_db()
+    record = record_of("penalty_decision", case)
+    assert selectors.issued("penalty_decision", case, record).snapshot  # frozen at issue
+    text_docx, text_pdf = open_both("penalty_decision", case, record)
+    for text in (text_docx, text_pdf):
+        assert "现场照片甲" in text
+        assert "签收件" not in text and "送达凭证" not in text
+
+
+def test_an_issued_document_without_a_snapshot_never_cites_later_uploads(town):
+    """Documents issued before snapshots were kept are built live, but their evidence stops at the issue."""
+    case = case_of(town.decided(fine="500"))
+    record = record_of("penalty_decision", case)
+    issued = selectors.issued("penalty_decision", case, record)
+    issued.snapshot = None
+    issued.save(update_fields=["snapshot"])
+    _attach(case, town.u["o1"], "事后补拍照片", "photo")
+    assert not any("事后补拍照片" in p for p in case_documents.evidence_paragraphs(case, "penalty_decision", record))
+    assert any("事后补拍照片" in p for p in case_documents.evidence_paragraphs(case))
+
+
+def test_the_last_page_of_a_penalty_decision_always_has_body_text_with_the_seal(town):
+    """GB/T 9704: the issuer (seal) and the date never stand alone on the last page. The real 行政处罚决定书 as
+    issued, with facts of growing length, so that its end crosses a page break."""
+    import io  # noqa: PLC0415
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    case = case_of(town.decided(fine="500"))
+    record = record_of("penalty_decision", case)
+    issued = selectors.issued("penalty_decision", case, record)
+    date_text = case_documents.cn_date(case.decided_on)
+    pages_seen = set()
+    for lines in range(8, 22, 2):
+        issued.snapshot["sections"][0]["paragraphs"] = [f"事实第{n}段：" + "当事人在道路旁堆放建筑垃圾。" * 6
+                                                        for n in range(lines)]
+        issued.save(update_fields=["snapshot"])
+        pages = ["".join((p.extract_text() or "").split())
+                 for p in PdfReader(io.BytesIO(render_pdf("penalty_decision", case, record))).pages]
+        pages_seen.add(len(pages))
+        last = pages[-1]
+        assert date_text in last
+        rest = last.replace("石桥镇人民政府（印章）", "").replace(date_text, "").replace(f"—{len(pages)}—", "")
+        assert len(rest) > 20, f"{lines} paragraphs: the last page holds only {last!r}"
+        assert all(f"—{n}—" in page for n, page in enumerate(pages, 1))
+    assert max(pages_seen) > 1

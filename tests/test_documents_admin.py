@@ -100,3 +100,11 @@ def test_issued_documents_are_read_only_in_the_admin(admin_client):
     assert admin_client.get("/admin/documents/issueddocument/add/").status_code == 403
     response = admin_client.post(f"/admin/documents/issueddocument/{issued.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403 and IssuedDocument.objects.filter(pk=issued.pk).exists()
+
+
+def test_the_admin_site_names_documents_and_number_series_in_chinese(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    for name in ("文书模板", "已制发文书", "编号序列"):
+        assert name in html, name
+    for english in ("Document templates", "Issued documents", "Number sequences"):
+        assert english not in html, english

@@ -188,3 +188,82 @@ def test_an_unavailable_document_is_refused_with_its_reason(test_kind, decision)
         with pytest.raises(rendering.DocumentUnavailable) as refused:
             render(KIND, decision)
         assert refused.value.reason == "该文书要等决定起草后才能生成。"
+
+
+def test_an_issued_document_reads_as_it_was_issued(test_kind, decision, settings):
+    """The content is frozen at issue (in settings.LANGUAGE_CODE, lazy texts as Chinese): a change of the data
+    afterwards changes neither the Word file, the print page nor the PDF; the envelope still gives the number."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    def lazy_context(decision, record):
+        return {**_context(decision, record), "signatures": [gettext_lazy("Party (signature):")]}
+
+    registry.register(registry.DocumentKind(
+        name=KIND, owner="decisions", title="测试通知书", context=lazy_context, unavailable=_unavailable,
+        numbered=True, number_pattern="{town}测通〔{year}〕{seq}号"))
+    with translation.override("en"):
+        issued = issue(decision)
+    assert issued.snapshot["signatures"] == ["当事人（签名）："]  # LANGUAGE_CODE, not the clerk's browser
+    Decision.objects.filter(pk=decision.pk).update(title="改过的标题")
+    decision.refresh_from_db()
+    context = rendering.document_context(KIND, decision)
+    assert context["number"] == "石测通〔2026〕1号" and context["date"] == "2026年11月30日"
+    for text in (docx_text(rendering.render_docx(KIND, decision)), rendering.render_html(KIND, decision),
+                 pdf_text(rendering.render_pdf(KIND, decision))):
+        assert "关于修缮幸福村道路的决定" in text and "改过的标题" not in text
+
+
+def test_a_kind_may_stay_live_after_issue(decision):
+    registry.register(registry.DocumentKind(
+        name=KIND, owner="decisions", title="测试通知书", context=_context, unavailable=_unavailable,
+        numbered=True, number_pattern="{town}测通〔{year}〕{seq}号", extra={"frozen": False}))
+    try:
+        assert issue(decision).snapshot is None
+        Decision.objects.filter(pk=decision.pk).update(title="改过的标题")
+        decision.refresh_from_db()
+        assert "改过的标题" in docx_text(rendering.render_docx(KIND, decision))
+    finally:
+        registry._kinds.pop(KIND, None)
+
+
+def _page_texts(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return ["".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+CLOSING = ("石桥镇人民政府", "（印章）", "2026年11月30日", "—")
+
+
+def _body_left(page: str) -> str:
+    """A page's text without the issuer, seal, date and the page number ("— 2 —")."""
+    import re
+
+    for text in CLOSING:
+        page = page.replace(text, "")
+    return re.sub(r"\d+", "", page)
+
+
+@pytest.mark.parametrize("rights", [True, False])
+def test_the_seal_and_date_never_stand_alone_and_headings_keep_their_text(rights):
+    """GB/T 9704: the issuer (seal) and the date stay on a page with body text; a heading is never the last line
+    of a page; every page is numbered "— n —". The body grows a paragraph at a time across the page break, so one
+    length puts the closing block exactly where it would fall alone."""
+    from django.template.loader import render_to_string
+
+    seen_pages = set()
+    for count in range(14, 30):
+        sections = [{"heading": f"标题{n}号", "paragraphs": [f"段落{n}号甲" + "事实陈述。" * 20]} for n in range(count)]
+        doc = {"issuer": "石桥镇人民政府", "number": "石测通〔2026〕1号", "title": "测试决定书", "fields": [],
+               "sections": sections, "rights": "权利告知" + "如不服本决定可申请复议。" * 6 if rights else "",
+               "signatures": [], "seal": True, "date": "2026年11月30日", "footnote": ""}
+        pages = _page_texts(rendering.html_to_pdf(render_to_string("documents/print.html", {"doc": doc})))
+        seen_pages.add(len(pages))
+        assert _body_left(pages[-1]), f"{count} sections: the last page holds only the issuer and date"
+        for index, page in enumerate(pages, 1):
+            assert f"—{index}—" in page, f"page {index} has no page number"
+            for n in range(count):
+                if f"标题{n}号" in page:
+                    assert f"段落{n}号甲" in page, f"{count} sections: heading {n} alone at the foot of page {index}"
+    assert len(seen_pages) > 1  # the lengths did cross a page break

@@ -25,6 +25,7 @@ def sheet(response):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     book = openpyxl.load_workbook(io.BytesIO(content))
     rows = list(book.active.iter_rows(values_only=True))
+    sheet.last_title, sheet.last_freeze = book.active.title, book.active.freeze_panes
     return rows[0], rows[1:]
 
 
@@ -52,6 +53,16 @@ def test_the_case_list_exports_every_filtered_row_with_chinese_headers(town):
     assert row["决定日期"].date() == datetime.date.fromisoformat(decided["decided_on"])
     _header, all_rows = sheet(client.get(url + "?scope=all&export=xlsx"))
     assert len(all_rows) == 3
+    assert sheet.last_title == "执法案件" and sheet.last_freeze == "A2"  # named after the list, header frozen
+
+
+def test_a_sheet_name_is_one_excel_accepts():
+    from web.exports import sheet_title
+
+    assert sheet_title("执法案件") == "执法案件"
+    assert sheet_title("案件/2026[1]:*?") == "案件20261"
+    assert sheet_title("长" * 40) == "长" * 31
+    assert sheet_title("") == "Sheet"
 
 
 def test_the_export_is_not_limited_to_one_page(town):

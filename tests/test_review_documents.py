@@ -104,11 +104,15 @@ def test_the_signed_decision_text_carries_its_number_body_and_signing_date(api, 
     response = download(api["secretary"], signed["urls"]["docx"])
     assert response["Content-Type"] == DOCX_TYPE
     text = docx_text(response.content)
-    for expected in (decision["number"], "石桥镇人民政府", TITLE, BODY, date_text, str(users["principal"])):
+    for expected in (decision["number"], "石桥镇人民政府", TITLE, BODY, date_text):
         assert expected in text, expected
+    # Headed with the decision's own title, not the kind's label; a 下行文 carries no 签发人 (GB/T 9704 §7.2.6).
+    assert "决定正文" not in text and "签发人" not in text and str(users["principal"]) not in text
+    assert signed["title"] == "决定正文"  # the list keeps the kind's title
     pdf = pdf_text(download(api["secretary"], signed["urls"]["pdf"]).content)
     for expected in (decision["number"], TITLE, BODY, date_text):
         assert squeeze(expected) in pdf, expected
+    assert "决定正文" not in pdf and "签发人" not in pdf
 
 
 def test_the_minutes_exist_once_the_meeting_is_held(api, users):
@@ -203,9 +207,14 @@ def test_the_print_page_and_downloads_from_the_session(api, users, client):
     year = timezone.localdate().year
     assert f"石司法审〔{year}〕1号" in html and OPINION in html and "mdc-drawer" not in html
     assert "@page" in html and "A4" in html
+    # A 打印 button and the way back to the decision, both hidden when printed (so never in the PDF).
+    assert "window.print()" in html and ">打印<" in html and f'href="/review/decisions/{decision["id"]}/"' in html
+    assert "@media print { .print-bar { display: none; } }" in html
     word = client.get(base + "file.docx")
     assert word["Content-Type"] == DOCX_TYPE and OPINION in docx_text(word.content)
-    assert client.get(base + "file.pdf")["Content-Type"] == "application/pdf"
+    pdf = client.get(base + "file.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and "打印" not in pdf_text(pdf.content)
+    assert "返回" not in pdf_text(pdf.content) and squeeze(OPINION) in pdf_text(pdf.content)
     assert client.get(f"/documents/decisions/{decision['id']}/decision_text/print/").status_code == 409
 
 
@@ -249,3 +258,52 @@ def test_without_a_chinese_font_the_card_says_why_there_is_no_pdf(api, users, cl
     client.force_login(users["drafter"])
     html = client.get(f"/review/decisions/{decision['id']}/").content.decode()
     assert "中文字体" in html and 'data-format="docx"' in html and 'data-format="pdf"' not in html
+
+
+def test_the_last_page_of_the_minutes_has_body_text_with_the_date(api, users):
+    """GB/T 9704: the date is never alone on the last page of the 会议纪要 (the minutes grow across a page
+    break)."""
+    from review.models import Meeting
+
+    decision, meeting_row = to_state(api, users, "approved")
+    meeting = Meeting.objects.get(pk=meeting_row["id"])
+    date_text = f"{meeting.date.year}年{meeting.date.month}月{meeting.date.day}日"
+    pages_seen = set()
+    for lines in range(10, 24, 2):
+        Meeting.objects.filter(pk=meeting.pk).update(
+            minutes="\n".join(f"第{n}项讨论：" + "与会人员逐项审议并发表意见。" * 6 for n in range(lines)))
+        meeting.refresh_from_db()
+        pages = pdf_pages(rendering.render_pdf("minutes", meeting))
+        pages_seen.add(len(pages))
+        rest = pages[-1].replace(date_text, "").replace(f"—{len(pages)}—", "")
+        assert date_text in pages[-1] and len(rest) > 20, f"{lines} lines: the last page holds {pages[-1]!r}"
+    assert max(pages_seen) > 1
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return ["".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_minutes_are_issued_and_frozen_when_the_meeting_closes(api, users):
+    """Every agenda item has its outcome only when the meeting closes: the 会议纪要 is a draft until then and is
+    issued, with its content frozen, after the close (the history shows the close first)."""
+    from review.models import Meeting
+    from workflows.models import AuditEntry
+
+    decision, meeting_row = to_state(api, users, "approved")
+    meeting = Meeting.objects.get(pk=meeting_row["id"])
+    assert not IssuedDocument.objects.filter(kind="minutes", owner_id=meeting.pk).exists()
+    ok(api["secretary"].post(f"/api/v1/meetings/{meeting.pk}/transitions/close/", {}, format="json"))
+    issued = IssuedDocument.objects.get(kind="minutes", owner_id=meeting.pk)
+    assert "通过" in "".join(issued.snapshot["sections"][0]["paragraphs"])
+    steps = list(AuditEntry.objects.filter(object_type="review.meeting", object_id=str(meeting.pk))
+                 .order_by("id").values_list("transition", flat=True))
+    assert steps.index("close") < steps.index("issue_document")
+    Meeting.objects.filter(pk=meeting.pk).update(minutes="事后改写的纪要。")
+    meeting.refresh_from_db()
+    text = docx_text(rendering.render_docx("minutes", meeting))
+    assert "会议由镇长主持，司法所列席，逐项审议议题。" in text and "事后改写的纪要" not in text

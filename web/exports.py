@@ -63,12 +63,20 @@ def _cell(sheet, value):
     return cell
 
 
+def sheet_title(title) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/ or a backslash; "Sheet" if empty."""
+    cleaned = "".join(ch for ch in str(title or "") if ch not in '[]:*?/\\').strip("' ")
+    return cleaned[:31] or "Sheet"
+
+
 def write_xlsx(rows, columns: list, title: str = "Sheet"):
     """The workbook of `rows` under `columns` (Column objects or (header, value) pairs, value as Column takes it),
-    written to a temporary file; returns the file, at its start."""
+    its one sheet named `title` (the list's name) with the header row frozen, written to a temporary file;
+    returns the file, at its start."""
     columns = [column if isinstance(column, Column) else Column(*column) for column in columns]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"  # the header stays in view while scrolling
     for index, column in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
     header = []
@@ -87,10 +95,11 @@ def write_xlsx(rows, columns: list, title: str = "Sheet"):
     return out
 
 
-def xlsx_response(rows, columns: list, filename: str, title: str = "Sheet") -> FileResponse:
+def xlsx_response(rows, columns: list, filename: str, title: str | None = None) -> FileResponse:
     """An XLSX download of `rows` (a queryset or any iterable) named `filename` (without extension, may be
-    Chinese: the header carries it RFC 5987-encoded)."""
-    return FileResponse(write_xlsx(rows, columns, title), as_attachment=True, filename=f"{filename}.xlsx",
+    Chinese: the header carries it RFC 5987-encoded); its sheet is named `title`, else after the list
+    (`filename`)."""
+    return FileResponse(write_xlsx(rows, columns, title or filename), as_attachment=True, filename=f"{filename}.xlsx",
                         content_type=XLSX_TYPE)
 
 

@@ -77,11 +77,13 @@ class NumberSequence(models.Model):
     """Last number issued in a scope and year; incremented under a row lock inside the caller's
     transaction, so a rolled-back transaction gives its number back (gap-free, DESIGN D8, C2)."""
 
-    scope = models.CharField(max_length=50)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    scope = models.CharField(_("series"), max_length=50)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="unique_sequence_per_year")]
 
 
