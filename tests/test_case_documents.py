@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from cases import documents as case_documents
 from cases.models import Case, InspectionRecord
@@ -130,10 +131,18 @@ def test_filing_approval_carries_the_case_number_party_and_officers(town):
                                              "占道经营", case.description, "CERT-001", "CERT-002"])
 
 
+def inspection_window(minutes=40):
+    """An inspection that has just ended: at most `minutes` long, within today (the case was filed today) and
+    never in the future, whatever the hour the controlled clock starts at (00:05 leaves five minutes)."""
+    end = timezone.localtime().replace(second=0, microsecond=0)
+    start = max(end - datetime.timedelta(minutes=minutes), end.replace(hour=0, minute=0))
+    return start, end
+
+
 def inspect(town, case_id, **overrides):
-    now = datetime.datetime.combine(today(), datetime.time(9, 0))
+    start, end = inspection_window()
     data = {"officers": [town.u["o1"].pk, town.u["o2"].pk], "place": "石桥村主干道东侧",
-            "started_at": now.isoformat(), "ended_at": (now + datetime.timedelta(minutes=40)).isoformat(),
+            "started_at": start.isoformat(), "ended_at": end.isoformat(),
             "party_present": "张三", "witness": "李四（村委会）", "findings": "现场发现当事人占用人行道摆放货架三组。"}
     data.update(overrides)
     return town.api("o1").post(case_url(case_id, "inspections/"), data, format="json")
@@ -143,8 +152,8 @@ def test_an_inspection_record_needs_two_certified_officers_and_an_end_after_its_
     case = town.investigating()
     assert_refused(inspect(town, case["id"], officers=[town.u["o1"].pk]), 409)
     assert_refused(inspect(town, case["id"], officers=[town.u["o1"].pk, town.u["expired"].pk]), 409)
-    now = datetime.datetime.combine(today(), datetime.time(9, 0))
-    assert_refused(inspect(town, case["id"], ended_at=(now - datetime.timedelta(minutes=1)).isoformat()), 400,
+    start, _ = inspection_window()
+    assert_refused(inspect(town, case["id"], ended_at=(start - datetime.timedelta(minutes=1)).isoformat()), 400,
                    field="ended_at")
     assert not InspectionRecord.objects.exists()
     rows = ok(inspect(town, case["id"]), 201)
@@ -164,7 +173,7 @@ def test_the_inspection_form_on_the_case_page(town, client):
     client.force_login(town.u["o1"])
     page = client.get(f"/cases/cases/{case['id']}/")
     assert f"/cases/cases/{case['id']}/inspections/add/" in page.content.decode()
-    start = datetime.datetime.combine(today(), datetime.time(8, 0))
+    start, _ = inspection_window()
     response = client.post(f"/cases/cases/{case['id']}/inspections/add/", {
         "officers": [town.u["o1"].pk], "place": "石桥村", "started_at": start.strftime("%Y-%m-%d %H:%M"),
         "ended_at": start.strftime("%Y-%m-%d %H:%M"), "findings": "现场有货架",
