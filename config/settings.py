@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "notifications",
     "review",
     "cases",
+    "petitions",  # 信访 (issue 15, DESIGN §11)
+    "mediation",  # 人民调解 (issue 15)
+    "network",  # 法律顾问, 法律明白人, 学法与普法活动 (issue 15)
     "documents",
     "web",
     "demo",

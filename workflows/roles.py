@@ -14,6 +14,10 @@ MEETING_CHAIR = "meeting_chair"
 PRINCIPAL = "principal"
 BRIGADE_CHIEF = "brigade_chief"
 ENFORCEMENT_OFFICER = "enforcement_officer"
+# Issue 15 (CONTRACT §8): the petition office (信访办) registers, accepts and answers petitions (信访工作条例
+# 2022); a mediator (人民调解员) of a village committee or of the town committee mediates disputes (人民调解法).
+PETITION_OFFICE = "petition_office"
+MEDIATOR = "mediator"
 ADMIN = "admin"
 
 ROLE_LABELS = {
@@ -24,6 +28,8 @@ ROLE_LABELS = {
     PRINCIPAL: _("Principal (town head)"),
     BRIGADE_CHIEF: _("Enforcement brigade chief"),
     ENFORCEMENT_OFFICER: _("Enforcement officer"),
+    PETITION_OFFICE: _("Petition office"),
+    MEDIATOR: _("Mediator"),
     ADMIN: _("System administrator"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)

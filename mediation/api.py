@@ -1,0 +1,1 @@
+"""The mediation API (CONTRACT §8): thin DRF views over the services and selectors of this app."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MediationConfig(AppConfig):
+    """人民调解 (人民调解法; DESIGN §11, CONTRACT §8): committees, mediators, consent, agreement, performance and
+    the 30-day judicial-confirmation window."""
+
+    name = "mediation"
+    verbose_name = _("People's mediation")
+
+    def ready(self):
+        pass  # the builder registers the process ("mediation") and its documents here

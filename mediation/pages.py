@@ -1,0 +1,1 @@
+"""The mediation pages of the web UI (viewflow Application), thin views over the services and selectors."""

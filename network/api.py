@@ -1,0 +1,1 @@
+"""The network API (CONTRACT §8): thin DRF views over the services and selectors of this app."""

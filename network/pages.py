@@ -1,0 +1,1 @@
+"""The network pages of the web UI (viewflow Application), thin views over the services and selectors."""
