@@ -63,6 +63,10 @@ USERS = (
     # An officer reached by WeCom app messages (企业微信应用消息) under his account in the town's directory.
     DemoUser("zhifa01", (roles.ENFORCEMENT_OFFICER,), "吴", "涛", "综合行政执法大队执法队员", "13800000101",
              channels=("wecom",), wecom_userid="WuTao"),
+    # Issue 15: the petition office (信访办) and the town mediation committee's mediator (镇人民调解委员会),
+    # who works in the judicial office; the village mediators are people of the mediation registers.
+    DemoUser("xinfang", (roles.PETITION_OFFICE,), "王", "芳", "信访办主任", "13800000020"),
+    DemoUser("tiaojie", (roles.MEDIATOR,), "何", "平", "镇人民调解委员会专职调解员", "13800000021"),
     DemoUser("admin", (roles.ADMIN,), "郑", "敏", "系统管理员", "13800000019", superuser=True),
 )
 
