@@ -46,7 +46,7 @@ def village_choices(everyone=_("All villages"), town=None):
 
 class AdviserForm(BoundedTextForm, forms.Form):
     village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     firm = forms.CharField(label=_("Law firm"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     contract_start = forms.DateField(label=_("Contract start"), widget=DATE)
@@ -57,7 +57,7 @@ class AdviserForm(BoundedTextForm, forms.Form):
 
 class LiterateForm(BoundedTextForm, forms.Form):
     village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     trained_on = forms.DateField(label=_("Trained on"), widget=DATE, required=False)
 
@@ -73,7 +73,7 @@ class ActivityForm(BoundedTextForm, forms.Form):
     attendance = forms.IntegerField(label=_("Attendance (people)"), min_value=0, max_value=1_000_000, initial=0)
     campaign = forms.CharField(label=_("Campaign or theme"), max_length=100, required=False,
                                help_text=_("e.g. 宪法宣传周, 国际禁毒日, 民法典宣传月"))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(label=_("Activity content"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     layout = Layout(Row("kind", "held_on"), "title", Row("village", "attendance"), "campaign", "description")
 
@@ -135,7 +135,7 @@ class CoverageView(NetworkMixin, View):
                             [(gettext("Legal literates"), [row.literates for row in result.rows])]) if result.rows else ""
         counts = selectors.activity_counts(day.year)
         return self.render("network/coverage.html", {
-            "form": form, "day": day, "coverage": result, "chart": chart,
+            "form": form, "day": day, "coverage": result, "chart": chart, "percent_text": f"{result.percent:g}%",
             "activity_counts": [(label, counts[kind]) for kind, label in ActivityKind.choices],
         })
 

@@ -104,13 +104,13 @@ def _phone_column(show_phones: bool):
 
 
 def adviser_export_columns(show_phones: bool) -> list:
-    return [Column(_("Village"), "village.name", 12), Column(_("Name"), "name", 12),
+    return [Column(_("Village"), "village.name", 12), Column(_("Full name"), "name", 12),
             Column(_("Law firm"), "firm", 28), *_phone_column(show_phones),
             Column(_("Contract start"), "contract_start", 12), Column(_("Contract end"), "contract_end", 12)]
 
 
 def literate_export_columns(show_phones: bool) -> list:
-    return [Column(_("Village"), "village.name", 12), Column(_("Name"), "name", 12), *_phone_column(show_phones),
+    return [Column(_("Village"), "village.name", 12), Column(_("Full name"), "name", 12), *_phone_column(show_phones),
             Column(_("Trained on"), "trained_on", 12)]
 
 
