@@ -3,8 +3,6 @@ services and selectors: the coverage of the villages by their legal advisers, th
 法律明白人, the activity log with its photos (the attachments card). Lists filter and export to Excel; forms keep
 what was typed when refused."""
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,8 +33,8 @@ from .models import Activity, ActivityKind, LegalAdviser, LegalLiterate
 DATE = forms.DateInput(format="%Y-%m-%d")
 
 
-def village_choices(everyone=_("All villages"), town=None):
-    choices = [("", everyone)]
+def village_choices(town=None):
+    choices = [("", _("All villages"))]
     if town:
         choices.append(("town", town))
     return choices + [(str(v.pk), v.name) for v in Village.objects.all()]

@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Village
-from web.exports import Column
 
 from .models import Activity, ActivityKind, LegalAdviser, LegalLiterate
 
@@ -100,25 +99,25 @@ def activity_years() -> list[int]:
 # --- exports ------------------------------------------------------------------------------------------------
 
 def _phone_column(show_phones: bool):
-    return [Column(_("Phone"), "phone", 16)] if show_phones else []
+    return [(_("Phone"), "phone")] if show_phones else []
 
 
 def adviser_export_columns(show_phones: bool) -> list:
-    return [Column(_("Village"), "village.name", 12), Column(_("Full name"), "name", 12),
-            Column(_("Law firm"), "firm", 28), *_phone_column(show_phones),
-            Column(_("Contract start"), "contract_start", 12), Column(_("Contract end"), "contract_end", 12)]
+    return [(_("Village"), "village.name"), (_("Full name"), "name"),
+            (_("Law firm"), "firm"), *_phone_column(show_phones),
+            (_("Contract start"), "contract_start"), (_("Contract end"), "contract_end")]
 
 
 def literate_export_columns(show_phones: bool) -> list:
-    return [Column(_("Village"), "village.name", 12), Column(_("Full name"), "name", 12), *_phone_column(show_phones),
-            Column(_("Trained on"), "trained_on", 12)]
+    return [(_("Village"), "village.name"), (_("Full name"), "name"), *_phone_column(show_phones),
+            (_("Trained on"), "trained_on")]
 
 
 ACTIVITY_EXPORT_COLUMNS = [
-    Column(_("Date held"), "held_on", 12),
-    Column(_("Kind"), lambda a: a.get_kind_display(), 12),
-    Column(_("Title"), "title", 36),
-    Column(_("Village"), lambda a: a.village.name if a.village else _("The town"), 12),
-    Column(_("Attendance"), "attendance", 10),
-    Column(_("Campaign"), "campaign", 16),
+    (_("Date held"), "held_on"),
+    (_("Kind"), lambda a: str(a.get_kind_display())),
+    (_("Title"), "title"),
+    (_("Village"), lambda a: a.village.name if a.village else str(_("The town"))),
+    (_("Attendance"), "attendance"),
+    (_("Campaign"), "campaign"),
 ]
