@@ -3,7 +3,8 @@ are put together into one site: the only module that imports the pages of more t
 
 Applications: 我的待办 (every user's inbox, the landing page, with the messages, preferences and deadline pages
 of notifications.pages and the date correction of cases.pages), 重大行政决策 (review.pages: decisions, legality
-review, joint meetings) and 行政执法 (cases.pages: enforcement cases, officers). A new process adds its
+review, joint meetings), 行政执法 (cases.pages: enforcement cases, officers) and 法治网络 (network.pages: legal
+advisers, 法律明白人, activities). A new process adds its
 Application to SITE_APPLICATIONS.
 """
 
@@ -17,6 +18,7 @@ from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
 from cases.pages import CasesApplication, date_correction_path
+from network.pages import NetworkApplication
 from notifications.pages import (
     deadlines as deadline_pages,
     messages as message_pages,
@@ -68,7 +70,7 @@ class InboxApplication(Application):
 
 
 # Menu order.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, NetworkApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

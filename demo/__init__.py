@@ -15,7 +15,8 @@ One module per part of the town, loaded in this order by ``demo/management/comma
 4. ``catalogue``: the violation catalogue (赋权事项);
 5. ``brigade``: the other 15 officers and the 16 enforcement certificates;
 6. ``enforcement``: enforcement cases in every case state;
-7. ``reminders``: reminders planned for open deadlines that have none;
+7. ``network``: the 28 village legal advisers, 159 法律明白人 and a year of rule-of-law activities;
+8. ``reminders``: reminders planned for open deadlines that have none;
 
 then ``logins`` prints the demo logins. A part imports only the parts before it that it names (``brigade`` and
 ``logins`` import ``people``; ``enforcement`` and ``logins`` import ``brigade``) and any app's models, services and

@@ -8,3 +8,8 @@ class NetworkConfig(AppConfig):
 
     name = "network"
     verbose_name = _("Legal network")
+
+    def ready(self):
+        from .documents import register as register_documents
+
+        register_documents()

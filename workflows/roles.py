@@ -123,6 +123,14 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "deadline_rule.edit": frozenset({ADMIN}),
     # The leaders' overview on the home page: cases, overdue rate, reviews, certificates (issue 5).
     "overview.view": frozenset({PRINCIPAL, BRIGADE_CHIEF}),
+    # The legal network (DESIGN §11, CONTRACT §8): the judicial office (司法所) runs the village legal advisers and
+    # the 法律明白人 (司法部 guidance on 一村（社区）一法律顾问 and 法律明白人 training: local practice that the 司法所
+    # keeps these registers); the offices that hold activities log them with their photos; every staff role sees
+    # the registers, but the phones (personal data) only those who work with the network.
+    "network.view": frozenset(ALL_ROLES),
+    "network.edit": frozenset({JUDICIAL_OFFICE, ADMIN}),
+    "network.personal_data": frozenset({JUDICIAL_OFFICE, ADMIN, OFFICE_SECRETARY, PETITION_OFFICE, MEDIATOR}),
+    "activity.create": frozenset({JUDICIAL_OFFICE, OFFICE_SECRETARY, PETITION_OFFICE, MEDIATOR}),
 }
 
 
