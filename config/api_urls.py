@@ -15,6 +15,7 @@ from cases.api import (
 )
 from documents.api import DocumentFileView, DocumentListView, DocumentRecordFileView
 from documents.attachment_api import AttachmentDownloadView, AttachmentThumbnailView, ObjectAttachmentsView
+from mediation.api import CommitteeViewSet, MediationViewSet, MediatorViewSet
 from notifications.api import (
     AddWorkingDaysView,
     CalendarDayView,
@@ -40,6 +41,9 @@ router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="deadline-adjustment")
+router.register("mediations", MediationViewSet, basename="mediation")
+router.register("mediation-committees", CommitteeViewSet, basename="mediation-committee")
+router.register("mediators", MediatorViewSet, basename="mediator")
 
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"
