@@ -17,6 +17,7 @@ from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
 from cases.pages import CasesApplication, date_correction_path
+from mediation.pages import MediationApplication
 from notifications.pages import (
     deadlines as deadline_pages,
     messages as message_pages,
@@ -68,7 +69,7 @@ class InboxApplication(Application):
 
 
 # Menu order.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, MediationApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

@@ -1,6 +1,6 @@
 """Queries for mediation lists, the inbox and exports. Who sees what: a mediator the mediations of their own
-committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade those
-linked to an enforcement case or that it registered (workflows.roles ACTION_ROLES `mediation.view`)."""
+committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade chief all
+(he registers the violations they reveal), an officer those linked to a case or that they registered (workflows.roles ACTION_ROLES `mediation.view`)."""
 
 from django.db.models import Q
 from django.utils import timezone
@@ -24,14 +24,14 @@ def visible_mediations(user):
     qs = Mediation.objects.select_related("village", "committee", "case", "petition", "registered_by")
     if not roles.may("mediation.view", user):
         return qs.none()
-    if sees_all(user):
-        return qs
+    if sees_all(user) or roles.has_role(user, roles.BRIGADE_CHIEF):
+        return qs  # the brigade chief registers the violations a mediation reveals (report_violation)
     query = Q(pk__in=[])
     if roles.has_role(user, roles.MEDIATOR):
         committee = committee_of(user)
         if committee is not None:
             query |= Q(committee=committee)
-    if roles.has_role(user, roles.ENFORCEMENT_OFFICER, roles.BRIGADE_CHIEF):
+    if roles.has_role(user, roles.ENFORCEMENT_OFFICER):
         query |= Q(case__isnull=False) | Q(registered_by=user) | Q(reported_case__isnull=False)
     return qs.filter(query)
 

@@ -217,7 +217,7 @@ def test_end_to_end(med, today):
     ok(fire(med.api1, pk, "start", mediators=[med.m1.pk], consent=True, consent_note="双方当面表示同意调解"))
     assert med.api1.post(f"{URL}{pk}/work-records/", {"held_on": today.isoformat(), "content": "分别听取双方陈述",
                                                       "place": "村委会调解室"}, format="json").status_code == 201
-    inbox = med.api1.get("/api/v1/inbox/").json()
+    inbox = med.api1.get("/api/v1/inbox/").json()["results"]
     assert any(item["kind"] == "mediation" and item["id"] == pk for item in inbox)
     body = ok(agree(med, pk, today))
     assert body["state"] == "agreed" and len(body["work_records"]) == 1
