@@ -289,3 +289,20 @@ def test_petition_link_both_ways(med, today):
     assert [m.pk for m in petition.mediations.all()] == [body["id"]]
     ok(fire(med.api1, body["id"], "start", mediators=[med.m1.pk], consent=True))
     ok(fire(med.api1, body["id"], "fail", reason="未达成一致", routes_told=["court"]))
+
+
+def test_the_demo_town_mediates(db, settings):
+    """demo.mediation through seed_demo: the town committee and 28 village committees, ~40 mediations in every
+    state, one from a case when the brigade has a mediable case under investigation; a second run adds nothing."""
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert MediationCommittee.objects.filter(level="village").count() == 28
+    assert MediationCommittee.objects.filter(level="town").count() == 1
+    assert Mediation.objects.count() >= 40
+    assert set(Mediation.objects.values_list("state", flat=True)) == {
+        "registered", "mediating", "agreed", "failed", "confirmed", "closed"}
+    count = Mediation.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Mediation.objects.count() == count

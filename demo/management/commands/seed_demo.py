@@ -4,7 +4,7 @@ and print the demo logins; idempotent."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import brigade, catalogue, decisions, enforcement, logins, people, reminders, villages
+from demo import brigade, catalogue, decisions, enforcement, logins, mediation, people, reminders, villages
 from workflows.errors import Refusal
 
 
@@ -25,6 +25,8 @@ class Command(BaseCommand):
             self.created += catalogue.seed_catalogue()
             self.created += brigade.seed_brigade(enforcement_day)
             self.created += enforcement.seed_cases(self.stdout, enforcement_day)
+            # 人民调解 (issue 15): the committees, mediators and the year's mediations.
+            self.created += mediation.seed_mediation(users, timezone.localdate())
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal
