@@ -15,6 +15,7 @@ from cases.api import (
 )
 from documents.api import DocumentFileView, DocumentListView, DocumentRecordFileView
 from documents.attachment_api import AttachmentDownloadView, AttachmentThumbnailView, ObjectAttachmentsView
+from mediation.api import CommitteeViewSet, MediationViewSet, MediatorViewSet
 from network.api import ActivityViewSet, LegalAdviserViewSet, LegalLiterateViewSet
 from notifications.api import (
     AddWorkingDaysView,
@@ -44,6 +45,9 @@ router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="dea
 router.register("legal-advisers", LegalAdviserViewSet, basename="legal-adviser")
 router.register("legal-literates", LegalLiterateViewSet, basename="legal-literate")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("mediations", MediationViewSet, basename="mediation")
+router.register("mediation-committees", CommitteeViewSet, basename="mediation-committee")
+router.register("mediators", MediatorViewSet, basename="mediator")
 
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"

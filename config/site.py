@@ -18,6 +18,7 @@ from viewflow.urls import Application, Site
 from viewflow.utils import Icon
 
 from cases.pages import CasesApplication, date_correction_path
+from mediation.pages import MediationApplication
 from network.pages import NetworkApplication
 from notifications.pages import (
     deadlines as deadline_pages,
@@ -70,7 +71,7 @@ class InboxApplication(Application):
 
 
 # Menu order.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, NetworkApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, MediationApplication, NetworkApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

@@ -61,7 +61,7 @@ def _paragraphs(values) -> list[str]:
 
 def document_context(kind_name: str, obj, record=None) -> dict:
     """The context of the document `kind_name` of `obj` (and `record`): the envelope above merged with the
-    kind's own context (the envelope wins for issuer, town, number, owner_label; `title` is the kind's title
+    kind's own context (the envelope wins for town, number, owner_label, and for issuer unless the kind names its own issuing body; `title` is the kind's title
     unless the kind's context names the document itself in `doc_title`, e.g. the decision's own title).
 
     An issued document with a snapshot reads as it was issued: its own context is the snapshot (the envelope
@@ -82,7 +82,8 @@ def document_context(kind_name: str, obj, record=None) -> dict:
         own = dict(kind.context(obj, record) or {})
     number = (issued.number if issued else None) or (kind.number_of(obj, record) if kind.number_of else None)
     envelope = {
-        "issuer": f"{settings.TOWN_NAME}人民政府",
+        # A document another body issues names it in `issuer` (a people's mediation committee's agreement).
+        "issuer": _text(own.get("issuer")) or f"{settings.TOWN_NAME}人民政府",
         "town": settings.TOWN_NAME,
         "title": _text(own.get("doc_title")) or str(kind.title),
         "number": _text(number),

@@ -10,4 +10,12 @@ class MediationConfig(AppConfig):
     verbose_name = _("People's mediation")
 
     def ready(self):
-        pass  # the builder registers the process ("mediation") and its documents here
+        from workflows.services import register_process
+
+        from .documents import register as register_documents
+        from .flows import MediationFlow
+        from .forms import MEDIATION_TRANSITION_FORMS
+        from .models import Mediation
+
+        register_process("mediation", Mediation, MediationFlow, MEDIATION_TRANSITION_FORMS)
+        register_documents()

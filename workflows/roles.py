@@ -84,6 +84,14 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("case", "record_handover"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "propose_no_penalty"): frozenset({ENFORCEMENT_OFFICER}),
     ("case", "record_transfer_receipt"): frozenset({BRIGADE_CHIEF, ENFORCEMENT_OFFICER}),
+    # 人民调解 (人民调解法; CONTRACT §8): the committee's mediators mediate (Art 17-31); a mediator acts only on the
+    # mediations of their own committee (mediation.flows.MediationFlow.object_permission).
+    ("mediation", "start"): frozenset({MEDIATOR}),
+    ("mediation", "reach_agreement"): frozenset({MEDIATOR}),
+    ("mediation", "fail"): frozenset({MEDIATOR}),
+    ("mediation", "record_confirmation"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
+    ("mediation", "record_performance"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
+    ("mediation", "close"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
 }
 
 # Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
@@ -131,6 +139,20 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "network.edit": frozenset({JUDICIAL_OFFICE, ADMIN}),
     "network.personal_data": frozenset({JUDICIAL_OFFICE, ADMIN, OFFICE_SECRETARY, PETITION_OFFICE, MEDIATOR}),
     "activity.create": frozenset({JUDICIAL_OFFICE, OFFICE_SECRETARY, PETITION_OFFICE, MEDIATOR}),
+    # 人民调解 (CONTRACT §8): registering a dispute (an application, a referral from a petition or a case).
+    "mediation.create": frozenset({MEDIATOR, PETITION_OFFICE, ENFORCEMENT_OFFICER}),
+    # Who sees mediations: a mediator those of their committee only (mediation.selectors.visible_mediations);
+    # the petition office, the judicial office (司法所 guides people's mediation, 人民调解法 Art 5), the principal
+    # and the admin all; the brigade those linked to a case or that it registered.
+    "mediation.view": frozenset({MEDIATOR, PETITION_OFFICE, JUDICIAL_OFFICE, PRINCIPAL, ADMIN, ENFORCEMENT_OFFICER,
+                                 BRIGADE_CHIEF}),
+    "mediation.work_record": frozenset({MEDIATOR}),
+    "mediation.attach": frozenset({MEDIATOR, JUDICIAL_OFFICE}),
+    # A violation revealed by a mediation is registered as a report by the brigade (处罚法: the agency registers
+    # reports; cases.services.create_case needs `case.create`), linked to the mediation.
+    "mediation.report_violation": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
+    # The registers of committees and mediators (Art 8, 13): the judicial office keeps them.
+    "mediation.register": frozenset({JUDICIAL_OFFICE, ADMIN}),
 }
 
 

@@ -4,7 +4,18 @@ and print the demo logins; idempotent."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import brigade, catalogue, decisions, enforcement, logins, network, people, reminders, villages
+from demo import (
+    brigade,
+    catalogue,
+    decisions,
+    enforcement,
+    logins,
+    mediation,
+    network,
+    people,
+    reminders,
+    villages,
+)
 from workflows.errors import Refusal
 
 
@@ -26,6 +37,8 @@ class Command(BaseCommand):
             self.created += brigade.seed_brigade(enforcement_day)
             self.created += enforcement.seed_cases(self.stdout, enforcement_day)
             self.created += network.seed_network(users, timezone.localdate())
+            # 人民调解 (issue 15): the committees, mediators and the year's mediations.
+            self.created += mediation.seed_mediation(users, timezone.localdate())
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal

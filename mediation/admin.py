@@ -1,0 +1,44 @@
+"""Admin for the registers of people's mediation (committees, mediators) and the mediations (flow fields read
+only: they change through the flow, workflows.owned_admin)."""
+
+from django.contrib import admin
+
+from workflows.owned_admin import FlowOwnedAdmin
+
+from .models import Mediation, MediationCommittee, MediationParty, Mediator, WorkRecord
+
+
+@admin.register(MediationCommittee)
+class MediationCommitteeAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "village")
+    list_filter = ("level",)
+    search_fields = ("name",)
+
+
+@admin.register(Mediator)
+class MediatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "phone", "committee", "user", "active")
+    list_filter = ("active", "committee__level")
+    search_fields = ("name", "phone")
+    autocomplete_fields = ("committee",)
+    raw_id_fields = ("user",)
+
+
+class PartyInline(admin.TabularInline):
+    model = MediationParty
+    extra = 0
+
+
+class WorkRecordInline(admin.TabularInline):
+    model = WorkRecord
+    extra = 0
+    readonly_fields = ("recorded_by", "recorded_at")
+
+
+@admin.register(Mediation)
+class MediationAdmin(FlowOwnedAdmin):
+    list_display = ("number", "registered_on", "committee", "dispute_type", "state")
+    list_filter = ("state", "dispute_type", "source")
+    search_fields = ("number", "summary", "parties__name")
+    raw_id_fields = ("petition", "case", "reported_case", "registered_by")
+    inlines = [PartyInline, WorkRecordInline]

@@ -1,0 +1,93 @@
+"""The fields each mediation transition takes (CONTRACT §8). The UI and the API both validate with these forms, so
+a field means the same thing everywhere; the rules (人民调解法 Art 17, 26, 28-33) are mediation.flows'."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workflows.forms import IdMultipleChoiceField, TransitionForm
+
+from .models import Mediation, Mediator
+
+
+def text(label, required=True, rows=3, **kwargs):
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def date(label, required=False, **kwargs):
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(format="%Y-%m-%d"), **kwargs)
+
+
+class StartForm(TransitionForm):
+    mediators = IdMultipleChoiceField(
+        label=_("Mediators"), queryset=Mediator.objects.filter(active=True).select_related("committee"),
+        help_text=_("One or more mediators of this committee, or of the town committee (人民调解法 Art 19)."),
+    )
+    consent = forms.BooleanField(
+        label=_("Every party consents to mediation"), required=False,
+        help_text=_("If one party refuses, there is no mediation (人民调解法 Art 17)."),
+    )
+    consent_note = text(_("How the parties consented"), required=False, rows=2)
+    started_on = date(_("Mediation started on"))
+
+    def __init__(self, *args, flow=None, **kwargs):
+        super().__init__(*args, flow=flow, **kwargs)
+        if flow is not None:
+            committee = flow.obj.committee
+            self.fields["mediators"].queryset = Mediator.objects.filter(active=True).filter(
+                Q(committee=committee) | Q(committee__level="town")
+            ).select_related("committee")
+
+
+class AgreementForm(TransitionForm):
+    oral = forms.BooleanField(
+        label=_("Oral agreement"), required=False,
+        help_text=_("A simple matter may end in an oral agreement, recorded by the mediator (人民调解法 Art 28)."),
+    )
+    facts = text(_("Main facts and disputed matters"), required=False)
+    responsibilities = text(_("Each party's responsibility"), required=False)
+    terms = text(_("Content agreed"), rows=4)
+    performance_manner = text(_("Manner of performance"), required=False, rows=2)
+    performance_due_on = date(_("Performance due on"))
+    agreed_on = date(_("Agreement reached on"))
+    effective_on = date(
+        _("Agreement effective on"),
+        help_text=_("A written agreement takes effect when the parties and the mediator sign it and the committee "
+                    "seals it (Art 29 ¶2); an oral one when reached (Art 30)."),
+    )
+
+
+class FailForm(TransitionForm):
+    routes_told = forms.MultipleChoiceField(
+        label=_("Routes told to the parties"), required=False, choices=Mediation.Route.choices,
+        widget=forms.SelectMultiple,
+        help_text=_("Arbitration, administrative handling, a lawsuit (人民调解法 Art 26)."),
+    )
+    reason = text(_("Why no agreement"))
+    failed_on = date(_("Ended on"))
+
+
+class ConfirmationForm(TransitionForm):
+    court = forms.CharField(label=_("Court"), max_length=100)
+    applied_on = date(_("Applied for on"), required=True)
+    ruled_on = date(_("Ruling given on"), required=True)
+    ruling_number = forms.CharField(label=_("Ruling number"), max_length=100, required=False)
+
+
+class PerformanceForm(TransitionForm):
+    note = text(_("Performance follow-up"))
+    performed_on = date(_("Performed on"))
+
+
+class CommentForm(TransitionForm):
+    comment = text(_("Comment"), required=False)
+
+
+MEDIATION_TRANSITION_FORMS = {
+    "start": StartForm,
+    "reach_agreement": AgreementForm,
+    "fail": FailForm,
+    "record_confirmation": ConfirmationForm,
+    "record_performance": PerformanceForm,
+    "close": CommentForm,
+}

@@ -1,0 +1,118 @@
+"""Queries for mediation lists, the inbox and exports. Who sees what: a mediator the mediations of their own
+committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade chief all
+(he registers the violations they reveal), an officer those linked to a case or that they registered (workflows.roles ACTION_ROLES `mediation.view`)."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Deadline
+from workflows import roles
+
+from .flows import sees_all
+from .models import Mediation, MediationCommittee, MediationState as S, Mediator
+
+
+def committee_of(user):
+    """The committee whose register names `user` as an active mediator, or None."""
+    mediator = Mediator.objects.filter(user=user, active=True).select_related("committee").first()
+    return mediator.committee if mediator else None
+
+
+def visible_mediations(user):
+    """The mediations `user` may see (none without the role `mediation.view`)."""
+    qs = Mediation.objects.select_related("village", "committee", "case", "petition", "registered_by")
+    if not roles.may("mediation.view", user):
+        return qs.none()
+    if sees_all(user) or roles.has_role(user, roles.BRIGADE_CHIEF):
+        return qs  # the brigade chief registers the violations a mediation reveals (report_violation)
+    query = Q(pk__in=[])
+    if roles.has_role(user, roles.MEDIATOR):
+        committee = committee_of(user)
+        if committee is not None:
+            query |= Q(committee=committee)
+    if roles.has_role(user, roles.ENFORCEMENT_OFFICER):
+        query |= Q(case__isnull=False) | Q(registered_by=user) | Q(reported_case__isnull=False)
+    return qs.filter(query)
+
+
+def mediation_list(user, *, state=None, village=None, committee=None, dispute_type=None, search=None):
+    qs = visible_mediations(user)
+    if state:
+        qs = qs.filter(state=state)
+    if village:
+        qs = qs.filter(village_id=village)
+    if committee:
+        qs = qs.filter(committee_id=committee)
+    if dispute_type:
+        qs = qs.filter(dispute_type=dispute_type)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(summary__icontains=search)
+                       | Q(parties__name__icontains=search)).distinct()
+    return qs.prefetch_related("parties").order_by("-registered_on", "-id")
+
+
+def committee_list():
+    return MediationCommittee.objects.select_related("village").order_by("-level", "village__code", "name")
+
+
+def mediator_list(committee=None):
+    qs = Mediator.objects.select_related("committee", "committee__village", "user")
+    if committee:
+        qs = qs.filter(committee_id=committee)
+    return qs.order_by("committee__level", "committee__village__code", "name")
+
+
+# What a mediator does in which state (the inbox, DESIGN §6).
+ACTIONS = {
+    S.REGISTERED: _("Obtain the parties' consent and start mediation"),
+    S.MEDIATING: _("Mediate: record the agreement or the failure"),
+    S.AGREED: _("Follow up the performance; judicial confirmation within 30 days"),
+    S.CONFIRMED: _("Follow up the performance"),
+}
+
+
+def mediation_inbox_items(user) -> list[dict]:
+    """Inbox rows for a mediator: the open mediations of their committee (unsorted; web.inbox merges and sorts)."""
+    if not roles.has_role(user, roles.MEDIATOR):
+        return []
+    committee = committee_of(user)
+    if committee is None:
+        return []
+    mediations = list(Mediation.objects.filter(committee=committee, state__in=list(ACTIONS))
+                      .prefetch_related("parties"))
+    open_deadlines = {}
+    if mediations:
+        for deadline in Deadline.objects.filter(
+            object_type="mediation.mediation", object_id__in=[m.pk for m in mediations],
+            status=Deadline.Status.OPEN,
+        ).order_by("due_at"):
+            open_deadlines.setdefault(deadline.object_id, deadline)
+    now = timezone.now()
+    items = []
+    for mediation in mediations:
+        deadline = open_deadlines.get(mediation.pk)
+        items.append({
+            "kind": "mediation", "id": mediation.pk, "number": mediation.number, "title": mediation.title,
+            "state": mediation.state, "state_label": str(mediation.get_state_display()),
+            "action": str(ACTIONS[mediation.state]),
+            "due_at": deadline.due_at if deadline else None,
+            "deadline_kind": deadline.kind if deadline else None,
+            "overdue": bool(deadline and deadline.due_at < now),
+            "url": mediation.page_path(),
+        })
+    return items
+
+
+MEDIATION_EXPORT_COLUMNS = [
+    (_("Number"), lambda m: m.number or ""),
+    (_("Registered on"), "registered_on"),
+    (_("Committee"), lambda m: str(m.committee)),
+    (_("Village"), lambda m: str(m.village or "")),
+    (_("Kind of dispute"), lambda m: m.get_dispute_type_display()),
+    (_("Parties"), lambda m: "、".join(p.name for p in m.parties.all())),
+    (_("Source"), lambda m: m.get_source_display()),
+    (_("State"), lambda m: m.get_state_display()),
+    (_("Agreement effective on"), "effective_on"),
+    (_("Summary"), "summary"),
+]

@@ -1,0 +1,177 @@
+"""Business actions on mediations other than transitions (those go through workflows.services.fire_transition):
+registering a dispute (from an application, a referral, a petition or an enforcement case), the work record, and
+reporting a violation the mediation revealed as a new enforcement case. Called by the API, the pages and the demo
+town alike."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import services as case_services
+from cases.models import Case, CaseState
+from workflows import audit, roles
+from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation, bilingual
+from workflows.numbering import next_number
+from workflows.services import require
+
+from .models import Mediation, MediationCommittee, MediationParty, MediationState, WorkRecord
+from .selectors import committee_of, visible_mediations
+
+DEFAULT_NUMBER_FORMAT = "{town}调登〔{year}〕{seq}号"
+TWO_PARTIES = _("A dispute has at least two parties (人民调解法 Art 2).")
+SOURCE_OBJECT_MISSING = _("Name the {source} the mediation comes from.")
+SOURCE_OBJECT_UNEXPECTED = _("Only a mediation from a petition or a case names one.")
+NO_COMMITTEE = _("There is no people's mediation committee for {place}: the judicial office registers it first.")
+NOT_OWN_COMMITTEE = _("A mediator registers disputes for their own committee only ({committee}).")
+NOT_A_REGISTERED_MEDIATOR = _("Your account is not on the register of mediators: ask the judicial office.")
+CASE_NOT_MEDIABLE = _("This case cannot be mediated: its violation type is not mediable or the case is not being "
+                      "investigated (C8).")
+PETITION_NOT_OPEN = _("This petition is closed, not accepted or forwarded: it cannot go to mediation.")
+WORK_RECORD_STATE = _("A work record is added while mediating (人民调解法 Art 27).")
+DATE_IN_FUTURE = _("The date cannot lie in the future.")
+BEFORE_START = _("The date cannot lie before the mediation started ({day}).")
+REPORT_NO_VILLAGE = _("Name the village of the violation: the mediation concerns the town as a whole.")
+ALREADY_REPORTED = _("This mediation has already reported a violation: case {number}.")
+NO_SUCH_MEDIATION = _("No such mediation.")
+MEDIABLE_CASE_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING)
+CLOSED_PETITION_STATES = ("closed", "not_accepted", "forwarded")
+
+
+def number_format() -> str:
+    return getattr(settings, "MEDIATION_NUMBER_FORMAT", DEFAULT_NUMBER_FORMAT)
+
+
+def _field_error(field, message):
+    return InvalidInput(message, fields={field: [bilingual(message)]})
+
+
+def get_visible(pk, user, *, lock=False) -> Mediation:
+    """The mediation `pk` if `user` may see it; 403 for a role that sees no mediation, 404 otherwise."""
+    require("mediation.view", user)
+    qs = visible_mediations(user)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    mediation = qs.filter(pk=pk).first()
+    if mediation is None:
+        raise NotFound(NO_SUCH_MEDIATION)
+    return mediation
+
+
+@transaction.atomic
+def create_mediation(*, user, parties: list[dict], dispute_type, summary, source, village=None, committee=None,
+                     petition=None, case=None, referred_by="", registered_on=None, client_ip=None) -> Mediation:
+    """Register a dispute (调解登记) and give it its number from the yearly series `mediation`.
+
+    Takes `parties` (≥ 2 dicts: name, and optionally kind, gender, ethnicity, id_number, address, phone), the
+    `village` (None: the town), the kind of dispute, a summary and the `source` with its object: a `petition` for
+    source petition, a `case` for source case. The committee is the village's (小事不出村) unless `committee` is
+    given (e.g. the town's: 大事不出镇). Refuses: 403 for a role that may not register, or a mediator registering
+    for another committee; 400 for fewer than two parties, a missing or unexpected source object or a committee
+    missing; 409 for a case that is not mediable (C8) or a petition no longer open."""
+    require("mediation.create", user)
+    if not isinstance(parties, list) or len(parties) < 2:
+        raise _field_error("parties", TWO_PARTIES)
+    if source == Mediation.Source.PETITION and petition is None:
+        raise _field_error("petition", Message(SOURCE_OBJECT_MISSING, source=_("petition")))
+    if source == Mediation.Source.CASE and case is None:
+        raise _field_error("case", Message(SOURCE_OBJECT_MISSING, source=_("enforcement case")))
+    if petition is not None and source != Mediation.Source.PETITION:
+        raise _field_error("petition", SOURCE_OBJECT_UNEXPECTED)
+    if case is not None and source != Mediation.Source.CASE:
+        raise _field_error("case", SOURCE_OBJECT_UNEXPECTED)
+    if case is not None:
+        require("case.view", user)
+        case = Case.objects.select_for_update().select_related("violation_type", "village").get(pk=case.pk)
+        if case.state not in MEDIABLE_CASE_STATES or not case.violation_type.mediable:
+            raise RuleViolation(CASE_NOT_MEDIABLE, rule="C8")
+        village = village or case.village
+    if petition is not None:
+        if petition.state in CLOSED_PETITION_STATES:
+            raise RuleViolation(PETITION_NOT_OPEN, rule="信访工作条例 Art 31")
+        village = village or petition.village
+    if committee is None:
+        committee = (MediationCommittee.objects.filter(village=village).first() if village is not None
+                     else MediationCommittee.objects.filter(level=MediationCommittee.Level.TOWN).first())
+    if committee is None:
+        raise _field_error("village", Message(NO_COMMITTEE, place=village or _("the town")))
+    if roles.has_role(user, roles.MEDIATOR) and not roles.has_role(user, roles.PETITION_OFFICE, roles.ENFORCEMENT_OFFICER):
+        own = committee_of(user)
+        if own is None:
+            raise NotPermitted(NOT_A_REGISTERED_MEDIATOR, rule="roles")
+        if own.pk != committee.pk:
+            raise NotPermitted(Message(NOT_OWN_COMMITTEE, committee=own), rule="roles")
+    registered_on = registered_on or timezone.localdate()
+    if registered_on > timezone.localdate():
+        raise _field_error("registered_on", DATE_IN_FUTURE)
+    mediation = Mediation(
+        source=source, referred_by=referred_by or "", petition=petition, case=case, village=village,
+        committee=committee, dispute_type=dispute_type, summary=summary, registered_on=registered_on,
+        registered_by=user,
+    )
+    mediation.number = next_number("mediation", registered_on.year, number_format())
+    mediation.save(flow=True)
+    for party in parties:
+        MediationParty.objects.create(mediation=mediation, **party)
+    audit.record(mediation, transition="register", target=mediation.state, user=user, client_ip=client_ip,
+                 fields={"source": source, "village": getattr(village, "pk", None), "committee": committee.pk,
+                         "dispute_type": dispute_type, "parties": [p["name"] for p in parties],
+                         "petition": getattr(petition, "pk", None), "case": getattr(case, "pk", None)},
+                 comment=summary)
+    if case is not None:  # the case's history shows the referral to people's mediation (linked both ways)
+        audit.record(case, transition="referred_to_people_mediation", source=case.state, target=case.state,
+                     user=user, client_ip=client_ip, fields={"mediation": mediation.pk, "number": mediation.number})
+    return mediation
+
+
+@transaction.atomic
+def add_work_record(*, mediation_pk, user, held_on, content, place="", present="", client_ip=None) -> WorkRecord:
+    """Add a 调解工作记录 (人民调解法 Art 27: the mediator records the mediation) while mediating. 403 for a role
+    that may not, or a mediator of another committee; 404 for a mediation the user does not see; 409 in another
+    state; 400 for a date in the future or before the mediation started."""
+    require("mediation.work_record", user)
+    mediation = get_visible(mediation_pk, user, lock=True)
+    own = committee_of(user)
+    if own is None or own.pk != mediation.committee_id:
+        raise NotPermitted(Message(NOT_OWN_COMMITTEE, committee=own or "-"), rule="roles")
+    if mediation.state != MediationState.MEDIATING:
+        raise RuleViolation(WORK_RECORD_STATE, rule="人民调解法 Art 27")
+    if held_on > timezone.localdate():
+        raise _field_error("held_on", DATE_IN_FUTURE)
+    if mediation.started_on and held_on < mediation.started_on:
+        raise _field_error("held_on", Message(BEFORE_START, day=mediation.started_on.isoformat()))
+    record = WorkRecord.objects.create(mediation=mediation, held_on=held_on, content=content, place=place or "",
+                                       present=present or "", recorded_by=user)
+    audit.record(mediation, transition="work_record", source=mediation.state, target=mediation.state, user=user,
+                 fields={"work_record": record.pk, "held_on": held_on}, comment=content, client_ip=client_ip)
+    return record
+
+
+@transaction.atomic
+def report_violation(*, mediation_pk, user, violation_type, description, violation_date, party: dict,
+                     village=None, client_ip=None) -> Case:
+    """A mediation revealed a violation: register it as a report (a new enforcement case, through
+    cases.services.create_case, source `referral`), linked to the mediation (`reported_case`; the case page lists
+    it as `reporting_mediations`). 403 for a role that may not (the brigade registers reports); 404 for a mediation
+    the user does not see; 409 when the mediation reported one already; the case's own refusals as they come."""
+    require("mediation.report_violation", user)
+    mediation = get_visible(mediation_pk, user, lock=True)
+    if mediation.reported_case_id:
+        raise RuleViolation(Message(ALREADY_REPORTED, number=mediation.reported_case.number or
+                                    f"#{mediation.reported_case_id}"), rule="mediation")
+    village = village or mediation.village
+    if village is None:
+        raise _field_error("village", REPORT_NO_VILLAGE)
+    case = case_services.create_case(
+        user=user, source=Case.Source.REFERRAL, village=village, violation_type=violation_type,
+        violation_date=violation_date, party=party,
+        description=f"{description}\n（{_('Reported from people’s mediation')} {mediation.number}）",
+        client_ip=client_ip,
+    )
+    mediation.reported_case = case
+    mediation.save(update_fields=["reported_case"])
+    audit.record(mediation, transition="report_violation", source=mediation.state, target=mediation.state,
+                 user=user, fields={"case": case.pk}, comment=description, client_ip=client_ip)
+    audit.record(case, transition="reported_from_mediation", source=case.state, target=case.state, user=user,
+                 fields={"mediation": mediation.pk, "number": mediation.number}, client_ip=client_ip)
+    return case
