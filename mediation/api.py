@@ -189,10 +189,17 @@ class CommitteeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class MediatorViewSet(XlsxListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The register of mediators (人民调解法 Art 13-14); `?committee=` filters."""
+    """The register of mediators (人民调解法 Art 13-14); `?committee=` filters. 403 for a role that sees no
+    mediation (the phones are personal data)."""
 
     serializer_class = MediatorSerializer
     xlsx_filename = _("Mediators")
+
+    def initial(self, request, *args, **kwargs):
+        # The register carries the mediators' phones (personal data): for the roles that see mediations, as the
+        # register page (mediation.pages.RegisterListView); 403 for the others.
+        super().initial(request, *args, **kwargs)
+        require("mediation.view", request.user)
 
     def xlsx_columns(self):
         return [(_("Name"), "name"), (_("Phone"), "phone"), (_("Committee"), lambda m: str(m.committee)),

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from documents import registry
 from workflows import roles
 
+from .flows import acts_on
 from .models import Mediation, MediationState
-from .selectors import committee_of, visible_mediations
+from .selectors import visible_mediations
 
 NOT_AGREED = _("The agreement is produced once the parties have reached a written agreement.")
 NOT_ORAL = _("The record of an oral agreement exists only for an oral agreement.")
@@ -29,8 +30,7 @@ def may_attach(user, mediation) -> bool:
         return False
     if roles.has_role(user, roles.JUDICIAL_OFFICE):
         return True
-    committee = committee_of(user)
-    return committee is not None and committee.pk == mediation.committee_id
+    return acts_on(user, mediation)  # its committee's mediators and those named on it (人民调解法 Art 19)
 
 
 def _day(value) -> str:

@@ -71,6 +71,15 @@ def _mediator_user_committee(user):
     return mediator.committee if mediator else None
 
 
+def acts_on(user, mediation) -> bool:
+    """Whether `user` is a mediator who acts on `mediation`: an active mediator of its committee, or one named on
+    it (Art 19: the committee names its mediators; local practice lets the town committee's assist, 大事不出镇)."""
+    committee = _mediator_user_committee(user)
+    if committee is not None and committee.pk == mediation.committee_id:
+        return True
+    return mediation.mediators.filter(user=user, active=True).exists()
+
+
 def sees_all(user) -> bool:
     """Roles that see every mediation (the judicial office guides people's mediation, 人民调解法 Art 5)."""
     return roles.has_role(user, roles.PETITION_OFFICE, roles.JUDICIAL_OFFICE, roles.PRINCIPAL, roles.ADMIN)
@@ -248,8 +257,7 @@ class MediationFlow(BaseFlow):
         """A mediator acts on the mediations of their own committee only; the judicial office on all."""
         if roles.has_role(user, roles.JUDICIAL_OFFICE):
             return True
-        committee = _mediator_user_committee(user)
-        return committee is not None and committee.pk == self.obj.committee_id
+        return acts_on(user, self.obj)
 
     def object_refusal(self, transition):
         return NotPermitted(Message(NOT_YOUR_COMMITTEE, committee=self.obj.committee), rule="roles")
@@ -296,4 +304,4 @@ def record_petition_outcome(petition, *, agreed: bool, summary: str, user) -> bo
     return True
 
 
-__all__ = ["MediationFlow", "Mediation", "record_petition_outcome", "sees_all"]
+__all__ = ["MediationFlow", "Mediation", "acts_on", "record_petition_outcome", "sees_all"]

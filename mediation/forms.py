@@ -30,6 +30,16 @@ class StartForm(TransitionForm):
     consent_note = text(_("How the parties consented"), required=False, rows=2)
     started_on = date(_("Mediation started on"))
 
+    # The words that say yes: a ticked box ("on") or JSON true. Django's BooleanField reads any other text but
+    # "false"/"0" as yes, so "no" or "拒绝" would count as consent (人民调解法 Art 17: a party's refusal ends it).
+    CONSENT_YES = ("on", "true", "1")
+
+    def clean_consent(self):
+        raw = self.data.get("consent")
+        if isinstance(raw, str):
+            return raw.strip().lower() in self.CONSENT_YES
+        return raw is True
+
     def __init__(self, *args, flow=None, **kwargs):
         super().__init__(*args, flow=flow, **kwargs)
         if flow is not None:

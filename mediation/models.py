@@ -179,9 +179,11 @@ class Mediation(FlowOwnedFields, models.Model):
         the mediators of this mediation who have an account, else those of its committee; None for other roles."""
         if role != "mediator":
             return None
-        users = [m.user for m in self.mediators.select_related("user") if m.user_id and m.user.is_active]
+        # Only mediators still on the register (active): one struck off no longer opens the mediation (Art 13-14).
+        users = [m.user for m in self.mediators.filter(active=True).select_related("user")
+                 if m.user_id and m.user.is_active]
         if not users:
-            users = [m.user for m in self.committee.mediators.select_related("user")
+            users = [m.user for m in self.committee.mediators.filter(active=True).select_related("user")
                      if m.user_id and m.user.is_active]
         return users
 

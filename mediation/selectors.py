@@ -31,6 +31,9 @@ def visible_mediations(user):
         committee = committee_of(user)
         if committee is not None:
             query |= Q(committee=committee)
+        # and those they are named on, e.g. a town mediator assisting a village committee (Art 19; flows.acts_on)
+        query |= Q(pk__in=Mediation.mediators.through.objects.filter(
+            mediator__user=user, mediator__active=True).values("mediation_id"))
     if roles.has_role(user, roles.ENFORCEMENT_OFFICER):
         query |= Q(case__isnull=False) | Q(registered_by=user) | Q(reported_case__isnull=False)
     return qs.filter(query)

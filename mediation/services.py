@@ -15,11 +15,13 @@ from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, Rule
 from workflows.numbering import next_number
 from workflows.services import require
 
+from .flows import acts_on
 from .models import Mediation, MediationCommittee, MediationParty, MediationState, WorkRecord
 from .selectors import committee_of, visible_mediations
 
 DEFAULT_NUMBER_FORMAT = "{town}调登〔{year}〕{seq}号"
 TWO_PARTIES = _("A dispute has at least two parties (人民调解法 Art 2).")
+PARTY_TWICE = _("{name} is named twice: a dispute has at least two different parties (人民调解法 Art 2).")
 SOURCE_OBJECT_MISSING = _("Name the {source} the mediation comes from.")
 SOURCE_OBJECT_UNEXPECTED = _("Only a mediation from a petition or a case names one.")
 NO_COMMITTEE = _("There is no people's mediation committee for {place}: the judicial office registers it first.")
@@ -58,6 +60,20 @@ def get_visible(pk, user, *, lock=False) -> Mediation:
     return mediation
 
 
+def _refuse_party_twice(parties: list[dict]) -> None:
+    """Art 2 (statute): a dispute is between parties, so the same person named twice does not make two. Two rows
+    are one person when their ID numbers agree, or, without ID numbers, their names and addresses (namesakes of
+    different addresses stay two parties). 400 naming `parties`."""
+    seen = set()
+    for party in parties:
+        name = str(party.get("name") or "").strip()
+        id_number = str(party.get("id_number") or "").strip().upper()
+        key = ("id", id_number) if id_number else ("name", name, str(party.get("address") or "").strip())
+        if key in seen:
+            raise _field_error("parties", Message(PARTY_TWICE, name=name))
+        seen.add(key)
+
+
 @transaction.atomic
 def create_mediation(*, user, parties: list[dict], dispute_type, summary, source, village=None, committee=None,
                      petition=None, case=None, referred_by="", registered_on=None, client_ip=None) -> Mediation:
@@ -72,6 +88,7 @@ def create_mediation(*, user, parties: list[dict], dispute_type, summary, source
     require("mediation.create", user)
     if not isinstance(parties, list) or len(parties) < 2:
         raise _field_error("parties", TWO_PARTIES)
+    _refuse_party_twice(parties)
     if source == Mediation.Source.PETITION and petition is None:
         raise _field_error("petition", Message(SOURCE_OBJECT_MISSING, source=_("petition")))
     if source == Mediation.Source.CASE and case is None:
@@ -131,8 +148,8 @@ def add_work_record(*, mediation_pk, user, held_on, content, place="", present="
     state; 400 for a date in the future or before the mediation started."""
     require("mediation.work_record", user)
     mediation = get_visible(mediation_pk, user, lock=True)
-    own = committee_of(user)
-    if own is None or own.pk != mediation.committee_id:
+    if not acts_on(user, mediation):  # its committee's mediators and those named on it (Art 19)
+        own = committee_of(user)
         raise NotPermitted(Message(NOT_OWN_COMMITTEE, committee=own or "-"), rule="roles")
     if mediation.state != MediationState.MEDIATING:
         raise RuleViolation(WORK_RECORD_STATE, rule="人民调解法 Art 27")
