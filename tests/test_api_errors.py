@@ -382,7 +382,10 @@ def test_calendar_day_put_with_invalid_input_is_400(api, day, body, field):
 KINDS = {"decision.review", "decision.publication", "case.filing", "case.decision", "case.statement_window",
          "case.hearing_request", "case.service", "case.payment", "case.publicity", "mediation.confirmation",
          "officer.certificate", "case.spot_handover", "case.instalment", "case.correction",
-         "case.demand_period", "case.court_application"}
+         "case.demand_period", "case.court_application",
+         # issue 15: 信访工作条例 Art 23, 34, 35-36, 15; 人民调解法 Art 31
+         "petition.acceptance", "petition.handling", "petition.review_request", "petition.village",
+         "mediation.performance"}
 
 
 def rules_of(data):

@@ -496,3 +496,22 @@ def test_mediators_phones_are_not_for_every_staff_role(med):
     assert response.status_code in (200, 403)
     assert "13700000001" not in response.content.decode()
     assert "13700000001" in med.api1.get("/api/v1/mediators/").content.decode()
+
+
+# --- the lead: a yes/no field of any transition reads only true/false from JSON ------------------------------------
+
+
+@pytest.mark.parametrize("word", ["no", "拒绝", "yes", "否"])
+def test_a_boolean_transition_field_refuses_words_it_cannot_read(word):
+    """Django's BooleanField reads any text but "false"/"0" as yes; the API refuses such a value for every
+    transition form (e.g. a case's hearing waiver, a mediation's oral agreement) instead of reading it as yes."""
+    from django import forms as django_forms
+
+    from workflows.forms import TransitionForm, json_type_errors
+
+    class Form(TransitionForm):
+        oral = django_forms.BooleanField(required=False)
+
+    assert "oral" in json_type_errors(Form(data={"oral": word}), {"oral": word})
+    for ok in (True, False, "true", "false", "on", "0"):
+        assert json_type_errors(Form(data={"oral": ok}), {"oral": ok}) == {}

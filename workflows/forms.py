@@ -66,6 +66,7 @@ class RawValueSelect(forms.NullBooleanSelect):
 
 
 TYPE_MESSAGE = _("Wrong type: expected {expected}.")
+BOOLEAN_WORDS = frozenset({"true", "false", "on", "off", "1", "0", ""})
 
 
 def json_type_errors(form, data: dict) -> dict:
@@ -89,8 +90,13 @@ def json_type_errors(form, data: dict) -> dict:
         elif isinstance(field, forms.ModelChoiceField):
             ok = isinstance(value, (int, str)) and not isinstance(value, bool)
             expected = _("an id")
-        elif isinstance(field, forms.NullBooleanField | forms.BooleanField):
+        elif isinstance(field, forms.NullBooleanField):
             ok = isinstance(value, (bool, str))
+            expected = _("true or false")
+        elif isinstance(field, forms.BooleanField):
+            # Django reads any text but "false"/"0" as yes: "no" or "拒绝" would waive a hearing or give consent.
+            # From JSON only true/false, or the words a form sends for them.
+            ok = isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS)
             expected = _("true or false")
         elif isinstance(field, forms.DecimalField):
             ok = isinstance(value, (int, float, str)) and not isinstance(value, bool)
