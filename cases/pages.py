@@ -76,6 +76,11 @@ CASE_ACTION_LABELS = {
     "issue_correction_order": _("Correction order issued"),
     "verify_correction_order": _("Correction checked"),
     "acknowledge_correction_order": _("Not corrected: acknowledged"),
+    # written on the case by the mediation app (its services and flow), named here so the history reads as words
+    "referred_to_people_mediation": _("Referred to people's mediation"),
+    "people_mediation_agreed": _("People's mediation reached an agreement"),
+    "people_mediation_failed": _("People's mediation ended without agreement"),
+    "reported_from_mediation": _("Reported from a people's mediation"),
 }
 CASE_CREATED = _("The report was registered.")
 SPOT_DECIDED = _("The on-the-spot decision {number} was recorded.")

@@ -515,7 +515,7 @@ CASE_EXPORT_COLUMNS = [
     (_("Village"), "village.name"),
     (_("State"), lambda case: case.get_state_display()),
     (_("Officers"), _officer_names),
-    (_("Registered"), lambda case: timezone.localdate(case.reported_at) if case.reported_at else None),
+    (_("Registered on"), lambda case: timezone.localdate(case.reported_at) if case.reported_at else None),
     (_("Filed on"), "filed_on"),
     (_("Fine (yuan)"), "fine"),
     (_("Decided on"), "decided_on"),

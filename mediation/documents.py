@@ -87,8 +87,7 @@ def _agreement_context(mediation, record) -> dict:
         ],
         "rights": CONFIRMATION_RIGHT,
         "signatures": [f"{_('Party')}（{_('signature')}）：{p.name}＿＿＿＿＿＿" for p in parties]
-        + [f"{_('Mediator')}（{_('signature')}）：{mediators}＿＿＿＿＿＿",
-           f"{mediation.committee}（{_('seal')}）"],
+        + [f"{_('Mediator')}（{_('signature')}）：{mediators}＿＿＿＿＿＿"],
         "seal": True,
         "date": _day(mediation.effective_on),
         "committee": str(mediation.committee), "parties": [p.name for p in parties],

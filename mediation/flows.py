@@ -213,7 +213,7 @@ class MediationFlow(BaseFlow):
         mediation.performed_on, mediation.performance_note = performed_on, note
         close_deadlines(mediation, "mediation.performance", closed_on=performed_on)
 
-    @state.transition(source=[S.AGREED, S.CONFIRMED, S.FAILED], target=S.CLOSED, label=_("Close"),
+    @state.transition(source=[S.AGREED, S.CONFIRMED, S.FAILED], target=S.CLOSED, label=_("Close the file"),
                       conditions=[lambda flow: flow._performance_followed()],
                       permission=roles.permission("mediation", "close"))
     def close(self, comment=""):

@@ -82,7 +82,7 @@ def create_mediation(*, user, parties: list[dict], dispute_type, summary, source
     Takes `parties` (≥ 2 dicts: name, and optionally kind, gender, ethnicity, id_number, address, phone), the
     `village` (None: the town), the kind of dispute, a summary and the `source` with its object: a `petition` for
     source petition, a `case` for source case. The committee is the village's (小事不出村) unless `committee` is
-    given (e.g. the town's: 大事不出镇). Refuses: 403 for a role that may not register, or a mediator registering
+    given (e.g. the town's: 大事不出镇), or the town committee's when a mediator of the town committee registers. Refuses: 403 for a role that may not register, or a mediator registering
     for another committee; 400 for fewer than two parties, a missing or unexpected source object or a committee
     missing; 409 for a case that is not mediable (C8) or a petition no longer open."""
     require("mediation.create", user)
@@ -107,6 +107,11 @@ def create_mediation(*, user, parties: list[dict], dispute_type, summary, source
         if petition.state in CLOSED_PETITION_STATES:
             raise RuleViolation(PETITION_NOT_OPEN, rule="信访工作条例 Art 31")
         village = village or petition.village
+    own = committee_of(user) if roles.has_role(user, roles.MEDIATOR) else None
+    if committee is None and own is not None and own.level == MediationCommittee.Level.TOWN:
+        # Local practice (大事不出镇): a mediator of the town committee registers the town's disputes of any village
+        # for the town committee; the village names where the dispute arose.
+        committee = own
     if committee is None:
         committee = (MediationCommittee.objects.filter(village=village).first() if village is not None
                      else MediationCommittee.objects.filter(level=MediationCommittee.Level.TOWN).first())

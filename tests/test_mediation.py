@@ -4,6 +4,7 @@ committees would use it. Runs on SQLite and on PostgreSQL (CI runs the suite on 
 import datetime
 
 import pytest
+from django.test import Client
 
 from cases.models import Case
 from mediation.models import Mediation, MediationCommittee, Mediator
@@ -209,6 +210,17 @@ def test_a_mediator_of_another_village_neither_sees_nor_acts(med):
     assert client_for(make_user("drafter")).get(URL).status_code == 403
 
 
+def test_a_town_mediator_registers_a_village_dispute_for_the_town_committee(med):
+    """The town committee's mediator registers a dispute that arose in a village (大事不出镇): it goes to the town
+    committee, with the village kept; a village committee's mediator still may not register for another village."""
+    town_user = make_user("mediator", username="mediator-town")
+    Mediator.objects.create(name="何调解", committee=med.town, user=town_user)
+    body = ok(register(client_for(town_user), med.village), 201)
+    mediation = Mediation.objects.get(pk=body["id"])
+    assert (mediation.committee, mediation.village) == (med.town, med.village)
+    assert register(med.api2, med.village).status_code == 403
+
+
 def test_end_to_end(med, today):
     """Registered → mediating (work record) → agreed (numbered agreement) → confirmed → performance → closed."""
     mediation = ok(register(med.api1, med.village), 201)
@@ -254,6 +266,12 @@ def test_case_link_both_ways(town, med, today):  # noqa: F811
     entries = list(AuditEntry.objects.filter(object_type="cases.case", object_id=str(case["id"]))
                    .values_list("transition", flat=True))
     assert "referred_to_people_mediation" in entries and "people_mediation_agreed" in entries
+    # the case page's history names these steps in words, not by their internal names
+    browser = Client()
+    browser.force_login(town.u["o1"])
+    page = browser.get(f"/cases/cases/{case['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "转入人民调解" in page and "人民调解达成协议" in page
+    assert "referred_to_people_mediation" not in page and "people_mediation_agreed" not in page
     # the case stays the agency's to decide: still mediating until the officers fire mediation_succeeded
     assert Case.objects.get(pk=case["id"]).state == "mediating"
     # a mediation from a case that is not mediable is refused (C8)
