@@ -23,6 +23,7 @@ from notifications.api import (
     DeadlineViewSet,
     NotificationViewSet,
 )
+from petitions.api import PetitionViewSet
 from review.api import DecisionViewSet, MeetingViewSet
 from web.site_api import HealthView, InboxView, MeView, UserListView
 
@@ -40,6 +41,7 @@ router.register("deadline-rules", DeadlineRuleViewSet, basename="deadline-rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("deadline-adjustments", DeadlineAdjustmentViewSet, basename="deadline-adjustment")
+router.register("petitions", PetitionViewSet, basename="petition")
 
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"

@@ -22,6 +22,7 @@ from notifications.pages import (
     messages as message_pages,
     preferences as preference_pages,
 )
+from petitions.pages import PetitionsApplication
 from review.pages import ReviewApplication
 from web.home import HomeView
 
@@ -68,7 +69,7 @@ class InboxApplication(Application):
 
 
 # Menu order.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, PetitionsApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

@@ -34,7 +34,7 @@ class Petition(FlowOwnedFields, models.Model):
     # Set by PetitionFlow's transitions only (workflows.owned): a plain save() leaves them alone.
     FLOW_OWNED_FIELDS = (
         "number", "state", "accepted_on", "decline_reason", "forwarded_to", "forwarded_on", "sent_to_village_on",
-        "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
+        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
         "close_reason", "final",
     )
 
@@ -73,6 +73,9 @@ class Petition(FlowOwnedFields, models.Model):
     forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
     forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
     sent_to_village_on = models.DateField(_("sent to the village on"), null=True, blank=True)
+    # Village first (条例 Art 15, local practice): the village's mediator who handles it there, if named.
+    village_mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="village_petitions", verbose_name=_("village mediator"))
     escalated_on = models.DateField(_("escalated to the town on"), null=True, blank=True)
     escalation_reason = models.TextField(_("why the village could not resolve it"), blank=True)
     opinion = models.TextField(_("handling opinion"), blank=True)

@@ -28,6 +28,7 @@ KIND_LABELS = {
     "case": _("Enforcement case"),
     "deadline_adjustment": _("Deadline change request"),
     "payment_plan": _("Payment plan"),
+    "petition": _("Petition"),
 }
 DONE = _("“{label}” done.")
 
