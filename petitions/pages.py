@@ -16,7 +16,7 @@ from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
 from cases.models import Village
-from web.base import PageMixin, PAGE_SIZE, error_status, show_refusal
+from web.base import PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
