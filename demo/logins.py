@@ -15,7 +15,8 @@ from .people import DEMO_PASSWORD, USERS
 ROLE_NAMES_ZH = {
     roles.DRAFTER: "承办人员", roles.JUDICIAL_OFFICE: "司法所", roles.OFFICE_SECRETARY: "党政办",
     roles.MEETING_CHAIR: "会议主持人", roles.PRINCIPAL: "镇长", roles.BRIGADE_CHIEF: "执法大队长",
-    roles.ENFORCEMENT_OFFICER: "执法队员", roles.ADMIN: "系统管理员",
+    roles.ENFORCEMENT_OFFICER: "执法队员", roles.PETITION_OFFICE: "信访办", roles.MEDIATOR: "调解员",
+    roles.ADMIN: "系统管理员",
 }
 
 

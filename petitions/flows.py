@@ -117,25 +117,33 @@ class PetitionFlow(BaseFlow):
 
     @state.transition(source=S.ACCEPTED, target=S.AT_VILLAGE, label=_("Send to the village"),
                       permission=roles.permission("petition", "send_to_village"))
-    def send_to_village(self, village, mediator=None, comment=""):
+    def send_to_village(self, village, mediator=None, sent_on=None, comment=""):
+        """条例 Art 15 (小事不出村): the village (its mediator, if named) tries first; the village period (local
+        practice, petition.village) runs from `sent_on` (a business date: today when empty)."""
         petition = self.obj
         if mediator is not None and not roles.has_role(mediator, roles.MEDIATOR):
             raise InvalidInput(MEDIATOR_NOT_A_MEDIATOR, fields={"mediator": [str(MEDIATOR_NOT_A_MEDIATOR)]})
+        day = check_day(_("Sent to the village on"), sent_on or timezone.localdate(), after=petition.accepted_on,
+                        after_label=_("the acceptance"), input_name="sent_on")
         petition.village = village
         petition.village_mediator = mediator
-        petition.sent_to_village_on = timezone.localdate()
-        open_deadline(petition, "petition.village", petition.sent_to_village_on)
+        petition.sent_to_village_on = day
+        open_deadline(petition, "petition.village", day)
         if mediator is not None:
             notify_users([mediator], _("A petition was sent to your village: {subject}").format(
                 subject=petition.subject), link=petition.page_path())
 
     @state.transition(source=S.AT_VILLAGE, target=S.HANDLING, label=_("Escalate to the town"),
                       permission=roles.permission("petition", "escalate_to_town"))
-    def escalate_to_town(self, reason):
+    def escalate_to_town(self, reason, escalated_on=None):
+        """What the village could not resolve goes up to the town (条例 Art 15, 大事不出镇), on `escalated_on` (today
+        when empty); the village period closes that day."""
         petition = self.obj
-        petition.escalated_on = timezone.localdate()
+        day = check_day(_("Escalated on"), escalated_on or timezone.localdate(), after=petition.sent_to_village_on,
+                        after_label=_("the day it was sent to the village"), input_name="escalated_on")
+        petition.escalated_on = day
         petition.escalation_reason = reason
-        close_deadlines(petition, "petition.village")
+        close_deadlines(petition, "petition.village", closed_on=day)
 
     # --- the answer (条例 Art 32–35) ------------------------------------------------------------------
 
@@ -194,11 +202,15 @@ class PetitionFlow(BaseFlow):
 
     @state.transition(source=[S.NOT_ACCEPTED, S.FORWARDED, S.REPLIED, S.REVIEWED], target=S.CLOSED,
                       label=_("Close"), permission=roles.permission("petition", "close"))
-    def close(self, note=""):
+    def close(self, note="", closed_on=None):
+        """The file is closed (办结归档) on `closed_on` (today when empty), not before the last step it records."""
         petition = self.obj
-        petition.closed_on = timezone.localdate()
+        last = max(d for d in (petition.received_on, petition.forwarded_on, petition.replied_on,
+                               *petition.reviews.values_list("answered_on", flat=True)) if d is not None)
+        petition.closed_on = check_day(_("Closed on"), closed_on or timezone.localdate(), after=last,
+                                       after_label=_("the last step recorded"), input_name="closed_on")
         petition.close_reason = note
-        close_deadlines(petition, REVIEW_WINDOW, status=Deadline.Status.CANCELLED)
+        close_deadlines(petition, REVIEW_WINDOW, status=Deadline.Status.CANCELLED, closed_on=petition.closed_on)
 
     # --- the extension of the handling period (条例 Art 34) ------------------------------------------------
 

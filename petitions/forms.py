@@ -10,59 +10,64 @@ from workflows.models import User
 
 from .models import Petition
 
+TODAY_IF_EMPTY = _("Leave empty for today.")
+
 
 class CommentForm(TransitionForm):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AcceptForm(CommentForm):
-    accepted_on = forms.DateField(label=_("Accepted on"), required=False, help_text=_("Empty: today."))
+    accepted_on = forms.DateField(label=_("Accepted on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class DeclineForm(TransitionForm):
     reason = forms.CharField(label=_("Reason for not accepting"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Told to the petitioner in the 不予受理告知书 (条例 Art 23)."))
-    declined_on = forms.DateField(label=_("Declined on"), required=False, help_text=_("Empty: today."))
+    declined_on = forms.DateField(label=_("Declined on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class ForwardForm(CommentForm):
     to = forms.CharField(label=_("Forwarded to (the competent organ)"), max_length=200)
-    forwarded_on = forms.DateField(label=_("Forwarded on"), required=False, help_text=_("Empty: today."))
+    forwarded_on = forms.DateField(label=_("Forwarded on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class SendToVillageForm(CommentForm):
     village = IdChoiceField(label=_("Village"), queryset=Village.objects.all())
     mediator = IdChoiceField(label=_("Village mediator"), required=False,
                              queryset=User.objects.filter(groups__name=roles.MEDIATOR, is_active=True).distinct())
+    sent_on = forms.DateField(label=_("Sent to the village on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class EscalateForm(TransitionForm):
     reason = forms.CharField(label=_("Why the village could not resolve it"),
                              widget=forms.Textarea(attrs={"rows": 3}))
+    escalated_on = forms.DateField(label=_("Escalated on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class ReplyForm(TransitionForm):
     opinion = forms.CharField(label=_("Handling opinion"), widget=forms.Textarea(attrs={"rows": 6}),
                               help_text=_("The facts found, the law applied and the answer (条例 Art 32)."))
     result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
-    replied_on = forms.DateField(label=_("Replied on"), required=False, help_text=_("Empty: today."))
+    replied_on = forms.DateField(label=_("Replied on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class RequestReviewForm(TransitionForm):
     organ = forms.CharField(label=_("The next-higher organ the request goes to"), max_length=200)
     request = forms.CharField(label=_("The petitioner's request"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
-    requested_on = forms.DateField(label=_("Requested on"), required=False, help_text=_("Empty: today."))
+    requested_on = forms.DateField(label=_("Requested on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class RecordReviewForm(TransitionForm):
     answer = forms.CharField(label=_("The organ's answer"), widget=forms.Textarea(attrs={"rows": 4}))
     result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
-    answered_on = forms.DateField(label=_("Answered on"), required=False, help_text=_("Empty: today."))
+    answered_on = forms.DateField(label=_("Answered on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 class CloseForm(TransitionForm):
     note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    closed_on = forms.DateField(label=_("Closed on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 PETITION_TRANSITION_FORMS = {

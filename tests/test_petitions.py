@@ -209,3 +209,29 @@ def test_inbox_shows_the_office_its_petitions(office, today):
     rows = office.get("/api/v1/inbox/").json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
     assert any(r["kind"] == "petition" and r["id"] == petition["id"] for r in rows)
+
+
+def test_village_escalation_and_closing_take_their_business_dates(office, today):
+    """Each step is dated on the day it happened (a letter entered later): not in the future, not before the step
+    it follows; the village period (条例 Art 15, local practice) runs from the day it was sent there."""
+    from cases.models import Village
+
+    village = Village.objects.create(name="石桥村")
+
+    def day(n):
+        return str(today - datetime.timedelta(days=n))
+
+    petition = register(office, today - datetime.timedelta(days=20)).json()
+    fire(office, petition["id"], "accept", accepted_on=day(18))
+    fire(office, petition["id"], "send_to_village", status=400, village=village.pk, sent_on=day(19))
+    fire(office, petition["id"], "send_to_village", village=village.pk, sent_on=day(17))
+    assert deadline(petition["id"], "petition.village").anchor_date == today - datetime.timedelta(days=17)
+    fire(office, petition["id"], "escalate_to_town", status=400, reason="未化解", escalated_on=day(18))
+    fire(office, petition["id"], "escalate_to_town", reason="未化解", escalated_on=day(10))
+    assert deadline(petition["id"], "petition.village").closed_on == today - datetime.timedelta(days=10)
+    fire(office, petition["id"], "reply", opinion="予以解释。", result="explain", replied_on=day(5))
+    tomorrow = str(today + datetime.timedelta(days=1))
+    fire(office, petition["id"], "close", status=400, closed_on=day(6))
+    fire(office, petition["id"], "close", status=400, closed_on=tomorrow)
+    data = fire(office, petition["id"], "close", closed_on=day(1))
+    assert data["state"] == "closed" and data["closed_on"] == day(1)

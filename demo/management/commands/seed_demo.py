@@ -4,13 +4,13 @@ and print the demo logins; idempotent."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import brigade, catalogue, decisions, enforcement, logins, people, reminders, villages
+from demo import brigade, catalogue, decisions, enforcement, logins, people, petitions, reminders, villages
 from workflows.errors import Refusal
 
 
 class Command(BaseCommand):
     help = ("Load the demo town 石桥镇 (users, major decisions in every state, joint meetings, the enforcement "
-            "brigade and cases in every state); idempotent.")
+            "brigade and cases in every state, a year of petitions); idempotent.")
 
     def handle(self, *args, **options):
         self.created = 0
@@ -25,6 +25,10 @@ class Command(BaseCommand):
             self.created += catalogue.seed_catalogue()
             self.created += brigade.seed_brigade(enforcement_day)
             self.created += enforcement.seed_cases(self.stdout, enforcement_day)
+            petition_count = petitions.seed_petitions(users, timezone.localdate())
+            if petition_count:
+                self.stdout.write(f"petitions: {petition_count} petitions over the last twelve months")
+            self.created += petition_count
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal
