@@ -149,6 +149,10 @@ def responsible_users(deadline: Deadline, obj) -> list:
     role = deadline.rule.responsible_role
     if not role:
         return []
+    # An object may name its own people for a role (a mediation: its mediators, mediation.models).
+    own = obj.deadline_recipients(role) if hasattr(obj, "deadline_recipients") else None
+    if own is not None:
+        return own
     if role == roles.ENFORCEMENT_OFFICER and obj is not None:
         if hasattr(obj, "officers"):
             return list(obj.officers.filter(is_active=True))

@@ -104,6 +104,16 @@ class Petition(FlowOwnedFields, models.Model):
     def title(self) -> str:
         return self.subject
 
+    def deadline_recipients(self, role):
+        """Who answers for this petition's deadlines in `role` (notifications.reminders and .adjustments ask):
+        for the mediator role (the village period, 条例 Art 15) only the village mediator it was sent to — none
+        when the village handles it without one named (the petition office, the rule's escalation role, follows it
+        up); None for the other roles (everyone holding the role)."""
+        if role != "mediator":
+            return None
+        mediator = self.village_mediator
+        return [mediator] if mediator is not None and mediator.is_active else []
+
 
 class Petitioner(models.Model):
     """A petitioner, or for a group visit one of its representatives (条例 Art 19: at most five)."""

@@ -4,6 +4,7 @@ over the API (this file runs on SQLite and, in CI's second pass with DATABASE_UR
 import datetime
 
 import pytest
+from django.test import Client
 
 from notifications.models import Deadline
 
@@ -142,10 +143,13 @@ def test_village_first_then_escalation_by_the_villages_mediator(office, today):
     assert mediator.get(f"/api/v1/petitions/{petition['id']}/").status_code == 200
     # The mediator may not reply for the town.
     fire(mediator, petition["id"], "reply", status=403, opinion="x", result="support")
-    mediator.post(f"/api/v1/petitions/{petition['id']}/transitions/escalate_to_town/", {"reason": "双方分歧大"},
-                  format="json")
-    data = office.get(f"/api/v1/petitions/{petition['id']}/").json()
-    assert data["state"] == "handling"
+    # The escalation answers with the petition (CONTRACT §5), which the mediator keeps seeing, read only.
+    data = fire(mediator, petition["id"], "escalate_to_town", reason="双方分歧大")
+    assert data["state"] == "handling" and data["escalation_reason"] == "双方分歧大" and data["number"]
+    assert office.get(f"/api/v1/petitions/{petition['id']}/").json()["state"] == "handling"
+    assert mediator.get(f"/api/v1/petitions/{petition['id']}/").json()["state"] == "handling"
+    assert [p["id"] for p in mediator.get("/api/v1/petitions/").json()["results"]] == [petition["id"]]
+    fire(mediator, petition["id"], "reply", status=403, opinion="x", result="support")
     village_deadline.refresh_from_db()
     assert village_deadline.status == Deadline.Status.CLOSED
 
@@ -235,3 +239,48 @@ def test_village_escalation_and_closing_take_their_business_dates(office, today)
     fire(office, petition["id"], "close", status=400, closed_on=tomorrow)
     data = fire(office, petition["id"], "close", closed_on=day(1))
     assert data["state"] == "closed" and data["closed_on"] == day(1)
+
+
+def test_the_village_period_and_the_extension_are_seen_by_those_who_see_the_petition(office, today):
+    """The deadline pages of a petition (notifications.adjustments.may_view): the petition office, the principal
+    and the judicial office see its deadlines and the extension asked for (条例 Art 34); the village mediator it
+    was sent to sees and may ask to change the village period (条例 Art 15, local practice) — no other mediator,
+    nor a role that may not see petitions."""
+    from cases.models import Village
+
+    village = Village.objects.create(name="石桥村")
+    mediator_user = make_user("mediator")
+    petition = register(office, today).json()
+    fire(office, petition["id"], "accept")
+    fire(office, petition["id"], "send_to_village", village=village.pk, mediator=mediator_user.pk)
+    asked = office.post(f"/api/v1/petitions/{petition['id']}/extension/", {"reason": "情况复杂", "days": 30},
+                        format="json")
+    assert asked.status_code == 202
+    handling, village_period = deadline(petition["id"], "petition.handling"), deadline(petition["id"],
+                                                                                         "petition.village")
+    principal_user = make_user("principal")
+    principal, judicial = client_for(principal_user), client_for(make_user("judicial_office"))
+    for client in (office, principal, judicial):
+        shown = client.get(f"/api/v1/deadlines/{handling.pk}/")
+        assert shown.status_code == 200 and shown.json()["kind"] == "petition.handling"
+    browser = Client()
+    browser.force_login(principal_user)
+    page = browser.get(f"/inbox/deadlines/{handling.pk}/")
+    assert page.status_code == 200 and "情况复杂" in page.content.decode()
+    assert f'href="/petitions/petitions/{petition["id"]}/"' in page.content.decode()  # back to the petition
+    mediator, stranger = client_for(mediator_user), client_for(make_user("mediator"))
+    # Its reminders go to that mediator, not to every mediator of the town.
+    from notifications.reminders import recipients
+    from petitions.models import Petition
+
+    reminder = village_period.reminders.order_by("send_at").first()
+    assert recipients(reminder, Petition.objects.get(pk=petition["id"]))[0] == [mediator_user]
+    assert mediator.get(f"/api/v1/deadlines/{village_period.pk}/").status_code == 200
+    assert mediator.get(f"/api/v1/deadlines/{handling.pk}/").status_code == 200
+    assert "extend" in mediator.get(f"/api/v1/deadlines/{village_period.pk}/").json()["available_adjustments"]
+    for pk in (village_period.pk, handling.pk):
+        assert stranger.get(f"/api/v1/deadlines/{pk}/").status_code == 403
+        assert client_for(make_user("enforcement_officer")).get(f"/api/v1/deadlines/{pk}/").status_code == 403
+    refused = stranger.post(f"/api/v1/deadlines/{village_period.pk}/adjustments/",
+                            {"action": "extend", "reason": "x", "days": 2}, format="json")
+    assert refused.status_code == 403
