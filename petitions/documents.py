@@ -4,7 +4,7 @@ Statute: 信访工作条例 (2022), "条例"."""
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from documents import registry
 from workflows import roles
@@ -47,7 +47,7 @@ def _head(petition) -> list[dict]:
         {"label": _("Petitioners"), "value": _petitioners(petition)},
         {"label": _("Registration number"), "value": petition.number or ""},
         {"label": _("Received on"), "value": _day(petition.received_on)},
-        {"label": _("Channel"), "value": petition.get_channel_display()},
+        {"label": pgettext_lazy("petition", "Channel"), "value": petition.get_channel_display()},
         {"label": _("Subject"), "value": petition.subject},
     ]
 
@@ -101,7 +101,7 @@ def _handling_opinion_context(petition, record) -> dict:
         "sections": [
             {"heading": _("I. The petition"), "paragraphs": [petition.content]},
             {"heading": _("II. Handling opinion"), "paragraphs": [petition.opinion]},
-            {"heading": _("III. Basis"), "paragraphs": [str(HANDLING_BASIS)]},
+            {"heading": pgettext_lazy("petition", "III. Basis"), "paragraphs": [str(HANDLING_BASIS)]},
         ],
         "rights": RIGHTS_REVIEW, "seal": True, "date": _day(petition.replied_on),
         "petitioners": _petitioners(petition), "subject": petition.subject, "opinion": petition.opinion,

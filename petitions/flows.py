@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from documents.services import issue
 from notifications.deadlines import close_deadlines, deadlines_of, open_deadline
@@ -201,13 +201,13 @@ class PetitionFlow(BaseFlow):
             open_deadline(petition, REVIEW_WINDOW, day)
 
     @state.transition(source=[S.NOT_ACCEPTED, S.FORWARDED, S.REPLIED, S.REVIEWED], target=S.CLOSED,
-                      label=_("Close"), permission=roles.permission("petition", "close"))
+                      label=pgettext_lazy("petition", "Close"), permission=roles.permission("petition", "close"))
     def close(self, note="", closed_on=None):
         """The file is closed (办结归档) on `closed_on` (today when empty), not before the last step it records."""
         petition = self.obj
         last = max(d for d in (petition.received_on, petition.forwarded_on, petition.replied_on,
                                *petition.reviews.values_list("answered_on", flat=True)) if d is not None)
-        petition.closed_on = check_day(_("Closed on"), closed_on or timezone.localdate(), after=last,
+        petition.closed_on = check_day(pgettext_lazy("petition", "Closed on"), closed_on or timezone.localdate(), after=last,
                                        after_label=_("the last step recorded"), input_name="closed_on")
         petition.close_reason = note
         close_deadlines(petition, REVIEW_WINDOW, status=Deadline.Status.CANCELLED, closed_on=petition.closed_on)

@@ -1,7 +1,7 @@
 """The fields each petition transition takes (CONTRACT §8). The UI and the API both validate with these forms."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from cases.models import Village
 from workflows import roles
@@ -67,7 +67,7 @@ class RecordReviewForm(TransitionForm):
 
 class CloseForm(TransitionForm):
     note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    closed_on = forms.DateField(label=_("Closed on"), required=False, help_text=TODAY_IF_EMPTY)
+    closed_on = forms.DateField(label=pgettext_lazy("petition", "Closed on"), required=False, help_text=TODAY_IF_EMPTY)
 
 
 PETITION_TRANSITION_FORMS = {

@@ -6,7 +6,7 @@ Petitions (信访) under 信访工作条例 (2022); the rules live in petitions.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows.owned import FlowOwnedFields
 
@@ -25,7 +25,7 @@ class PetitionState(models.TextChoices):
     REPLIED = "replied", _("Replied")
     REVIEW_REQUESTED = "review_requested", _("Review requested")
     REVIEWED = "reviewed", _("Reviewed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("petition state", "Closed")
 
 
 class Petition(FlowOwnedFields, models.Model):

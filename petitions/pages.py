@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django.views import View
 from viewflow.forms import Layout, Row
 from viewflow.urls import Application, AppMenuMixin, Viewset, route
@@ -34,11 +34,11 @@ from .models import Petition, PetitionState
 PETITION_CREATED = _("The petition was registered.")
 PETITIONERS_HELP = _("One per line: name, phone, ID number (optional). A group visit: at most 5 representatives.")
 PETITIONER_LINE_BAD = _("Line {line}: give the name and the phone, separated by a comma.")
-ACTION_LABELS = {"register": _("Registered"), "mediation_outcome": _("Mediation outcome recorded")}
+ACTION_LABELS = {"register": _("Petition registered"), "mediation_outcome": _("Mediation outcome recorded")}
 
 
 class PetitionForm(BoundedTextForm, forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Petition.Channel.choices)
+    channel = forms.ChoiceField(label=pgettext_lazy("petition", "Channel"), choices=Petition.Channel.choices)
     petitioners = forms.CharField(label=_("Petitioners"), widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=PETITIONERS_HELP)
     group_visit = forms.BooleanField(label=_("Group visit"), required=False)
@@ -65,7 +65,7 @@ class PetitionForm(BoundedTextForm, forms.Form):
 class PetitionFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("All"))] + list(PetitionState.choices))
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
+    channel = forms.ChoiceField(label=pgettext_lazy("petition", "Channel"), required=False,
                                 choices=[("", _("All"))] + list(Petition.Channel.choices))
     q = forms.CharField(label=_("Search number, subject or petitioner"), required=False, max_length=100)
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from notifications.models import Deadline
 from workflows import roles
@@ -88,7 +88,7 @@ def petition_inbox_items(user) -> list[dict]:
 PETITION_EXPORT_COLUMNS = [
     (_("Registration number"), lambda p: p.number or ""),
     (_("Received on"), "received_on"),
-    (_("Channel"), lambda p: p.get_channel_display()),
+    (pgettext_lazy("petition", "Channel"), lambda p: p.get_channel_display()),
     (_("Petitioners"), lambda p: "、".join(x.name for x in p.petitioners.all())),
     (_("Village"), lambda p: str(p.village) if p.village else str(_("Town"))),
     (_("Subject"), "subject"),

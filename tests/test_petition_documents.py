@@ -44,6 +44,7 @@ def test_acceptance_notice_and_handling_opinion(today):
     for text in texts(office, opinion):
         assert squeeze(opinion["number"]) in text and "张三" in text and "宅基地边界纠纷" in text
         assert "占地属实" in text and "30日" in text and "复查" in text
+        assert "三、依据" in text and "审查依据" not in text and "信访形式" in text  # a petition's words
 
 
 def test_non_acceptance_notice_gives_the_reason(today):

@@ -95,6 +95,10 @@ def test_list_detail_create_and_transition_pages_show_no_english(office_user, to
     for url in (base, f"{base}?state=received&channel=visit&q=张三", f"{base}add/", f"{base}{final['id']}/",
                 f"{base}{repeat['id']}/", f"{base}{at_village['id']}/", f"{base}{received['id']}/"):
         check(url, page(client, url))
+    # Words a case or a meeting uses otherwise read as a petition office says them (contexts in the catalogue).
+    listing, closing = shown_text(page(client, base)), shown_text(page(client, f"{base}{final['id']}/"))
+    assert "信访形式" in listing and "公示渠道" not in listing
+    assert "办结" in closing and "结束会议" not in closing
     # Every transition form the office may open, in a state that offers it.
     forms = {received["id"]: ("accept", "decline", "forward"), repeat["id"]: ("decline",),
              at_village["id"]: ("escalate_to_town", "reply"), replied["id"]: ("request_review", "close"),
