@@ -157,4 +157,9 @@ class PetitionsApplication(Application):
     title = _("Petitions")
     icon = Icon("record_voice_over")
 
+    def has_view_permission(self, user, obj=None):
+        # Only those who may see petitions (personal data) find them in the menu; anonymous users pass here so
+        # that the pages send them to the login form.
+        return not user.is_authenticated or roles.may("petition.view", user)
+
     petitions_path = route("petitions/", PetitionViewset())

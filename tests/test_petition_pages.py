@@ -145,3 +145,13 @@ def test_the_office_registers_accepts_and_answers_on_the_pages(office_user, toda
     assert client.post(detail + "transitions/reply/", {"opinion": "已修复村道。", "result": "support"}).status_code == 302
     text = shown_text(page(client, detail))
     assert "已答复" in text and "信访事项处理意见书" in text and "信访事项受理告知书" in text and "已修复村道" in text
+
+
+def test_only_those_who_see_petitions_find_them_in_the_menu(office_user):
+    """Petitions hold personal data: the menu offers 信访 to the petition office (and the principal), not to a
+    drafter, whose click would lead nowhere."""
+    for user, shown in ((office_user, True), (make_user("principal"), True), (make_user("drafter"), False)):
+        client = Client()
+        client.force_login(user)
+        html = page(client, "/inbox/")
+        assert ('href="/petitions/' in html) is shown, user.username
