@@ -25,6 +25,7 @@ from notifications.api import (
     DeadlineViewSet,
     NotificationViewSet,
 )
+from petitions.api import PetitionViewSet
 from review.api import DecisionViewSet, MeetingViewSet
 from web.site_api import HealthView, InboxView, MeView, UserListView
 
@@ -48,6 +49,7 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("mediations", MediationViewSet, basename="mediation")
 router.register("mediation-committees", CommitteeViewSet, basename="mediation-committee")
 router.register("mediators", MediatorViewSet, basename="mediator")
+router.register("petitions", PetitionViewSet, basename="petition")
 
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"

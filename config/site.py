@@ -25,6 +25,7 @@ from notifications.pages import (
     messages as message_pages,
     preferences as preference_pages,
 )
+from petitions.pages import PetitionsApplication
 from review.pages import ReviewApplication
 from web.home import HomeView
 
@@ -71,7 +72,8 @@ class InboxApplication(Application):
 
 
 # Menu order.
-SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, MediationApplication, NetworkApplication]
+SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, PetitionsApplication,
+                     MediationApplication, NetworkApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

@@ -15,16 +15,19 @@ One module per part of the town, loaded in this order by ``demo/management/comma
 4. ``catalogue``: the violation catalogue (赋权事项);
 5. ``brigade``: the other 15 officers and the 16 enforcement certificates;
 6. ``enforcement``: enforcement cases in every case state;
-7. ``network``: the 28 village legal advisers, 159 法律明白人 and a year of rule-of-law activities;
-8. ``reminders``: reminders planned for open deadlines that have none;
+7. ``petitions``: a year of petitions (信访) in every petition state;
+8. ``mediation``: the town's and the 28 villages' mediation committees, their mediators, a year of mediations;
+9. ``network``: the 28 village legal advisers, 159 法律明白人 and a year of rule-of-law activities;
+10. ``reminders``: reminders planned for open deadlines that have none;
 
 then ``logins`` prints the demo logins. A part imports only the parts before it that it names (``brigade`` and
-``logins`` import ``people``; ``enforcement`` and ``logins`` import ``brigade``) and any app's models, services and
-selectors; no app imports ``demo``.
+``logins`` import ``people``; ``enforcement`` and ``logins`` import ``brigade``; ``petitions`` imports
+``enforcement``) and any app's models, services and selectors; no app imports ``demo``.
 
 Idempotent: every object has a natural key (a user's username, a decision's or a meeting's title, a village's
-name, a violation type's code, a certificate's number, a case's description) and each part creates only what is
-missing, in transactions that create a whole group or none of it (the users; a decision; a meeting with the
-decisions deliberated on it; the villages; the catalogue; the brigade; a case with all its steps). A second run
-creates nothing, writes no audit entry and prints "demo data already loaded" with the logins.
+name, a violation type's code, a certificate's number, a case's description, a petition's content) and each part
+creates only what is missing, in transactions that create a whole group or none of it (the users; a decision; a
+meeting with the decisions deliberated on it; the villages; the catalogue; the brigade; a case with all its steps;
+a petition with all its steps). A second run creates nothing, writes no audit entry and prints "demo data already
+loaded" with the logins.
 """

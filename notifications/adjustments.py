@@ -117,12 +117,17 @@ def deadline_link(deadline) -> str:
 
 
 def is_responsible(deadline, user, obj=None) -> bool:
-    """The rule's responsible role; for enforcement officers only those on the case (or holding the certificate)."""
+    """The rule's responsible role; for enforcement officers only those on the case (or holding the certificate);
+    where the object names its own people for the role (`deadline_recipients(role)`, as notifications.reminders
+    asks: a petition's village mediator), only those."""
     role = deadline.rule.responsible_role
     if not role or not roles.has_role(user, role):
         return False
+    obj = obj if obj is not None else object_of(deadline)
+    own = obj.deadline_recipients(role) if hasattr(obj, "deadline_recipients") else None
+    if own is not None:
+        return any(person.pk == user.pk for person in own)
     if role == roles.ENFORCEMENT_OFFICER:
-        obj = obj if obj is not None else object_of(deadline)
         if obj is None:
             return False
         if hasattr(obj, "officers"):
@@ -196,6 +201,14 @@ def may_view(deadline, user, obj=None) -> bool:
         return roles.may("certificate.edit", user) or (obj is not None and obj.officer_id == user.pk)
     if deadline.object_type in ("review.decision", "review.meeting"):
         return True  # decisions and meetings are open to every user of the town (review.api)
+    if deadline.object_type == "petitions.petition":
+        # Petitions carry personal data (workflows.roles "petition.view", petitions.selectors.visible_petitions):
+        # the petition office, the principal, the judicial office and the admin see every one; a mediator only
+        # the petition sent to him at the village.
+        if roles.has_role(user, roles.PETITION_OFFICE, roles.PRINCIPAL, roles.JUDICIAL_OFFICE, roles.ADMIN):
+            return True
+        obj = obj if obj is not None else object_of(deadline)
+        return roles.has_role(user, roles.MEDIATOR) and getattr(obj, "village_mediator_id", None) == user.pk
     return roles.has_role(user, roles.ADMIN)
 
 

@@ -35,6 +35,7 @@ OBJECT_KINDS = {
     "cases.correctionorder": (_("correction order"), lambda o: (o.number, o.title, o.page_path())),
     "cases.officercertificate": (_("enforcement certificate"),
                                  lambda o: (o.number, str(o.officer), reverse("cases:officers:index"))),
+    "petitions.petition": (_("petition"), lambda o: (o.number, o.subject, o.page_path())),
 }
 
 

@@ -10,4 +10,12 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self):
-        pass  # the builder registers the process ("petition") and its documents here
+        from workflows.services import register_process
+
+        from .documents import register as register_documents
+        from .flows import PetitionFlow
+        from .forms import PETITION_TRANSITION_FORMS
+        from .models import Petition
+
+        register_process("petition", Petition, PetitionFlow, PETITION_TRANSITION_FORMS)
+        register_documents()

@@ -6,7 +6,7 @@ Petitions (信访) under 信访工作条例 (2022); the rules live in petitions.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows.owned import FlowOwnedFields
 
@@ -25,7 +25,7 @@ class PetitionState(models.TextChoices):
     REPLIED = "replied", _("Replied")
     REVIEW_REQUESTED = "review_requested", _("Review requested")
     REVIEWED = "reviewed", _("Reviewed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("petition state", "Closed")
 
 
 class Petition(FlowOwnedFields, models.Model):
@@ -34,7 +34,7 @@ class Petition(FlowOwnedFields, models.Model):
     # Set by PetitionFlow's transitions only (workflows.owned): a plain save() leaves them alone.
     FLOW_OWNED_FIELDS = (
         "number", "state", "accepted_on", "decline_reason", "forwarded_to", "forwarded_on", "sent_to_village_on",
-        "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
+        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
         "close_reason", "final",
     )
 
@@ -73,6 +73,9 @@ class Petition(FlowOwnedFields, models.Model):
     forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
     forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
     sent_to_village_on = models.DateField(_("sent to the village on"), null=True, blank=True)
+    # Village first (条例 Art 15, local practice): the village's mediator who handles it there, if named.
+    village_mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="village_petitions", verbose_name=_("village mediator"))
     escalated_on = models.DateField(_("escalated to the town on"), null=True, blank=True)
     escalation_reason = models.TextField(_("why the village could not resolve it"), blank=True)
     opinion = models.TextField(_("handling opinion"), blank=True)
@@ -100,6 +103,16 @@ class Petition(FlowOwnedFields, models.Model):
     @property
     def title(self) -> str:
         return self.subject
+
+    def deadline_recipients(self, role):
+        """Who answers for this petition's deadlines in `role` (notifications.reminders and .adjustments ask):
+        for the mediator role (the village period, 条例 Art 15) only the village mediator it was sent to — none
+        when the village handles it without one named (the petition office, the rule's escalation role, follows it
+        up); None for the other roles (everyone holding the role)."""
+        if role != "mediator":
+            return None
+        mediator = self.village_mediator
+        return [mediator] if mediator is not None and mediator.is_active else []
 
 
 class Petitioner(models.Model):

@@ -105,7 +105,9 @@ def test_a_year_without_calendar_data_rolls_over_provisionally(db):
 
 def test_the_rollover_is_data_on_the_rule_not_a_list_of_kinds(db):
     flags = dict(DeadlineRule.objects.values_list("kind", "rolls_over_rest_day"))
-    assert {kind for kind, rolls in flags.items() if rolls} == {"case.payment", "mediation.confirmation"}
+    # The party's own periods (民法典 Art 203): the fine, the confirmation window, the petitioner's review window.
+    assert {kind for kind, rolls in flags.items() if rolls} == {"case.payment", "mediation.confirmation",
+                                                               "petition.review_request"}
     # A local rule switched on by the admin rolls over too.
     DeadlineRule.objects.filter(kind="case.decision").update(rolls_over_rest_day=True)
     assert compute_due(rule("case.decision"), D(2026, 7, 3)).date == D(2026, 10, 8)
@@ -187,7 +189,8 @@ def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension
 # --------------------------------------------------------------------------------------------------
 
 STATUTORY = {"case.decision", "case.hearing_request", "case.payment", "case.service", "mediation.confirmation",
-             "case.spot_handover", "case.demand_period", "case.court_application"}  # 处罚法 Art 71, 85; 行政强制法 Art 53, 54, 69
+             "case.spot_handover", "case.demand_period", "case.court_application",  # 处罚法 Art 71, 85; 行政强制法 Art 53, 54, 69
+             "petition.acceptance", "petition.handling", "petition.review_request"}  # 信访工作条例 Art 23, 34, 35-36
 
 
 def test_each_rule_says_whether_a_statute_fixes_it_and_which_source(api):

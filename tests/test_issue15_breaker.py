@@ -513,5 +513,5 @@ def test_a_boolean_transition_field_refuses_words_it_cannot_read(word):
         oral = django_forms.BooleanField(required=False)
 
     assert "oral" in json_type_errors(Form(data={"oral": word}), {"oral": word})
-    for ok in (True, False, "true", "false", "on", "0"):
-        assert json_type_errors(Form(data={"oral": ok}), {"oral": ok}) == {}
+    for good in (True, False, "true", "false", "on", "0"):
+        assert json_type_errors(Form(data={"oral": good}), {"oral": good}) == {}

@@ -29,6 +29,7 @@ KIND_LABELS = {
     "deadline_adjustment": _("Deadline change request"),
     "payment_plan": _("Payment plan"),
     "mediation": _("People's mediation"),
+    "petition": _("Petition"),
 }
 DONE = _("“{label}” done.")
 

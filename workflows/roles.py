@@ -92,6 +92,20 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("mediation", "record_confirmation"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
     ("mediation", "record_performance"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
     ("mediation", "close"): frozenset({MEDIATOR, JUDICIAL_OFFICE}),
+    # Petitions (issue 15, CONTRACT §8; 信访工作条例 2022): the petition office registers, accepts, answers and
+    # records the next-higher organ's review; a mediator of the village the petition was sent to (Art 15, village
+    # first) may escalate it to the town (object-level: only their own, petitions.flows.PetitionFlow).
+    ("petition", "accept"): frozenset({PETITION_OFFICE}),
+    ("petition", "decline"): frozenset({PETITION_OFFICE}),
+    ("petition", "forward"): frozenset({PETITION_OFFICE}),
+    ("petition", "send_to_village"): frozenset({PETITION_OFFICE}),
+    ("petition", "escalate_to_town"): frozenset({PETITION_OFFICE, MEDIATOR}),
+    ("petition", "reply"): frozenset({PETITION_OFFICE}),
+    ("petition", "request_review"): frozenset({PETITION_OFFICE}),
+    ("petition", "record_review"): frozenset({PETITION_OFFICE}),
+    ("petition", "close"): frozenset({PETITION_OFFICE}),
+    # Art 34: the principal approves the extension (the deadline's adjustment); the office tells the petitioner.
+    ("petition", "notify_extension"): frozenset({PETITION_OFFICE}),
 }
 
 # Transitions only the case's own officers may fire (处罚法 Art 42, 55: the assigned certified officers).
@@ -126,6 +140,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # 责令改正 (处罚法 Art 28 ¶1): the case officers issue and check orders; the chief acknowledges "not corrected".
     "case.correction_order": frozenset({ENFORCEMENT_OFFICER}),
     "case.correction_acknowledge": frozenset({BRIGADE_CHIEF}),
+    # Petitions carry personal data (names, phones, ID numbers): the petition office, the leaders who answer for
+    # them and the judicial office see them; a mediator sees those sent to them at the village
+    # (petitions.selectors.visible_petitions).
+    "petition.view": frozenset({PETITION_OFFICE, PRINCIPAL, JUDICIAL_OFFICE, ADMIN, MEDIATOR}),
+    "petition.create": frozenset({PETITION_OFFICE}),
+    "petition.extend": frozenset({PETITION_OFFICE}),
+    "petition.attach": frozenset({PETITION_OFFICE, MEDIATOR}),
     "certificate.edit": frozenset({ADMIN, BRIGADE_CHIEF}),
     "calendar.edit": frozenset({ADMIN}),
     "deadline_rule.edit": frozenset({ADMIN}),

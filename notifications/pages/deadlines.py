@@ -46,6 +46,8 @@ def object_url(deadline) -> str:
         return reverse("cases:cases:detail", args=[deadline.object_id])
     if deadline.object_type == "review.decision":
         return reverse("review:decisions:detail", args=[deadline.object_id])
+    if deadline.object_type == "petitions.petition":
+        return reverse("petitions:petitions:detail", args=[deadline.object_id])
     return reverse("inbox:deadline", args=[deadline.pk])
 
 

@@ -13,6 +13,7 @@ from demo import (
     mediation,
     network,
     people,
+    petitions,
     reminders,
     villages,
 )
@@ -21,7 +22,7 @@ from workflows.errors import Refusal
 
 class Command(BaseCommand):
     help = ("Load the demo town 石桥镇 (users, major decisions in every state, joint meetings, the enforcement "
-            "brigade and cases in every state); idempotent.")
+            "brigade and cases in every state, a year of petitions); idempotent.")
 
     def handle(self, *args, **options):
         self.created = 0
@@ -36,9 +37,13 @@ class Command(BaseCommand):
             self.created += catalogue.seed_catalogue()
             self.created += brigade.seed_brigade(enforcement_day)
             self.created += enforcement.seed_cases(self.stdout, enforcement_day)
-            self.created += network.seed_network(users, timezone.localdate())
+            petition_count = petitions.seed_petitions(users, timezone.localdate())
+            if petition_count:
+                self.stdout.write(f"petitions: {petition_count} petitions over the last twelve months")
+            self.created += petition_count
             # 人民调解 (issue 15): the committees, mediators and the year's mediations.
             self.created += mediation.seed_mediation(users, timezone.localdate())
+            self.created += network.seed_network(users, timezone.localdate())
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal
