@@ -1,6 +1,6 @@
 """Queries for mediation lists, the inbox and exports. Who sees what: a mediator the mediations of their own
 committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade chief all
-(he registers the violations they reveal), an officer those linked to a case or that they registered (workflows.roles ACTION_ROLES `mediation.view`)."""
+(he registers the violations they reveal), an officer those linked to a case he is an officer of, or that he registered (workflows.roles ACTION_ROLES `mediation.view`)."""
 
 from django.db.models import Q
 from django.utils import timezone
@@ -35,7 +35,10 @@ def visible_mediations(user):
         query |= Q(pk__in=Mediation.mediators.through.objects.filter(
             mediator__user=user, mediator__active=True).values("mediation_id"))
     if roles.has_role(user, roles.ENFORCEMENT_OFFICER):
-        query |= Q(case__isnull=False) | Q(registered_by=user) | Q(reported_case__isnull=False)
+        # an officer sees the mediations of the cases he is an officer of (the referred case or the case the
+        # mediation reported) and those he registered — not every case-linked mediation
+        query |= (Q(registered_by=user) | Q(pk__in=Mediation.objects.filter(case__officers=user).values("pk"))
+                  | Q(pk__in=Mediation.objects.filter(reported_case__officers=user).values("pk")))
     return qs.filter(query)
 
 

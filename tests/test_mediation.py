@@ -324,3 +324,52 @@ def test_the_demo_town_mediates(db, settings):
     count = Mediation.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert Mediation.objects.count() == count
+
+
+# --- the breaker's leftovers (issue 15 fixes) -------------------------------------------------------------
+
+def _case_mediation(town, officer="o1"):  # noqa: F811
+    case = town.investigating()
+    ok(town.api(officer).post(f"/api/v1/cases/{case['id']}/transitions/start_mediation/", {}, format="json"))
+    return case, town.api(officer).post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "占道损坏门面",
+                                              "source": "case", "case": case["id"]}, format="json")
+
+
+def test_a_case_has_one_open_mediation_at_a_time(town, med, today):  # noqa: F811
+    """A second open mediation of the same case is 409 saying which one runs; once that one failed, another may."""
+    case, first = _case_mediation(town)
+    first = ok(first, 201)
+    second = town.api("o1").post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "再次登记",
+                                       "source": "case", "case": case["id"]}, format="json")
+    assert second.status_code == 409, second.content
+    assert first["number"] in second.content.decode()
+    assert Mediation.objects.filter(case_id=case["id"]).count() == 1
+    ok(fire(med.api1, first["id"], "fail", reason="一方拒绝", routes_told=["court"]))
+    ok(town.api("o1").post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "重新调解",
+                                 "source": "case", "case": case["id"]}, format="json"), 201)
+
+
+def test_a_mediation_from_a_petition_the_user_does_not_see_is_404(town, med, today):  # noqa: F811
+    petition = Petition.objects.create(channel="visit", village=med.village, subject="邻里纠纷-机密",
+                                       content="信访人隐私内容", received_on=today, created_by=med.office)
+    data = {"parties": parties(), "dispute_type": "neighbour", "summary": "x", "source": "petition",
+            "petition": petition.pk}
+    for client in (med.api1, town.api("o1")):
+        response = client.post(URL, data, format="json")
+        assert response.status_code == 404, response.content
+        assert "邻里纠纷-机密" not in response.content.decode()
+    assert not petition.mediations.exists()
+    ok(client_for(med.office).post(URL, data, format="json"), 201)  # the petition office sees it
+
+
+def test_an_officer_sees_the_mediations_of_his_own_cases_only(town, med, today):  # noqa: F811
+    case, body = _case_mediation(town)
+    body = ok(body, 201)
+    own = ok(register(client_for(town.u["o3"]), med.village), 201)  # one the other officer registered himself
+    assert town.api("o1").get(f"{URL}{body['id']}/").status_code == 200
+    outsider = town.api("o3")  # not an officer of the case (o1 and o2 are)
+    assert outsider.get(f"{URL}{body['id']}/").status_code == 404
+    assert [row["id"] for row in outsider.get(URL).json()["results"]] == [own["id"]]
+    browser = Client()
+    browser.force_login(town.u["o3"])
+    assert browser.get(f"/mediation/mediations/{body['id']}/").status_code == 404
