@@ -2,6 +2,7 @@
 committees would use it. Runs on SQLite and on PostgreSQL (CI runs the suite on both)."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -373,3 +374,17 @@ def test_an_officer_sees_the_mediations_of_his_own_cases_only(town, med, today):
     browser = Client()
     browser.force_login(town.u["o3"])
     assert browser.get(f"/mediation/mediations/{body['id']}/").status_code == 404
+
+
+def test_the_mediation_page_shows_the_whole_agreement_and_the_registration_date(med, today):
+    """After an agreement the page shows every item of Art 29 the committee wrote, not only the content and dates,
+    and the day the dispute was registered."""
+    registered = today - datetime.timedelta(days=3)
+    pk = started(med, registered_on=registered)["id"]
+    ok(agree(med, pk, today))
+    browser = Client()
+    browser.force_login(med.m1_user)
+    page = browser.get(f"/mediation/mediations/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for label, text in (("事实", WRITTEN["facts"]), ("责任", WRITTEN["responsibilities"]), ("协议", WRITTEN["terms"]),
+                        ("履行方式", WRITTEN["performance_manner"]), ("登记日期", registered.isoformat())):
+        assert re.search(f"<th>[^<]*{label}[^<]*</th><td>{re.escape(text)}", page), (label, text)
