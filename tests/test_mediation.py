@@ -388,3 +388,43 @@ def test_the_mediation_page_shows_the_whole_agreement_and_the_registration_date(
     for label, text in (("事实", WRITTEN["facts"]), ("责任", WRITTEN["responsibilities"]), ("协议", WRITTEN["terms"]),
                         ("履行方式", WRITTEN["performance_manner"]), ("登记日期", registered.isoformat())):
         assert re.search(f"<th>[^<]*{label}[^<]*</th><td>{re.escape(text)}", page), (label, text)
+
+
+def test_the_register_page_takes_each_partys_details_and_a_third_party(med, today):
+    """Art 29 (1): the register form takes name, kind, gender, ethnicity, ID number, phone and address of each party,
+    shows a third row, adds more rows keeping what was typed, refuses a bad ID number beside its field; the written
+    agreement then prints the details (gender and age read from the resident ID)."""
+    from .case_fixtures import VALID_ID
+    from .document_helpers import docx_text, squeeze
+
+    browser = Client()
+    browser.force_login(med.m1_user)
+    form = browser.get("/mediation/mediations/add/").content.decode()
+    assert 'name="party3"' in form and 'name="party3_id_number"' in form and 'name="party4"' not in form
+    data = {"party_rows": "3", "party1": "张三", "party1_kind": "person", "party1_gender": "男",
+            "party1_ethnicity": "汉族", "party1_phone": "13800000001", "party1_address": "石桥村1组",
+            "party2": "李四", "party2_kind": "person", "party2_id_number": VALID_ID.lower(),
+            "party2_phone": "0375-1234567", "party2_address": "石桥村2组",
+            "party3": "王五", "party3_kind": "person", "party3_address": "石桥村3组",
+            "village": med.village.pk, "dispute_type": "neighbour", "source": "application",
+            "summary": "三户因排水沟发生争执。"}
+    more = browser.post("/mediation/mediations/add/", dict(data, add_party="1")).content.decode()
+    assert 'name="party4"' in more and 'value="13800000001"' in more and not Mediation.objects.exists()
+    bad = browser.post("/mediation/mediations/add/", dict(data, party2_id_number="110105194912310021"))
+    assert bad.status_code == 400 and not Mediation.objects.exists()  # the form again, with what was typed
+    assert "三户因排水沟发生争执。" in bad.content.decode() and 'value="13800000001"' in bad.content.decode()
+    response = browser.post("/mediation/mediations/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mediation = Mediation.objects.get()
+    rows = list(mediation.parties.values_list("name", "gender", "ethnicity", "id_number", "phone", "address"))
+    assert rows == [("张三", "男", "汉族", "", "13800000001", "石桥村1组"),
+                    ("李四", "", "", VALID_ID, "0375-1234567", "石桥村2组"), ("王五", "", "", "", "", "石桥村3组")]
+    ok(fire(med.api1, mediation.pk, "start", mediators=[med.m1.pk], consent=True))
+    ok(agree(med, mediation.pk, today))
+    docs = {r["kind"]: r for r in ok(med.api1.get(f"{URL}{mediation.pk}/documents/"))}
+    text = squeeze(docx_text(med.api1.get(docs["mediation_agreement"]["urls"]["docx"]).content))
+    born = datetime.date(1949, 12, 31)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    for expected in ("张三，男，汉族", "13800000001", f"李四，女，{age}岁", VALID_ID, "0375-1234567", "王五",
+                     "石桥村3组"):
+        assert squeeze(expected) in text, expected
