@@ -204,6 +204,8 @@ class MediationDetailView(PageMixin, View):
             "mediation": mediation,
             "parties": mediation.parties.all(),
             "work_records": mediation.work_records.select_related("recorded_by"),
+            "follow_ups": mediation.follow_ups.select_related("recorded_by"),
+            "route_labels": dict(Mediation.Route.choices),
             "mediators": mediation.mediators.all(),
             "transitions": transition_buttons("mediation", mediation, request.user, "mediation:mediations:transition"),
             "can_record": mediation.state == MediationState.MEDIATING and roles.may("mediation.work_record",

@@ -241,7 +241,7 @@ def test_end_to_end(med, today):
     assert fire(med.api1, pk, "close").status_code == 409
     body = ok(fire(med.api1, pk, "record_confirmation", court="某县人民法院", applied_on=today, ruled_on=today))
     assert body["state"] == "confirmed"
-    body = ok(fire(med.api1, pk, "record_performance", note="张三已改建滴水檐并付清500元"))
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已改建滴水檐并付清500元", fully_performed=True))
     assert {d["kind"]: d["status"] for d in body["deadlines"]} == {"mediation.confirmation": "closed",
                                                                   "mediation.performance": "closed"}
     body = ok(fire(med.api1, pk, "close"))
@@ -428,3 +428,71 @@ def test_the_register_page_takes_each_partys_details_and_a_third_party(med, toda
     for expected in ("张三，男，汉族", "13800000001", f"李四，女，{age}岁", VALID_ID, "0375-1234567", "王五",
                      "石桥村3组"):
         assert squeeze(expected) in text, expected
+
+
+
+# --- performance follow-ups (人民调解法 Art 31-32) ----------------------------------------------------------
+
+def _agreed_days_ago(med, today, days=5):
+    effective = today - datetime.timedelta(days=days)
+    pk = started(med, registered_on=effective)["id"]
+    ok(agree(med, pk, effective))
+    return pk, effective
+
+
+def _performance_deadline(pk):
+    return Deadline.objects.get(object_id=pk, kind="mediation.performance").status
+
+
+def _inbox_action(med, pk):
+    from mediation.selectors import mediation_inbox_items
+
+    return next(item["action"] for item in mediation_inbox_items(med.m1_user) if item["id"] == pk)
+
+
+def test_a_follow_up_not_yet_performed_keeps_the_deadline_and_the_file_open(med, today):
+    """Art 31: each follow-up is its own record, in date order; only one that finds the agreement performed in full
+    closes the performance deadline and lets the file close; the inbox then says so."""
+    pk, effective = _agreed_days_ago(med, today)
+    before = _inbox_action(med, pk)
+    assert fire(med.api1, pk, "record_performance", note="x",
+                followed_up_on=effective - datetime.timedelta(days=1)).status_code == 400  # before the effect
+    assert fire(med.api1, pk, "record_performance", note="x",
+                followed_up_on=today + datetime.timedelta(days=1)).status_code == 400  # in the future
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已付250元，滴水檐尚未改向",
+                   followed_up_on=effective + datetime.timedelta(days=1)))
+    assert body["state"] == "agreed" and body["performed_on"] is None
+    assert _performance_deadline(pk) == "open"
+    assert fire(med.api1, pk, "close").status_code == 409
+    assert _inbox_action(med, pk) == before
+    # the older field name performed_on is read as the day of the follow-up, not as performance
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已付清500元并改向滴水檐", fully_performed=True,
+                   performed_on=effective + datetime.timedelta(days=3)))
+    assert [(f["followed_up_on"], f["fully_performed"]) for f in body["follow_ups"]] == [
+        ((effective + datetime.timedelta(days=1)).isoformat(), False),
+        ((effective + datetime.timedelta(days=3)).isoformat(), True)]
+    assert body["performed_on"] == (effective + datetime.timedelta(days=3)).isoformat()
+    assert _performance_deadline(pk) == "closed"
+    assert _inbox_action(med, pk) == "协议已全部履行：请结案（当事人仍可申请司法确认）" != before
+    assert fire(med.api1, pk, "record_performance", note="again").status_code == 409  # nothing left to follow
+    browser = Client()
+    browser.force_login(med.m1_user)
+    page = browser.get(f"/mediation/mediations/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert page.index("张三已付250元") < page.index("张三已付清500元") and "回访日期" in page
+    assert "<th>履行日期</th>" not in page  # the visit date is 回访日期, not a date of performance
+    assert ok(fire(med.api1, pk, "close"))["state"] == "closed"
+
+
+def test_a_party_refusing_to_perform_closes_with_the_routes_told(med, today):
+    """Art 32: a party may sue over the agreement — a follow-up recording a refusal needs the routes told, and then
+    the committee may close the file; performed and refused at once is 400."""
+    pk, effective = _agreed_days_ago(med, today, days=2)
+    assert fire(med.api1, pk, "record_performance", note="李四拒绝履行", refused=True).status_code == 400
+    assert fire(med.api1, pk, "record_performance", note="x", refused=True, fully_performed=True,
+                routes_told=["court"]).status_code == 400
+    assert not Mediation.objects.get(pk=pk).follow_ups.exists()
+    body = ok(fire(med.api1, pk, "record_performance", note="李四拒绝履行", refused=True, routes_told=["court"]))
+    assert body["follow_ups"][0]["refused"] and body["follow_ups"][0]["routes_told"] == ["court"]
+    assert body["performed_on"] is None and _performance_deadline(pk) == "closed"
+    assert _inbox_action(med, pk) == "当事人拒绝履行，已告知救济途径：请结案"
+    assert ok(fire(med.api1, pk, "close"))["state"] == "closed"
