@@ -133,8 +133,10 @@ def _drive(mediation, target, registered_on, mediator, user, today):
         fire("record_confirmation", court="县人民法院", applied_on=agreed_on + datetime.timedelta(days=3),
              ruled_on=agreed_on + datetime.timedelta(days=5), ruling_number="调确字")
     if target.startswith("closed") and (today - agreed_on).days >= 4:
-        fire("record_performance", note="回访：已按约定履行完毕。",
-             performed_on=agreed_on + datetime.timedelta(days=4))
+        fire("record_performance", note="电话回访：已付400元，余款约定三日内付清。",
+             followed_up_on=agreed_on + datetime.timedelta(days=2))
+        fire("record_performance", note="上门回访：已按约定履行完毕。", fully_performed=True,
+             followed_up_on=agreed_on + datetime.timedelta(days=4))
         fire("close")
 
 

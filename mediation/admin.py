@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from workflows.owned_admin import FlowOwnedAdmin
 
-from .models import Mediation, MediationCommittee, MediationParty, Mediator, WorkRecord
+from .models import Mediation, MediationCommittee, MediationParty, Mediator, PerformanceFollowUp, WorkRecord
 
 
 @admin.register(MediationCommittee)
@@ -35,10 +35,23 @@ class WorkRecordInline(admin.TabularInline):
     readonly_fields = ("recorded_by", "recorded_at")
 
 
+class FollowUpInline(admin.TabularInline):
+    """Written by MediationFlow.record_performance only (it closes deadlines): read-only here."""
+
+    model = PerformanceFollowUp
+    extra = 0
+    can_delete = False
+    readonly_fields = ("followed_up_on", "findings", "fully_performed", "refused", "routes_told", "recorded_by",
+                       "recorded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Mediation)
 class MediationAdmin(FlowOwnedAdmin):
     list_display = ("number", "registered_on", "committee", "dispute_type", "state")
     list_filter = ("state", "dispute_type", "source")
     search_fields = ("number", "summary", "parties__name")
     raw_id_fields = ("petition", "case", "reported_case", "registered_by")
-    inlines = [PartyInline, WorkRecordInline]
+    inlines = [PartyInline, WorkRecordInline, FollowUpInline]

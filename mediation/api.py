@@ -18,7 +18,15 @@ from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
 
 from . import selectors, services
-from .models import Mediation, MediationCommittee, MediationParty, MediationState, Mediator, WorkRecord
+from .models import (
+    Mediation,
+    MediationCommittee,
+    MediationParty,
+    MediationState,
+    Mediator,
+    PerformanceFollowUp,
+    WorkRecord,
+)
 
 
 class PartySerializer(BoundedTextSerializer, serializers.ModelSerializer):
@@ -34,6 +42,16 @@ class WorkRecordSerializer(BoundedTextSerializer, serializers.ModelSerializer):
         model = WorkRecord
         fields = ["id", "held_on", "place", "present", "content", "recorded_by", "recorded_at"]
         read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = PerformanceFollowUp
+        fields = ["id", "followed_up_on", "findings", "fully_performed", "refused", "routes_told", "recorded_by",
+                  "recorded_at"]
+        read_only_fields = fields
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -67,6 +85,7 @@ class MediationSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "mediation"
     parties = PartySerializer(many=True, read_only=True)
     work_records = WorkRecordSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
     mediators = MediatorSerializer(many=True, read_only=True)
     committee = CommitteeSerializer(read_only=True)
     registered_by = serializers.CharField(source="registered_by.username", read_only=True)
@@ -78,7 +97,7 @@ class MediationSerializer(StatefulSerializer, serializers.ModelSerializer):
                   "consent_note", "started_on", "facts", "responsibilities", "terms", "performance_manner",
                   "performance_due_on", "oral", "agreed_on", "effective_on", "failed_on", "failure_reason",
                   "routes_told", "confirmation_court", "confirmation_applied_on", "confirmation_ruled_on",
-                  "confirmation_ruling_number", "performed_on", "performance_note", "closed_on", "work_records"]
+                  "confirmation_ruling_number", "performed_on", "performance_note", "closed_on", "work_records", "follow_ups"]
         read_only_fields = fields
 
 

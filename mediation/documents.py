@@ -5,6 +5,7 @@ machinery (documents.registry) when the app is ready. 人民调解协议书 (人
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import birth_date_from_resident_id
 from documents import registry
 from workflows import roles
 
@@ -37,10 +38,19 @@ def _day(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _party_line(party) -> str:
+def _party_line(party, on=None) -> str:
+    """当事人的基本情况 (人民调解法 Art 29 (1)): a person's name, gender, ethnicity, age (from a resident ID number,
+    GB 11643, at the agreement's date) and ID number, address and phone; an organisation's name, code, address and
+    phone. A detail not recorded is left out; the gender is read from the ID number when not recorded."""
     bits = [party.name]
     if party.kind == party.Kind.PERSON:
-        bits += [party.gender, party.ethnicity]
+        born = birth_date_from_resident_id(party.id_number)
+        gender = party.gender or (("男" if int(party.id_number.strip()[16]) % 2 else "女") if born else "")
+        age = ""
+        if born and on:
+            years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+            age = f"{years}{_('years old')}"
+        bits += [gender, party.ethnicity, age]
     if party.id_number:
         bits.append(f"{_('ID number')}：{party.id_number}")
     if party.address:
@@ -70,7 +80,8 @@ def _agreement_context(mediation, record) -> dict:
     mediators = "、".join(m.name for m in mediation.mediators.all())
     return {
         "issuer": str(mediation.committee),
-        "fields": [{"label": f"{_('Party')}{index}", "value": _party_line(p)} for index, p in enumerate(parties, 1)],
+        "fields": [{"label": f"{_('Party')}{index}", "value": _party_line(p, mediation.agreed_on)}
+                   for index, p in enumerate(parties, 1)],
         "sections": [
             {"heading": _("I. Main facts and disputed matters"), "paragraphs": [mediation.facts]},
             {"heading": _("II. Each party's responsibility"), "paragraphs": [mediation.responsibilities]},
@@ -107,7 +118,8 @@ def _oral_context(mediation, record) -> dict:
     parties = _parties(mediation)
     return {
         "issuer": str(mediation.committee),
-        "fields": [{"label": f"{_('Party')}{index}", "value": _party_line(p)} for index, p in enumerate(parties, 1)]
+        "fields": [{"label": f"{_('Party')}{index}", "value": _party_line(p, mediation.agreed_on)}
+                   for index, p in enumerate(parties, 1)]
         + [{"label": _("Agreement reached on"), "value": _day(mediation.agreed_on)}],
         "sections": [
             {"heading": _("Dispute"), "paragraphs": [mediation.summary]},

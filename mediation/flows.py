@@ -16,7 +16,7 @@ from workflows import audit, roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation, bilingual
 
-from .models import Mediation, MediationState as S, Mediator
+from .models import Mediation, MediationState as S, Mediator, PerformanceFollowUp
 
 # Art 17 (statute): 当事人一方明确拒绝调解的，不得调解 — mediation needs every party's consent.
 A17_NO_CONSENT = _("Every party must consent to mediation: if one party refuses, there is no mediation "
@@ -55,8 +55,16 @@ A33_LATE = _("The application for judicial confirmation was made on {applied}, a
              "(last day {due}): the court does not confirm it; the parties may sue on the agreement (人民调解法 Art 33).")
 A33_BEFORE_EFFECT = _("The application cannot precede the agreement's effect ({day}).")
 RULING_BEFORE_APPLICATION = _("The ruling cannot precede the application.")
-A31_PERFORMANCE_FIRST = _("Follow up the performance of the agreement before closing it (人民调解法 Art 31): record "
-                          "the performance first.")
+A31_PERFORMANCE_FIRST = _("The file is closed once a follow-up found the agreement performed in full, or a party "
+                          "refusing to perform (人民调解法 Art 31-32): record that follow-up first.")
+FOLLOW_UP_SETTLED = _("A follow-up already found the agreement performed in full, or a party refusing to perform: "
+                      "close the file (人民调解法 Art 31).")
+FOLLOW_UP_BEFORE_AGREEMENT = _("The follow-up cannot lie before the agreement took effect.")
+PERFORMED_AND_REFUSED = _("A follow-up finds the agreement either performed in full or refused, not both.")
+# Art 32 (statute): 经人民调解委员会调解达成调解协议后，当事人之间就调解协议的履行或者调解协议的内容发生争议的，
+# 一方当事人可以向人民法院提起诉讼.
+A32_ROUTES = _("A party refuses to perform: record which routes the parties were told of — a lawsuit over the "
+               "agreement (人民调解法 Art 32), or enforcement of a confirmed agreement by the court (Art 33).")
 NOT_YOUR_COMMITTEE = _("Only the mediators of {committee} act on this mediation.")
 
 CASE_AGREED = _("People's mediation {number} reached an agreement: decide whether the violation is corrected "
@@ -199,26 +207,53 @@ class MediationFlow(BaseFlow):
         mediation.confirmation_ruled_on, mediation.confirmation_ruling_number = ruled_on, ruling_number or ""
         close_deadlines(mediation, "mediation.confirmation", closed_on=applied_on)
 
-    @state.transition(source=[S.AGREED, S.CONFIRMED], label=_("Record the performance"),
+    @state.transition(source=[S.AGREED, S.CONFIRMED], label=_("Record a performance follow-up"),
+                      conditions=[lambda flow: flow._not_yet_settled()],
                       permission=roles.permission("mediation", "record_performance"))
-    def record_performance(self, note, performed_on=None):
-        """Art 31 (statute): the committee supervises the performance and urges the parties to perform; the
-        follow-up is recorded and closes the performance deadline."""
+    def record_performance(self, note, followed_up_on=None, fully_performed=False, refused=False, routes_told=None):
+        """Art 31 (statute): the committee supervises the performance of the agreement and urges the parties to
+        perform. Each call records ONE follow-up (mediation.PerformanceFollowUp, kept in date order): the day of
+        the follow-up `followed_up_on` (the API's older name `performed_on` is read as it), what was found (`note`),
+        and `fully_performed` (yes/no, default no). The state does not change — the transition with a flag was
+        chosen over a separate action so that every follow-up goes through the one role table, audit and history.
+
+        - `fully_performed` true: the agreement is performed; `performed_on` is set to that day, the deadline
+          `mediation.performance` closes and the file may be closed (`close`).
+        - `refused` true (a party refuses to perform): needs `routes_told` (at least one; Art 32, statute: a party may
+          sue over the performance or the content of the agreement; a judicially confirmed agreement may go to
+          the court for enforcement, Art 33 ¶2). The committee's follow-up ends there: the deadline closes and the
+          file may be closed (local practice: the committee does not keep supervising a refusal it cannot compel).
+        - neither: the follow-up is recorded, the deadline stays open and `close` stays refused.
+
+        Refuses: 400 for a date in the future or before the agreement took effect, both flags at once, or a refusal
+        without routes; 409 once a follow-up found it performed in full or refused (no further follow-up)."""
         mediation = self.obj
-        performed_on = performed_on or timezone.localdate()
-        self._not_future(performed_on, "performed_on")
-        if mediation.effective_on and performed_on < mediation.effective_on:
-            raise InvalidInput(PERFORMANCE_BEFORE_AGREEMENT,
-                               fields={"performed_on": [bilingual(PERFORMANCE_BEFORE_AGREEMENT)]})
-        mediation.performed_on, mediation.performance_note = performed_on, note
-        close_deadlines(mediation, "mediation.performance", closed_on=performed_on)
+        followed_up_on = followed_up_on or timezone.localdate()
+        self._not_future(followed_up_on, "followed_up_on")
+        if mediation.effective_on and followed_up_on < mediation.effective_on:
+            raise InvalidInput(FOLLOW_UP_BEFORE_AGREEMENT,
+                               fields={"followed_up_on": [bilingual(FOLLOW_UP_BEFORE_AGREEMENT)]})
+        if fully_performed and refused:
+            raise InvalidInput(PERFORMED_AND_REFUSED, fields={"refused": [bilingual(PERFORMED_AND_REFUSED)]})
+        routes_told = sorted(set(routes_told or []))
+        if refused and not routes_told:
+            raise InvalidInput(A32_ROUTES, rule="人民调解法 Art 32", fields={"routes_told": [bilingual(A32_ROUTES)]})
+        PerformanceFollowUp.objects.create(
+            mediation=mediation, followed_up_on=followed_up_on, findings=note, fully_performed=bool(fully_performed),
+            refused=bool(refused), routes_told=routes_told if refused else [], recorded_by=self.user)
+        mediation.performance_note = note
+        if fully_performed:
+            mediation.performed_on = followed_up_on
+        if fully_performed or refused:
+            close_deadlines(mediation, "mediation.performance", closed_on=followed_up_on)
 
     @state.transition(source=[S.AGREED, S.CONFIRMED, S.FAILED], target=S.CLOSED, label=_("Close the file"),
                       conditions=[lambda flow: flow._performance_followed()],
                       permission=roles.permission("mediation", "close"))
     def close(self, comment=""):
-        """The file is closed (Art 27: the committee keeps the mediation file). An agreement is closed once its
-        performance was followed up (Art 31; local practice: the follow-up is the condition)."""
+        """The file is closed (Art 27: the committee keeps the mediation file). An agreement is closed once a
+        follow-up found it performed in full, or a party refusing to perform with the routes told (Art 31-32;
+        local practice: that follow-up is the condition); 409 before."""
         self.obj.closed_on = timezone.localdate()
         close_deadlines(self.obj, "mediation.confirmation", "mediation.performance", status="cancelled")
 
@@ -265,10 +300,17 @@ class MediationFlow(BaseFlow):
     def _written(self):
         return refuse(not self.obj.oral, RuleViolation(A33_ORAL, rule="人民调解法 Art 33"))
 
-    def _performance_followed(self):
+    def _settled(self) -> bool:
+        """Whether a follow-up found the agreement performed in full, or a party refusing to perform."""
         mediation = self.obj
-        return refuse(mediation.state == S.FAILED or mediation.performed_on is not None,
+        return mediation.performed_on is not None or mediation.follow_ups.filter(refused=True).exists()
+
+    def _performance_followed(self):
+        return refuse(self.obj.state == S.FAILED or self._settled(),
                       RuleViolation(A31_PERFORMANCE_FIRST, rule="人民调解法 Art 31"))
+
+    def _not_yet_settled(self):
+        return refuse(not self._settled(), RuleViolation(FOLLOW_UP_SETTLED, rule="人民调解法 Art 31"))
 
     def _confirmation_due(self):
         from notifications.models import Deadline

@@ -85,8 +85,28 @@ class ConfirmationForm(TransitionForm):
 
 
 class PerformanceForm(TransitionForm):
-    note = text(_("Performance follow-up"))
-    performed_on = date(_("Performed on"))
+    """One performance follow-up (人民调解法 Art 31; MediationFlow.record_performance)."""
+
+    followed_up_on = date(_("Date of the follow-up"))
+    note = text(_("What was found"))
+    fully_performed = forms.BooleanField(
+        label=_("The agreement is performed in full"), required=False,
+        help_text=_("Only then is the file closed; otherwise the follow-up is recorded and the deadline stays open."))
+    refused = forms.BooleanField(
+        label=_("A party refuses to perform"), required=False,
+        help_text=_("Tell the parties they may sue over the agreement (人民调解法 Art 32); the file may then be closed."))
+    routes_told = forms.MultipleChoiceField(
+        label=_("Routes told to the parties"), required=False, choices=Mediation.Route.choices,
+        widget=forms.SelectMultiple)
+    # The date's older API name (CONTRACT §8 clients): read as the day of the follow-up, not a day of performance.
+    performed_on = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        older = data.pop("performed_on", None)
+        if older and not data.get("followed_up_on"):
+            data["followed_up_on"] = older
+        return data
 
 
 class CommentForm(TransitionForm):

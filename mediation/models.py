@@ -152,8 +152,9 @@ class Mediation(FlowOwnedFields, models.Model):
     confirmation_ruled_on = models.DateField(_("ruling given on"), null=True, blank=True)
     confirmation_ruling_number = models.CharField(_("ruling number"), max_length=100, blank=True)
     # Performance (Art 31).
-    performed_on = models.DateField(_("performed on"), null=True, blank=True)
-    performance_note = models.TextField(_("performance follow-up"), blank=True)
+    # Set by the follow-up that found the agreement performed in full (the follow-ups: PerformanceFollowUp).
+    performed_on = models.DateField(_("performed in full on"), null=True, blank=True)
+    performance_note = models.TextField(_("latest performance follow-up"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
@@ -229,3 +230,28 @@ class WorkRecord(models.Model):
         ordering = ["held_on", "id"]
         verbose_name = _("mediation work record")
         verbose_name_plural = _("mediation work records")
+
+
+class PerformanceFollowUp(models.Model):
+    """A follow-up of the agreement's performance (人民调解法 Art 31: the committee supervises the performance and
+    urges the parties to perform): the day of the visit or call, what was found, and whether the agreement is now
+    performed in full or a party refuses to perform (then the parties are told the routes: Art 32 lets a party sue
+    over the agreement, and a confirmed agreement goes to the court for enforcement, Art 33 ¶2). One row per
+    follow-up, in the order they happened; written by MediationFlow.record_performance only."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="follow_ups")
+    followed_up_on = models.DateField(_("date of the follow-up"))
+    findings = models.TextField(_("what was found"))
+    fully_performed = models.BooleanField(_("performed in full"), default=False)
+    refused = models.BooleanField(_("a party refuses to perform"), default=False)
+    routes_told = models.JSONField(_("routes told to the parties"), default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["followed_up_on", "id"]
+        verbose_name = _("performance follow-up")
+        verbose_name_plural = _("performance follow-ups")
+        constraints = [models.CheckConstraint(condition=~models.Q(fully_performed=True, refused=True),
+                                              name="follow_up_performed_or_refused")]

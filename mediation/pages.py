@@ -14,6 +14,7 @@ from viewflow.urls import Application, AppMenuMixin, Viewset, route
 from viewflow.utils import Icon
 
 from cases.models import Village
+from cases.validators import validate_credit_code, validate_phone, validate_resident_id
 from web.base import PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.exports import wants_xlsx, xlsx_response
@@ -27,7 +28,7 @@ from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
-from .models import Mediation, MediationState
+from .models import Mediation, MediationParty, MediationState
 
 REGISTERED = _("The dispute was registered.")
 WORK_RECORD_SAVED = _("The work record was added.")
@@ -51,17 +52,90 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search number, party or summary"), required=False, max_length=100)
 
 
+PARTY_ORDINALS = {1: _("First party"), 2: _("Second party"), 3: _("Third party")}
+PARTY_DETAILS = ("kind", "gender", "ethnicity", "id_number", "phone", "address")
+MIN_PARTY_ROWS, DEFAULT_PARTY_ROWS, MAX_PARTY_ROWS = 2, 3, 10
+PARTY_N = _("Party {number}")
+PARTY_DETAILS_WITHOUT_NAME = _("Name this party, or leave the row empty.")
+
+
 class RegisterForm(BoundedTextForm, forms.Form):
-    party1 = forms.CharField(label=_("First party"), max_length=100)
-    party1_address = forms.CharField(label=_("First party's address"), max_length=200, required=False)
-    party2 = forms.CharField(label=_("Second party"), max_length=100)
-    party2_address = forms.CharField(label=_("Second party's address"), max_length=200, required=False)
+    """调解登记: the parties with the details the written agreement names (人民调解法 Art 29 (1): 当事人的基本情况 —
+    name, gender, ethnicity, ID number, phone, address; all but the name optional at registration), the village,
+    the kind of dispute, the source and a summary. Two parties at least (Art 2); three rows are shown and the
+    clerk adds rows (up to ten) with “Add a party row”, which keeps what was typed. A party row i posts
+    `party<i>` (the name) and `party<i>_<detail>`."""
+
+    party_rows = forms.IntegerField(widget=forms.HiddenInput, min_value=MIN_PARTY_ROWS, max_value=MAX_PARTY_ROWS,
+                                    initial=DEFAULT_PARTY_ROWS, required=False)
     village = forms.ModelChoiceField(label=_("Village"), required=False, queryset=Village.objects.all(),
                                      help_text=_("Empty: the dispute concerns the town."))
     dispute_type = forms.ChoiceField(label=_("Kind of dispute"), choices=Mediation.DisputeType.choices)
     source = forms.ChoiceField(label=_("Source"), choices=[c for c in Mediation.Source.choices
                                                            if c[0] in ("application", "referral", "own_initiative")])
     summary = forms.CharField(label=_("Summary of the dispute"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows or self.rows_posted(self.data) or DEFAULT_PARTY_ROWS
+        self.initial["party_rows"] = self.rows
+        layout = []
+        for i in range(1, self.rows + 1):
+            ordinal = PARTY_ORDINALS.get(i) or str(PARTY_N).format(number=i)
+            self.fields[f"party{i}"] = forms.CharField(label=ordinal, max_length=100, required=i <= MIN_PARTY_ROWS)
+            self.fields[f"party{i}_kind"] = forms.ChoiceField(label=_("Party kind"), choices=MediationParty.Kind.choices,
+                                                              initial=MediationParty.Kind.PERSON, required=False)
+            self.fields[f"party{i}_gender"] = forms.ChoiceField(
+                label=_("Gender"), required=False, choices=[("", "—"), ("男", _("Male")), ("女", _("Female"))])
+            self.fields[f"party{i}_ethnicity"] = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
+            self.fields[f"party{i}_id_number"] = forms.CharField(
+                label=_("ID number / unified social credit code"), max_length=18, required=False)
+            self.fields[f"party{i}_phone"] = forms.CharField(label=_("Phone"), max_length=20, required=False,
+                                                             validators=[validate_phone])
+            self.fields[f"party{i}_address"] = forms.CharField(label=_("Address"), max_length=200, required=False)
+            layout += [Row(f"party{i}", f"party{i}_kind", f"party{i}_gender", f"party{i}_ethnicity"),
+                       Row(f"party{i}_id_number", f"party{i}_phone", f"party{i}_address")]
+        self.layout = Layout(*layout, Row("village", "dispute_type", "source"), "summary", "party_rows")
+
+    @staticmethod
+    def rows_posted(data) -> int | None:
+        try:
+            rows = int(data.get("party_rows") or 0)
+        except (TypeError, ValueError):
+            return None
+        return min(max(rows, MIN_PARTY_ROWS), MAX_PARTY_ROWS) if rows else None
+
+    def clean(self):
+        data = super().clean()
+        for i in range(1, self.rows + 1):
+            name = (data.get(f"party{i}") or "").strip()
+            details = [data.get(f"party{i}_{d}") for d in PARTY_DETAILS if d != "kind"]
+            if not name and any(details):
+                self.add_error(f"party{i}", PARTY_DETAILS_WITHOUT_NAME)
+                continue
+            id_number = (data.get(f"party{i}_id_number") or "").strip().upper()
+            if name and id_number:
+                check = (validate_resident_id if data.get(f"party{i}_kind") != MediationParty.Kind.ORG
+                         else validate_credit_code)
+                try:
+                    check(id_number)
+                except forms.ValidationError as error:
+                    self.add_error(f"party{i}_id_number", error)
+        return data
+
+    def parties(self) -> list[dict]:
+        """The named rows as the service takes them (create_mediation's `parties`)."""
+        data, rows = self.cleaned_data, []
+        for i in range(1, self.rows + 1):
+            name = (data.get(f"party{i}") or "").strip()
+            if name:
+                row = {"name": name, **{d: (data.get(f"party{i}_{d}") or "").strip() for d in PARTY_DETAILS}}
+                row["kind"] = row["kind"] or MediationParty.Kind.PERSON
+                row["id_number"] = row["id_number"].upper()
+                if row["kind"] == MediationParty.Kind.ORG:
+                    row["gender"] = row["ethnicity"] = ""
+                rows.append(row)
+        return rows
 
 
 class WorkRecordForm(BoundedTextForm, forms.Form):
@@ -93,21 +167,25 @@ class MediationListView(PageMixin, View):
 
 class MediationCreateView(PageMixin, View):
     def page(self, form, refusal=None, status=200):
-        return self.render("mediation/mediation_form.html", {"form": form, "refusal": refusal}, status=status)
+        return self.render("mediation/mediation_form.html", {
+            "form": form, "refusal": refusal, "can_add_party": form.rows < MAX_PARTY_ROWS,
+        }, status=status)
 
     def get(self, request):
         return self.page(RegisterForm())
 
     def post(self, request):
+        if "add_party" in request.POST:  # one more party row, keeping what was typed (nothing is saved yet)
+            rows = (RegisterForm.rows_posted(request.POST) or DEFAULT_PARTY_ROWS) + 1
+            form = RegisterForm(initial=request.POST.dict(), rows=min(rows, MAX_PARTY_ROWS))
+            return self.page(form)
         form = RegisterForm(request.POST)
         if not form.is_valid():
             return self.page(form, status=error_status(request, 400))
         data = form.cleaned_data
-        parties = [{"name": data["party1"], "address": data["party1_address"]},
-                   {"name": data["party2"], "address": data["party2_address"]}]
         try:
             mediation = services.create_mediation(
-                user=request.user, parties=parties, village=data["village"], dispute_type=data["dispute_type"],
+                user=request.user, parties=form.parties(), village=data["village"], dispute_type=data["dispute_type"],
                 source=data["source"], summary=data["summary"], client_ip=client_ip(request))
         except Refusal as refusal:
             return self.page(show_refusal(form, refusal), refusal, status=error_status(request, refusal.status))
@@ -126,6 +204,8 @@ class MediationDetailView(PageMixin, View):
             "mediation": mediation,
             "parties": mediation.parties.all(),
             "work_records": mediation.work_records.select_related("recorded_by"),
+            "follow_ups": mediation.follow_ups.select_related("recorded_by"),
+            "route_labels": dict(Mediation.Route.choices),
             "mediators": mediation.mediators.all(),
             "transitions": transition_buttons("mediation", mediation, request.user, "mediation:mediations:transition"),
             "can_record": mediation.state == MediationState.MEDIATING and roles.may("mediation.work_record",

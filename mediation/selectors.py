@@ -1,8 +1,8 @@
 """Queries for mediation lists, the inbox and exports. Who sees what: a mediator the mediations of their own
 committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade chief all
-(he registers the violations they reveal), an officer those linked to a case or that they registered (workflows.roles ACTION_ROLES `mediation.view`)."""
+(he registers the violations they reveal), an officer those linked to a case he is an officer of, or that he registered (workflows.roles ACTION_ROLES `mediation.view`)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from notifications.models import Deadline
 from workflows import roles
 
 from .flows import sees_all
-from .models import Mediation, MediationCommittee, MediationState as S, Mediator
+from .models import Mediation, MediationCommittee, MediationState as S, Mediator, PerformanceFollowUp
 
 
 def committee_of(user):
@@ -35,7 +35,10 @@ def visible_mediations(user):
         query |= Q(pk__in=Mediation.mediators.through.objects.filter(
             mediator__user=user, mediator__active=True).values("mediation_id"))
     if roles.has_role(user, roles.ENFORCEMENT_OFFICER):
-        query |= Q(case__isnull=False) | Q(registered_by=user) | Q(reported_case__isnull=False)
+        # an officer sees the mediations of the cases he is an officer of (the referred case or the case the
+        # mediation reported) and those he registered — not every case-linked mediation
+        query |= (Q(registered_by=user) | Q(pk__in=Mediation.objects.filter(case__officers=user).values("pk"))
+                  | Q(pk__in=Mediation.objects.filter(reported_case__officers=user).values("pk")))
     return qs.filter(query)
 
 
@@ -75,6 +78,23 @@ ACTIONS = {
 }
 
 
+PERFORMED_ACTIONS = {
+    S.AGREED: _("Performed in full: close the file (the parties may still apply for judicial confirmation)"),
+    S.CONFIRMED: _("Performed in full: close the file"),
+}
+REFUSED_ACTION = _("A party refuses to perform, the parties were told their routes: close the file")
+
+
+def inbox_action(mediation, refused: bool) -> str:
+    """What the mediator does next: the state's action, or closing the file once a follow-up found the agreement
+    performed in full (or refused) (人民调解法 Art 31-32)."""
+    if mediation.state in PERFORMED_ACTIONS and mediation.performed_on is not None:
+        return str(PERFORMED_ACTIONS[mediation.state])
+    if mediation.state in PERFORMED_ACTIONS and refused:
+        return str(REFUSED_ACTION)
+    return str(ACTIONS[mediation.state])
+
+
 def mediation_inbox_items(user) -> list[dict]:
     """Inbox rows for a mediator: the open mediations of their committee (unsorted; web.inbox merges and sorts)."""
     if not roles.has_role(user, roles.MEDIATOR):
@@ -82,8 +102,9 @@ def mediation_inbox_items(user) -> list[dict]:
     committee = committee_of(user)
     if committee is None:
         return []
+    refusals = PerformanceFollowUp.objects.filter(mediation=OuterRef("pk"), refused=True)
     mediations = list(Mediation.objects.filter(committee=committee, state__in=list(ACTIONS))
-                      .prefetch_related("parties"))
+                      .annotate(refused=Exists(refusals)).prefetch_related("parties"))
     open_deadlines = {}
     if mediations:
         for deadline in Deadline.objects.filter(
@@ -98,7 +119,7 @@ def mediation_inbox_items(user) -> list[dict]:
         items.append({
             "kind": "mediation", "id": mediation.pk, "number": mediation.number, "title": mediation.title,
             "state": mediation.state, "state_label": str(mediation.get_state_display()),
-            "action": str(ACTIONS[mediation.state]),
+            "action": inbox_action(mediation, mediation.refused),
             "due_at": deadline.due_at if deadline else None,
             "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now),

@@ -15,7 +15,7 @@ from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, Rule
 from workflows.numbering import next_number
 from workflows.services import require
 
-from .flows import acts_on
+from .flows import acts_on, sees_all
 from .models import Mediation, MediationCommittee, MediationParty, MediationState, WorkRecord
 from .selectors import committee_of, visible_mediations
 
@@ -30,6 +30,9 @@ NOT_A_REGISTERED_MEDIATOR = _("Your account is not on the register of mediators:
 CASE_NOT_MEDIABLE = _("This case cannot be mediated: its violation type is not mediable or the case is not being "
                       "investigated (C8).")
 PETITION_NOT_OPEN = _("This petition is closed, not accepted or forwarded: it cannot go to mediation.")
+NO_SUCH_PETITION = _("No such petition.")
+CASE_ALREADY_MEDIATED = _("This case is already in people's mediation {number}: record that mediation's outcome "
+                          "before registering another one.")
 WORK_RECORD_STATE = _("A work record is added while mediating (人民调解法 Art 27).")
 DATE_IN_FUTURE = _("The date cannot lie in the future.")
 BEFORE_START = _("The date cannot lie before the mediation started ({day}).")
@@ -38,6 +41,9 @@ ALREADY_REPORTED = _("This mediation has already reported a violation: case {num
 NO_SUCH_MEDIATION = _("No such mediation.")
 MEDIABLE_CASE_STATES = (CaseState.INVESTIGATING, CaseState.MEDIATING)
 CLOSED_PETITION_STATES = ("closed", "not_accepted", "forwarded")
+# A mediation that has not ended: a failed or closed one no longer holds the case (a new attempt may follow).
+OPEN_MEDIATION_STATES = (MediationState.REGISTERED, MediationState.MEDIATING, MediationState.AGREED,
+                         MediationState.CONFIRMED)
 
 
 def number_format() -> str:
@@ -58,6 +64,21 @@ def get_visible(pk, user, *, lock=False) -> Mediation:
     if mediation is None:
         raise NotFound(NO_SUCH_MEDIATION)
     return mediation
+
+
+def petition_visible(user, petition) -> bool:
+    """Whether `user` may see `petition`: through petitions.selectors.visible_petitions once the petitions app
+    has it; until then the roles that see every petition and every mediation (mediation.flows.sees_all: the
+    petition office, the judicial office, the principal, the admin). A mediator or an officer who does not see
+    the petition may not register a mediation from it, nor learn it exists."""
+    try:
+        from petitions import selectors as petition_selectors
+    except ImportError:
+        petition_selectors = None
+    visible = getattr(petition_selectors, "visible_petitions", None)
+    if visible is not None:
+        return visible(user).filter(pk=petition.pk).exists()
+    return sees_all(user)
 
 
 def _refuse_party_twice(parties: list[dict]) -> None:
@@ -84,7 +105,8 @@ def create_mediation(*, user, parties: list[dict], dispute_type, summary, source
     source petition, a `case` for source case. The committee is the village's (小事不出村) unless `committee` is
     given (e.g. the town's: 大事不出镇), or the town committee's when a mediator of the town committee registers. Refuses: 403 for a role that may not register, or a mediator registering
     for another committee; 400 for fewer than two parties, a missing or unexpected source object or a committee
-    missing; 409 for a case that is not mediable (C8) or a petition no longer open."""
+    missing; 404 for a petition the user may not see (never its data); 409 for a case that is not mediable (C8) or
+    already in an open mediation, or a petition no longer open."""
     require("mediation.create", user)
     if not isinstance(parties, list) or len(parties) < 2:
         raise _field_error("parties", TWO_PARTIES)
@@ -102,8 +124,16 @@ def create_mediation(*, user, parties: list[dict], dispute_type, summary, source
         case = Case.objects.select_for_update().select_related("violation_type", "village").get(pk=case.pk)
         if case.state not in MEDIABLE_CASE_STATES or not case.violation_type.mediable:
             raise RuleViolation(CASE_NOT_MEDIABLE, rule="C8")
+        # One dispute, one mediation at a time (local practice): a second open mediation of the same case would
+        # give the officers two outcomes to decide on (C8). A failed or closed one does not hold the case.
+        running = Mediation.objects.filter(case=case, state__in=OPEN_MEDIATION_STATES).first()
+        if running is not None:
+            raise RuleViolation(Message(CASE_ALREADY_MEDIATED, number=running.number or f"#{running.pk}"),
+                                rule="C8")
         village = village or case.village
     if petition is not None:
+        if not petition_visible(user, petition):
+            raise NotFound(NO_SUCH_PETITION)
         if petition.state in CLOSED_PETITION_STATES:
             raise RuleViolation(PETITION_NOT_OPEN, rule="信访工作条例 Art 31")
         village = village or petition.village

@@ -96,7 +96,7 @@ def test_transitions_out_of_order_or_twice_are_refused_409(med, today):
     assert fire(med.api1, pk, "close").status_code == 409  # Art 31: performance first
     assert state_of(pk) == "agreed"
     assert Deadline.objects.filter(object_id=pk, kind="mediation.confirmation").count() == 1
-    ok(fire(med.api1, pk, "record_performance", note="已履行"))
+    ok(fire(med.api1, pk, "record_performance", note="已履行", fully_performed=True))
     ok(fire(med.api1, pk, "close"))
     assert fire(med.api1, pk, "close").status_code == 409
     assert fire(med.api1, pk, "record_confirmation", court="某县人民法院", applied_on=today,
@@ -513,5 +513,5 @@ def test_a_boolean_transition_field_refuses_words_it_cannot_read(word):
         oral = django_forms.BooleanField(required=False)
 
     assert "oral" in json_type_errors(Form(data={"oral": word}), {"oral": word})
-    for good in (True, False, "true", "false", "on", "0"):
-        assert json_type_errors(Form(data={"oral": good}), {"oral": good}) == {}
+    for yes_or_no in (True, False, "true", "false", "on", "0"):
+        assert json_type_errors(Form(data={"oral": yes_or_no}), {"oral": yes_or_no}) == {}

@@ -2,6 +2,7 @@
 committees would use it. Runs on SQLite and on PostgreSQL (CI runs the suite on both)."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -240,7 +241,7 @@ def test_end_to_end(med, today):
     assert fire(med.api1, pk, "close").status_code == 409
     body = ok(fire(med.api1, pk, "record_confirmation", court="某县人民法院", applied_on=today, ruled_on=today))
     assert body["state"] == "confirmed"
-    body = ok(fire(med.api1, pk, "record_performance", note="张三已改建滴水檐并付清500元"))
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已改建滴水檐并付清500元", fully_performed=True))
     assert {d["kind"]: d["status"] for d in body["deadlines"]} == {"mediation.confirmation": "closed",
                                                                   "mediation.performance": "closed"}
     body = ok(fire(med.api1, pk, "close"))
@@ -324,3 +325,174 @@ def test_the_demo_town_mediates(db, settings):
     count = Mediation.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert Mediation.objects.count() == count
+
+
+# --- the breaker's leftovers (issue 15 fixes) -------------------------------------------------------------
+
+def _case_mediation(town, officer="o1"):  # noqa: F811
+    case = town.investigating()
+    ok(town.api(officer).post(f"/api/v1/cases/{case['id']}/transitions/start_mediation/", {}, format="json"))
+    return case, town.api(officer).post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "占道损坏门面",
+                                              "source": "case", "case": case["id"]}, format="json")
+
+
+def test_a_case_has_one_open_mediation_at_a_time(town, med, today):  # noqa: F811
+    """A second open mediation of the same case is 409 saying which one runs; once that one failed, another may."""
+    case, first = _case_mediation(town)
+    first = ok(first, 201)
+    second = town.api("o1").post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "再次登记",
+                                       "source": "case", "case": case["id"]}, format="json")
+    assert second.status_code == 409, second.content
+    assert first["number"] in second.content.decode()
+    assert Mediation.objects.filter(case_id=case["id"]).count() == 1
+    ok(fire(med.api1, first["id"], "fail", reason="一方拒绝", routes_told=["court"]))
+    ok(town.api("o1").post(URL, {"parties": parties(), "dispute_type": "damage", "summary": "重新调解",
+                                 "source": "case", "case": case["id"]}, format="json"), 201)
+
+
+def test_a_mediation_from_a_petition_the_user_does_not_see_is_404(town, med, today):  # noqa: F811
+    petition = Petition.objects.create(channel="visit", village=med.village, subject="邻里纠纷-机密",
+                                       content="信访人隐私内容", received_on=today, created_by=med.office)
+    data = {"parties": parties(), "dispute_type": "neighbour", "summary": "x", "source": "petition",
+            "petition": petition.pk}
+    for client in (med.api1, town.api("o1")):
+        response = client.post(URL, data, format="json")
+        assert response.status_code == 404, response.content
+        assert "邻里纠纷-机密" not in response.content.decode()
+    assert not petition.mediations.exists()
+    ok(client_for(med.office).post(URL, data, format="json"), 201)  # the petition office sees it
+
+
+def test_an_officer_sees_the_mediations_of_his_own_cases_only(town, med, today):  # noqa: F811
+    case, body = _case_mediation(town)
+    body = ok(body, 201)
+    own = ok(register(client_for(town.u["o3"]), med.village), 201)  # one the other officer registered himself
+    assert town.api("o1").get(f"{URL}{body['id']}/").status_code == 200
+    outsider = town.api("o3")  # not an officer of the case (o1 and o2 are)
+    assert outsider.get(f"{URL}{body['id']}/").status_code == 404
+    assert [row["id"] for row in outsider.get(URL).json()["results"]] == [own["id"]]
+    browser = Client()
+    browser.force_login(town.u["o3"])
+    assert browser.get(f"/mediation/mediations/{body['id']}/").status_code == 404
+
+
+def test_the_mediation_page_shows_the_whole_agreement_and_the_registration_date(med, today):
+    """After an agreement the page shows every item of Art 29 the committee wrote, not only the content and dates,
+    and the day the dispute was registered."""
+    registered = today - datetime.timedelta(days=3)
+    pk = started(med, registered_on=registered)["id"]
+    ok(agree(med, pk, today))
+    browser = Client()
+    browser.force_login(med.m1_user)
+    page = browser.get(f"/mediation/mediations/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for label, text in (("事实", WRITTEN["facts"]), ("责任", WRITTEN["responsibilities"]), ("协议", WRITTEN["terms"]),
+                        ("履行方式", WRITTEN["performance_manner"]), ("登记日期", registered.isoformat())):
+        assert re.search(f"<th>[^<]*{label}[^<]*</th><td>{re.escape(text)}", page), (label, text)
+
+
+def test_the_register_page_takes_each_partys_details_and_a_third_party(med, today):
+    """Art 29 (1): the register form takes name, kind, gender, ethnicity, ID number, phone and address of each party,
+    shows a third row, adds more rows keeping what was typed, refuses a bad ID number beside its field; the written
+    agreement then prints the details (gender and age read from the resident ID)."""
+    from .case_fixtures import VALID_ID
+    from .document_helpers import docx_text, squeeze
+
+    browser = Client()
+    browser.force_login(med.m1_user)
+    form = browser.get("/mediation/mediations/add/").content.decode()
+    assert 'name="party3"' in form and 'name="party3_id_number"' in form and 'name="party4"' not in form
+    data = {"party_rows": "3", "party1": "张三", "party1_kind": "person", "party1_gender": "男",
+            "party1_ethnicity": "汉族", "party1_phone": "13800000001", "party1_address": "石桥村1组",
+            "party2": "李四", "party2_kind": "person", "party2_id_number": VALID_ID.lower(),
+            "party2_phone": "0375-1234567", "party2_address": "石桥村2组",
+            "party3": "王五", "party3_kind": "person", "party3_address": "石桥村3组",
+            "village": med.village.pk, "dispute_type": "neighbour", "source": "application",
+            "summary": "三户因排水沟发生争执。"}
+    more = browser.post("/mediation/mediations/add/", dict(data, add_party="1")).content.decode()
+    assert 'name="party4"' in more and 'value="13800000001"' in more and not Mediation.objects.exists()
+    bad = browser.post("/mediation/mediations/add/", dict(data, party2_id_number="110105194912310021"))
+    assert bad.status_code == 400 and not Mediation.objects.exists()  # the form again, with what was typed
+    assert "三户因排水沟发生争执。" in bad.content.decode() and 'value="13800000001"' in bad.content.decode()
+    response = browser.post("/mediation/mediations/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mediation = Mediation.objects.get()
+    rows = list(mediation.parties.values_list("name", "gender", "ethnicity", "id_number", "phone", "address"))
+    assert rows == [("张三", "男", "汉族", "", "13800000001", "石桥村1组"),
+                    ("李四", "", "", VALID_ID, "0375-1234567", "石桥村2组"), ("王五", "", "", "", "", "石桥村3组")]
+    ok(fire(med.api1, mediation.pk, "start", mediators=[med.m1.pk], consent=True))
+    ok(agree(med, mediation.pk, today))
+    docs = {r["kind"]: r for r in ok(med.api1.get(f"{URL}{mediation.pk}/documents/"))}
+    text = squeeze(docx_text(med.api1.get(docs["mediation_agreement"]["urls"]["docx"]).content))
+    born = datetime.date(1949, 12, 31)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    for expected in ("张三，男，汉族", "13800000001", f"李四，女，{age}岁", VALID_ID, "0375-1234567", "王五",
+                     "石桥村3组"):
+        assert squeeze(expected) in text, expected
+
+
+
+# --- performance follow-ups (人民调解法 Art 31-32) ----------------------------------------------------------
+
+def _agreed_days_ago(med, today, days=5):
+    effective = today - datetime.timedelta(days=days)
+    pk = started(med, registered_on=effective)["id"]
+    ok(agree(med, pk, effective))
+    return pk, effective
+
+
+def _performance_deadline(pk):
+    return Deadline.objects.get(object_id=pk, kind="mediation.performance").status
+
+
+def _inbox_action(med, pk):
+    from mediation.selectors import mediation_inbox_items
+
+    return next(item["action"] for item in mediation_inbox_items(med.m1_user) if item["id"] == pk)
+
+
+def test_a_follow_up_not_yet_performed_keeps_the_deadline_and_the_file_open(med, today):
+    """Art 31: each follow-up is its own record, in date order; only one that finds the agreement performed in full
+    closes the performance deadline and lets the file close; the inbox then says so."""
+    pk, effective = _agreed_days_ago(med, today)
+    before = _inbox_action(med, pk)
+    assert fire(med.api1, pk, "record_performance", note="x",
+                followed_up_on=effective - datetime.timedelta(days=1)).status_code == 400  # before the effect
+    assert fire(med.api1, pk, "record_performance", note="x",
+                followed_up_on=today + datetime.timedelta(days=1)).status_code == 400  # in the future
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已付250元，滴水檐尚未改向",
+                   followed_up_on=effective + datetime.timedelta(days=1)))
+    assert body["state"] == "agreed" and body["performed_on"] is None
+    assert _performance_deadline(pk) == "open"
+    assert fire(med.api1, pk, "close").status_code == 409
+    assert _inbox_action(med, pk) == before
+    # the older field name performed_on is read as the day of the follow-up, not as performance
+    body = ok(fire(med.api1, pk, "record_performance", note="张三已付清500元并改向滴水檐", fully_performed=True,
+                   performed_on=effective + datetime.timedelta(days=3)))
+    assert [(f["followed_up_on"], f["fully_performed"]) for f in body["follow_ups"]] == [
+        ((effective + datetime.timedelta(days=1)).isoformat(), False),
+        ((effective + datetime.timedelta(days=3)).isoformat(), True)]
+    assert body["performed_on"] == (effective + datetime.timedelta(days=3)).isoformat()
+    assert _performance_deadline(pk) == "closed"
+    assert _inbox_action(med, pk) == "协议已全部履行：请结案（当事人仍可申请司法确认）" != before
+    assert fire(med.api1, pk, "record_performance", note="again").status_code == 409  # nothing left to follow
+    browser = Client()
+    browser.force_login(med.m1_user)
+    page = browser.get(f"/mediation/mediations/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert page.index("张三已付250元") < page.index("张三已付清500元") and "回访日期" in page
+    assert "<th>履行日期</th>" not in page  # the visit date is 回访日期, not a date of performance
+    assert ok(fire(med.api1, pk, "close"))["state"] == "closed"
+
+
+def test_a_party_refusing_to_perform_closes_with_the_routes_told(med, today):
+    """Art 32: a party may sue over the agreement — a follow-up recording a refusal needs the routes told, and then
+    the committee may close the file; performed and refused at once is 400."""
+    pk, effective = _agreed_days_ago(med, today, days=2)
+    assert fire(med.api1, pk, "record_performance", note="李四拒绝履行", refused=True).status_code == 400
+    assert fire(med.api1, pk, "record_performance", note="x", refused=True, fully_performed=True,
+                routes_told=["court"]).status_code == 400
+    assert not Mediation.objects.get(pk=pk).follow_ups.exists()
+    body = ok(fire(med.api1, pk, "record_performance", note="李四拒绝履行", refused=True, routes_told=["court"]))
+    assert body["follow_ups"][0]["refused"] and body["follow_ups"][0]["routes_told"] == ["court"]
+    assert body["performed_on"] is None and _performance_deadline(pk) == "closed"
+    assert _inbox_action(med, pk) == "当事人拒绝履行，已告知救济途径：请结案"
+    assert ok(fire(med.api1, pk, "close"))["state"] == "closed"
