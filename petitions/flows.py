@@ -27,6 +27,7 @@ DATE_IN_FUTURE = _("{field} cannot lie in the future (today is {today}).")
 DATE_BEFORE = _("{field} cannot lie before {event} ({day}).")
 A35_WINDOW_PASSED = _("The petitioner's 30 days to ask for a review ran out on {due} (条例 Art 35–36): the request "
                       "made on {day} is late.")
+A35_NOT_ANSWERED = _("The petition was never answered in writing: there is no answer to review (条例 Art 35).")
 A36_NO_THIRD_ROUND = _("After the re-review (复核) the matter is final: there is no further review (条例 Art 36 ¶3).")
 A34_NOT_EXTENDED = _("The handling period has not been extended: the principal approves an extension first "
                      "(条例 Art 34).")
@@ -163,14 +164,21 @@ class PetitionFlow(BaseFlow):
 
     # --- 复查 and 复核 (条例 Art 35–36): decided by the next-higher organ ---------------------------------
 
-    @state.transition(source=[S.REPLIED, S.REVIEWED], target=S.REVIEW_REQUESTED, label=_("Record a review request"),
+    # A closed file takes the request too (条例 Art 35–36, statute): the 30 days are the petitioner's right, which the
+    # office closing the file early does not take away; a file closed unanswered (declined, forwarded) takes none.
+    @state.transition(source=[S.REPLIED, S.REVIEWED, S.CLOSED], target=S.REVIEW_REQUESTED,
+                      label=_("Record a review request"),
                       conditions=[lambda flow: refuse(not flow.obj.final,
-                                                      RuleViolation(A36_NO_THIRD_ROUND, rule="Art 36"))],
+                                                      RuleViolation(A36_NO_THIRD_ROUND, rule="Art 36")),
+                                  lambda flow: refuse(flow.obj.replied_on is not None,
+                                                      RuleViolation(A35_NOT_ANSWERED, rule="Art 35"))],
                       permission=roles.permission("petition", "request_review"))
     def request_review(self, organ, requested_on=None, request=""):
         """Round 1 (复查) after the reply, round 2 (复核) after the review's answer; each within the petitioner's
-        30 days (条例 Art 35 ¶1, 36 ¶1, statute; the last day rolls over a rest day, 民法典 Art 203). The request is
-        forwarded to `organ`, which decides it; the town has no answering deadline of its own."""
+        30 days (条例 Art 35 ¶1, 36 ¶1, statute; the last day rolls over a rest day, 民法典 Art 203), also when the
+        office closed the file in the meantime (it reopens). The request is forwarded to `organ`, which decides it;
+        the town has no answering deadline of its own. 409 after 复核 (Art 36 ¶3), for a petition never answered
+        (Art 35) or a request after the 30 days."""
         petition = self.obj
         previous = petition.reviews.order_by("-round").first()
         answered = previous.answered_on if previous else petition.replied_on
@@ -183,6 +191,7 @@ class PetitionFlow(BaseFlow):
         PetitionReview.objects.create(petition=petition, round=(previous.round + 1) if previous else 1,
                                       requested_on=day, request=request, organ=organ, recorded_by=self.user)
         close_deadlines(petition, REVIEW_WINDOW, closed_on=day)
+        petition.closed_on, petition.close_reason = None, ""  # a closed file reopens (its closing is in the history)
 
     @state.transition(source=S.REVIEW_REQUESTED, target=S.REVIEWED, label=_("Record the review answer"),
                       permission=roles.permission("petition", "record_review"))
@@ -203,14 +212,15 @@ class PetitionFlow(BaseFlow):
     @state.transition(source=[S.NOT_ACCEPTED, S.FORWARDED, S.REPLIED, S.REVIEWED], target=S.CLOSED,
                       label=pgettext_lazy("petition", "Close"), permission=roles.permission("petition", "close"))
     def close(self, note="", closed_on=None):
-        """The file is closed (办结归档) on `closed_on` (today when empty), not before the last step it records."""
+        """The file is closed (办结归档) on `closed_on` (today when empty), not before the last step it records.
+        The petitioner's 30 days to ask for a review (条例 Art 35–36, statute) stay open: closing does not shorten
+        them, and a request made within them reopens the file (request_review)."""
         petition = self.obj
         last = max(d for d in (petition.received_on, petition.forwarded_on, petition.replied_on,
                                *petition.reviews.values_list("answered_on", flat=True)) if d is not None)
         petition.closed_on = check_day(pgettext_lazy("petition", "Closed on"), closed_on or timezone.localdate(), after=last,
                                        after_label=_("the last step recorded"), input_name="closed_on")
         petition.close_reason = note
-        close_deadlines(petition, REVIEW_WINDOW, status=Deadline.Status.CANCELLED, closed_on=petition.closed_on)
 
     # --- the extension of the handling period (条例 Art 34) ------------------------------------------------
 

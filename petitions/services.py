@@ -27,10 +27,14 @@ def create_petition(*, user, channel, petitioners: list[dict], subject, content,
     """Register a petition (登记, 条例 Art 17–20) from any channel; return it, numbered from the yearly series
     "petition", its acceptance deadline (Art 23, 15 days from `received_on`) open.
 
-    Refuses: 403 without the petition office's role; 400 for a received date in the future or no petitioner;
+    Refuses: 403 without the petition office's role; 400 for a received date in the future or before that of the
+    petition it repeats, or no petitioner;
     409 (rule "Art 19") for a group visit with more than five representatives."""
     require("petition.create", user)
-    check_day(_("Received on"), received_on, input_name="received_on")
+    # A repeat names an earlier petition (条例 Art 36 ¶3 looks at it): it cannot have been received before it.
+    check_day(_("Received on"), received_on, input_name="received_on",
+              after=repeat_of.received_on if repeat_of is not None else None,
+              after_label=_("the petition it repeats"))
     if not petitioners:
         raise InvalidInput(NO_PETITIONER, fields={"petitioners": [str(NO_PETITIONER)]})
     # 条例 Art 19 (statute): several people on one matter come through representatives, at most five.
