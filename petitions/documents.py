@@ -16,14 +16,24 @@ ACCEPTANCE_BASIS = _("《信访工作条例》第二十三条")
 HANDLING_BASIS = _("《信访工作条例》第三十二条、第三十四条")
 # 条例 Art 35 (statute): the written answer tells the petitioner of the right to ask the next-higher organ for a
 # review within 30 days of receiving it.
+# The town government's next-higher administrative organ is the county government (地方组织法: the township is
+# led by the county), named from settings.COUNTY_NAME as the decisions' remedies are.
 RIGHTS_REVIEW = _("If you disagree with this opinion, you may, within 30 days of receiving it, ask the "
-                  "administrative organ at the next higher level for a review (复查) (《信访工作条例》第三十五条).")
+                  "administrative organ at the next higher level, {organ}, for a review (复查) "
+                  "(《信访工作条例》第三十五条).")
 RIGHTS_DECLINED = _("A matter that should go through litigation, arbitration or administrative reconsideration "
                     "is pursued through those channels (《信访工作条例》第三十一条).")
 NOT_ACCEPTED_YET = _("The acceptance notice is produced when the petition is accepted.")
 NOT_DECLINED = _("The notice is produced when the petition is not accepted.")
 NOT_REPLIED = _("The handling opinion is produced when the petition is answered.")
 NOT_EXTENDED = _("The extension notice is produced when the principal approved an extension of the handling period.")
+
+
+def next_higher_organ() -> str:
+    """The organ that decides a 复查 of the town's answer (条例 Art 35 ¶1): the county's people's government."""
+    from django.conf import settings
+
+    return f"{settings.COUNTY_NAME}人民政府"
 
 
 def may_attach(user, petition) -> bool:
@@ -103,7 +113,7 @@ def _handling_opinion_context(petition, record) -> dict:
             {"heading": _("II. Handling opinion"), "paragraphs": [petition.opinion]},
             {"heading": pgettext_lazy("petition", "III. Basis"), "paragraphs": [str(HANDLING_BASIS)]},
         ],
-        "rights": RIGHTS_REVIEW, "seal": True, "date": _day(petition.replied_on),
+        "rights": RIGHTS_REVIEW.format(organ=next_higher_organ()), "seal": True, "date": _day(petition.replied_on),
         "petitioners": _petitioners(petition), "subject": petition.subject, "opinion": petition.opinion,
         "result": petition.get_result_display(),
     }

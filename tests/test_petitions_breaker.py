@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
@@ -405,3 +406,4 @@ def test_the_handling_opinion_carries_opinion_result_and_the_art_35_right(office
     for text in (docx, pdf):
         assert "邻居占地属实" in text and "支持" in text
         assert "30日" in text and "复查" in text and "第三十五条" in text and "上一级" in text
+        assert f"上一级行政机关{settings.COUNTY_NAME}人民政府复查" in text  # the organ named (Art 35 ¶1)
