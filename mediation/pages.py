@@ -296,5 +296,10 @@ class MediationApplication(Application):
     title = _("People's mediation")
     icon = Icon("handshake")
 
+    def has_view_permission(self, user, obj=None):
+        # Only those who may see mediations (the parties' personal data) find them in the menu; anonymous users
+        # pass here so that the pages send them to the login form.
+        return not user.is_authenticated or roles.may("mediation.view", user)
+
     mediations_path = route("mediations/", MediationViewset())
     registers_path = route("registers/", RegisterViewset())
