@@ -11,6 +11,7 @@ from workflows.models import User
 from .models import Petition
 
 TODAY_IF_EMPTY = _("Leave empty for today.")
+SERVED_HELP = _("Leave empty when handed over that day; the petitioner's 30 days run from receipt (条例 Art 35).")
 
 
 class CommentForm(TransitionForm):
@@ -50,6 +51,7 @@ class ReplyForm(TransitionForm):
                               help_text=_("The facts found, the law applied and the answer (条例 Art 32)."))
     result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
     replied_on = forms.DateField(label=_("Replied on"), required=False, help_text=TODAY_IF_EMPTY)
+    served_on = forms.DateField(label=_("Received by the petitioner on"), required=False, help_text=SERVED_HELP)
 
 
 class RequestReviewForm(TransitionForm):
@@ -63,6 +65,12 @@ class RecordReviewForm(TransitionForm):
     answer = forms.CharField(label=_("The organ's answer"), widget=forms.Textarea(attrs={"rows": 4}))
     result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
     answered_on = forms.DateField(label=_("Answered on"), required=False, help_text=TODAY_IF_EMPTY)
+    served_on = forms.DateField(label=_("Received by the petitioner on"), required=False, help_text=SERVED_HELP)
+
+
+class RecordServiceForm(TransitionForm):
+    served_on = forms.DateField(label=_("Received by the petitioner on"),
+                                help_text=_("The petitioner's 30 days run from this day (条例 Art 35–36)."))
 
 
 class CloseForm(TransitionForm):
@@ -79,6 +87,7 @@ PETITION_TRANSITION_FORMS = {
     "reply": ReplyForm,
     "request_review": RequestReviewForm,
     "record_review": RecordReviewForm,
+    "record_service": RecordServiceForm,
     "close": CloseForm,
     "notify_extension": CommentForm,
 }

@@ -34,7 +34,7 @@ class Petition(FlowOwnedFields, models.Model):
     # Set by PetitionFlow's transitions only (workflows.owned): a plain save() leaves them alone.
     FLOW_OWNED_FIELDS = (
         "number", "state", "accepted_on", "decline_reason", "forwarded_to", "forwarded_on", "sent_to_village_on",
-        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
+        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "served_on", "replied_by", "closed_on",
         "close_reason", "final",
     )
 
@@ -81,6 +81,8 @@ class Petition(FlowOwnedFields, models.Model):
     opinion = models.TextField(_("handling opinion"), blank=True)
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    # 条例 Art 35 ¶1 (statute): the petitioner's 30 days run from receiving the written answer (收到书面答复之日).
+    served_on = models.DateField(_("answer received by the petitioner on"), null=True, blank=True)
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("replied by"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -150,6 +152,8 @@ class PetitionReview(models.Model):
     organ = models.CharField(_("reviewing organ"), max_length=200)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("the organ's answer"), blank=True)
+    # 条例 Art 36 ¶1 (statute): the 30 days for 复核 run from receiving the 复查意见.
+    served_on = models.DateField(_("answer received by the petitioner on"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=15, choices=Petition.Result.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
