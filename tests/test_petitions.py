@@ -284,3 +284,31 @@ def test_the_village_period_and_the_extension_are_seen_by_those_who_see_the_peti
     refused = stranger.post(f"/api/v1/deadlines/{village_period.pk}/adjustments/",
                             {"action": "extend", "reason": "x", "days": 2}, format="json")
     assert refused.status_code == 403
+
+
+def inbox_row(client, pk):
+    rows = client.get("/api/v1/inbox/").json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    return next(r for r in rows if r["kind"] == "petition" and r["id"] == pk)
+
+
+def extend_handling(office, pk):
+    """The office asks for the one extension of 条例 Art 34; the principal approves it."""
+    asked = office.post(f"/api/v1/petitions/{pk}/extension/", {"reason": "情况复杂", "days": 30}, format="json")
+    assert asked.status_code == 202
+    adjustment = deadline(pk, "petition.handling").adjustments.get()
+    approved = client_for(make_user("principal")).post(f"/api/v1/deadline-adjustments/{adjustment.pk}/approve/",
+                                                       {}, format="json")
+    assert approved.status_code == 200, approved.content[:300]
+
+
+def test_after_an_approved_extension_the_inbox_asks_to_tell_the_petitioner_then_goes_back(office, today):
+    """条例 Art 34: the extension is told to the petitioner with its reason (延期办理告知书)."""
+    pk = register(office, today).json()["id"]
+    fire(office, pk, "accept")
+    usual = inbox_row(office, pk)["action"]
+    extend_handling(office, pk)
+    told = inbox_row(office, pk)["action"]
+    assert told != usual and ("延期" in told or "extension" in told)
+    fire(office, pk, "notify_extension")
+    assert inbox_row(office, pk)["action"] == usual
