@@ -312,3 +312,31 @@ def test_after_an_approved_extension_the_inbox_asks_to_tell_the_petitioner_then_
     assert told != usual and ("延期" in told or "extension" in told)
     fire(office, pk, "notify_extension")
     assert inbox_row(office, pk)["action"] == usual
+
+
+def test_the_extension_is_not_offered_while_asked_for_nor_after_the_one_allowed(office, today):
+    """条例 Art 34 allows one extension of the handling period: the petition page stops offering 申请延期 once it is
+    asked for, and after the principal approved it; the API lists it no longer."""
+    user = make_user("petition_office")
+    office = client_for(user)
+    browser = Client()
+    browser.force_login(user)
+    pk = register(office, today).json()["id"]
+    fire(office, pk, "accept")
+    handling = deadline(pk, "petition.handling")
+
+    def offered():
+        html = browser.get(f"/petitions/petitions/{pk}/").content.decode()
+        row = html[html.index(f'data-deadline="{handling.pk}"'):]
+        row = row[:row.index("</tr>")]
+        return 'data-adjust="extend"' in row
+
+    assert offered()
+    asked = office.post(f"/api/v1/petitions/{pk}/extension/", {"reason": "情况复杂", "days": 30}, format="json")
+    assert asked.status_code == 202
+    assert not offered()
+    adjustment = handling.adjustments.get()
+    assert client_for(make_user("principal")).post(f"/api/v1/deadline-adjustments/{adjustment.pk}/approve/", {},
+                                                   format="json").status_code == 200
+    assert not offered()
+    assert "extend" not in office.get(f"/api/v1/deadlines/{handling.pk}/").json()["available_adjustments"]
