@@ -34,7 +34,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PetitionReview
-        fields = ["round", "round_label", "requested_on", "request", "organ", "answered_on", "served_on", "answer", "result"]
+        fields = ["round", "round_label", "requested_on", "request", "organ", "answered_on", "served_on", "answer", "decision", "result"]
         read_only_fields = fields
 
 

@@ -208,8 +208,8 @@ class PetitionFlow(BaseFlow):
 
     @state.transition(source=S.REVIEW_REQUESTED, target=S.REVIEWED, label=_("Record the review answer"),
                       permission=roles.permission("petition", "record_review"))
-    def record_review(self, answer, result, answered_on=None, served_on=None):
-        """The next-higher organ's answer (复查意见 / 复核意见). After 复核 the matter is final (Art 36 ¶3); after
+    def record_review(self, answer, decision, answered_on=None, served_on=None):
+        """The next-higher organ's answer (复查意见 / 复核意见) and its `decision` (upheld, revoked, changed). After 复核 the matter is final (Art 36 ¶3); after
         复查 the petitioner has 30 days from receiving it (`served_on`, the answer's day when empty; 400 before
         it or in the future) to ask for 复核 (Art 36 ¶1)."""
         petition = self.obj
@@ -217,8 +217,8 @@ class PetitionFlow(BaseFlow):
         day = check_day(_("Answered on"), answered_on or timezone.localdate(), after=review.requested_on,
                         after_label=_("the request"), input_name="answered_on")
         served = served_day(served_on, day)
-        review.answer, review.result, review.answered_on, review.served_on = answer, result, day, served
-        review.save(update_fields=["answer", "result", "answered_on", "served_on"])
+        review.answer, review.decision, review.answered_on, review.served_on = answer, decision, day, served
+        review.save(update_fields=["answer", "decision", "answered_on", "served_on"])
         if review.round >= PetitionReview.Round.RE_REVIEW:
             petition.final = True
         else:

@@ -8,7 +8,8 @@ from workflows import roles
 from workflows.forms import IdChoiceField, TransitionForm
 from workflows.models import User
 
-from .models import Petition
+from .documents import next_higher_organ
+from .models import Petition, PetitionReview
 
 TODAY_IF_EMPTY = _("Leave empty for today.")
 SERVED_HELP = _("Leave empty when handed over that day; the petitioner's 30 days run from receipt (条例 Art 35).")
@@ -60,10 +61,17 @@ class RequestReviewForm(TransitionForm):
                               widget=forms.Textarea(attrs={"rows": 3}))
     requested_on = forms.DateField(label=_("Requested on"), required=False, help_text=TODAY_IF_EMPTY)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 条例 Art 35 ¶1: the 复查 of the town's answer goes to the county's people's government.
+        petition = self.flow.obj if self.flow is not None else None
+        if petition is not None and not petition.reviews.exists():
+            self.fields["organ"].initial = next_higher_organ()
+
 
 class RecordReviewForm(TransitionForm):
     answer = forms.CharField(label=_("The organ's answer"), widget=forms.Textarea(attrs={"rows": 4}))
-    result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
+    decision = forms.ChoiceField(label=_("The organ's decision"), choices=PetitionReview.Decision.choices)
     answered_on = forms.DateField(label=_("Answered on"), required=False, help_text=TODAY_IF_EMPTY)
     served_on = forms.DateField(label=_("Received by the petitioner on"), required=False, help_text=SERVED_HELP)
 

@@ -154,7 +154,15 @@ class PetitionReview(models.Model):
     answer = models.TextField(_("the organ's answer"), blank=True)
     # 条例 Art 36 ¶1 (statute): the 30 days for 复核 run from receiving the 复查意见.
     served_on = models.DateField(_("answer received by the petitioner on"), null=True, blank=True)
+    class Decision(models.TextChoices):
+        # The reviewing organ upholds, revokes or changes the answer it reviews (复查/复核意见: 维持 / 撤销 / 变更).
+        UPHELD = "upheld", _("Upheld")
+        REVOKED = "revoked", pgettext_lazy("petition review", "Revoked")
+        CHANGED = "changed", _("Changed")
+
+    # Before migration 0004 the answer was recorded with the reply's results; kept for those records.
     result = models.CharField(_("result"), max_length=15, choices=Petition.Result.choices, blank=True)
+    decision = models.CharField(_("the organ's decision"), max_length=10, choices=Decision.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -159,10 +159,10 @@ def test_end_to_end_review_and_re_review_then_a_repeat_is_not_accepted(office, t
     fire(office, petition["id"], "accept")
     fire(office, petition["id"], "reply", opinion="不予支持。", result="not_support")
     fire(office, petition["id"], "request_review", organ="县人民政府", request="请求复查")
-    data = fire(office, petition["id"], "record_review", answer="维持原意见。", result="not_support")
+    data = fire(office, petition["id"], "record_review", answer="维持原意见。", decision="upheld")
     assert data["state"] == "reviewed" and data["final"] is False
     fire(office, petition["id"], "request_review", organ="市人民政府", request="请求复核")
-    data = fire(office, petition["id"], "record_review", answer="维持。", result="not_support")
+    data = fire(office, petition["id"], "record_review", answer="维持。", decision="upheld")
     assert data["final"] is True and [r["round"] for r in data["reviews"]] == [1, 2]
     # No third round (Art 36 ¶3).
     fire(office, petition["id"], "request_review", status=409, organ="省人民政府")

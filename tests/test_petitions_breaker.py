@@ -159,8 +159,8 @@ def test_re_review_window_runs_30_days_from_the_review_answer_and_rolls_over(off
     pk = replied(office, clock, datetime.date(2026, 8, 1))
     clock.move_to("2026-09-01T10:00:00+08:00")
     fire(office, pk, "request_review", organ="县人民政府", requested_on="2026-08-10")
-    fire(office, pk, "record_review", status=400, answer="维持。", result="not_support", answered_on="2026-08-09")
-    fire(office, pk, "record_review", answer="维持。", result="not_support", answered_on="2026-09-01")
+    fire(office, pk, "record_review", status=400, answer="维持。", decision="upheld", answered_on="2026-08-09")
+    fire(office, pk, "record_review", answer="维持。", decision="upheld", answered_on="2026-09-01")
     due = first_workday_from(datetime.date(2026, 10, 1))
     assert deadline(pk, "petition.review_request").due_date == due
     clock.move_to(f"{(due + 3 * DAY).isoformat()}T10:00:00+08:00")
@@ -182,7 +182,7 @@ def test_closing_while_the_petitioner_may_still_ask_for_review_keeps_that_right(
     fire(office, pk, "request_review", status=409, organ="县人民政府", requested_on=str(reply_day + 31 * DAY))
     data = fire(office, pk, "request_review", organ="县人民政府", requested_on=str(reply_day + 30 * DAY))
     assert data["state"] == "review_requested" and data["closed_on"] is None
-    fire(office, pk, "record_review", answer="维持。", result="not_support")
+    fire(office, pk, "record_review", answer="维持。", decision="upheld")
     assert fire(office, pk, "close")["state"] == "closed"
 
 
@@ -201,7 +201,7 @@ def test_steps_out_of_order_are_409_and_change_nothing(office, today):
     pk = register(office, today).json()["id"]
     fire(office, pk, "reply", status=409, opinion="x", result="support")
     fire(office, pk, "request_review", status=409, organ="县人民政府")
-    fire(office, pk, "record_review", status=409, answer="x", result="support")
+    fire(office, pk, "record_review", status=409, answer="x", decision="upheld")
     fire(office, pk, "escalate_to_town", status=409, reason="x")
     fire(office, pk, "close", status=409)
     fire(office, pk, "decline", reason="不属于信访事项")
@@ -453,9 +453,9 @@ def test_the_re_review_window_runs_from_receipt_of_the_review_answer(office, clo
     pk = replied(office, clock, datetime.date(2026, 5, 4))
     clock.move_to("2026-06-20T10:00:00+08:00")
     fire(office, pk, "request_review", organ="县人民政府", requested_on="2026-05-10")
-    fire(office, pk, "record_review", status=400, answer="维持。", result="not_support", answered_on="2026-06-01",
+    fire(office, pk, "record_review", status=400, answer="维持。", decision="upheld", answered_on="2026-06-01",
          served_on="2026-05-31")
-    data = fire(office, pk, "record_review", answer="维持。", result="not_support", answered_on="2026-06-01",
+    data = fire(office, pk, "record_review", answer="维持。", decision="upheld", answered_on="2026-06-01",
                 served_on="2026-06-06")
     assert data["reviews"][0]["served_on"] == "2026-06-06"
     due = first_workday_from(datetime.date(2026, 7, 6))
