@@ -8,8 +8,7 @@ from workflows import roles
 from workflows.forms import IdChoiceField, TransitionForm
 from workflows.models import User
 
-from .documents import next_higher_organ
-from .models import Petition, PetitionReview
+from .models import Petition, PetitionReview, next_higher_organ
 
 TODAY_IF_EMPTY = _("Leave empty for today.")
 SERVED_HELP = _("Leave empty when handed over that day; the petitioner's 30 days run from receipt (条例 Art 35).")
@@ -39,6 +38,13 @@ class SendToVillageForm(CommentForm):
     mediator = IdChoiceField(label=_("Village mediator"), required=False,
                              queryset=User.objects.filter(groups__name=roles.MEDIATOR, is_active=True).distinct())
     sent_on = forms.DateField(label=_("Sent to the village on"), required=False, help_text=TODAY_IF_EMPTY)
+    field_order = ["village", "mediator", "sent_on", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        petition = self.flow.obj if self.flow is not None else None
+        if petition is not None and petition.village_id:
+            self.fields["village"].initial = petition.village_id  # the petition's own village (条例 Art 15)
 
 
 class EscalateForm(TransitionForm):

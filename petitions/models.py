@@ -15,6 +15,12 @@ from workflows.owned import FlowOwnedFields
 MAX_GROUP_REPRESENTATIVES = 5
 
 
+def next_higher_organ() -> str:
+    """The organ that decides a 复查 of the town's answer (条例 Art 35 ¶1, statute): the county's people's
+    government, the township's next-higher administrative organ, named from settings.COUNTY_NAME."""
+    return f"{settings.COUNTY_NAME}人民政府"
+
+
 class PetitionState(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")

@@ -182,3 +182,26 @@ def test_the_review_form_names_the_county_and_the_answer_is_upheld_revoked_or_ch
     html = client.get(f"/petitions/petitions/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     table = html[html.index('id="reviews"'):]
     assert "请求撤销原处理意见" in table[:table.index("</table>")]
+
+
+def test_the_two_review_windows_say_their_round_and_the_village_form_starts_on_its_village(today):
+    user = make_user("petition_office")
+    api, client = client_for(user), Client()
+    client.force_login(user)
+    village = Village.objects.create(name="石桥村")
+    sent = register(api, today, village=village.pk).json()["id"]
+    fire(api, sent, "accept")
+    form = client.get(f"/petitions/petitions/{sent}/transitions/send_to_village/",
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'name="village" value="{village.pk}"' in form
+    assert form.index('name="comment"') > form.index('name="sent_on"')  # 备注 last
+    pk = register(api, today).json()["id"]
+    fire(api, pk, "accept")
+    fire(api, pk, "reply", opinion="不予支持。", result="not_support")
+    fire(api, pk, "request_review", organ="县人民政府")
+    fire(api, pk, "record_review", answer="维持。", decision="upheld")
+    html = client.get(f"/petitions/petitions/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = re.findall(r'data-kind="petition.review_request".*?</tr>', html, flags=re.S)
+    assert len(rows) == 2
+    assert "复查" in re.search(r"data-subject>([^<]*)<", rows[0]).group(1)
+    assert "复核" in re.search(r"data-subject>([^<]*)<", rows[1]).group(1)
