@@ -512,12 +512,12 @@ class PetitionSeeder:
                   request="信访人不服处理意见，请求县人民政府复查。")
         answered = self.after(asked, 20)
         self.fire(petition, "record_review", answer="经复查，石桥镇人民政府的处理意见认定事实清楚，处理恰当，予以维持。",
-                  result=NOT_SUPPORT, answered_on=answered)
+                  decision="upheld", answered_on=answered)
         asked = min(answered + datetime.timedelta(days=15), self.review_window(petition).due_date, self.today)
         self.fire(petition, "request_review", organ="平顶山市人民政府", requested_on=asked,
                   request="信访人不服复查意见，请求市人民政府复核。")
         self.fire(petition, "record_review", answer="经复核，维持宝丰县人民政府的复查意见。本复核意见为终结意见。",
-                  result=NOT_SUPPORT, answered_on=self.after(asked, 20))
+                  decision="upheld", answered_on=self.after(asked, 20))
 
     def repeat_declined(self, petition, spec):
         """The same facts after the re-review: not accepted again (Art 36 ¶3; accept is refused, so declined)."""

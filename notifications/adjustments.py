@@ -224,8 +224,12 @@ def possible_actions(deadline, today=None) -> list[str]:
     today = today or timezone.localdate()
     if deadline.status == Deadline.Status.OPEN:
         if deadline.due_date < today:
-            return [] if deadline.rule.statutory else [Action.EXTEND]
-        return [Action.SUSPEND, Action.EXTEND]
+            actions = [] if deadline.rule.statutory else [Action.EXTEND]
+        else:
+            actions = [Action.SUSPEND, Action.EXTEND]
+        if _changes_used_up(deadline):  # what _check_extension would refuse is not offered
+            actions = [a for a in actions if a != Action.EXTEND and not (a == Action.SUSPEND and deadline.rule.statutory)]
+        return actions
     if deadline.status == Deadline.Status.SUSPENDED:
         return [Action.RESUME]
     return []
@@ -311,6 +315,16 @@ def _clean_days(action, days, errors):
 
 def extension_source(rule) -> str:
     return rule.extension_rule or rule.local_rule or rule.basis
+
+
+def _changes_used_up(deadline) -> bool:
+    """True when the rule's `max_extensions` changes were approved already (counted as _check_extension does)."""
+    rule = deadline.rule
+    if rule.max_extensions is None:
+        return False
+    counted = [Action.EXTEND, Action.SUSPEND] if rule.statutory else [Action.EXTEND]
+    return deadline.adjustments.filter(action__in=counted, status=DeadlineAdjustment.Status.APPROVED).count() \
+        >= rule.max_extensions
 
 
 def _check_extension(deadline, days):

@@ -34,7 +34,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PetitionReview
-        fields = ["round", "round_label", "requested_on", "request", "organ", "answered_on", "answer", "result"]
+        fields = ["round", "round_label", "requested_on", "request", "organ", "answered_on", "served_on", "answer", "decision", "result"]
         read_only_fields = fields
 
 
@@ -68,7 +68,7 @@ class PetitionSerializer(StatefulSerializer, serializers.ModelSerializer):
         fields = ["id", "number", "state", "channel", "group_visit", "village", "subject", "content", "received_on",
                   "petitioners", "repeat_of", "repeats", "created_by", "created_at", "accepted_on",
                   "decline_reason", "forwarded_to", "forwarded_on", "sent_to_village_on", "village_mediator",
-                  "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "closed_on",
+                  "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "served_on", "closed_on",
                   "close_reason", "final", "reviews"]
         read_only_fields = fields
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from documents import registry
 from workflows import roles
 
-from .models import Petition, PetitionState as S
+from .models import Petition, PetitionState as S, next_higher_organ
 from .services import may_view
 
 ACCEPTANCE_BASIS = _("《信访工作条例》第二十三条")
@@ -27,13 +27,6 @@ NOT_ACCEPTED_YET = _("The acceptance notice is produced when the petition is acc
 NOT_DECLINED = _("The notice is produced when the petition is not accepted.")
 NOT_REPLIED = _("The handling opinion is produced when the petition is answered.")
 NOT_EXTENDED = _("The extension notice is produced when the principal approved an extension of the handling period.")
-
-
-def next_higher_organ() -> str:
-    """The organ that decides a 复查 of the town's answer (条例 Art 35 ¶1): the county's people's government."""
-    from django.conf import settings
-
-    return f"{settings.COUNTY_NAME}人民政府"
 
 
 def may_attach(user, petition) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from documents.services import issue
-from notifications.deadlines import close_deadlines, deadlines_of, open_deadline
+from notifications.deadlines import close_deadlines, deadlines_of, open_deadline, reanchor
 from notifications.models import Deadline
 from notifications.services import notify_users
 from workflows import roles
@@ -36,6 +36,9 @@ A34_NO_HANDLING = _("The handling period is not running: only a running period i
 MEDIATOR_NOT_HERE = _("Only the mediator the petition was sent to, or the petition office, acts on it at the village.")
 MEDIATOR_NOT_A_MEDIATOR = _("The village mediator must hold the mediator role.")
 
+A35_NO_WINDOW = _("The petitioner's 30 days to ask for a review are not running: there is no answer awaiting "
+                  "a request (条例 Art 35–36).")
+
 REVIEW_WINDOW = "petition.review_request"
 PETITION_NUMBER_FORMAT_DEFAULT = "{town}信〔{year}〕{seq}号"
 
@@ -56,6 +59,13 @@ def check_day(field_label, value: datetime.date, *, after: datetime.date | None 
         message = Message(DATE_BEFORE, field=field_label, event=after_label, day=after)
         raise InvalidInput(message, fields={input_name: [str(message)]})
     return value
+
+
+def served_day(served_on, answered: datetime.date) -> datetime.date:
+    """The day the petitioner received the written answer (条例 Art 35 ¶1, 36 ¶1: 收到书面答复之日): `served_on`,
+    or the answer's day when empty (handed over on the spot). 400 before the answer or in the future."""
+    return check_day(_("Received by the petitioner on"), served_on or answered, after=answered,
+                     after_label=_("the written answer"), input_name="served_on")
 
 
 def repeat_refusal(petition):
@@ -150,16 +160,19 @@ class PetitionFlow(BaseFlow):
 
     @state.transition(source=[S.ACCEPTED, S.AT_VILLAGE, S.HANDLING], target=S.REPLIED, label=_("Reply"),
                       permission=roles.permission("petition", "reply"))
-    def reply(self, opinion, result, replied_on=None):
+    def reply(self, opinion, result, replied_on=None, served_on=None):
         """条例 Art 32–34: the 信访处理意见书 within 60 days of acceptance (+30 when extended); it tells the
-        petitioner of the right to ask the next-higher organ for a review within 30 days (Art 35)."""
+        petitioner of the right to ask the next-higher organ for a review within 30 days of receiving it (Art 35).
+        `served_on`: the day the petitioner received it (the reply day when empty: handed over on the spot); 400
+        when before the reply or in the future. A later receipt is recorded with record_service."""
         petition = self.obj
         day = check_day(_("Replied on"), replied_on or timezone.localdate(), after=petition.accepted_on,
                         after_label=_("the acceptance"), input_name="replied_on")
-        petition.opinion, petition.result, petition.replied_on = opinion, result, day
+        served = served_day(served_on, day)
+        petition.opinion, petition.result, petition.replied_on, petition.served_on = opinion, result, day, served
         petition.replied_by = self.user
         close_deadlines(petition, "petition.handling", "petition.village", closed_on=day)
-        open_deadline(petition, REVIEW_WINDOW, day)  # the petitioner's 30 days (Art 35)
+        open_deadline(petition, REVIEW_WINDOW, served)  # the petitioner's 30 days from receipt (Art 35)
         self._documents = [("petition_handling_opinion", day)]
 
     # --- 复查 and 复核 (条例 Art 35–36): decided by the next-higher organ ---------------------------------
@@ -195,19 +208,42 @@ class PetitionFlow(BaseFlow):
 
     @state.transition(source=S.REVIEW_REQUESTED, target=S.REVIEWED, label=_("Record the review answer"),
                       permission=roles.permission("petition", "record_review"))
-    def record_review(self, answer, result, answered_on=None):
-        """The next-higher organ's answer (复查意见 / 复核意见). After 复核 the matter is final (Art 36 ¶3); after
-        复查 the petitioner has 30 days to ask for 复核 (Art 36 ¶1)."""
+    def record_review(self, answer, decision, answered_on=None, served_on=None):
+        """The next-higher organ's answer (复查意见 / 复核意见) and its `decision` (upheld, revoked, changed). After 复核 the matter is final (Art 36 ¶3); after
+        复查 the petitioner has 30 days from receiving it (`served_on`, the answer's day when empty; 400 before
+        it or in the future) to ask for 复核 (Art 36 ¶1)."""
         petition = self.obj
         review = petition.reviews.order_by("-round").first()
         day = check_day(_("Answered on"), answered_on or timezone.localdate(), after=review.requested_on,
                         after_label=_("the request"), input_name="answered_on")
-        review.answer, review.result, review.answered_on = answer, result, day
-        review.save(update_fields=["answer", "result", "answered_on"])
+        served = served_day(served_on, day)
+        review.answer, review.decision, review.answered_on, review.served_on = answer, decision, day, served
+        review.save(update_fields=["answer", "decision", "answered_on", "served_on"])
         if review.round >= PetitionReview.Round.RE_REVIEW:
             petition.final = True
         else:
-            open_deadline(petition, REVIEW_WINDOW, day)
+            open_deadline(petition, REVIEW_WINDOW, served)
+
+    # A written answer sent by post is received later than it is dated: the receipt is recorded when it is known.
+    @state.transition(source=[S.REPLIED, S.REVIEWED, S.CLOSED], label=_("Record when the answer was received"),
+                      conditions=[lambda flow: refuse(open_review_window(flow.obj) is not None,
+                                                      RuleViolation(A35_NO_WINDOW, rule="Art 35"))],
+                      permission=roles.permission("petition", "record_service"))
+    def record_service(self, served_on):
+        """条例 Art 35 ¶1, 36 ¶1 (statute): the petitioner's 30 days run from receiving the written answer (the
+        处理意见书, or the 复查意见 after a review). Records `served_on` for the latest answer and re-anchors the open
+        review window on it. 400 before the answer's date or in the future; 409 when no window is open (never
+        answered, re-reviewed, or the request made already)."""
+        petition = self.obj
+        review = petition.reviews.order_by("-round").first()
+        answered = review.answered_on if review else petition.replied_on
+        served = served_day(served_on, answered)
+        if review is not None:
+            review.served_on = served
+            review.save(update_fields=["served_on"])
+        else:
+            petition.served_on = served
+        reanchor(open_review_window(petition), served)
 
     @state.transition(source=[S.NOT_ACCEPTED, S.FORWARDED, S.REPLIED, S.REVIEWED], target=S.CLOSED,
                       label=pgettext_lazy("petition", "Close"), permission=roles.permission("petition", "close"))

@@ -8,9 +8,10 @@ from workflows import roles
 from workflows.forms import IdChoiceField, TransitionForm
 from workflows.models import User
 
-from .models import Petition
+from .models import Petition, PetitionReview, next_higher_organ
 
 TODAY_IF_EMPTY = _("Leave empty for today.")
+SERVED_HELP = _("Leave empty when handed over that day; the petitioner's 30 days run from receipt (条例 Art 35).")
 
 
 class CommentForm(TransitionForm):
@@ -37,6 +38,13 @@ class SendToVillageForm(CommentForm):
     mediator = IdChoiceField(label=_("Village mediator"), required=False,
                              queryset=User.objects.filter(groups__name=roles.MEDIATOR, is_active=True).distinct())
     sent_on = forms.DateField(label=_("Sent to the village on"), required=False, help_text=TODAY_IF_EMPTY)
+    field_order = ["village", "mediator", "sent_on", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        petition = self.flow.obj if self.flow is not None else None
+        if petition is not None and petition.village_id:
+            self.fields["village"].initial = petition.village_id  # the petition's own village (条例 Art 15)
 
 
 class EscalateForm(TransitionForm):
@@ -50,6 +58,7 @@ class ReplyForm(TransitionForm):
                               help_text=_("The facts found, the law applied and the answer (条例 Art 32)."))
     result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
     replied_on = forms.DateField(label=_("Replied on"), required=False, help_text=TODAY_IF_EMPTY)
+    served_on = forms.DateField(label=_("Received by the petitioner on"), required=False, help_text=SERVED_HELP)
 
 
 class RequestReviewForm(TransitionForm):
@@ -58,11 +67,24 @@ class RequestReviewForm(TransitionForm):
                               widget=forms.Textarea(attrs={"rows": 3}))
     requested_on = forms.DateField(label=_("Requested on"), required=False, help_text=TODAY_IF_EMPTY)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 条例 Art 35 ¶1: the 复查 of the town's answer goes to the county's people's government.
+        petition = self.flow.obj if self.flow is not None else None
+        if petition is not None and not petition.reviews.exists():
+            self.fields["organ"].initial = next_higher_organ()
+
 
 class RecordReviewForm(TransitionForm):
     answer = forms.CharField(label=_("The organ's answer"), widget=forms.Textarea(attrs={"rows": 4}))
-    result = forms.ChoiceField(label=_("Result"), choices=Petition.Result.choices)
+    decision = forms.ChoiceField(label=_("The organ's decision"), choices=PetitionReview.Decision.choices)
     answered_on = forms.DateField(label=_("Answered on"), required=False, help_text=TODAY_IF_EMPTY)
+    served_on = forms.DateField(label=_("Received by the petitioner on"), required=False, help_text=SERVED_HELP)
+
+
+class RecordServiceForm(TransitionForm):
+    served_on = forms.DateField(label=_("Received by the petitioner on"),
+                                help_text=_("The petitioner's 30 days run from this day (条例 Art 35–36)."))
 
 
 class CloseForm(TransitionForm):
@@ -79,6 +101,7 @@ PETITION_TRANSITION_FORMS = {
     "reply": ReplyForm,
     "request_review": RequestReviewForm,
     "record_review": RecordReviewForm,
+    "record_service": RecordServiceForm,
     "close": CloseForm,
     "notify_extension": CommentForm,
 }

@@ -15,6 +15,12 @@ from workflows.owned import FlowOwnedFields
 MAX_GROUP_REPRESENTATIVES = 5
 
 
+def next_higher_organ() -> str:
+    """The organ that decides a 复查 of the town's answer (条例 Art 35 ¶1, statute): the county's people's
+    government, the township's next-higher administrative organ, named from settings.COUNTY_NAME."""
+    return f"{settings.COUNTY_NAME}人民政府"
+
+
 class PetitionState(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
@@ -34,7 +40,7 @@ class Petition(FlowOwnedFields, models.Model):
     # Set by PetitionFlow's transitions only (workflows.owned): a plain save() leaves them alone.
     FLOW_OWNED_FIELDS = (
         "number", "state", "accepted_on", "decline_reason", "forwarded_to", "forwarded_on", "sent_to_village_on",
-        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "replied_by", "closed_on",
+        "village_mediator", "escalated_on", "escalation_reason", "opinion", "result", "replied_on", "served_on", "replied_by", "closed_on",
         "close_reason", "final",
     )
 
@@ -81,6 +87,8 @@ class Petition(FlowOwnedFields, models.Model):
     opinion = models.TextField(_("handling opinion"), blank=True)
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    # 条例 Art 35 ¶1 (statute): the petitioner's 30 days run from receiving the written answer (收到书面答复之日).
+    served_on = models.DateField(_("answer received by the petitioner on"), null=True, blank=True)
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("replied by"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -150,7 +158,17 @@ class PetitionReview(models.Model):
     organ = models.CharField(_("reviewing organ"), max_length=200)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("the organ's answer"), blank=True)
+    # 条例 Art 36 ¶1 (statute): the 30 days for 复核 run from receiving the 复查意见.
+    served_on = models.DateField(_("answer received by the petitioner on"), null=True, blank=True)
+    class Decision(models.TextChoices):
+        # The reviewing organ upholds, revokes or changes the answer it reviews (复查/复核意见: 维持 / 撤销 / 变更).
+        UPHELD = "upheld", _("Upheld")
+        REVOKED = "revoked", pgettext_lazy("petition review", "Revoked")
+        CHANGED = "changed", _("Changed")
+
+    # Before migration 0004 the answer was recorded with the reply's results; kept for those records.
     result = models.CharField(_("result"), max_length=15, choices=Petition.Result.choices, blank=True)
+    decision = models.CharField(_("the organ's decision"), max_length=10, choices=Decision.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -29,7 +29,7 @@ from workflows.services import get_process
 from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
-from .models import Petition, PetitionState
+from .models import Petition, PetitionReview, PetitionState
 
 PETITION_CREATED = _("The petition was registered.")
 PETITIONERS_HELP = _("One per line: name, phone, ID number (optional). A group visit: at most 5 representatives.")
@@ -100,6 +100,14 @@ class PetitionListView(PageMixin, View):
         })
 
 
+def review_rounds(rows):
+    """The petitioner's windows share one rule (条例 Art 35–36): each row says its round, 复查 then 复核."""
+    windows = [d for d in rows if d.kind == "petition.review_request"]
+    for deadline, label in zip(windows, PetitionReview.Round.labels, strict=False):
+        deadline.subject = label
+    return rows
+
+
 class PetitionDetailView(PageMixin, View):
     def get(self, request, pk):
         petition = get_object_or_404(Petition.objects.select_related("village", "repeat_of", "created_by"), pk=pk)
@@ -112,7 +120,7 @@ class PetitionDetailView(PageMixin, View):
             "reviews": petition.reviews.all(), "repeats": petition.repeats.all(),
             "mediations": mediations.all() if mediations is not None else None,
             "transitions": transition_buttons("petition", petition, request.user, "petitions:petitions:transition"),
-            "deadlines": deadline_rows(petition),
+            "deadlines": review_rounds(deadline_rows(petition)),
             "history": history_rows(process, petition, ACTION_LABELS),
             **chart_context(process, petition.state),
         })

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from documents.models import IssuedDocument
 from notifications.models import Deadline
 from workflows import roles
 
@@ -17,6 +18,9 @@ PETITION_INBOX = {
     S.HANDLING: _("Handle and reply"),
     S.REVIEW_REQUESTED: _("Record the next-higher organ's answer"),
 }
+# 条例 Art 34 (statute): an approved extension is told to the petitioner with its reason (the 延期办理告知书); until
+# then the inbox asks for that rather than for the usual step.
+TELL_EXTENSION = _("Tell the petitioner of the extension and its reason (延期办理告知书)")
 
 
 def visible_petitions(user):
@@ -67,20 +71,35 @@ def petition_inbox_items(user) -> list[dict]:
             object_type="petitions.petition", object_id__in=[p.pk for p in petitions], status=Deadline.Status.OPEN,
         ).exclude(kind="petition.review_request").order_by("due_at"):
             soonest.setdefault(deadline.object_id, deadline)
+    untold = _extensions_untold([p.pk for p in petitions])
     now = timezone.now()
     items = []
     for petition in petitions:
         deadline = soonest.get(petition.pk)
+        action = TELL_EXTENSION if petition.pk in untold else PETITION_INBOX.get(petition.state, "")
         items.append({
             "kind": "petition", "id": petition.pk, "number": petition.number, "title": petition.subject,
             "state": petition.state, "state_label": str(petition.get_state_display()),
-            "action": str(PETITION_INBOX.get(petition.state, "")),
+            "action": str(action),
             "due_at": deadline.due_at if deadline else None,
             "deadline_kind": deadline.kind if deadline else None,
             "overdue": bool(deadline and deadline.due_at < now),
             "url": petition.page_path(),
         })
     return items
+
+
+def _extensions_untold(pks) -> set[int]:
+    """Of these petitions, those whose running handling period was extended (条例 Art 34) and whose petitioner
+    was not yet told of it (no 延期办理告知书 issued: PetitionFlow.notify_extension)."""
+    if not pks:
+        return set()
+    extended = {int(pk) for pk in Deadline.objects.filter(
+        object_type="petitions.petition", object_id__in=pks, kind="petition.handling", status=Deadline.Status.OPEN,
+        extended_days__gt=0).values_list("object_id", flat=True)}
+    told = set(IssuedDocument.objects.filter(kind="petition_extension_notice", owner_type="petitions",
+                                             owner_id__in=extended).values_list("owner_id", flat=True))
+    return extended - told
 
 
 # --- XLSX export of the list (web.exports): (header, value) per column --------------------------------------

@@ -72,9 +72,9 @@ def test_list_detail_create_and_transition_pages_show_no_english(office_user, to
     fire(api, final["id"], "accept")
     fire(api, final["id"], "reply", opinion="经调查，不予支持。", result="not_support")
     fire(api, final["id"], "request_review", organ="宝丰县人民政府", request="请求复查")
-    fire(api, final["id"], "record_review", answer="维持。", result="not_support")
+    fire(api, final["id"], "record_review", answer="维持。", decision="upheld")
     fire(api, final["id"], "request_review", organ="平顶山市人民政府", request="请求复核")
-    fire(api, final["id"], "record_review", answer="维持。", result="not_support")
+    fire(api, final["id"], "record_review", answer="维持。", decision="upheld")
     replied = register(api, today).json()
     fire(api, replied["id"], "accept")
     fire(api, replied["id"], "reply", opinion="予以解释。", result="explain")
@@ -155,3 +155,53 @@ def test_only_those_who_see_petitions_find_them_in_the_menu(office_user):
         client.force_login(user)
         html = page(client, "/inbox/")
         assert ('href="/petitions/' in html) is shown, user.username
+
+
+def test_the_review_form_names_the_county_and_the_answer_is_upheld_revoked_or_changed(today):
+    """条例 Art 35: the 复查 goes to the county's people's government (prefilled); the petitioner's request shows in
+    the review table; the organ's answer upholds, revokes or changes (维持 / 撤销 / 变更)."""
+    from django.conf import settings
+
+    user = make_user("petition_office")
+    api, client = client_for(user), Client()
+    client.force_login(user)
+    pk = register(api, today).json()["id"]
+    fire(api, pk, "accept")
+    fire(api, pk, "reply", opinion="不予支持。", result="not_support")
+    form = client.get(f"/petitions/petitions/{pk}/transitions/request_review/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f'value="{settings.COUNTY_NAME}人民政府"' in form.content.decode()
+    fire(api, pk, "request_review", organ=f"{settings.COUNTY_NAME}人民政府", request="请求撤销原处理意见")
+    answer = client.get(f"/petitions/petitions/{pk}/transitions/record_review/",
+                        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert all(f"&quot;value&quot;: &quot;{v}&quot;" in answer for v in ("upheld", "revoked", "changed"))
+    assert all(label in answer for label in (r"\u7ef4\u6301", r"\u64a4\u9500", r"\u53d8\u66f4"))  # 维持 撤销 变更
+    assert "&quot;support&quot;" not in answer
+    fire(api, pk, "record_review", status=400, answer="维持。", decision="support")
+    data = fire(api, pk, "record_review", answer="撤销原处理意见，责令重新办理。", decision="revoked")
+    assert data["reviews"][0]["decision"] == "revoked"
+    html = client.get(f"/petitions/petitions/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = html[html.index('id="reviews"'):]
+    assert "请求撤销原处理意见" in table[:table.index("</table>")]
+
+
+def test_the_two_review_windows_say_their_round_and_the_village_form_starts_on_its_village(today):
+    user = make_user("petition_office")
+    api, client = client_for(user), Client()
+    client.force_login(user)
+    village = Village.objects.create(name="石桥村")
+    sent = register(api, today, village=village.pk).json()["id"]
+    fire(api, sent, "accept")
+    form = client.get(f"/petitions/petitions/{sent}/transitions/send_to_village/",
+                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'name="village" value="{village.pk}"' in form
+    assert form.index('name="comment"') > form.index('name="sent_on"')  # 备注 last
+    pk = register(api, today).json()["id"]
+    fire(api, pk, "accept")
+    fire(api, pk, "reply", opinion="不予支持。", result="not_support")
+    fire(api, pk, "request_review", organ="县人民政府")
+    fire(api, pk, "record_review", answer="维持。", decision="upheld")
+    html = client.get(f"/petitions/petitions/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = re.findall(r'data-kind="petition.review_request".*?</tr>', html, flags=re.S)
+    assert len(rows) == 2
+    assert "复查" in re.search(r"data-subject>([^<]*)<", rows[0]).group(1)
+    assert "复核" in re.search(r"data-subject>([^<]*)<", rows[1]).group(1)

@@ -159,10 +159,10 @@ def test_end_to_end_review_and_re_review_then_a_repeat_is_not_accepted(office, t
     fire(office, petition["id"], "accept")
     fire(office, petition["id"], "reply", opinion="不予支持。", result="not_support")
     fire(office, petition["id"], "request_review", organ="县人民政府", request="请求复查")
-    data = fire(office, petition["id"], "record_review", answer="维持原意见。", result="not_support")
+    data = fire(office, petition["id"], "record_review", answer="维持原意见。", decision="upheld")
     assert data["state"] == "reviewed" and data["final"] is False
     fire(office, petition["id"], "request_review", organ="市人民政府", request="请求复核")
-    data = fire(office, petition["id"], "record_review", answer="维持。", result="not_support")
+    data = fire(office, petition["id"], "record_review", answer="维持。", decision="upheld")
     assert data["final"] is True and [r["round"] for r in data["reviews"]] == [1, 2]
     # No third round (Art 36 ¶3).
     fire(office, petition["id"], "request_review", status=409, organ="省人民政府")
@@ -284,3 +284,59 @@ def test_the_village_period_and_the_extension_are_seen_by_those_who_see_the_peti
     refused = stranger.post(f"/api/v1/deadlines/{village_period.pk}/adjustments/",
                             {"action": "extend", "reason": "x", "days": 2}, format="json")
     assert refused.status_code == 403
+
+
+def inbox_row(client, pk):
+    rows = client.get("/api/v1/inbox/").json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    return next(r for r in rows if r["kind"] == "petition" and r["id"] == pk)
+
+
+def extend_handling(office, pk):
+    """The office asks for the one extension of 条例 Art 34; the principal approves it."""
+    asked = office.post(f"/api/v1/petitions/{pk}/extension/", {"reason": "情况复杂", "days": 30}, format="json")
+    assert asked.status_code == 202
+    adjustment = deadline(pk, "petition.handling").adjustments.get()
+    approved = client_for(make_user("principal")).post(f"/api/v1/deadline-adjustments/{adjustment.pk}/approve/",
+                                                       {}, format="json")
+    assert approved.status_code == 200, approved.content[:300]
+
+
+def test_after_an_approved_extension_the_inbox_asks_to_tell_the_petitioner_then_goes_back(office, today):
+    """条例 Art 34: the extension is told to the petitioner with its reason (延期办理告知书)."""
+    pk = register(office, today).json()["id"]
+    fire(office, pk, "accept")
+    usual = inbox_row(office, pk)["action"]
+    extend_handling(office, pk)
+    told = inbox_row(office, pk)["action"]
+    assert told != usual and ("延期" in told or "extension" in told)
+    fire(office, pk, "notify_extension")
+    assert inbox_row(office, pk)["action"] == usual
+
+
+def test_the_extension_is_not_offered_while_asked_for_nor_after_the_one_allowed(office, today):
+    """条例 Art 34 allows one extension of the handling period: the petition page stops offering 申请延期 once it is
+    asked for, and after the principal approved it; the API lists it no longer."""
+    user = make_user("petition_office")
+    office = client_for(user)
+    browser = Client()
+    browser.force_login(user)
+    pk = register(office, today).json()["id"]
+    fire(office, pk, "accept")
+    handling = deadline(pk, "petition.handling")
+
+    def offered():
+        html = browser.get(f"/petitions/petitions/{pk}/").content.decode()
+        row = html[html.index(f'data-deadline="{handling.pk}"'):]
+        row = row[:row.index("</tr>")]
+        return 'data-adjust="extend"' in row
+
+    assert offered()
+    asked = office.post(f"/api/v1/petitions/{pk}/extension/", {"reason": "情况复杂", "days": 30}, format="json")
+    assert asked.status_code == 202
+    assert not offered()
+    adjustment = handling.adjustments.get()
+    assert client_for(make_user("principal")).post(f"/api/v1/deadline-adjustments/{adjustment.pk}/approve/", {},
+                                                   format="json").status_code == 200
+    assert not offered()
+    assert "extend" not in office.get(f"/api/v1/deadlines/{handling.pk}/").json()["available_adjustments"]

@@ -159,8 +159,8 @@ def test_re_review_window_runs_30_days_from_the_review_answer_and_rolls_over(off
     pk = replied(office, clock, datetime.date(2026, 8, 1))
     clock.move_to("2026-09-01T10:00:00+08:00")
     fire(office, pk, "request_review", organ="县人民政府", requested_on="2026-08-10")
-    fire(office, pk, "record_review", status=400, answer="维持。", result="not_support", answered_on="2026-08-09")
-    fire(office, pk, "record_review", answer="维持。", result="not_support", answered_on="2026-09-01")
+    fire(office, pk, "record_review", status=400, answer="维持。", decision="upheld", answered_on="2026-08-09")
+    fire(office, pk, "record_review", answer="维持。", decision="upheld", answered_on="2026-09-01")
     due = first_workday_from(datetime.date(2026, 10, 1))
     assert deadline(pk, "petition.review_request").due_date == due
     clock.move_to(f"{(due + 3 * DAY).isoformat()}T10:00:00+08:00")
@@ -182,7 +182,7 @@ def test_closing_while_the_petitioner_may_still_ask_for_review_keeps_that_right(
     fire(office, pk, "request_review", status=409, organ="县人民政府", requested_on=str(reply_day + 31 * DAY))
     data = fire(office, pk, "request_review", organ="县人民政府", requested_on=str(reply_day + 30 * DAY))
     assert data["state"] == "review_requested" and data["closed_on"] is None
-    fire(office, pk, "record_review", answer="维持。", result="not_support")
+    fire(office, pk, "record_review", answer="维持。", decision="upheld")
     assert fire(office, pk, "close")["state"] == "closed"
 
 
@@ -201,7 +201,7 @@ def test_steps_out_of_order_are_409_and_change_nothing(office, today):
     pk = register(office, today).json()["id"]
     fire(office, pk, "reply", status=409, opinion="x", result="support")
     fire(office, pk, "request_review", status=409, organ="县人民政府")
-    fire(office, pk, "record_review", status=409, answer="x", result="support")
+    fire(office, pk, "record_review", status=409, answer="x", decision="upheld")
     fire(office, pk, "escalate_to_town", status=409, reason="x")
     fire(office, pk, "close", status=409)
     fire(office, pk, "decline", reason="不属于信访事项")
@@ -407,3 +407,61 @@ def test_the_handling_opinion_carries_opinion_result_and_the_art_35_right(office
         assert "邻居占地属实" in text and "支持" in text
         assert "30日" in text and "复查" in text and "第三十五条" in text and "上一级" in text
         assert f"上一级行政机关{settings.COUNTY_NAME}人民政府复查" in text  # the organ named (Art 35 ¶1)
+
+
+# --- the 30 days run from receiving the written answer (条例 Art 35 ¶1, 36 ¶1: 收到书面答复之日) --------------------
+
+@pytest.mark.parametrize("how", ["on_reply", "recorded_later"])
+def test_the_review_window_runs_from_receipt_of_the_answer_day_30_in_time_day_31_late(office, clock, how):
+    reply_day = datetime.date(2026, 6, 1)
+    served = reply_day + 5 * DAY
+    day30 = served + 30 * DAY
+    assert calendar.is_workday(day30)
+    clock.move_to(f"{served.isoformat()}T10:00:00+08:00")
+    pk = register(office, reply_day - 10 * DAY).json()["id"]
+    fire(office, pk, "accept", accepted_on=str(reply_day - 9 * DAY))
+    if how == "on_reply":
+        data = fire(office, pk, "reply", opinion="予以解释。", result="explain", replied_on=str(reply_day),
+                    served_on=str(served))
+    else:
+        fire(office, pk, "reply", opinion="予以解释。", result="explain", replied_on=str(reply_day))
+        assert deadline(pk, "petition.review_request").due_date == reply_day + 30 * DAY
+        data = fire(office, pk, "record_service", served_on=str(served))
+    assert data["served_on"] == str(served)
+    assert deadline(pk, "petition.review_request").due_date == day30
+    clock.move_to(f"{(day30 + 3 * DAY).isoformat()}T10:00:00+08:00")
+    late = fire(office, pk, "request_review", status=409, organ="县人民政府", requested_on=str(day30 + DAY))
+    assert day30.isoformat() in str(late)
+    assert fire(office, pk, "request_review", organ="县人民政府", requested_on=str(day30))["state"] == "review_requested"
+
+
+def test_the_answer_is_not_received_before_it_is_given_nor_in_the_future(office, today):
+    pk = register(office, today - 5 * DAY).json()["id"]
+    fire(office, pk, "accept", accepted_on=str(today - 4 * DAY))
+    fire(office, pk, "reply", status=400, opinion="支持。", result="support", replied_on=str(today - 2 * DAY),
+         served_on=str(today - 3 * DAY))
+    fire(office, pk, "reply", status=400, opinion="支持。", result="support", replied_on=str(today - 2 * DAY),
+         served_on=str(today + DAY))
+    fire(office, pk, "reply", opinion="支持。", result="support", replied_on=str(today - 2 * DAY))
+    fire(office, pk, "record_service", status=400, served_on=str(today - 3 * DAY))
+    fire(office, pk, "record_service", status=400, served_on=str(today + DAY))
+    assert deadline(pk, "petition.review_request").anchor_date == today - 2 * DAY
+
+
+def test_the_re_review_window_runs_from_receipt_of_the_review_answer(office, clock):
+    """复核 (Art 36 ¶1): 30 days from receiving the 复查意见, here 5 days after it is dated."""
+    pk = replied(office, clock, datetime.date(2026, 5, 4))
+    clock.move_to("2026-06-20T10:00:00+08:00")
+    fire(office, pk, "request_review", organ="县人民政府", requested_on="2026-05-10")
+    fire(office, pk, "record_review", status=400, answer="维持。", decision="upheld", answered_on="2026-06-01",
+         served_on="2026-05-31")
+    data = fire(office, pk, "record_review", answer="维持。", decision="upheld", answered_on="2026-06-01",
+                served_on="2026-06-06")
+    assert data["reviews"][0]["served_on"] == "2026-06-06"
+    due = first_workday_from(datetime.date(2026, 7, 6))
+    assert deadline(pk, "petition.review_request").due_date == due
+    clock.move_to(f"{(due + 3 * DAY).isoformat()}T10:00:00+08:00")
+    fire(office, pk, "request_review", status=409, organ="市人民政府", requested_on=str(due + DAY))
+    fire(office, pk, "request_review", organ="市人民政府", requested_on=str(due))
+    # The request made, no window is open: a receipt recorded now is refused.
+    fire(office, pk, "record_service", status=409, served_on=str(due))

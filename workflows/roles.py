@@ -103,6 +103,7 @@ TRANSITION_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("petition", "reply"): frozenset({PETITION_OFFICE}),
     ("petition", "request_review"): frozenset({PETITION_OFFICE}),
     ("petition", "record_review"): frozenset({PETITION_OFFICE}),
+    ("petition", "record_service"): frozenset({PETITION_OFFICE}),
     ("petition", "close"): frozenset({PETITION_OFFICE}),
     # Art 34: the principal approves the extension (the deadline's adjustment); the office tells the petitioner.
     ("petition", "notify_extension"): frozenset({PETITION_OFFICE}),
