@@ -70,6 +70,7 @@ urlpatterns = [
     # The case file (CONTRACT §6): `.pdf`/`.zip` without the router's trailing slash.
     re_path(r"^cases/(?P<pk>[0-9]{1,18})/case-file\.(?P<fmt>pdf|zip)$", CaseFileView.as_view(), name="case-file"),
     path("", include(router.urls)),
+    path("", include("reports.api")),  # CONTRACT §9: reports and supervision
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("first-offence-list/", FirstOffenceListView.as_view(), name="first-offence-list"),
     path("me/", MeView.as_view(), name="me"),

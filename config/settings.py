@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "petitions",  # 信访 (issue 15, DESIGN §11)
     "mediation",  # 人民调解 (issue 15)
     "network",  # 法律顾问, 法律明白人, 学法与普法活动 (issue 15)
+    "reports",  # 年度报告, 统计年报, 执法监督 (issue 16, DESIGN §12)
     "documents",
     "web",
     "demo",

@@ -26,6 +26,7 @@ from notifications.pages import (
     preferences as preference_pages,
 )
 from petitions.pages import PetitionsApplication
+from reports.pages import ReportsApplication
 from review.pages import ReviewApplication
 from web.home import HomeView
 
@@ -73,7 +74,7 @@ class InboxApplication(Application):
 
 # Menu order.
 SITE_APPLICATIONS = [InboxApplication, ReviewApplication, CasesApplication, PetitionsApplication,
-                     MediationApplication, NetworkApplication]
+                     MediationApplication, NetworkApplication, ReportsApplication]
 
 site = LawflowSite(title=SITE_TITLE, viewsets=[app() for app in SITE_APPLICATIONS])
 auth = LawflowAuthViewset(with_profile_view=False)

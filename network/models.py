@@ -63,6 +63,9 @@ class LegalLiterate(models.Model):
 
 
 class ActivityKind(models.TextChoices):
+    # 会议研究部署法治建设工作: a meeting of the Party committee or the government that studied or planned the
+    # rule-of-law work (the annual report counts them, 厅字〔2019〕28号's first item on the heads' duty).
+    MEETING = "meeting", _("Meeting on rule-of-law work")
     STUDY = "study", _("Study session")
     TRAINING = "training", _("Legal training")
     PUBLICITY = "publicity", _("Publicity campaign")

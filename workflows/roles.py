@@ -175,6 +175,19 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "mediation.report_violation": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF}),
     # The registers of committees and mediators (Art 8, 13): the judicial office keeps them.
     "mediation.register": frozenset({JUDICIAL_OFFICE, ADMIN}),
+    # Reports (DESIGN §12, CONTRACT §9): the year's 法治政府建设年度报告 and 行政执法统计年报. The judicial office
+    # (司法所) drafts them and the principal answers for them (厅字〔2019〕28号: the town's government reports to the
+    # county); both read them, as does the admin. Local practice: who drafts is the town's choice.
+    "report.view": frozenset({PRINCIPAL, JUDICIAL_OFFICE, ADMIN}),
+    "report.edit": frozenset({PRINCIPAL, JUDICIAL_OFFICE}),
+    # Enforcement supervision (行政执法监督条例, in force 2026-02-01): the judicial office watches enforcement, the
+    # leaders and the brigade chief see the same page (CONTRACT §9); the weekly circular (通报) is the judicial
+    # office's.
+    "supervision.view": frozenset({JUDICIAL_OFFICE, PRINCIPAL, BRIGADE_CHIEF}),
+    "supervision.circular": frozenset({JUDICIAL_OFFICE}),
+    # Publicity of penalty decisions (处罚法 Art 48): the brigade publishes and withdraws (with `case.publicity`);
+    # the managing list (/api/v1/publicity/) is theirs and the leaders'.
+    "publicity.view": frozenset({ENFORCEMENT_OFFICER, BRIGADE_CHIEF, JUDICIAL_OFFICE, PRINCIPAL, ADMIN}),
 }
 
 

@@ -1,0 +1,3 @@
+"""The reports API: rule_of_law (stub; filled by issue 16)."""
+
+urlpatterns = []

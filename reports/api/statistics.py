@@ -1,0 +1,3 @@
+"""The reports API: statistics (stub; filled by issue 16)."""
+
+urlpatterns = []

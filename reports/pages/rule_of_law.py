@@ -1,0 +1,3 @@
+"""Pages of the reports app: rule_of_law (stub; filled by issue 16)."""
+
+urlpatterns = []

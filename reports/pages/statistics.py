@@ -1,0 +1,3 @@
+"""Pages of the reports app: statistics (stub; filled by issue 16)."""
+
+urlpatterns = []

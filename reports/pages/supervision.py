@@ -1,0 +1,3 @@
+"""Pages of the reports app: supervision (stub; filled by issue 16)."""
+
+urlpatterns = []
