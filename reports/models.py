@@ -12,6 +12,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+#: The narrative parts a person writes, per kind of report, in the order the report prints them. The five items
+#: of a 法治政府建设年度报告 (厅字〔2019〕28号; the seed puts the heads' duty first, as most township reports do);
+#: the 情况说明 beside the tables of a 行政执法统计年报 (国办发〔2018〕118号).
+NARRATIVE_PARTS = {
+    "rule_of_law": {
+        "duty": _("How the Party and government heads performed their duty as first responsible person"),
+        "measures": _("Main measures and results"),
+        "shortcomings": _("Shortcomings and their causes"),
+        "plans": _("Plans for the next year"),
+        "other": _("Other matters to report"),
+    },
+    "statistics": {
+        "explanation": _("Explanatory notes"),
+    },
+}
+
 
 class AnnualReport(models.Model):
     class Kind(models.TextChoices):
