@@ -2,6 +2,7 @@
 controlled clock every test runs under (tests/clock.py)."""
 
 import datetime
+import io
 import itertools
 
 import pytest
@@ -121,6 +122,35 @@ def clock(_clock_of_marked_tests):
 def today(clock):
     """Today in the town, from the test's controlled clock (as it is when the test starts)."""
     return clock.today()
+
+
+@pytest.fixture(scope="module")
+def demo_town(django_db_setup, django_db_blocker):
+    """The demo town (`seed_demo`) loaded once for a whole test module, inside a transaction rolled back after its
+    last test: each test of the module runs in its own savepoint within it (pytest-django nests the test's
+    transaction), so what one test changes the next does not see. Seeding costs ~10 s; a module of read-mostly
+    tests asks for it once instead of once per test. The seed runs at the session instant, as a test would.
+    Returns what seed_demo printed. Keep the module's tests in one process (`pytest.mark.xdist_group`)."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        clock = Clock(_session_clock.start_instant if _session_clock else session_instant())._start()
+        try:
+            # The production hasher takes a good fraction of a second per user; the demo's passwords are not tested.
+            out = io.StringIO()
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("seed_demo", stdout=out, stderr=io.StringIO())
+        finally:
+            clock._stop()
+        try:
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def far_meeting_date():

@@ -34,16 +34,14 @@ from workflows.services import fire_transition
 
 from .conftest import client_for
 
-pytestmark = [pytest.mark.clock, pytest.mark.django_db]
+# One demo town for the module (tests/conftest.py demo_town), each test in its own savepoint; in one process.
+pytestmark = [pytest.mark.clock, pytest.mark.django_db, pytest.mark.xdist_group("demo-seed-cases")]
 
 
 @pytest.fixture
-def seeded(settings):
-    # The production hasher takes a good fraction of a second per user; the demo's passwords are not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+def seeded(demo_town, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # for the second run's users
+    return demo_town
 
 
 def today():
