@@ -105,7 +105,10 @@ def _clock_of_marked_tests(request):
     if request.node.get_closest_marker("clock") is None:
         yield None
         return
-    clock = Clock(_session_clock.start_instant if _session_clock else session_instant())._start()
+    start = _session_clock.start_instant if _session_clock else session_instant()
+    # A module that loaded the demo town once (demo_town) starts its tests where the seeding ended.
+    start = getattr(request.module, "_lawflow_demo_seeded_at", None) or start
+    clock = Clock(start)._start()
     try:
         yield clock
     finally:
@@ -125,18 +128,20 @@ def today(clock):
 
 
 @pytest.fixture(scope="module")
-def demo_town(django_db_setup, django_db_blocker):
+def demo_town(request, django_db_setup, django_db_blocker):
     """The demo town (`seed_demo`) loaded once for a whole test module, inside a transaction rolled back after its
     last test: each test of the module runs in its own savepoint within it (pytest-django nests the test's
     transaction), so what one test changes the next does not see. Seeding costs ~10 s; a module of read-mostly
-    tests asks for it once instead of once per test. The seed runs at the session instant, as a test would.
-    Returns what seed_demo printed. Keep the module's tests in one process (`pytest.mark.xdist_group`)."""
+    tests asks for it once instead of once per test. The seed runs from the session instant, as it did inside a
+    test, and the module's tests start where it ended (as their bodies did after seeding): planned reminders due
+    "now" are due for them. Returns what seed_demo printed. Keep the module's tests in one process (`pytest.mark.xdist_group`)."""
     from django.core.management import call_command
     from django.db import transaction
     from django.test.utils import override_settings
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
+        atomic._from_testcase = True  # as Django's TestCase marks its own: not an application transaction
         atomic.__enter__()
         clock = Clock(_session_clock.start_instant if _session_clock else session_instant())._start()
         try:
@@ -144,6 +149,7 @@ def demo_town(django_db_setup, django_db_blocker):
             out = io.StringIO()
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
                 call_command("seed_demo", stdout=out, stderr=io.StringIO())
+            request.module._lawflow_demo_seeded_at = clock.now()
         finally:
             clock._stop()
         try:

@@ -29,7 +29,7 @@ from workflows.models import User
 
 from .conftest import client_for, make_user
 
-pytestmark = [pytest.mark.clock, pytest.mark.django_db]
+pytestmark = [pytest.mark.clock, pytest.mark.django_db, pytest.mark.xdist_group("demo-notifications-ui")]
 
 PAGE = "/inbox/messages/"
 
@@ -237,8 +237,9 @@ def test_admin_pages_of_the_reminder_machinery(client):
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def seeded(demo_town):
+    """The demo town, loaded once for this module (tests/conftest.py demo_town); each test in its own savepoint."""
+    return demo_town
 
 
 REMINDER_MODELS = (Deadline, Reminder, Delivery, DeliveryAttempt, Notification, DeadlineAdjustment, GroupRobot)
