@@ -1,7 +1,9 @@
 """Issue 16 (DESIGN §12, CONTRACT §9): the rules case.publicity_withdrawal (处罚法 Art 48 ¶2: 3 working days),
 report.rule_of_law_submit (03-01) and report.rule_of_law_publish (04-01, 厅字〔2019〕28号) and
 report.statistics_publish (01-31, 国办发〔2018〕118号) from deadline_rules.json. A rule an administrator already
-edited keeps its values; only the new rules are added."""
+edited keeps its values; only the new rules are added, or completed: on a fresh database 0003 already created
+every rule of the JSON file with the fields the model had then (no `fixed_date`, `statutory`, `local_rule` …), so
+these four new rows, which no administrator can have edited yet, are written in full from the file."""
 
 import json
 from pathlib import Path
@@ -18,8 +20,8 @@ def add_rules(apps, schema_editor):
     fields = {f.name for f in DeadlineRule._meta.get_fields()}
     for row in json.loads(RULES_FILE.read_text(encoding="utf-8")):
         if row["kind"] in NEW_KINDS:
-            DeadlineRule.objects.get_or_create(kind=row["kind"],
-                                               defaults={k: v for k, v in row.items() if k in fields and k != "kind"})
+            DeadlineRule.objects.update_or_create(
+                kind=row["kind"], defaults={k: v for k, v in row.items() if k in fields and k != "kind"})
 
 
 class Migration(migrations.Migration):
