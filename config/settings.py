@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
     # library) are recomputed; changes made in the admin or the API recompute at once and leave nothing stale.
     "calendar-check": {"task": "notifications.tasks.recompute_stale_deadlines", "schedule": 600.0,
                        "options": {"expires": 590}},
+    # Issue 16: last year's reports and their deadlines (submit by 03-01, publish by 04-01, statistics by 01-31)
+    # are opened daily; opening is idempotent, so the first run after New Year's Day does the work.
+    "reports-open-last-year": {"task": "reports.tasks.open_last_year", "schedule": crontab(hour=0, minute=5),
+                               "options": {"expires": 3600}},
 }
 
 if REDIS_URL:

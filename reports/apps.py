@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports and supervision")
+
+    def ready(self):
+        from .documents import register as register_documents
+
+        register_documents()

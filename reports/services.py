@@ -13,9 +13,10 @@ documents, not by a statute, and editable by the admin in the deadline table (no
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from notifications.deadlines import close_deadlines, open_deadline
 from notifications.models import Deadline
@@ -32,6 +33,8 @@ DEADLINES = {
                                     "published_on": "report.rule_of_law_publish"},
     AnnualReport.Kind.STATISTICS: {"published_on": "report.statistics_publish"},
 }
+#: The document kind of the rule-of-law report in the document machinery (registered by reports.documents).
+DOCUMENT_KIND = "rule_of_law_report"
 #: The earliest year a report may be asked for (the platform holds no older data; a guard against typos).
 FIRST_YEAR = 2000
 
@@ -146,3 +149,31 @@ def record_publication(*, kind: str, year: int, user, day: datetime.date | None 
     the year ended): closes report.rule_of_law_publish or report.statistics_publish. 400 for a bad date; 403
     without `report.edit`. Returns the report."""
     return _record_day(kind=kind, year=year, user=user, field="published_on", day=day, client_ip=client_ip)
+
+
+def report_of(kind: str, year: int) -> AnnualReport:
+    """The `kind` report of `year` as kept, or an unsaved empty one (no narrative, nothing recorded) when nobody
+    has opened it yet: reading a report changes nothing. `kind` and `year` as check_kind_and_year gives them."""
+    return AnnualReport.objects.filter(kind=kind, year=year).first() or AnnualReport(kind=kind, year=year)
+
+
+def deadlines_of_report(report: AnnualReport) -> list:
+    """The deadlines of a kept report (submission, publication), oldest due first; [] for an unsaved one."""
+    if report.pk is None:
+        return []
+    return list(Deadline.objects.filter(object_type=audit.object_type_of(report), object_id=report.pk)
+                .select_related("rule").order_by("due_at", "pk"))
+
+
+def kept_report(kind: str, year: int) -> AnnualReport:
+    """The `kind` report of `year`, its row created if missing (without opening deadlines: a document needs an
+    owner with an id, e.g. to download this year's draft). `kind` and `year` as check_kind_and_year gives them."""
+    report, _created = AnnualReport.objects.get_or_create(kind=kind, year=year)
+    return report
+
+
+def title_of(year: int) -> str:
+    """The report's title as the town writes it: 宝丰县石桥镇人民政府关于2023年法治政府建设情况的报告 (county and
+    town from settings.COUNTY_NAME and settings.TOWN_NAME)."""
+    return gettext("{county}{town} People's Government: report on building a rule-of-law government in {year}"
+                   ).format(county=settings.COUNTY_NAME, town=settings.TOWN_NAME, year=year)
