@@ -18,8 +18,13 @@ def add_rules(apps, schema_editor):
     fields = {f.name for f in DeadlineRule._meta.get_fields()}
     for row in json.loads(RULES_FILE.read_text(encoding="utf-8")):
         if row["kind"] in NEW_KINDS:
-            DeadlineRule.objects.get_or_create(kind=row["kind"],
-                                               defaults={k: v for k, v in row.items() if k in fields and k != "kind"})
+            rule, _created = DeadlineRule.objects.get_or_create(
+                kind=row["kind"], defaults={k: v for k, v in row.items() if k in fields and k != "kind"})
+            # On a fresh database 0003 already created these rows from the whole JSON file, before 0006 gave the
+            # model `fixed_date` (and 0007 copies other fields only): a yearly rule would lack its date.
+            if row.get("fixed_date") and not rule.fixed_date:
+                rule.fixed_date = row["fixed_date"]
+                rule.save(update_fields=["fixed_date"])
 
 
 class Migration(migrations.Migration):
