@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
     # library) are recomputed; changes made in the admin or the API recompute at once and leave nothing stale.
     "calendar-check": {"task": "notifications.tasks.recompute_stale_deadlines", "schedule": 600.0,
                        "options": {"expires": 590}},
+    # Issue 16: last week's enforcement supervision circular (执法监督通报) every Monday at 08:00; idempotent per week.
+    "supervision-circular": {"task": "reports.tasks.issue_weekly_circular",
+                             "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+                             "options": {"expires": 6 * 24 * 3600}},
 }
 
 if REDIS_URL:

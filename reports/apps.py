@@ -9,3 +9,10 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports and supervision")
+
+    def ready(self):
+        # --- supervision (issue 16 item 3): the weekly circular as a document kind ---------------------------
+        from . import circulars
+
+        circulars.register()
+        # --- end supervision ------------------------------------------------------------------------------------
