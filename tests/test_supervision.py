@@ -320,7 +320,7 @@ def test_the_page_shows_the_cards_the_chart_and_the_circulars_in_chinese(town):
     page = client.get(reverse("reports:supervision")).content.decode()
     assert "执法监督" in page and "红牌" in page and "立案期限" in page and "已超期1个工作日" in page
     assert f'data-case="{red}"' in page
-    assert "<svg" in page and "每月超期率" in page  # the chart, drawn on the server
+    assert "<svg" in page and "每月逾期率" in page  # the chart, drawn on the server
     assert 'data-month="2026-04" data-due="1" data-late="1"' in page
     assert "等于裁量上限" in page
     assert "石司监通〔2026〕1号" in page and "file.docx" in page
