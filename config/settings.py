@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
     # are opened daily; opening is idempotent, so the first run after New Year's Day does the work.
     "reports-open-last-year": {"task": "reports.tasks.open_last_year", "schedule": crontab(hour=0, minute=5),
                                "options": {"expires": 3600}},
+    # Issue 16: last week's enforcement supervision circular (执法监督通报) every Monday at 08:00; idempotent per week.
+    "supervision-circular": {"task": "reports.tasks.issue_weekly_circular",
+                             "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+                             "options": {"expires": 6 * 24 * 3600}},
 }
 
 if REDIS_URL:

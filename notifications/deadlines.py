@@ -183,3 +183,14 @@ def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED, clos
 
 def deadlines_of(obj):
     return Deadline.objects.filter(object_type=object_type_of(obj), object_id=obj.pk).order_by("opened_at", "id")
+
+
+# How near a due date counts as "due soon": within SOON_WORKING_DAYS working days (the holiday calendar's working
+# days, make-up workdays included). Local practice (issue 5), not a statute. The one definition: the amber rows of
+# the inbox and deadline cards (web.urgency) and the supervision's yellow cards (reports.supervision) both use it.
+SOON_WORKING_DAYS = 3
+
+
+def soon_limit(today: date) -> date:
+    """The last day that still counts as "due soon": the third working day after `today`."""
+    return calendar.add_working_days(today, SOON_WORKING_DAYS).date

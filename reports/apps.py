@@ -14,3 +14,8 @@ class ReportsConfig(AppConfig):
         from .documents import register as register_documents
 
         register_documents()
+        # --- supervision (issue 16 item 3): the weekly circular as a document kind ---------------------------
+        from . import circulars
+
+        circulars.register()
+        # --- end supervision ------------------------------------------------------------------------------------

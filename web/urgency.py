@@ -6,15 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from notifications.calendar import add_working_days
-
-# Amber: due within this many working days; red once past due.
-SOON_WORKING_DAYS = 3
-
-
-def soon_limit(today: datetime.date) -> datetime.date:
-    """The last day that still counts as "due soon": the third working day after today."""
-    return add_working_days(today, SOON_WORKING_DAYS).date
+# Amber: due within SOON_WORKING_DAYS working days (soon_limit); red once past due. Defined once, with the deadlines
+# (the supervision's yellow cards use the same).
+from notifications.deadlines import SOON_WORKING_DAYS, soon_limit  # noqa: F401 - web's callers read them here
 
 
 def urgency(due_at, now, limit: datetime.date) -> str:
