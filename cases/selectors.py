@@ -265,22 +265,19 @@ def chief_follow_ups() -> list[tuple]:
     return [(case, OVERDUE_CORRECTION) for case in overdue] + [(case, TRANSFER_RECEIPT) for case in waiting]
 
 
-PUBLICITY_DUE = _("Make the penalty decision public")  # 处罚决定待公示
 WITHDRAWAL_DUE = _("Withdraw the published decision")  # 公示待撤回
 
 
 def publicity_follow_ups() -> list[tuple]:
-    """The brigade chief's rows for publicity (处罚法 Art 48, the chief is `case.publicity`'s responsible role):
-    a decision to publish (`case.publicity` open) and a published decision to withdraw (`case.publicity_withdrawal`
-    open, Art 48 ¶2) — the latter also on a closed case. (case, action, deadline)."""
+    """The brigade chief's rows for a published decision to withdraw (处罚法 Art 48 ¶2: `case.publicity_withdrawal`
+    open; the chief is its responsible role) — also on a closed case, which has no state row. (The publicity due
+    after a decision shows as that case's soonest deadline on its state row, as every case deadline does.)
+    (case, action, deadline)."""
     deadlines = Deadline.objects.filter(object_type="cases.case", status=Deadline.Status.OPEN,
-                                        kind__in=["case.publicity", "case.publicity_withdrawal"]).order_by("due_at")
-    by_case = {}
-    for deadline in deadlines:
-        by_case.setdefault(deadline.object_id, []).append(deadline)
+                                        kind="case.publicity_withdrawal").order_by("due_at")
+    by_case = {deadline.object_id: deadline for deadline in deadlines}
     cases = Case.objects.filter(pk__in=by_case).select_related("violation_type", "party")
-    return [(case, PUBLICITY_DUE if deadline.kind == "case.publicity" else WITHDRAWAL_DUE, deadline)
-            for case in cases for deadline in by_case[case.pk]]
+    return [(case, WITHDRAWAL_DUE, by_case[case.pk]) for case in cases]
 
 
 CHECK_CORRECTION = _("Check the correction")  # 复查整改情况
