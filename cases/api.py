@@ -26,7 +26,7 @@ from web.api import (
 from web.exports import XlsxListMixin
 from workflows import roles
 from workflows.audit import client_ip
-from workflows.errors import NotPermitted, StateConflict, bilingual
+from workflows.errors import InvalidInput, NotPermitted, StateConflict, bilingual
 from workflows.models import User
 from workflows.services import require
 from workflows.text_limits import BoundedTextSerializer
@@ -833,3 +833,88 @@ class CaseFileView(APIView):
         response["Content-Disposition"] = content_disposition_header(
             True, f"案卷-{case.number or case.pk}.{fmt}".replace("/", "-"))
         return response
+
+
+class PublicationSerializer(serializers.Serializer):
+    """A row of /api/v1/publicity/: `case` (id), `case_number`, `state` (due | published | withdrawn), `due_on`
+    (the 7-working-day publicity deadline) and `late`, `withdrawal_due_on` (Art 48 ¶2's 3 working days, when
+    opened) and `withdrawal_late`, and once published the redacted snapshot as the public page shows it."""
+
+    case = serializers.IntegerField(source="case.pk")
+    case_number = serializers.CharField(source="case.number", allow_null=True)
+    state = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    late = serializers.BooleanField()
+    withdrawal_due_on = serializers.DateField(allow_null=True)
+    withdrawal_late = serializers.BooleanField()
+    publication = serializers.SerializerMethodField()
+
+    def get_publication(self, row) -> dict | None:
+        publication = row["publication"]
+        if publication is None:
+            return None
+        return {
+            "id": publication.pk, "published_on": publication.published_on.isoformat(),
+            "channel": publication.channel, "decision_number": publication.decision_number,
+            "party_kind": publication.party_kind, "party_name": publication.party_name,
+            "violation": publication.violation, "facts": publication.facts, "legal_basis": publication.legal_basis,
+            "penalty": publication.penalty, "fine": None if publication.fine is None else str(publication.fine),
+            "organ": publication.organ, "decided_on": publication.decided_on.isoformat(),
+            "withdrawn_on": publication.withdrawn_on.isoformat() if publication.withdrawn_on else None,
+            "withdrawal_reason": publication.withdrawal_reason,
+        }
+
+
+class PublishSerializer(BoundedTextSerializer, serializers.Serializer):
+    channel = serializers.CharField(max_length=200)
+    published_on = serializers.DateField(required=False)
+
+
+class WithdrawSerializer(BoundedTextSerializer, serializers.Serializer):
+    reason = serializers.CharField()
+    withdrawn_on = serializers.DateField(required=False)
+
+
+class PublicityViewSet(viewsets.ViewSet):
+    """Publicity of penalty decisions (处罚法 Art 48; CONTRACT §9). GET lists (role `publicity.view`; `?state=due|
+    published|withdrawn`); POST /{case id}/publish/ (channel, published_on?) keeps the redacted snapshot and closes
+    the 7-working-day deadline; POST /{case id}/withdraw/ (reason, withdrawn_on?) withdraws it (Art 48 ¶2). Both
+    need `case.publicity` (403); 404 unknown case; 400 bad input; 409 no decided penalty, a minor's decision
+    (未成年人保护法 Art 103), already published or nothing to withdraw."""
+
+    lookup_value_regex = ID_PATTERN
+    serializer_class = PublicationSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("state", str, enum=list(selectors.PUBLICITY_STATES))],
+                   responses=PublicationSerializer(many=True))
+    def list(self, request):
+        require("publicity.view", request.user)
+        state = request.query_params.get("state") or None
+        if state is not None and state not in selectors.PUBLICITY_STATES:
+            message = _("Choose one of due, published or withdrawn.")
+            raise InvalidInput(message, fields={"state": [bilingual(message)]})
+        return Response(PublicationSerializer(selectors.publicity_rows(state), many=True).data)
+
+    def _row(self, case_pk, status=200):
+        rows = [row for row in selectors.publicity_rows() if row["case"].pk == int(case_pk)]
+        return Response(PublicationSerializer(rows[0]).data, status=status)
+
+    @extend_schema(request=PublishSerializer, responses=PublicationSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        require("case.publicity", request.user)  # 403 before the input is read
+        serializer = PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.publish_decision(case_pk=int(pk), user=request.user, client_ip=client_ip(request),
+                                  **serializer.validated_data)
+        return self._row(pk, status=201)
+
+    @extend_schema(request=WithdrawSerializer, responses=PublicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        require("case.publicity", request.user)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.withdraw_publication(case_pk=int(pk), user=request.user, client_ip=client_ip(request),
+                                      **serializer.validated_data)
+        return self._row(pk)

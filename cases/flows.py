@@ -48,6 +48,7 @@ from .party_rules import (  # noqa: F401 (the flows' rules, re-exported)
 )
 from .payment_plans import fit_plan_deadlines_to_fine, lapse_payment_plans
 from .payments import payment_status
+from .publicity import publicity_required
 
 C1_PAIR = _("At least two officers with enforcement certificates valid on {day} are required (Art 42, 55); "
             "not valid: {invalid}.")
@@ -137,6 +138,9 @@ def _fmt_money(value) -> str:
 EXECUTION_DEADLINES = ("case.payment", "case.instalment", "case.demand_period", "case.court_application")
 # Where a reconsideration or lawsuit against the decision may be recorded (a decision exists).
 REMEDY_SOURCES = (S.DECIDED, S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT, S.EXECUTED)
+# 处罚法 Art 48 ¶2: the outcomes after which a published decision is withdrawn (变更、撤销; 确认违法、确认无效 are not
+# recorded as remedy outcomes yet).
+WITHDRAWING_OUTCOMES = (Remedy.Outcome.CHANGED, Remedy.Outcome.REVOKED, Remedy.Outcome.REVOKED_REDO)
 
 
 class CaseFlow(BaseFlow):
@@ -535,8 +539,10 @@ class CaseFlow(BaseFlow):
         case.decided_on, case.decided_by = decided_on, self.user
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request", closed_on=decided_on)
         open_deadline(case, "case.service", decided_on)  # Art 61, 85: serve within 7 working days
-        if outcome == Case.Outcome.PENALTY:
-            open_deadline(case, "case.publicity", decided_on)  # Art 48; 国办发〔2018〕118号
+        if outcome == Case.Outcome.PENALTY and publicity_required(case):
+            # Art 48 ¶1 (the province's list, cases.publicity; 7 working days: 国办发〔2018〕118号, local); never a
+            # minor's decision (未成年人保护法 Art 103): no deadline opens for it.
+            open_deadline(case, "case.publicity", decided_on)
 
     @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
                       permission=roles.permission("case", "serve"))
@@ -793,6 +799,10 @@ class CaseFlow(BaseFlow):
             close_deadlines(case, *EXECUTION_DEADLINES, "case.service", "case.publicity", closed_on=decided_on)
             target = S.INVESTIGATING
         remedy.save()
+        if outcome in WITHDRAWING_OUTCOMES and case.publications.filter(withdrawn_on__isnull=True).exists():
+            # 处罚法 Art 48 ¶2 (statute): a published decision changed, revoked (or confirmed unlawful or void) is
+            # withdrawn within 3 working days (Art 85) with the reason made public — also once the case has closed.
+            open_deadline(case, "case.publicity_withdrawal", decided_on)
         if target not in (S.CLOSED, S.INVESTIGATING):
             self._open_court_application()
         return target

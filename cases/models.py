@@ -76,6 +76,9 @@ class ViolationType(models.Model):
     # is a fact of the case (Case.harm_to_life_health_or_finance), not of the type: this value only suggests it.
     limitation_years = models.PositiveSmallIntegerField(_("limitation period (years)"), default=2)
     active = models.BooleanField(_("active"), default=True)
+    # 处罚法 Art 48 ¶1: the province's list of decisions with social impact (local practice), per type
+    # (cases.publicity.publicity_required; settings PUBLICITY_* hold the rest of the list).
+    publicity_required = models.BooleanField(_("decisions always made public (social impact)"), default=False)
 
     class Meta:
         ordering = ["code"]
@@ -693,3 +696,38 @@ class Remedy(models.Model):
     @property
     def pending(self) -> bool:
         return self.outcome == self.Outcome.PENDING
+
+
+class Publication(models.Model):
+    """A penalty decision made public (处罚法 Art 48 ¶1), kept as the redacted snapshot that was published: the public
+    page shows these fields only, never the live case or party (cases.publicity.redacted_snapshot). Withdrawn
+    (Art 48 ¶2: 撤回并公开说明理由) when the decision is changed, revoked, confirmed unlawful or void: the page then
+    lists the withdrawal with its reason instead of the decision."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="publications", verbose_name=_("case"))
+    published_on = models.DateField(_("published on"))
+    channel = models.CharField(_("publicity channel"), max_length=200)
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    party_kind = models.CharField(_("kind"), max_length=10, choices=Party.Kind.choices)
+    party_name = models.CharField(_("party (as published)"), max_length=100)
+    violation = models.CharField(_("violation type"), max_length=100)
+    facts = models.TextField(_("facts"))
+    legal_basis = models.TextField(_("legal basis"))
+    penalty = models.TextField(_("penalty"))
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    organ = models.CharField(_("deciding organ"), max_length=100)
+    decided_on = models.DateField(_("decided on"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("published penalty decision")
+        verbose_name_plural = _("published penalty decisions")
+
+    def __str__(self):
+        return self.decision_number

@@ -54,6 +54,7 @@ from workflows.text_limits import BoundedTextForm
 
 from . import selectors, services
 from .models import PAYABLE_STATES, Case, CaseState, Party, PaymentPlan, Village, ViolationType
+from .publicity import minor_at_violation
 from .self_check import (
     not_applicable as self_check_not_applicable,
     relabel,
@@ -88,6 +89,7 @@ SPOT_DUPLICATE = _("This form was already sent: the decision was recorded once, 
 INQUIRY_SAVED = _("The inquiry record was added.")
 INSPECTION_SAVED = _("The inspection record was added.")
 PUBLICITY_SAVED = _("The publicity was recorded.")
+PUBLICITY_WITHDRAWN = _("The published decision was withdrawn.")
 PAYMENT_SAVED = _("The payment was recorded.")
 PLAN_SAVED = _("The application was recorded; the principal decides on it (Art 66 ¶2).")
 PLAN_APPROVED = _("The plan was approved; its due dates are deadlines now.")
@@ -388,6 +390,16 @@ class PublicityForm(BoundedTextForm, forms.Form):
         help_text=_("e.g. no social impact, personal privacy, a trade secret (Art 48)."))
 
 
+class WithdrawPublicityForm(BoundedTextForm, forms.Form):
+    """Art 48 ¶2: a published decision changed, revoked, confirmed unlawful or void is withdrawn within 3 working
+    days and the reason made public (the public page shows it)."""
+
+    reason = forms.CharField(label=_("Reason for the withdrawal (made public)"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("e.g. the decision was revoked by the county government's reconsideration."))
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), required=False,
+                                   widget=forms.DateInput(format="%Y-%m-%d"), help_text=_("Today if left empty."))
+
+
 class PaymentForm(BoundedTextForm, forms.Form):
     """A payment from the bank's receipt (罚缴分离, Art 67 ¶1: the party pays at the bank, not to the brigade)."""
 
@@ -589,6 +601,7 @@ def close_blocked(case, user, transitions) -> dict | None:
 class CaseDetailView(CaseAccessMixin, View):
     def get(self, request, pk):
         case = get_object_or_404(case_queryset(), pk=pk)
+        live_publication = case.publications.filter(withdrawn_on__isnull=True).exists()  # Art 48 ¶1-2
         process = get_process("case")
         inquiry_possible = case.state in services.INQUIRY_STATES
         is_case_officer = case.officers.filter(pk=request.user.pk).exists()
@@ -606,7 +619,10 @@ class CaseDetailView(CaseAccessMixin, View):
             "can_inquire": inquiry_possible and is_case_officer and roles.may("case.inquiry", request.user),
             "can_publicize": (case.outcome == Case.Outcome.PENALTY and case.decided_on is not None
                               and case.published_on is None and not case.publicity_withheld_reason
+                              and not live_publication and not minor_at_violation(case)
                               and roles.may("case.publicity", request.user)),
+            "can_withdraw_publicity": live_publication and roles.may("case.publicity", request.user),
+            "publications": case.publications.all(),
             "inquiries": case.inquiries.prefetch_related("officers").select_related("recorded_by"),
             "inspections": case.inspections.prefetch_related("officers").select_related("recorded_by"),
             "legal_reviews": case.legal_reviews.select_related("reviewer"),
@@ -802,6 +818,33 @@ class PublicityView(CaseFormView):
                                   published_on=data["published_on"],
                                   not_published_reason=data.get("not_published_reason", ""),
                                   client_ip=client_ip(self.request))
+
+
+class WithdrawPublicityView(CaseFormView):
+    """Withdraw the published decision (cases.services.withdraw_publication, Art 48 ¶2); also on a closed case."""
+
+    form_class = WithdrawPublicityForm
+    template_name = "cases/publicity_withdraw_form.html"
+    success_message = PUBLICITY_WITHDRAWN
+
+    def available(self):
+        return (self.case.publications.filter(withdrawn_on__isnull=True).exists()
+                and roles.may("case.publicity", self.request.user))
+
+    def perform(self, data):
+        services.withdraw_publication(case_pk=self.case.pk, user=self.request.user, reason=data["reason"],
+                                      withdrawn_on=data["withdrawn_on"], client_ip=client_ip(self.request))
+
+
+class PublicPenaltiesPage(View):
+    """行政处罚决定公示 (处罚法 Art 48), read without login: the published decisions as their redacted snapshots
+    (cases.publicity: a person's name masked, no ID number, phone or address) and the withdrawals with their
+    reasons (Art 48 ¶2). Nothing is read from the live case or party."""
+
+    def get(self, request):
+        published, withdrawn = selectors.public_penalties()
+        return TemplateResponse(request, "cases/public_penalties.html", {
+            "published": published, "withdrawn": withdrawn, "town": settings.TOWN_NAME})
 
 
 class PaymentView(CaseFormView):
@@ -1128,6 +1171,8 @@ class CaseViewset(AppMenuMixin, Viewset):
     inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
     inspection_path = path("<int:pk>/inspections/add/", InspectionCreateView.as_view(), name="inspection")
     publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")
+    publicity_withdraw_path = path("<int:pk>/publicity/withdraw/", WithdrawPublicityView.as_view(),
+                                   name="publicity_withdraw")
     payment_path = path("<int:pk>/payments/add/", PaymentView.as_view(), name="payment")
     plan_path = path("<int:pk>/payment-plans/add/", PaymentPlanView.as_view(), name="payment_plan")
     plan_decision_path = path("<int:pk>/payment-plans/<int:plan_pk>/", PlanDecisionView.as_view(),

@@ -29,6 +29,7 @@ from .models import (
     FirstOffenceExemption,
     OfficerCertificate,
     PaymentPlan,
+    Publication,
     Remedy,
 )
 from .party_rules import age_band, discovered_on, limitation_expired, limitation_start, limitation_years
@@ -204,6 +205,7 @@ def case_inbox_items(user) -> list[dict]:
     follow_ups = []
     if roles.BRIGADE_CHIEF in held:
         follow_ups += [(case, action, None) for case, action in chief_follow_ups()]
+        follow_ups += publicity_follow_ups()
     if roles.ENFORCEMENT_OFFICER in held:
         follow_ups += officer_follow_ups(user)
     for case, action, deadline in follow_ups:
@@ -263,6 +265,21 @@ def chief_follow_ups() -> list[tuple]:
     return [(case, OVERDUE_CORRECTION) for case in overdue] + [(case, TRANSFER_RECEIPT) for case in waiting]
 
 
+WITHDRAWAL_DUE = _("Withdraw the published decision")  # 公示待撤回
+
+
+def publicity_follow_ups() -> list[tuple]:
+    """The brigade chief's rows for a published decision to withdraw (处罚法 Art 48 ¶2: `case.publicity_withdrawal`
+    open; the chief is its responsible role) — also on a closed case, which has no state row. (The publicity due
+    after a decision shows as that case's soonest deadline on its state row, as every case deadline does.)
+    (case, action, deadline)."""
+    deadlines = Deadline.objects.filter(object_type="cases.case", status=Deadline.Status.OPEN,
+                                        kind="case.publicity_withdrawal").order_by("due_at")
+    by_case = {deadline.object_id: deadline for deadline in deadlines}
+    cases = Case.objects.filter(pk__in=by_case).select_related("violation_type", "party")
+    return [(case, WITHDRAWAL_DUE, by_case[case.pk]) for case in cases]
+
+
 CHECK_CORRECTION = _("Check the correction")  # 复查整改情况
 
 
@@ -294,6 +311,61 @@ def first_offence_list(active_only=True):
     """The published 首违不罚 list (Art 33 ¶1): entries with their violation type and its legal basis."""
     qs = FirstOffenceExemption.objects.select_related("violation_type").order_by("violation_type__code", "id")
     return qs.filter(active=True) if active_only else qs
+
+
+PUBLICITY_STATES = ("due", "published", "withdrawn")
+
+
+def public_penalties():
+    """What /public/penalties/ shows (处罚法 Art 48): (published, withdrawn) — the Publications in force, newest
+    first, and the withdrawn ones with their reasons (Art 48 ¶2), newest withdrawal first. Snapshots only: nothing
+    is read from the live case or party."""
+    published = Publication.objects.filter(withdrawn_on__isnull=True).order_by("-published_on", "-id")
+    withdrawn = Publication.objects.filter(withdrawn_on__isnull=False).order_by("-withdrawn_on", "-id")
+    return list(published), list(withdrawn)
+
+
+def publicity_rows(state=None) -> list[dict]:
+    """The managing list of /api/v1/publicity/, newest first: one row per publication (state `published` or
+    `withdrawn`) and one per case whose publicity deadline is open with nothing published (state `due`). Each row:
+    `due_on` (the case's latest `case.publicity` due date), `late` (published after it, or still unpublished past
+    it), `withdrawal_due_on` (Art 48 ¶2's deadline, when one was opened) and `withdrawal_late` (withdrawn after it,
+    or still not withdrawn past it). `state` filters."""
+    latest = {}
+    for deadline in (Deadline.objects.filter(object_type="cases.case",
+                                             kind__in=["case.publicity", "case.publicity_withdrawal"])
+                     .exclude(status=Deadline.Status.CANCELLED).order_by("opened_at", "id")):
+        latest[(deadline.object_id, deadline.kind)] = deadline  # the last opened of each kind wins
+    today = timezone.localdate()
+
+    def late(deadline, done_on):
+        if deadline is None:
+            return False
+        return (done_on or today) > deadline.due_date
+
+    rows = []
+    if state in (None, "published", "withdrawn"):
+        publications = Publication.objects.select_related("case").order_by("-published_on", "-id")
+        if state:
+            publications = publications.filter(withdrawn_on__isnull=(state == "published"))
+        for publication in publications:
+            due = latest.get((publication.case_id, "case.publicity"))
+            withdrawal = latest.get((publication.case_id, "case.publicity_withdrawal"))
+            if withdrawal and withdrawal.anchor_date < publication.published_on:
+                withdrawal = None  # opened for an earlier publication of the case
+            rows.append({"publication": publication, "case": publication.case,
+                         "state": "withdrawn" if publication.withdrawn_on else "published",
+                         "due_on": due.due_date if due else None,
+                         "late": bool(due and publication.published_on > due.due_date),
+                         "withdrawal_due_on": withdrawal.due_date if withdrawal else None,
+                         "withdrawal_late": late(withdrawal, publication.withdrawn_on)})
+    if state in (None, "due"):
+        due = {object_id: deadline for (object_id, kind), deadline in latest.items()
+               if kind == "case.publicity" and deadline.status == Deadline.Status.OPEN}
+        for case in Case.objects.filter(pk__in=due).order_by("-decided_on", "-id"):
+            rows.append({"publication": None, "case": case, "state": "due", "due_on": due[case.pk].due_date,
+                         "late": late(due[case.pk], None), "withdrawal_due_on": None, "withdrawal_late": False})
+    return rows
 
 
 def _demand_period_passed():

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.selectors import issued as issued_document
 from notifications import calendar
 from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, open_deadline, reanchor
 from notifications.models import Deadline, DeadlineRule
@@ -28,7 +29,7 @@ from workflows.errors import (
 from workflows.numbering import next_number
 from workflows.services import require
 
-from . import party_rules
+from . import party_rules, publicity
 from .flows import (
     ART60_LATE,
     CaseFlow,
@@ -36,6 +37,7 @@ from .flows import (
     issue_document,
     remedy_periods_end,
     require_certified_pair,
+    round_of,
 )
 from .models import (
     PAYABLE_STATES,
@@ -49,6 +51,7 @@ from .models import (
     Payment,
     PaymentPlan,
     PlanInstalment,
+    Publication,
 )
 from .selectors import approved_plan, payment_due_date, payment_status, pending_plan
 from .self_check import unpaid_balance
@@ -243,33 +246,117 @@ def add_inspection(*, case_pk, user, officers, place, started_at, ended_at, find
 def record_publicity(*, case_pk, user, channel="", published_on=None, not_published_reason="",
                      client_ip=None) -> Case:
     """Art 48 ¶1 (国办发〔2018〕118号): a penalty decision with social impact (具有一定社会影响的) is made public.
-    Records either where and when it was published or, with `not_published_reason`, why it is not (no social
-    impact, personal privacy, a trade secret); either closes the publicity deadline, and the case may close."""
+    Records either where and when it was published — `publish_decision`, keeping the redacted snapshot — or, with
+    `not_published_reason`, why it is not (no social impact, personal privacy, a trade secret); either closes the
+    publicity deadline, and the case may close. 409 for a minor's decision (未成年人保护法 Art 103)."""
     require("case.publicity", user)
-    case = Case.objects.select_for_update().filter(pk=case_pk).first()
-    if case is None:
-        raise NotFound(_("No such case."))
-    if case.outcome != Case.Outcome.PENALTY or case.decided_on is None:
-        raise RuleViolation(PUBLICITY_NEEDS_PENALTY, rule="Art 48")
     channel, not_published_reason = (channel or "").strip(), (not_published_reason or "").strip()
     if bool(channel) == bool(not_published_reason):
         raise InvalidInput(PUBLICITY_ONE_OF, fields={"channel": [bilingual(PUBLICITY_ONE_OF)],
                                                      "not_published_reason": [bilingual(PUBLICITY_ONE_OF)]})
-    if not_published_reason:
-        case.published_on, case.publicity_channel = None, ""
-        case.publicity_withheld_reason = not_published_reason
-        fields = {"not_published_reason": not_published_reason}
-    else:
-        published_on = published_on or timezone.localdate()
-        check_business_date(case, "published_on", published_on)  # Art 48: after the decision, not ahead
-        case.published_on, case.publicity_channel = published_on, channel
-        case.publicity_withheld_reason = ""
-        fields = {"published_on": published_on, "channel": channel}
+    if channel:
+        publish_decision(case_pk=case_pk, user=user, channel=channel, published_on=published_on,
+                         client_ip=client_ip)
+        return Case.objects.get(pk=case_pk)
+    case = _publishable_case(case_pk)
+    case.published_on, case.publicity_channel = None, ""
+    case.publicity_withheld_reason = not_published_reason
     case.save(update_fields=["published_on", "publicity_channel", "publicity_withheld_reason"])
-    close_deadlines(case, "case.publicity", closed_on=case.published_on)
+    close_deadlines(case, "case.publicity")
     audit.record(case, transition="record_publicity", source=case.state, target=case.state, user=user,
-                 fields=fields, client_ip=client_ip)
+                 fields={"not_published_reason": not_published_reason}, client_ip=client_ip)
     return case
+
+
+PUBLICITY_MINOR = _("A minor's penalty decision is never made public: the party was under eighteen at the "
+                    "violation (Law on the Protection of Minors Art 103).")
+PUBLICITY_ALREADY = _("The decision is already published; withdraw it first.")
+PUBLICITY_NOT_PUBLISHED = _("The decision is not published: there is nothing to withdraw.")
+WITHDRAWAL_REASON_REQUIRED = _("Give the reason for the withdrawal: it is published with it (Art 48 ¶2).")
+WITHDRAWAL_BEFORE_PUBLICATION = _("A withdrawal cannot be dated before the publication ({day}).")
+NO_SUCH_CASE = _("No such case.")
+
+
+def _publishable_case(case_pk) -> Case:
+    """The case under its row lock, with a decided penalty that is no minor's; 404 / 409 otherwise."""
+    case = Case.objects.select_for_update().filter(pk=case_pk).first()
+    if case is None:
+        raise NotFound(NO_SUCH_CASE)
+    if case.outcome != Case.Outcome.PENALTY or case.decided_on is None:
+        raise RuleViolation(PUBLICITY_NEEDS_PENALTY, rule="Art 48")
+    if publicity.minor_at_violation(case):
+        raise RuleViolation(PUBLICITY_MINOR, rule="未成年人保护法 Art 103")
+    return case
+
+
+def decision_number(case) -> str:
+    """The penalty decision's document number (its 行政处罚决定书 as issued), else the case number."""
+    issued = issued_document("penalty_decision", case, round_of("penalty_decision", case))
+    return issued.number if issued else (case.number or "")
+
+
+@transaction.atomic
+def publish_decision(*, case_pk, user, channel, published_on=None, client_ip=None) -> Publication:
+    """Publish a decided penalty (处罚法 Art 48 ¶1): keeps the redacted snapshot (cases.publicity.redacted_snapshot:
+    the person's name masked, no ID number, phone or address) as a Publication, records the date and channel on the
+    case and closes `case.publicity` on `published_on` (default today; not before the decision, not ahead: in time
+    when on or before the 7th working day). 403 without `case.publicity`; 404 unknown case; 400 no channel or a bad
+    date; 409 no decided penalty, a minor's decision (未成年人保护法 Art 103), or already published (not withdrawn).
+    Audited as record_publicity."""
+    require("case.publicity", user)
+    channel = (channel or "").strip()
+    if not channel:
+        message = _("Give the channel where the decision is made public.")
+        raise InvalidInput(message, fields={"channel": [bilingual(message)]})
+    case = _publishable_case(case_pk)
+    if case.publications.filter(withdrawn_on__isnull=True).exists():
+        raise RuleViolation(PUBLICITY_ALREADY, rule="Art 48")
+    published_on = published_on or timezone.localdate()
+    check_business_date(case, "published_on", published_on)  # Art 48: after the decision, not ahead
+    snapshot = publicity.redacted_snapshot(case, decision_number=decision_number(case),
+                                           organ=f"{settings.TOWN_NAME}人民政府")
+    publication = Publication.objects.create(case=case, published_on=published_on, channel=channel,
+                                             published_by=user, **snapshot)
+    case.published_on, case.publicity_channel, case.publicity_withheld_reason = published_on, channel, ""
+    case.save(update_fields=["published_on", "publicity_channel", "publicity_withheld_reason"])
+    close_deadlines(case, "case.publicity", closed_on=published_on)
+    audit.record(case, transition="record_publicity", source=case.state, target=case.state, user=user,
+                 fields={"published_on": published_on, "channel": channel, "publication": publication.pk},
+                 client_ip=client_ip)
+    return publication
+
+
+@transaction.atomic
+def withdraw_publication(*, case_pk, user, reason, withdrawn_on=None, client_ip=None) -> Publication:
+    """Withdraw a published decision (处罚法 Art 48 ¶2, statute: changed, revoked, confirmed unlawful or void —
+    撤回行政处罚决定信息并公开说明理由 within 3 working days, Art 85): the publication keeps its snapshot, marked
+    withdrawn on `withdrawn_on` (default today) with the reason the public page shows; closes
+    `case.publicity_withdrawal`. Works on a closed case too. 403 without `case.publicity`; 404 unknown case; 400
+    no reason or a bad date; 409 nothing published. Audited as withdraw_publicity."""
+    require("case.publicity", user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(WITHDRAWAL_REASON_REQUIRED, rule="Art 48 ¶2",
+                           fields={"reason": [bilingual(WITHDRAWAL_REASON_REQUIRED)]})
+    case = Case.objects.select_for_update().filter(pk=case_pk).first()
+    if case is None:
+        raise NotFound(NO_SUCH_CASE)
+    publication = case.publications.filter(withdrawn_on__isnull=True).first()
+    if publication is None:
+        raise RuleViolation(PUBLICITY_NOT_PUBLISHED, rule="Art 48 ¶2")
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if withdrawn_on > timezone.localdate():
+        raise InvalidInput(DATE_IN_FUTURE, fields={"withdrawn_on": [bilingual(DATE_IN_FUTURE)]})
+    if withdrawn_on < publication.published_on:
+        message = Message(WITHDRAWAL_BEFORE_PUBLICATION, day=publication.published_on)
+        raise InvalidInput(message, fields={"withdrawn_on": [bilingual(message)]})
+    publication.withdrawn_on, publication.withdrawal_reason, publication.withdrawn_by = withdrawn_on, reason, user
+    publication.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])
+    close_deadlines(case, "case.publicity_withdrawal", closed_on=withdrawn_on)
+    audit.record(case, transition="withdraw_publicity", source=case.state, target=case.state, user=user,
+                 fields={"withdrawn_on": withdrawn_on, "reason": reason, "publication": publication.pk},
+                 client_ip=client_ip)
+    return publication
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from cases.api import (
     OfficerViewSet,
     PaymentPlanViewSet,
     PenaltyMeasureViewSet,
+    PublicityViewSet,
     VillageViewSet,
     ViolationTypeViewSet,
 )
@@ -50,6 +51,8 @@ router.register("mediations", MediationViewSet, basename="mediation")
 router.register("mediation-committees", CommitteeViewSet, basename="mediation-committee")
 router.register("mediators", MediatorViewSet, basename="mediator")
 router.register("petitions", PetitionViewSet, basename="petition")
+# 处罚决定公示 (处罚法 Art 48, CONTRACT §9): publish and withdraw; the public page is /public/penalties/
+router.register("publicity", PublicityViewSet, basename="publicity")
 
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"

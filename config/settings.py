@@ -296,6 +296,20 @@ CASE_REDUCTION_NEEDS_DISCUSSION = env_bool("CASE_REDUCTION_NEEDS_DISCUSSION", Tr
 # (cases.party_rules.require_fine_in_range).
 CASE_LIGHTER_LOWER_HALF = env_bool("CASE_LIGHTER_LOWER_HALF", True)
 
+# Publicity of penalty decisions (处罚法 Art 48 ¶1: 具有一定社会影响的行政处罚决定应当依法公开; which ones is left to
+# the province's list — local practice, configurable; cases.publicity.publicity_required reads these). With
+# PUBLICITY_ALL_GENERAL_PROCEDURE (default, the 双公示 practice after 国办发〔2018〕118号: every general-procedure
+# penalty decision is published) every such decision is on the list; without it only those whose violation type is
+# flagged (ViolationType.publicity_required), which impose one of PUBLICITY_MEASURES (codes of cases.measures) or a
+# fine from PUBLICITY_FINE_PERSON / PUBLICITY_FINE_ORG yuan (0 = no threshold). A minor's decision never is
+# (未成年人保护法 Art 103, statute); on-the-spot decisions are not (local practice, cases.services.decide_on_the_spot).
+PUBLICITY_ALL_GENERAL_PROCEDURE = env_bool("PUBLICITY_ALL_GENERAL_PROCEDURE", True)
+PUBLICITY_MEASURES = [code for code in os.environ.get(
+    "PUBLICITY_MEASURES", "suspend_permit,revoke_permit,lower_qualification,restrict_business,suspend_production,"
+    "restrict_practice,close_down").split(",") if code]
+PUBLICITY_FINE_PERSON = int(os.environ.get("PUBLICITY_FINE_PERSON", "10000"))
+PUBLICITY_FINE_ORG = int(os.environ.get("PUBLICITY_FINE_ORG", "100000"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

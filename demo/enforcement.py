@@ -962,15 +962,22 @@ EXECUTION_CASES = (
         "夏季恶臭。",
         "zhifa07", ("zhifa07", "zhifa08"),  # certified for over seven months (demo.brigade)
     ),
+    DemoCase(
+        "revoked_and_withdrawn", "QDLJ", "大营村", PATROL, 150,
+        person("范玉成", "1972-03-08", 162, "13839071452", "石桥镇大营村二组"),
+        "巡查发现大营村村民范某某将建筑垃圾倾倒在村西排水沟内，堵塞排水。",
+        "zhifa07", ("zhifa07", "zhifa08"),
+    ),
 )
 
 
 def seed_execution_cases(seeder) -> int:
-    """Two cases on the execution path (called last by CaseSeeder.run; idempotent by description): one whose fine
+    """Three cases on the execution path (called last by CaseSeeder.run; idempotent by description): one whose fine
     was not paid and whose demand (催告, 行政强制法 Art 54) was served three working days ago — its 10 working days
     run; one served seven months ago whose party sought reconsideration (upheld; the surcharge stood still while
     it was pending, Art 73 ¶3), did not pay after the demand, and for which the town applied to the court after
-    the remedy periods ended (行政强制法 Art 53)."""
+    the remedy periods ended (行政强制法 Art 53); one published and then revoked on reconsideration, its publicity
+    withdrawn with the reason (处罚法 Art 48 ¶2)."""
     created = 0
     for spec in EXECUTION_CASES:
         if Case.objects.filter(description=spec.description).exists():
@@ -990,6 +997,23 @@ def seed_execution_cases(seeder) -> int:
                 seeder.fire(case, "demand_payment", spec.officers[0], demand_served_on=seeder.wd(3),
                             method="直接送达（当事人在送达回证上签字）",
                             party_statement="当事人称秸秆系他人点燃，但未提供证据。")  # 行政强制法 Art 36
+            elif spec.drive == "revoked_and_withdrawn":
+                # Published, then revoked on reconsideration: withdrawn within 3 working days with the reason made
+                # public (处罚法 Art 48 ¶2) — after the revocation closed the case.
+                served_on = seeder.wd(60)
+                _served(seeder, case, spec, served_on, fine="300", facts=(
+                    "经查，当事人将建筑垃圾约3立方米倾倒在大营村村西排水沟内，有现场照片及询问笔录为证。"),
+                    legal_basis="《城市市容和环境卫生管理条例》第三十六条")
+                seeder.fire(case, "record_remedy", spec.officers[0], kind="reconsideration", filed_on=seeder.wd(50),
+                            body="宝丰县人民政府", note="当事人称垃圾系他人倾倒，申请行政复议。")
+                revoked_on = seeder.wd(12)
+                seeder.fire(case, "record_remedy", spec.officers[0], remedy=case.remedies.get().pk,
+                            outcome="revoked", decided_on=revoked_on,
+                            note="宝丰县人民政府认为主要事实不清、证据不足，撤销原处罚决定。")
+                services.withdraw_publication(
+                    case_pk=case.pk, user=seeder.user("daduizhang"),
+                    withdrawn_on=calendar.add_working_days(revoked_on, 2).date,
+                    reason="该行政处罚决定已被宝丰县人民政府行政复议决定撤销（主要事实不清、证据不足），现撤回公示。")
             else:
                 # Five months back: the upheld reconsideration leaves 15 days to sue (行政诉讼法 Art 45), and Art
                 # 53's three months run from their end — the application below falls inside them.

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from cases.flows import has_valid_certificate
@@ -18,6 +19,7 @@ from cases.models import (
     MediationAgreement,
     OfficerCertificate,
     Party,
+    Publication,
     Village,
     ViolationType,
 )
@@ -284,3 +286,12 @@ def test_second_run_creates_nothing(seeded):
     assert "demo data already loaded" in again.getvalue()
     assert "zhifa15" in again.getvalue() and "lawflow-demo" in again.getvalue()
     assert verify_chain().intact
+
+
+def test_the_public_page_shows_published_decisions_and_a_withdrawal(seeded):
+    # 处罚法 Art 48: the demo's decided cases are published (redacted), one revoked on reconsideration is withdrawn.
+    html = Client().get("/public/penalties/").content.decode()
+    published = Publication.objects.filter(withdrawn_on__isnull=True)
+    assert published.exists() and all(p.decision_number in html for p in published)
+    withdrawn = Publication.objects.get(withdrawn_on__isnull=False)
+    assert withdrawn.withdrawal_reason in html and "范玉成" not in html and "13839071452" not in html
