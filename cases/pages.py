@@ -621,7 +621,10 @@ class CaseDetailView(CaseAccessMixin, View):
                               and case.published_on is None and not case.publicity_withheld_reason
                               and not live_publication and not minor_at_violation(case)
                               and roles.may("case.publicity", request.user)),
-            "can_withdraw_publicity": live_publication and roles.may("case.publicity", request.user),
+            # Offered while a withdrawal is due (the decision was changed or revoked: Art 48 ¶2); the form itself
+            # stays open for correcting a publication made in error.
+            "can_withdraw_publicity": (live_publication and roles.may("case.publicity", request.user)
+                                       and selectors.publicity_withdrawal_due(case)),
             "publications": case.publications.all(),
             "inquiries": case.inquiries.prefetch_related("officers").select_related("recorded_by"),
             "inspections": case.inspections.prefetch_related("officers").select_related("recorded_by"),

@@ -316,6 +316,13 @@ def first_offence_list(active_only=True):
 PUBLICITY_STATES = ("due", "published", "withdrawn")
 
 
+def publicity_withdrawal_due(case) -> bool:
+    """Whether the case's published decision must be withdrawn now: its `case.publicity_withdrawal` deadline is
+    open (the decision was changed or revoked, 处罚法 Art 48 ¶2)."""
+    return Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.publicity_withdrawal",
+                                   status=Deadline.Status.OPEN).exists()
+
+
 def public_penalties():
     """What /public/penalties/ shows (处罚法 Art 48): (published, withdrawn) — the Publications in force, newest
     first, and the withdrawn ones with their reasons (Art 48 ¶2), newest withdrawal first. Snapshots only: nothing

@@ -75,13 +75,14 @@ def _officers(day: datetime.date) -> tuple[int, int]:
     """(officers holding a valid enforcement certificate on `day`, officers of the brigade): a certificate is
     valid when issued on or before the day (or no issue date recorded), not revoked on or before it, and
     expiring on or after it (cases.models.OfficerCertificate.valid_on). The brigade are the active users in the
-    roles enforcement officer and brigade chief, plus any other holder of a valid certificate."""
+    role enforcement officer (执法队员, as the town's report counts "16名执法队员均持证上岗"), plus any other holder of
+    a valid certificate (a brigade chief who holds one)."""
     valid = (OfficerCertificate.objects.filter(expires_on__gte=day)
              .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day))
              .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)))
     certified = set(valid.values_list("officer_id", flat=True).distinct())
     brigade = set(get_user_model().objects.filter(
-        is_active=True, groups__name__in=[roles.ENFORCEMENT_OFFICER, roles.BRIGADE_CHIEF])
+        is_active=True, groups__name=roles.ENFORCEMENT_OFFICER)
         .values_list("pk", flat=True).distinct())
     return len(certified), len(certified | brigade)
 
@@ -118,8 +119,8 @@ def rule_of_law_figures(year: int) -> list[dict]:
     figures.append(_item(
         "certified_officers", _("Enforcement officers holding a valid certificate"), certified, _("persons"),
         _("Officers with an enforcement certificate valid on 31 December of the year (issued by then, not expired "
-          "and not revoked); the rate divides them by the brigade: the active enforcement officers and brigade "
-          "chiefs, and any other holder of a valid certificate, as registered today."),
+          "and not revoked); the rate divides them by the brigade: the active enforcement officers (执法队员) and "
+          "any other holder of a valid certificate, as registered today."),
         parts=[("brigade", _("Officers of the brigade"), brigade, _("persons")),
                ("rate", _("Certification rate"), _percent(certified, brigade), "%")]))
 

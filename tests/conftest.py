@@ -89,6 +89,17 @@ def pytest_collection_modifyitems(items):
     """A test that asks for the clock or for `today` reads the clock: mark it (the CI clock pass selects these).
     Under pytest-xdist (`--dist loadgroup`), the tests that share one Redis database (REDIS_URL_TEST: the broker
     of their Celery workers, flushed by each) run in one process, and so do the browser tests (one Chromium)."""
+    # demo_town is module-scoped: it stays loaded until the module's last test, so a module that uses it must use
+    # it in every database test, or a later test of the module would find the demo's rows.
+    by_module = {}
+    for item in items:
+        by_module.setdefault(getattr(item, "module", None), []).append(item)
+    for module, module_items in by_module.items():
+        uses = ["demo_town" in getattr(item, "fixturenames", ()) for item in module_items]
+        if any(uses) and not all(uses):
+            without = [item.name for item, used in zip(module_items, uses, strict=True) if not used]
+            raise pytest.UsageError(f"{module.__name__}: demo_town is loaded for the whole module, but "
+                                    f"{', '.join(without[:3])} do not use it; move them to another module")
     for item in items:
         if {"clock", "today"} & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("clock"):
             item.add_marker(pytest.mark.clock)

@@ -90,6 +90,9 @@ def load_year(year: int) -> Expected:
               OfficerCertificate(officer=officers[18], number=f"L{year}-x", issued_on=_day(year - 2, 1, 1),
                                  expires_on=_day(year, 12, 30))]
     OfficerCertificate.objects.bulk_create(certs)
+    # The brigade chief leads the officers without a certificate of his own: not one of the 执法队员 counted.
+    chief = User.objects.create_user(username=f"loader-chief-{year}", password="pw-for-tests-123")
+    chief.groups.add(Group.objects.get(name="brigade_chief"))
     exp.certified, exp.brigade = 16, 19
 
     # Penalties: the first ever on 20 Nov (general procedure, its decision numbered), 5 more general and 3 on the

@@ -385,7 +385,10 @@ KINDS = {"decision.review", "decision.publication", "case.filing", "case.decisio
          "case.demand_period", "case.court_application",
          # issue 15: 信访工作条例 Art 23, 34, 35-36, 15; 人民调解法 Art 31
          "petition.acceptance", "petition.handling", "petition.review_request", "petition.village",
-         "mediation.performance"}
+         "mediation.performance",
+         # issue 16: 处罚法 Art 48 ¶2; 厅字〔2019〕28号 (03-01, 04-01); 国办发〔2018〕118号 (01-31)
+         "case.publicity_withdrawal", "report.rule_of_law_submit", "report.rule_of_law_publish",
+         "report.statistics_publish"}
 
 
 def rules_of(data):
@@ -401,9 +404,9 @@ def test_the_deadline_rules_list_has_all_kinds_with_their_basis(api):
         assert isinstance(rule["statutory"], bool) and rule["configurable"] is not rule["statutory"]
         assert rule["local_rule"].strip(), rule
         # A rule due on the day its act names (a correction order's term, given_date; an approved plan's date,
-        # case.instalment, Art 66 ¶2) has no length.
+        # case.instalment, Art 66 ¶2) or on a yearly date (fixed_date: a report due by 03-01) has no length.
         assert isinstance(rule["length"], int) and (
-            rule["length"] > 0 or rule["unit"] == "given_date" or rule["kind"] == "case.instalment")
+            rule["length"] > 0 or rule["unit"] in ("given_date", "fixed_date") or rule["kind"] == "case.instalment")
         assert isinstance(rule["remind_before"], list)
         assert "escalate_to" in rule
     by_kind = {r["kind"]: r for r in rules}

@@ -190,7 +190,8 @@ def test_a_suspended_payment_deadline_still_bears_the_surcharge_and_no_extension
 
 STATUTORY = {"case.decision", "case.hearing_request", "case.payment", "case.service", "mediation.confirmation",
              "case.spot_handover", "case.demand_period", "case.court_application",  # 处罚法 Art 71, 85; 行政强制法 Art 53, 54, 69
-             "petition.acceptance", "petition.handling", "petition.review_request"}  # 信访工作条例 Art 23, 34, 35-36
+             "petition.acceptance", "petition.handling", "petition.review_request",  # 信访工作条例 Art 23, 34, 35-36
+             "case.publicity_withdrawal"}  # 处罚法 Art 48 ¶2, 85: 3 working days
 
 
 def test_each_rule_says_whether_a_statute_fixes_it_and_which_source(api):

@@ -241,7 +241,12 @@ def test_the_case_page_offers_publish_then_withdraw(town, clock):
     assert f"{page}publicity/" in client.get(page).content.decode()
     ok(publish(town, case["id"]), 201)
     html = client.get(page).content.decode()
-    assert f"{page}publicity/withdraw/" in html and f'href="{page}publicity/"' not in html
+    # Published and standing: nothing to record, nothing to withdraw (Art 48 ¶2 asks it only of a changed or
+    # revoked decision).
+    assert f"{page}publicity/withdraw/" not in html and f'href="{page}publicity/"' not in html
+    revoke(town, case["id"], decided_on=str(clock.today()))
+    html = client.get(page).content.decode()
+    assert f"{page}publicity/withdraw/" in html
     response = client.post(f"{page}publicity/withdraw/", {"reason": "处罚决定被依法变更"})
     assert response.status_code == 302
     assert "处罚决定被依法变更" in client.get(page).content.decode()
