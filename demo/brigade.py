@@ -49,11 +49,11 @@ EXPIRING_IN = 12  # one certificate expires within 20 days (the officer.certific
 EXPIRED_AGO = 15  # one expired 15 days ago
 
 # zhifa01 (吴涛) is a demo user of demo.people; only his certificate is recorded here.
-ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13800000101", expires_in=950)
+ZHIFA01 = DemoOfficer("zhifa01", "吴", "涛", "13800000101", expires_in=700)
 OFFICERS = (
-    DemoOfficer("zhifa02", "王", "强", "13800000102", expires_in=950),
-    DemoOfficer("zhifa03", "李", "娜", "13800000103", expires_in=950),
-    DemoOfficer("zhifa04", "刘", "伟", "13800000104", expires_in=950),
+    DemoOfficer("zhifa02", "王", "强", "13800000102", expires_in=700),
+    DemoOfficer("zhifa03", "李", "娜", "13800000103", expires_in=700),
+    DemoOfficer("zhifa04", "刘", "伟", "13800000104", expires_in=700),
     DemoOfficer("zhifa05", "陈", "刚", "13800000105", expires_in=730),
     DemoOfficer("zhifa06", "杨", "帆", "13800000106", expires_in=730),
     DemoOfficer("zhifa07", "黄", "海", "13800000107", expires_in=730),
@@ -70,7 +70,9 @@ OFFICERS = (
                 post="综合行政执法大队执法队员（执法证已过期，不得办案）"),
 )
 CERTIFIED = (ZHIFA01, *OFFICERS)
-CERTIFICATE_YEARS = 3  # the demo certificates run three years from issue; the newest was issued ~4 months ago
+# The demo certificates run three years from issue; the newest was issued ~13 months ago (700 days before expiry
+# in 3 years), so that all 16 were held on 31 December of last year (the annual report counts that day).
+CERTIFICATE_YEARS = 3
 
 
 def seed_brigade(today: datetime.date) -> int:
@@ -98,6 +100,10 @@ def seed_brigade(today: datetime.date) -> int:
             if OfficerCertificate.objects.filter(number=spec.certificate_number).exists():
                 continue
             expires_on = today + datetime.timedelta(days=spec.expires_in)
+            if spec.expires_in < 0:
+                # Expired, but not before 31 December of last year: last year's report counts 16 certified
+                # officers on that day (in the first days of January it expired "yesterday" at the latest).
+                expires_on = max(expires_on, datetime.date(today.year - 1, 12, 31))
             services.set_certificate(
                 officer=User.objects.get(username=spec.username), number=spec.certificate_number,
                 expires_on=expires_on,

@@ -6,12 +6,14 @@ committee would enter it. Idempotent: committees and mediators are found by name
 import datetime
 
 from django.db import transaction
+from django.db.models import Count
 
 from cases.models import Case, CaseState, Village
 from mediation import services
-from mediation.models import Mediation, MediationCommittee, Mediator
+from mediation.models import Mediation, MediationCommittee, MediationParty, MediationState, Mediator
 from workflows.services import fire_transition
 
+from .bulk import pro_rata, reserve_numbers, spread_days
 from .villages import VILLAGES
 
 TOWN_COMMITTEE = "石桥镇人民调解委员会"
@@ -140,6 +142,116 @@ def _drive(mediation, target, registered_on, mediator, user, today):
         fire("close")
 
 
+# --------------------------------------------------------------------------------------------------
+# The register of the year (调解登记簿): the rest of last year's mediations, and of this year's until a month ago,
+# as plain closed rows, so that last year's report counts the town's figure ("司法所调解案件40余起", and the
+# village committees' "小事不出村") and this year's a like share. Loaded in bulk (demo.bulk), numbered in the yearly
+# series after the mediations above. Idempotent: a row is found by its summary.
+# --------------------------------------------------------------------------------------------------
+
+#: Mediations begun in a year: the town committee's (the judicial office's) and the 28 village committees'.
+REGISTER_TARGETS = {"town": 43, "village": 96}
+REGISTER_SETTLED_DAYS = 30  # this year's rows end a month before today: all agreed, performed and closed by now
+REGISTER_NAMES = ("张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭")
+
+
+def _register_rows(year, start, end, counts, villages):
+    rows = []
+    for level, count in counts.items():
+        for index, day in enumerate(spread_days(start, end, count) if count > 0 else []):
+            serial = len(rows)
+            village = villages[serial % len(villages)]
+            kind, summary = DISPUTES[serial % len(DISPUTES)]
+            first = f"{REGISTER_NAMES[serial % len(REGISTER_NAMES)]}某{'甲乙丙丁'[index % 4]}"
+            second = f"{REGISTER_NAMES[(serial + 5) % len(REGISTER_NAMES)]}某{'戊己庚辛'[index % 4]}"
+            rows.append({"level": level, "day": day, "village": village, "kind": kind, "parties": (first, second),
+                         "variant": serial % 8,
+                         "summary": f"{day.year}年{day.month}月{day.day}日登记，{village.name}{first}与{second}：{summary}"})
+    return rows
+
+
+def _register_mediation(row, number, committee, registrar, today) -> Mediation:
+    """One closed row: an agreement (written, or oral 1 in 4) performed in full, or no agreement (1 in 8) and the
+    routes to court told (人民调解法 Art 26)."""
+    day = row["day"]
+    mediation = Mediation(
+        number=number, state=MediationState.CLOSED, source="application" if row["variant"] % 2 else "referral",
+        referred_by="" if row["variant"] % 2 else f"{row['village'].name}村民委员会", village=row["village"],
+        committee=committee, dispute_type=row["kind"], summary=row["summary"], registered_on=day,
+        registered_by=registrar, consent_note="双方到调解室当面表示同意调解", started_on=day)
+    if row["variant"] == 7:
+        mediation.failed_on = min(day + datetime.timedelta(days=3), today)
+        mediation.failure_reason = "双方对赔偿数额分歧较大，经多次调解未能达成一致"
+        mediation.routes_told = ["court"]
+        mediation.closed_on = mediation.failed_on
+        return mediation
+    agreed = min(day + datetime.timedelta(days=1 + row["variant"] % 3), today)
+    mediation.agreed_on = agreed
+    if row["variant"] % 4 == 1:
+        mediation.oral = True
+        mediation.terms = "一方当场赔礼道歉，另一方表示谅解，纠纷了结。"
+    else:
+        mediation.effective_on = agreed
+        mediation.facts = "双方因相邻关系发生争执，经调查核实，争议事项为损失赔偿。"
+        mediation.responsibilities = "一方负主要责任，另一方负次要责任。"
+        mediation.terms = "一方一次性赔偿另一方损失人民币600元，双方今后和睦相处。"
+        mediation.performance_manner = "现金当面交付，由调解员见证"
+        mediation.performance_due_on = agreed + datetime.timedelta(days=10)
+    mediation.performed_on = min(agreed + datetime.timedelta(days=7), today)
+    mediation.performance_note = "上门回访：已按约定履行完毕。"
+    mediation.closed_on = min(agreed + datetime.timedelta(days=8), today)
+    return mediation
+
+
+def seed_mediation_register(users, today) -> int:
+    """Fill the register of last year up to REGISTER_TARGETS per level (counting the mediations begun that year
+    already there), and this year's up to the like share of the days until a month ago; bulk rows, numbered in
+    each year's series, each with its two parties and its committee's mediator. Returns the number created."""
+    tiaojie = users.get("tiaojie")
+    if tiaojie is None:
+        return 0
+    town = MediationCommittee.objects.get(name=TOWN_COMMITTEE)
+    committees = {c.village_id: c for c in MediationCommittee.objects.filter(level="village")}
+    mediators = {m.committee_id: m for m in Mediator.objects.filter(active=True).order_by("pk")}
+    villages = [v for v in Village.objects.order_by("code") if v.pk in committees]
+    created = 0
+    periods = [(today.year - 1, datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+               (today.year, datetime.date(today.year, 1, 1), today - datetime.timedelta(days=REGISTER_SETTLED_DAYS))]
+    for year, start, end in periods:
+        if end < start or not villages:
+            continue
+        have = dict(Mediation.objects.filter(started_on__year=year).order_by().values_list("committee__level")
+                    .annotate(n=Count("pk")))
+        counts = {level: max(0, (target if year < today.year else pro_rata(target, start, end)) - have.get(level, 0))
+                  for level, target in REGISTER_TARGETS.items()}
+        rows = _register_rows(year, start, end, counts, villages)
+        known = set(Mediation.objects.filter(summary__in=[row["summary"] for row in rows])
+                    .values_list("summary", flat=True))
+        rows = sorted((row for row in rows if row["summary"] not in known), key=lambda row: row["day"])
+        if not rows:
+            continue
+        with transaction.atomic():
+            numbers = services_numbers(year, len(rows))
+            made = Mediation.objects.bulk_create(
+                _register_mediation(row, number, town if row["level"] == "town" else committees[row["village"].pk],
+                                    tiaojie, today) for row, number in zip(rows, numbers, strict=True))
+            MediationParty.objects.bulk_create(
+                MediationParty(mediation=mediation, name=name, address=f"石桥镇{row['village'].name}")
+                for mediation, row in zip(made, rows, strict=True) for name in row["parties"])
+            Through = Mediation.mediators.through
+            Through.objects.bulk_create(
+                Through(mediation_id=mediation.pk, mediator_id=mediators[mediation.committee_id].pk)
+                for mediation in made if mediation.committee_id in mediators)
+        created += len(made)
+    return created
+
+
+def services_numbers(year: int, count: int) -> list[str]:
+    """`count` registration numbers of the yearly series `mediation` (as mediation.services.create_mediation)."""
+    return reserve_numbers("mediation", year, services.number_format(), count)
+
+
 def seed_mediation(users, today) -> int:
-    """The committees, mediators and mediations; returns the number of objects created (0 once loaded)."""
-    return seed_committees(users) + seed_mediations(users, today)
+    """The committees, mediators and mediations, then the rest of the year's register in bulk; returns the number
+    of objects created (0 once loaded)."""
+    return seed_committees(users) + seed_mediations(users, today) + seed_mediation_register(users, today)

@@ -1,18 +1,24 @@
 """The town's legal network (DESIGN §11) as the 2023 report describes it: 28 village legal advisers (覆盖率 100%),
-159 法律明白人, and a year of activities — 12 study sessions of the Party committee's theory group (理论中心组学习),
-6 legal trainings, 80+ publicity activities (10 on the campaign days: 12.4 宪法日, 6.26 国际禁毒日, 安全生产月,
-《信访工作条例》宣传月 …, and 72 平安法治宣传 in the villages), 50+ 普法戏曲汇演 and 10+ legal lectures.
+159 法律明白人 (registered last year, after their training) and the rule-of-law activities of last year in full and
+of this year so far — each year 12 meetings of the Party committee on rule-of-law work (会议研究部署法治建设工作), 12
+study sessions of the Party committee's theory group (理论中心组学习), 6 legal trainings, 10 concentrated publicity
+campaigns held by the town on the campaign days (12.4 宪法日, 6.26 国际禁毒日, 安全生产月, 《信访工作条例》宣传月 …), 84
+平安法治宣传 activities in the villages, 52 普法戏曲汇演 and 12 legal lectures. Last year's report (reports.figures)
+so counts the town's figures; this year's counts what was held by today.
 
 Everything goes through network.services as the judicial office (司法所, the registers) or the Party and
-government office (党政办, the study sessions and performances), so that the audit trail is real. Activities are
-dated in the year before `today`, never after it.
+government office (党政办, the meetings, study sessions and performances), so that the audit trail is real.
+Activities are never dated after `today`.
 
 Idempotent: an adviser is found by its village (a village that has one gets none), a 法律明白人 by village and name,
-an activity by its title (the demo's titles are unique); each group is created in one transaction.
+an activity by its title (the demo's titles are unique and name their year); each group is created in one
+transaction.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 
 from cases.models import Village
@@ -41,11 +47,15 @@ CAMPAIGN_DAYS = (
     (11, 9, "全国消防日", "“11·9”消防安全法治宣传"),
     (8, 15, "全民反诈", "反电信网络诈骗法集中宣传"),
 )
-VILLAGE_PUBLICITY = 72  # with the 10 campaign days: 80余次
+VILLAGE_PUBLICITY = 84  # 平安法治宣传活动80余次: three rounds of the 28 villages
 PERFORMANCES = 52  # 普法戏曲汇演50余次
 LECTURES = 12  # 法律讲座10余次
-STUDY_SESSIONS = 12  # 党委理论中心组学习12次
-TRAININGS = 6  # 专题法律培训6次
+MEETINGS = 12  # 会议研究部署法治建设工作12次: one a month
+STUDY_SESSIONS = 12  # 党委理论中心组学习12次: one a month
+TRAININGS = 6  # 专题法律培训6次: one every two months
+MEETING_TOPICS = ("年度法治政府建设工作要点", "安全生产专项整治", "平安建设与矛盾纠纷排查", "综合行政执法队伍建设",
+                  "信访积案化解", "防汛与应急管理法治保障", "宅基地审批管理", "赋权事项承接与执法规范化",
+                  "重大行政决策合法性审查", "“八五”普法中期推进", "冬春火灾防控与安全生产", "年度法治建设述职与考核")
 STUDY_TOPICS = ("习近平法治思想", "宪法", "行政处罚法", "行政复议法", "信访工作条例", "民法典", "安全生产法", "土地管理法",
                 "重大行政决策程序暂行条例", "行政许可法", "人民调解法", "法治政府建设实施纲要（2021—2025年）")
 TRAINING_TOPICS = ("村“两委”干部法律知识培训", "综合行政执法队员执法规范化培训", "法律明白人骨干培训",
@@ -64,47 +74,59 @@ def phone(index: int, prefix: str) -> str:
     return f"{prefix}{index:04d}"
 
 
-def months_back(today: datetime.date, months: int, day: int) -> datetime.date:
-    """Day `day` of the month `months` before today's, never after today."""
-    month_index = today.year * 12 + today.month - 1 - months
-    return min(datetime.date(month_index // 12, month_index % 12 + 1, day), today)
+def spread(year: int, index: int, count: int, offset: int = 0) -> datetime.date:
+    """The `index`-th of `count` days spread evenly over `year` (from 1 January + `offset`)."""
+    return datetime.date(year, 1, 1) + datetime.timedelta(days=offset + index * (365 - offset) // count)
 
 
-def last_occurrence(today: datetime.date, month: int, day: int) -> datetime.date:
-    """The last `month`-`day` on or before today (within the year before it)."""
-    this_year = datetime.date(today.year, month, day)
-    return this_year if this_year <= today else datetime.date(today.year - 1, month, day)
-
-
-def activity_specs(villages: list, today: datetime.date) -> list[dict]:
-    """The year of activities, each a dict for network.services.save_activity."""
+def year_specs(villages: list, year: int) -> list[dict]:
+    """The activities of one calendar year as the town's report counts them, each a dict for
+    network.services.save_activity; titles name the year, so that each year's are different."""
     specs = []
+    for i in range(MEETINGS):
+        specs.append({"kind": ActivityKind.MEETING, "held_on": datetime.date(year, i + 1, 25), "village": None,
+                      "title": f"党委会研究部署法治建设工作（{year}年第{i + 1}次）：{MEETING_TOPICS[i]}",
+                      "attendance": 11 + i % 3, "campaign": ""})
     for i in range(STUDY_SESSIONS):
-        specs.append({"kind": ActivityKind.STUDY, "held_on": months_back(today, i, 10), "village": None,
-                      "title": f"党委理论中心组学法（第{STUDY_SESSIONS - i}次）：{STUDY_TOPICS[i]}",
+        specs.append({"kind": ActivityKind.STUDY, "held_on": datetime.date(year, i + 1, 10), "village": None,
+                      "title": f"党委理论中心组学法（{year}年第{i + 1}次）：{STUDY_TOPICS[i]}",
                       "attendance": 15 + i % 4, "campaign": "理论中心组学法"})
     for i in range(TRAININGS):
-        specs.append({"kind": ActivityKind.TRAINING, "held_on": months_back(today, i * 2, 20), "village": None,
-                      "title": f"专题法律培训：{TRAINING_TOPICS[i]}", "attendance": 40 + 12 * i})
+        specs.append({"kind": ActivityKind.TRAINING, "held_on": datetime.date(year, 2 * i + 2, 20), "village": None,
+                      "title": f"专题法律培训（{year}年）：{TRAINING_TOPICS[i]}", "attendance": 40 + 12 * i})
     for month, day, campaign, title in CAMPAIGN_DAYS:
-        specs.append({"kind": ActivityKind.PUBLICITY, "held_on": last_occurrence(today, month, day), "village": None,
-                      "title": title, "attendance": 200 + 10 * day, "campaign": campaign})
+        specs.append({"kind": ActivityKind.PUBLICITY, "held_on": datetime.date(year, month, day), "village": None,
+                      "title": f"{year}年{title}", "attendance": 200 + 10 * day, "campaign": campaign})
     for i in range(VILLAGE_PUBLICITY):
         village = villages[i % len(villages)]
-        specs.append({"kind": ActivityKind.PUBLICITY, "held_on": today - datetime.timedelta(days=i * 5 + 1),
-                      "village": village, "title": f"{village.name}平安法治宣传（第{i // len(villages) + 1}轮）",
+        specs.append({"kind": ActivityKind.PUBLICITY, "held_on": spread(year, i, VILLAGE_PUBLICITY, 2),
+                      "village": village,
+                      "title": f"{village.name}平安法治宣传（{year}年第{i // len(villages) + 1}轮）",
                       "attendance": 30 + (i * 13) % 70, "campaign": "平安法治宣传"})
     for i in range(PERFORMANCES):
         village = villages[(i * 5) % len(villages)]
-        specs.append({"kind": ActivityKind.PERFORMANCE, "held_on": today - datetime.timedelta(days=i * 7 + 3),
-                      "village": village, "title": f"“送戏下乡·送法下乡”普法戏曲汇演第{i + 1}场（{village.name}）",
+        specs.append({"kind": ActivityKind.PERFORMANCE, "held_on": spread(year, i, PERFORMANCES, 3),
+                      "village": village,
+                      "title": f"“送戏下乡·送法下乡”普法戏曲汇演{year}年第{i + 1}场（{village.name}）",
                       "attendance": 120 + (i * 37) % 280, "campaign": "送法下乡"})
     for i in range(LECTURES):
         village = villages[(i * 3 + 1) % len(villages)]
-        specs.append({"kind": ActivityKind.LECTURE, "held_on": today - datetime.timedelta(days=i * 30 + 12),
-                      "village": village, "title": f"法律讲座：{LECTURE_TOPICS[i]}（{village.name}）",
+        specs.append({"kind": ActivityKind.LECTURE, "held_on": datetime.date(year, i + 1, 15), "village": village,
+                      "title": f"法律讲座：{LECTURE_TOPICS[i]}（{village.name}，{year}年）",
                       "attendance": 50 + (i * 11) % 60})
     return specs
+
+
+def activity_specs(villages: list, today: datetime.date) -> list[dict]:
+    """Last year's activities in full (the figures of last year's report) and this year's held by today."""
+    return ([spec for spec in year_specs(villages, today.year - 1)]
+            + [spec for spec in year_specs(villages, today.year) if spec["held_on"] <= today])
+
+
+def literate_registered_at(trained_on: datetime.date) -> datetime.datetime:
+    """When the demo's 法律明白人 trained on `trained_on` was put on the register: two weeks later, 09:30 town time."""
+    day = trained_on + datetime.timedelta(days=14)
+    return datetime.datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def seed_network(users: dict, today: datetime.date) -> int:
@@ -129,14 +151,24 @@ def seed_network(users: dict, today: datetime.date) -> int:
             if LegalLiterate.objects.filter(village=village, name=name).exists():
                 continue
             save_literate(None, {"village": village, "name": name, "phone": phone(index, "1593750"),
-                                 "trained_on": months_back(today, 3 + index % 9, 8)}, user=office)
+                                 "trained_on": datetime.date(today.year - 1, 1 + index % 9, 8)}, user=office)
             created += 1
+        # The register counts a 法律明白人 from the moment registered (reports.figures): the demo's were put on it
+        # last year, after their training, so last year's report counts all 159.
+        backdated = []
+        for literate in LegalLiterate.objects.filter(created_at__gte=datetime.datetime(
+                today.year, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)), trained_on__year=today.year - 1,
+                name__in={person_name(index * 5 + 2) for index in range(LITERATES)}):
+            literate.created_at = literate_registered_at(literate.trained_on)
+            backdated.append(literate)
+        LegalLiterate.objects.bulk_update(backdated, ["created_at"])
     with transaction.atomic():
         existing = set(Activity.objects.values_list("title", flat=True))
         for spec in activity_specs(villages, today):
             if spec["title"] in existing:
                 continue
-            user = secretary if spec["kind"] in (ActivityKind.STUDY, ActivityKind.PERFORMANCE) else office
+            user = (secretary if spec["kind"] in (ActivityKind.MEETING, ActivityKind.STUDY, ActivityKind.PERFORMANCE)
+                    else office)
             save_activity(None, spec, user=user)
             created += 1
     return created

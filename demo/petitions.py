@@ -27,15 +27,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
 from cases.models import Village
 from notifications import adjustments, calendar
 from notifications.deadlines import deadlines_of
 from petitions import services
-from petitions.models import Petition
+from petitions.flows import petition_number_format
+from petitions.models import Petition, Petitioner, PetitionState
 from workflows.services import fire_transition
 
+from .bulk import pro_rata, reserve_numbers, spread_days
 from .enforcement import resident_id
 
 VISIT, LETTER, PHONE, ONLINE, HOTLINE = (Petition.Channel.VISIT, Petition.Channel.LETTER, Petition.Channel.PHONE,
@@ -587,3 +589,132 @@ class PetitionSeeder:
 
     def received(self, petition, spec):
         """Received in the last days: waiting for acceptance."""
+
+
+# --------------------------------------------------------------------------------------------------
+# The register of the year (信访登记簿): the rest of last year's petitions, and of this year's until two and a half
+# months ago, as plain rows in their final state (answered and closed, not accepted, forwarded), so that last
+# year's report counts the town's figure ("信访办接待来访事项175件") and this year's a like share. Loaded in bulk
+# (demo.bulk), numbered in the yearly series after the petitions above. Idempotent: a row is found by its content.
+# --------------------------------------------------------------------------------------------------
+
+#: Petitions received in a year, by channel: visits as the report counts them; the other channels the demo's guess.
+REGISTER_TARGETS = {VISIT: 175, LETTER: 18, PHONE: 24, ONLINE: 31, HOTLINE: 46}
+#: This year's rows end this many days before today: all of them are closed by now (acceptance, 60-day answer,
+#: the petitioner's 30 days to ask for a review, 条例 Art 23, 34, 35).
+REGISTER_SETTLED_DAYS = 75
+REGISTER_MATTERS = (
+    ("宅基地界址纠纷", "与邻居宅基地界址不清，翻建房屋时发生争执，要求镇里出面确认界址。", SUPPORT,
+     "经镇自然资源所现场测量并调取审批档案，确认界址，已组织双方签字认可。"),
+    ("最低生活保障申请", "家庭困难，申请纳入最低生活保障。", EXPLAIN,
+     "经入户核查，家庭人均收入高于本县农村低保标准，已解释政策并告知临时救助途径。"),
+    ("农民工工资拖欠", "在建筑工地务工，工资被拖欠，要求协调支付。", SUPPORT,
+     "经镇劳动保障所协调，施工方已足额支付拖欠工资。"),
+    ("村内道路损坏", "村内道路破损积水，群众出行不便，要求维修。", SUPPORT,
+     "已列入村内道路维修计划，村委会组织修补完毕。"),
+    ("承包地流转费用", "土地流转费用未按合同按时支付，要求督促支付。", SUPPORT,
+     "经镇农业农村办协调，流转方已支付全部流转费用。"),
+    ("养殖污染", "邻近养殖场粪污处理不当，气味扰民。", SUPPORT,
+     "经镇生态环境办检查，责令养殖场整改粪污处理设施，已复查合格。"),
+    ("邻里排水纠纷", "邻居改建排水沟，雨水流入自家院内。", SUPPORT,
+     "经村人民调解委员会调解，双方同意恢复原排水走向。"),
+    ("医疗保险报销", "对住院费用报销比例有疑问。", EXPLAIN,
+     "经镇医保服务站核对，报销比例符合本县城乡居民医保政策，已当面解释。"),
+    ("集体经济收益分配", "对村集体经济收益分配方案有异议。", EXPLAIN,
+     "经镇经管站审核，分配方案经村民代表会议讨论通过，程序合法，已向信访人解释。"),
+    ("危房改造补助", "申请农村危房改造补助未获批准。", NOT_SUPPORT,
+     "经住建部门鉴定，房屋不属于危房，不符合补助条件，不予支持，已告知复查途径。"),
+    ("占道经营", "集镇街道商户占道经营，影响通行。", SUPPORT,
+     "镇综合行政执法大队已责令商户在一米线内经营，并加强巡查。"),
+    ("赡养纠纷", "子女不履行赡养义务，要求调解。", SUPPORT,
+     "经村人民调解委员会调解，子女签订赡养协议，按月支付赡养费。"),
+)
+REGISTER_DECLINED = "信访人反映的是民间借贷纠纷，应当通过诉讼途径解决，不予受理" + A31_LITIGATION + "，已告知其可向人民法院起诉。"
+REGISTER_FORWARDED = (RSJ, ZRZYJ)
+CHANNEL_WORDS = {VISIT: "来访", LETTER: "来信", PHONE: "来电", ONLINE: "网上信访", HOTLINE: "12345热线转办"}
+
+
+def _register_specs(year: int, start: datetime.date, end: datetime.date, counts: dict) -> list[dict]:
+    """The rows of one year: `counts` per channel, received on working days spread from `start` to `end`."""
+    village_names = list(Village.objects.order_by("code").values_list("name", flat=True))
+    rows = []
+    for channel, count in counts.items():
+        for received_on in (spread_days(start, end, count) if count > 0 else []):
+            serial = len(rows)
+            village = village_names[serial % len(village_names)]
+            name = _register_name(year, serial)
+            subject, matter, result, opinion = REGISTER_MATTERS[serial % len(REGISTER_MATTERS)]
+            rows.append({"channel": channel, "received_on": received_on, "village": village, "name": name,
+                         "subject": subject, "result": result, "opinion": opinion, "variant": serial % 12,
+                         "content": f"{received_on.year}年{received_on.month}月{received_on.day}日{CHANNEL_WORDS[channel]}："
+                                    f"{village}村民{name}反映，{matter}"})
+    return rows
+
+
+def _register_name(year: int, serial: int) -> str:
+    surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹", ("建军", "秀兰", "国强", "桂芳",
+                                                                                   "志刚", "玉梅", "德明", "春花",
+                                                                                   "永福", "小红", "新华", "凤琴")
+    return surnames[(serial + year) % len(surnames)] + given[(serial // len(surnames)) % len(given)]
+
+
+def _after(day: datetime.date, working_days: int, today: datetime.date) -> datetime.date:
+    return min(calendar.add_working_days(day, working_days).date, today)
+
+
+def _register_petition(row: dict, number: str, villages: dict, office, today: datetime.date) -> Petition:
+    """One closed row: answered (accepted in 2 working days, answered within 15, closed once the petitioner's 30
+    days ran out), or not accepted (1 in 12), or forwarded (1 in 12)."""
+    received = row["received_on"]
+    petition = Petition(number=number, channel=row["channel"], village=villages[row["village"]],
+                        subject=row["subject"], content=row["content"], received_on=received, created_by=office,
+                        state=PetitionState.CLOSED)
+    if row["variant"] == 0:
+        petition.decline_reason = REGISTER_DECLINED
+        petition.closed_on = _after(received, 5, today)
+        petition.close_reason = "已书面告知信访人不予受理及其他法定途径，办结归档。"
+    elif row["variant"] == 1:
+        petition.forwarded_to = REGISTER_FORWARDED[received.day % 2]
+        petition.forwarded_on = _after(received, 2, today)
+        petition.closed_on = _after(received, 7, today)
+        petition.close_reason = f"已转送{petition.forwarded_to}办理并告知信访人，办结归档。"
+    else:
+        petition.accepted_on = _after(received, 2, today)
+        petition.replied_on = petition.served_on = _after(petition.accepted_on, 15, today)
+        petition.opinion, petition.result, petition.replied_by = row["opinion"], row["result"], office
+        petition.closed_on = _after(petition.replied_on + datetime.timedelta(days=30), 2, today)
+        petition.close_reason = "信访人未在规定期限内请求复查，办结归档。"
+    return petition
+
+
+def seed_petition_register(users: dict, today: datetime.date) -> int:
+    """Fill the register of last year up to REGISTER_TARGETS per channel, and this year's up to the like share of
+    the days until REGISTER_SETTLED_DAYS before today, counting the petitions already there; bulk rows, numbered
+    in each year's series. Returns the number of petitions created (0 on a second run)."""
+    office = users.get(OFFICE) or get_user_model().objects.get(username=OFFICE)
+    villages = {v.name: v for v in Village.objects.all()}
+    created = 0
+    periods = [(today.year - 1, datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+               (today.year, datetime.date(today.year, 1, 1), today - datetime.timedelta(days=REGISTER_SETTLED_DAYS))]
+    for year, start, end in periods:
+        if end < start:
+            continue
+        have = dict(Petition.objects.filter(received_on__year=year).order_by().values_list("channel")
+                    .annotate(n=models.Count("pk")))
+        counts = {channel: max(0, pro_rata(target, start, end) if year == today.year else target) - have.get(channel, 0)
+                  for channel, target in REGISTER_TARGETS.items()}
+        rows = _register_specs(year, start, end, counts)
+        known = set(Petition.objects.filter(content__in=[row["content"] for row in rows])
+                    .values_list("content", flat=True))
+        rows = sorted((row for row in rows if row["content"] not in known), key=lambda row: row["received_on"])
+        if not rows:
+            continue
+        with transaction.atomic():
+            numbers = reserve_numbers("petition", year, petition_number_format(), len(rows))
+            petitions = Petition.objects.bulk_create(
+                _register_petition(row, number, villages, office, today) for row, number in zip(rows, numbers, strict=True))
+            Petitioner.objects.bulk_create(
+                Petitioner(petition=petition, name=row["name"], phone=f"1383756{(created + i) % 10000:04d}",
+                           address=f"石桥镇{row['village']}") for i, (petition, row) in enumerate(zip(petitions, rows, strict=True)))
+        created += len(petitions)
+    return created

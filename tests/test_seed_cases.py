@@ -295,3 +295,41 @@ def test_the_public_page_shows_published_decisions_and_a_withdrawal(seeded):
     assert published.exists() and all(p.decision_number in html for p in published)
     withdrawn = Publication.objects.get(withdrawn_on__isnull=False)
     assert withdrawn.withdrawal_reason in html and "范玉成" not in html and "13839071452" not in html
+def test_last_years_report_has_the_towns_shape(seeded):
+    """reports.figures of last year (today.year - 1) count what the town's 2023 report says (DESIGN §7, §12), and
+    last year's reports are open with their deadlines and the narrative kept."""
+    from reports.figures import by_key, rule_of_law_figures
+    from reports.models import AnnualReport
+    from reports.services import deadlines_of_report
+
+    year = today().year - 1
+    figures = by_key(rule_of_law_figures(year))
+    value = {key: figure["value"] for key, figure in figures.items()}
+    assert (value["meetings"], value["study_sessions"], value["trainings"]) == (12, 12, 6)
+    assert value["certified_officers"] == 16
+    assert value["legal_literates"] == 159
+    assert value["advisers"] == 28 == figures["advisers"]["part"]["villages"]
+    assert value["petitions"] >= 170 and sum(figures["petitions"]["part"].values()) > 0
+    assert value["mediations_town"] >= 40 and value["mediations_village"] > 0
+    assert value["campaigns"] >= 10 and value["grassroots_publicity"] >= 80
+    assert value["performances"] >= 50 and value["lectures"] >= 10
+    # This year so far: never more than a year's worth, nothing dated after today.
+    this_year = {f["key"]: f["value"] for f in rule_of_law_figures(today().year)}
+    assert this_year["meetings"] <= 12 and this_year["petitions"] <= value["petitions"]
+
+    report = AnnualReport.objects.get(kind="rule_of_law", year=year)
+    assert set(report.narrative) == {"duty", "measures", "shortcomings", "plans", "other"}
+    assert "老娘舅茶室" in report.narrative["measures"] and "175" not in report.narrative["measures"]
+    assert {d.kind for d in deadlines_of_report(report)} == {"report.rule_of_law_submit", "report.rule_of_law_publish"}
+    statistics = AnnualReport.objects.get(kind="statistics", year=year)
+    assert statistics.narrative["explanation"]
+    assert {d.kind for d in deadlines_of_report(statistics)} == {"report.statistics_publish"}
+    # The registers in bulk continue their numbering series: numbers unique, the series' last number the highest.
+    from mediation.models import Mediation
+    from petitions.models import Petition
+    from workflows.models import NumberSequence
+    for scope, rows in (("petition", Petition.objects.filter(received_on__year=year)),
+                        ("mediation", Mediation.objects.filter(registered_on__year=year))):
+        numbers = list(rows.values_list("number", flat=True))
+        assert len(set(numbers)) == len(numbers) and all(f"〔{year}〕" in number for number in numbers)
+        assert NumberSequence.objects.get(scope=scope, year=year).last == len(numbers)

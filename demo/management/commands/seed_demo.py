@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo import (
+    annual_reports,
     brigade,
     catalogue,
     decisions,
@@ -41,9 +42,13 @@ class Command(BaseCommand):
             if petition_count:
                 self.stdout.write(f"petitions: {petition_count} petitions over the last twelve months")
             self.created += petition_count
+            # The rest of the register in bulk: last year's report counts the town's figures (demo.petitions).
+            self.created += petitions.seed_petition_register(users, timezone.localdate())
             # 人民调解 (issue 15): the committees, mediators and the year's mediations.
             self.created += mediation.seed_mediation(users, timezone.localdate())
             self.created += network.seed_network(users, timezone.localdate())
+            # Last year's annual reports, their deadlines and narrative (reports.services).
+            self.created += annual_reports.seed_annual_reports(users, timezone.localdate())
             reminders.plan_missing_reminders(self.stdout)
         except Refusal as refusal:
             raise CommandError(f"the services refused a demo step: {refusal.detail} {refusal.fields or ''}") from refusal
