@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from documents import registry, services as document_services
 from notifications.services import notify_role
 from workflows import roles
-from workflows.errors import InvalidInput, bilingual
+from workflows.errors import InvalidInput, Message, bilingual
 from workflows.services import require
 
 from . import supervision
@@ -33,6 +33,10 @@ NUMBER_PATTERN = "{town}司监通〔{year}〕{seq}号"
 NOT_A_MONDAY = _("A circular covers a week from Monday to Sunday: give the Monday it starts on.")
 WEEK_NOT_OVER = _("The week has not ended yet: a circular is issued once its week is over.")
 WEEK_INVALID = _("Give the Monday of the week as YYYY-MM-DD.")
+WEEK_TOO_EARLY = _("The platform holds no records before {year}: give a later week.")
+#: The earliest week a circular may cover (as reports.services.FIRST_YEAR: no older data; a guard against
+#: typos such as 0001-01-01, which would be numbered as a circular of year 1).
+FIRST_YEAR = 2000
 NOT_ISSUED = _("The circular is produced when it is issued.")
 
 
@@ -59,8 +63,8 @@ def issue_circular(*, week_start=None, user=None, remarks: str = "", now=None) -
 
     Idempotent: a week already issued returns its circular unchanged (created False), whoever asks, so the Monday
     task may run twice or be retried. `user` None is the system (the beat task); a person needs the action
-    supervision.circular (the judicial office; 403 otherwise). Refuses (400) a day that is not a Monday or a week
-    not yet over (its Sunday is today or later)."""
+    supervision.circular (the judicial office; 403 otherwise). Refuses (400) a day that is not a Monday, one before FIRST_YEAR,
+    or a week not yet over (its Sunday is today or later)."""
     if user is not None:
         require("supervision.circular", user)
     now = now or timezone.now()
@@ -68,6 +72,9 @@ def issue_circular(*, week_start=None, user=None, remarks: str = "", now=None) -
     week_start = parse_week(week_start) or last_week(today)
     if week_start >= today:  # also keeps a far-future date from overflowing the week's Sunday
         raise InvalidInput(WEEK_NOT_OVER, fields={"week_start": [bilingual(WEEK_NOT_OVER)]})
+    if week_start.year < FIRST_YEAR:
+        message = Message(WEEK_TOO_EARLY, year=FIRST_YEAR)
+        raise InvalidInput(message, fields={"week_start": [bilingual(message)]})
     if week_start.weekday() != 0:
         raise InvalidInput(NOT_A_MONDAY, fields={"week_start": [bilingual(NOT_A_MONDAY)]})
     if week_start + datetime.timedelta(days=6) >= today:
