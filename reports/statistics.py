@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -249,7 +249,7 @@ def _handling_table(year: int, decisions):
 def _permit_table():
     columns = [(key, label, _("Not kept in lawflow.")) for key, label in (
         ("applied", _("Applied")), ("accepted", _("Accepted")), ("granted", _("Granted")),
-        ("refused", _("Refused")), ("revoked", _("Revoked")))]
+        ("refused", pgettext_lazy("permits", "Refused")), ("revoked", _("Revoked")))]
     return _table("permits", _("Administrative permits"), columns,
                   [("brigade", _("Comprehensive administrative enforcement brigade"), {})],
                   _("lawflow handles no administrative permits: these figures come from the permit system and are "

@@ -323,11 +323,11 @@ def certification_rate(start: datetime.date, end: datetime.date, now=None) -> di
         for officer in case.officers.all():
             if not _valid_on(officer, case.filed_on):
                 flagged.append({"object": _object_data(case), "filed_on": case.filed_on.isoformat(),
-                                "officer": {"id": officer.pk, "name": officer.get_full_name() or officer.username}})
+                                "officer": {"id": officer.pk, "name": officer.display_name}})
     return {
         "certified": certified, "officers": len(officers),
         "rate": round(100 * certified / len(officers), 1) if officers else None,
-        "uncertified": [{"id": o.pk, "name": o.get_full_name() or o.username, "username": o.username}
+        "uncertified": [{"id": o.pk, "name": o.display_name, "username": o.username}
                         for o in uncertified],
         "cases_without_certificate": flagged,
         "basis": str(BASIS_CERTIFICATES),
