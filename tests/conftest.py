@@ -4,6 +4,8 @@ controlled clock every test runs under (tests/clock.py)."""
 import datetime
 import io
 import itertools
+import os
+import shutil
 
 import pytest
 from django.contrib.auth.models import Group
@@ -103,10 +105,57 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if {"clock", "today"} & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("clock"):
             item.add_marker(pytest.mark.clock)
+        why_not = _cannot_run_here(item)
+        if why_not:
+            # Under CI=true a test that needs a real server must run: fail it instead of skipping it.
+            if os.environ.get("CI") == "true":
+                item.add_marker(pytest.mark.usefixtures("_fail_under_ci"))
+                item.user_properties.append(("lawflow_cannot_run", why_not))
+            else:
+                item.add_marker(pytest.mark.skip(reason=why_not))
         if item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
         elif "browser" in item.nodeid.split("::")[0].split("/"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def database_is_postgres() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def postgres_bin(program: str) -> str | None:
+    """The path of a PostgreSQL server program (initdb, pg_ctl, postgres, pg_dump…): on PATH, else Debian's
+    /usr/lib/postgresql/<newest>/bin; None if not installed."""
+    found = shutil.which(program)
+    if found:
+        return found
+    import glob
+
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda f: [int(x) for x in f.split("/")[-2].split(".") if x.isdigit()], reverse=True):
+        candidate = os.path.join(folder, program)
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _cannot_run_here(item) -> str | None:
+    """Why a test marked `postgres` or `faults` cannot run in this session (None if it can)."""
+    if item.get_closest_marker("postgres") and not database_is_postgres():
+        return "needs PostgreSQL: run with DATABASE_URL=postgres://… (the CI postgres pass)"
+    if item.get_closest_marker("faults"):
+        missing = [p for p in ("initdb", "pg_ctl") if postgres_bin(p) is None]
+        missing += [p for p in ("redis-server",) if shutil.which(p) is None]
+        if missing:
+            return f"needs the server programs {', '.join(missing)} to start private instances"
+    return None
+
+
+@pytest.fixture
+def _fail_under_ci(request):
+    reason = dict(request.node.user_properties).get("lawflow_cannot_run", "")
+    pytest.fail(f"{reason}; under CI=true this test must run")
 
 
 @pytest.fixture(autouse=True)
