@@ -323,9 +323,9 @@ def new_mediation(w: World) -> Mediation:
 
 @dataclass(frozen=True)
 class Step:
-    """One transition raced on by 20 clients: on the object `subject` picks from what the flow made so far, fired
-    by `actors` with `data` (the same JSON for the service and the API), through the service or over HTTP. What the
-    step creates is counted by `once`: each count must be exactly 1 after the race."""
+    """One transition raced on by 20 clients: on the flow's object of its process, fired by `actors` with `data`
+    (the same JSON for the service and the API), through the service or over HTTP. What the step creates is counted
+    by `once`: each count must be exactly 1 after the race."""
 
     process: str
     name: str
@@ -334,12 +334,11 @@ class Step:
     data: Callable  # (world) -> dict
     once: Callable  # (object) -> {what: count}
     via: str = "service"
-    subject: str = ""  # the key of the object in the flow's objects; the process name when empty
 
 
 @dataclass(frozen=True)
 class Prepare:
-    """A step between the races, done once: `do(world, objects)` may add objects under new keys."""
+    """A step between the races, done once: `do(world, objects)` may add objects, keyed by their process."""
 
     do: Callable
 
@@ -474,7 +473,7 @@ def test_twenty_clients_fire_each_step_one_wins_the_others_get_409(world, flow):
         if isinstance(item, Prepare):
             item.do(world, objects)
             continue
-        obj = objects[item.subject or item.process]
+        obj = objects[item.process]
         assert not entries(obj, item.name).exists()
         race_step(world, item, obj)
         assert_step_done_once(item, obj)
