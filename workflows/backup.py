@@ -47,7 +47,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 FORMAT = "lawflow-backup"
@@ -250,7 +250,7 @@ def _postgres_contents(dump: Path, pg_restore: str) -> tuple[dict, list, dict]:
                                    stderr=errors)
         table = None
         for raw in process.stdout:
-            line = raw.decode("utf-8").rstrip("\n")
+            line = raw.decode("utf-8", errors="replace").rstrip("\n")
             if table is not None:
                 if line == r"\.":
                     table = None
@@ -426,7 +426,9 @@ def create_backup(output_dir: str | os.PathLike | None = None) -> BackupResult:
         _fsync_dir(output)
     except BackupError:
         raise
-    except (OSError, sqlite3.Error) as error:
+    except DatabaseError as error:
+        raise BackupError(f"cannot read the configured database: {error}") from error
+    except (OSError, sqlite3.Error, tarfile.TarError) as error:
         raise BackupError(f"the backup failed: {error}") from error
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -542,6 +544,9 @@ def _extract_verified(archive: Path, manifest: dict, staging: Path) -> Path:
     first member that is damaged, missing or not in the manifest."""
     database = manifest.get("database") or {}
     db_name = database.get("file")
+    if db_name != DB_FILES.get(database.get("vendor")):
+        raise BackupError(f"{archive.name} names its database file {db_name!r}, not a lawflow backup's; nothing "
+                          "was restored.")
     expected = dict(manifest.get("files") or {})
     seen = set()
     db_path = None
@@ -670,8 +675,7 @@ def _swap_media(staged: Path, root: Path, stamp: str) -> Path | None:
     before = [p for p in root.iterdir() if not p.name.startswith(".")]
     aside = None
     if before:
-        aside = root / f".before-restore-{stamp}"
-        aside.mkdir()
+        aside = Path(tempfile.mkdtemp(prefix=f".before-restore-{stamp}-", dir=root))
         for path in before:
             path.rename(aside / path.name)
     for path in staged.iterdir():
@@ -744,14 +748,17 @@ def restore_backup(archive: str | os.PathLike, *, replace: bool = False) -> Rest
     archive = Path(archive).resolve()
     manifest = read_manifest(archive)
     _check_fits(manifest, archive)
-    if not replace:
-        held = what_is_there()
-        if held:
-            raise BackupError("the database and files are not empty (" + ", ".join(held) + "): the restore would "
-                              "replace them all with the backup's. Run again with --yes to do so; nothing was "
-                              "restored.")
-    if manifest["database"]["vendor"] == "postgresql":
-        _refuse_other_sessions()
+    try:
+        held = [] if replace else what_is_there()
+        if manifest["database"]["vendor"] == "postgresql":
+            _refuse_other_sessions()
+    except DatabaseError as error:
+        raise BackupError(f"cannot read the configured database ({error}); create it first (PostgreSQL: "
+                          "createdb), then restore; nothing was restored.") from error
+    if held:
+        raise BackupError("the database and files are not empty (" + ", ".join(held) + "): the restore would "
+                          "replace them all with the backup's. Run again with --yes to do so; nothing was "
+                          "restored.")
     root = _media_root()
     root.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
