@@ -165,6 +165,8 @@ if os.environ.get("ATTACHMENT_STORAGE", "").lower() == "s3":
         },
     }
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
+# Where `manage.py backup` writes its archives unless given --output (README "Backups"): outside MEDIA_ROOT.
+BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(BASE_DIR / "var" / "backups")
 # Attachments (DESIGN §10, CONTRACT §6): the largest file accepted, in MB (a body-camera video of a few minutes is
 # 100–200 MB). Files are streamed to a temporary file (FILE_UPLOAD_MAX_MEMORY_SIZE above), never held in memory;
 # DATA_UPLOAD_MAX_MEMORY_SIZE counts only the form's text fields, not its files. A proxy in front of lawflow
