@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its page is in the user's language; it still reads the body before any view or CSRF check.
     "config.request_limits.RequestSizeLimitMiddleware",
+    # The database lost or unreachable (PostgreSQL restarting): a 503 that says so, not a 500 (issue 17).
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # Request size (issue 10): the largest form filled to its bounds (workflows/text_limits.py: a 100,000-character
@@ -104,6 +106,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A connection kept between requests (DB_CONN_MAX_AGE > 0) is checked before a request uses it, so the first
+        # request after PostgreSQL restarted reconnects instead of failing on the dead connection (issue 17).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -8,7 +8,7 @@ from django.core.exceptions import (
     PermissionDenied as DjangoPermissionDenied,
     ValidationError as DjangoValidationError,
 )
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -37,6 +37,10 @@ MESSAGES = {
     500: _("Internal error; nothing was changed."),
 }
 NUMBER_OUT_OF_RANGE = _("A number or id in the request is out of range.")
+DATABASE_UNAVAILABLE = _(
+    "The database is not answering at the moment; try again in a little while. If you were saving something, "
+    "look whether it was saved before doing it again."
+)
 CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type", 429: "throttled", 500: "server_error"}
 
@@ -45,6 +49,27 @@ def error_body(status_code: int, detail: str, **extra) -> dict:
     body = {"error": CODES.get(status_code, "error"), "detail": detail}
     body.update({k: v for k, v in extra.items() if v})
     return body
+
+
+def is_database_unavailable(exc) -> bool:
+    """Whether `exc` says the database is lost or unreachable for now (PostgreSQL restarting or down, the
+    connection cut, a lock or deadlock given up): Django's OperationalError and InterfaceError. The transaction it
+    broke is rolled back, except a commit whose answer was lost (then it may have happened): hence the advice to
+    look before repeating (a repeated transition gets 409)."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def database_unavailable_body() -> dict:
+    """The API's 503 body when the database is unavailable: {"error": "database_unavailable", "detail": …}."""
+    return {"error": "database_unavailable", "detail": bilingual(DATABASE_UNAVAILABLE)}
+
+
+def database_unavailable_response(exc, response_class=Response):
+    """A 503 with database_unavailable_body() and Retry-After; the exception is logged with its traceback."""
+    log.warning("database unavailable: %s", exc, exc_info=exc)
+    response = response_class(database_unavailable_body(), status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def _field_errors(detail, prefix=""):
@@ -82,6 +107,8 @@ def exception_handler(exc, context):
         return Response(error_body(403, bilingual(MESSAGES[403])), status=403)
     if isinstance(exc, DjangoValidationError):
         return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.messages)), status=400)
+    if is_database_unavailable(exc):
+        return database_unavailable_response(exc)
     if isinstance(exc, (OverflowError, DataError)):
         # An id or number beyond what the database stores (SQLite: OverflowError, PostgreSQL: DataError).
         return Response(error_body(400, bilingual(NUMBER_OUT_OF_RANGE)), status=400)
