@@ -180,12 +180,20 @@ ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "200"))
 WHITENOISE_USE_FINDERS = True  # serve the packaged assets (viewflow's fonts and scripts) with no collectstatic
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Issue 17: Redis down or hung fails a broker call within REDIS_TIMEOUT_SECONDS (a publish to a server that stopped
+# answering otherwise waits forever, as kombu's Redis transport documents; above the worker's 1 s BRPOP) and a
+# cache call within REDIS_CACHE_TIMEOUT_SECONDS (every page reads the cache; config/cache.py answers a miss).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "2"))
+REDIS_CACHE_TIMEOUT_SECONDS = float(os.environ.get("REDIS_CACHE_TIMEOUT_SECONDS", "0.5"))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (embedded, demo only).
 CELERY_TASK_DEFAULT_QUEUE = "lawflow"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = None
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": REDIS_TIMEOUT_SECONDS,
+                                       "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
 else:
     _broker_dir = Path(os.environ.get("LAWFLOW_BROKER_DIR", BASE_DIR / "var" / "broker"))
     for _folder in ("queue", "processed", "control"):
@@ -221,7 +229,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fail-soft (config/cache.py): Redis down is a cache miss, logged, not an error page.
+    CACHES = {"default": {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                                      "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

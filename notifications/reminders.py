@@ -8,8 +8,8 @@
 3. deliver(id): the send task, in three steps so that no transaction is open during the outside call: a short
    transaction checks the row (deadline open, quiet hours, rate limit) and commits it "sending" with an in-flight
    attempt, so a second worker skips it; the channel sends; a second short transaction records the answer (sent,
-   retry with back-off when the message certainly did not leave, failed, or, when it may have left, asking the
-   provider on the next run or "uncertain").
+   retry with back-off when the message certainly did not leave, failed for good (the admins are told), or,
+   when it may have left, asking the provider on the next run or "uncertain").
 
 The database is the source of truth: the broker only carries ids. A task lost with Redis leaves its row claimed; a
 worker killed mid-send leaves it "sending" with its attempt in flight; when the lease runs out the next sweep claims
@@ -438,12 +438,18 @@ def _failed(delivery: Delivery, now, permanent: bool) -> str:
     """A failure where the message certainly did not leave: retried with back-off, or failed for good."""
     delivery.failures += 1
     if permanent or delivery.failures >= settings.REMINDER_MAX_FAILURES:
-        delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
-        delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
+        _give_up(delivery)
         return "failed"
     delivery.save(update_fields=["failures"])
     _release(delivery, now + retry_delay(delivery.failures), delivery.last_answer)
     return "retry"
+
+
+def _give_up(delivery: Delivery) -> None:
+    """Failed for good (a permanent failure, or REMINDER_MAX_FAILURES): never tried again; the admins are told."""
+    delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
+    delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
+    tell_admins_failed(delivery)
 
 
 def _mark_uncertain(delivery: Delivery, answer: str) -> None:
@@ -497,8 +503,7 @@ def _ask(delivery: Delivery, attempt: DeliveryAttempt, now) -> str:
             attempt.save(update_fields=["state", "finished_at", "answer"])
             delivery.failures += 1
             if delivery.failures >= settings.REMINDER_MAX_FAILURES:
-                delivery.status, delivery.claimed_until = Delivery.Status.FAILED, None
-                delivery.save(update_fields=["status", "failures", "claimed_until", "last_answer"])
+                _give_up(delivery)
                 return "failed"
             delivery.status = Delivery.Status.CLAIMED
             delivery.save(update_fields=["status", "failures", "last_answer"])
@@ -543,7 +548,7 @@ def deliver(delivery_id: int, now=None) -> str:
     return "skipped"
 
 
-# --- admins: uncertain deliveries -------------------------------------------------------------------------------
+# --- admins: uncertain and failed deliveries ---------------------------------------------------------------------
 
 
 def recipient_label(delivery: Delivery) -> str:
@@ -555,27 +560,47 @@ def recipient_label(delivery: Delivery) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def tell_admins_uncertain(delivery: Delivery) -> int:
-    """An in-app message to every active admin: this delivery may or may not have reached its recipient and is
-    not sent again by itself. Written in the site's language; links to the delivery's admin page. Returns how
-    many were told."""
+def _tell_admins(delivery: Delivery, what: str, compose_text) -> int:
+    """An in-app message to every active admin about this delivery, in the site's language, linking to the
+    delivery's admin page; compose_text(params) gives (title, body). Returns how many were told."""
     admins = users_in_role(roles.ADMIN)
     if not admins:
-        log.warning("delivery %s is uncertain and there is no active admin to tell", delivery.pk)
+        log.warning("delivery %s is %s and there is no active admin to tell", delivery.pk, what)
         return 0
     link = f"{settings.SITE_URL}{reverse('admin:notifications_delivery_change', args=[delivery.pk])}"
     channel = get_channel(delivery.channel)
     with translation.override(settings.LANGUAGE_CODE):
         params = {"id": delivery.pk, "channel": str(channel.label or channel.name),
                   "recipient": recipient_label(delivery)}
-        title = gettext("Reminder #{id} to {recipient} ({channel}): sent or not? Please check").format(**params)
-        body = gettext(
-            "The reminder #{id} to {recipient} by {channel} may have been sent, or not: the outcome of the send is "
-            "unknown and the provider cannot tell. It will not be sent again by itself. Check with the recipient, "
-            "then in the admin site mark it as delivered or send it again.").format(**params)
+        title, body = compose_text(params)
     Notification.objects.bulk_create([
         Notification(recipient=admin, title=title[:200], body=body, link=stored_link(link)) for admin in admins])
     return len(admins)
+
+
+def tell_admins_uncertain(delivery: Delivery) -> int:
+    """An in-app message to every active admin: this delivery may or may not have reached its recipient and is
+    not sent again by itself. Written in the site's language; links to the delivery's admin page. Returns how
+    many were told."""
+    return _tell_admins(delivery, "uncertain", lambda params: (
+        gettext("Reminder #{id} to {recipient} ({channel}): sent or not? Please check").format(**params),
+        gettext(
+            "The reminder #{id} to {recipient} by {channel} may have been sent, or not: the outcome of the send is "
+            "unknown and the provider cannot tell. It will not be sent again by itself. Check with the recipient, "
+            "then in the admin site mark it as delivered or send it again.").format(**params)))
+
+
+def tell_admins_failed(delivery: Delivery) -> int:
+    """An in-app message to every active admin (issue 17): this delivery failed for good — a provider down through
+    all REMINDER_MAX_FAILURES tries, or a failure no retry cures — with the tries and the provider's last answer.
+    The recipient's other channels (in-app always) are deliveries of their own and go out regardless. Returns how
+    many were told."""
+    return _tell_admins(delivery, "failed", lambda params: (
+        gettext("Reminder #{id} to {recipient} ({channel}) could not be sent").format(**params),
+        gettext(
+            "The reminder #{id} to {recipient} by {channel} could not be sent ({failures} tries) and is not tried "
+            "again. The last answer: {answer}. Check the channel's settings and whether its provider can be "
+            "reached.").format(failures=delivery.failures, answer=(delivery.last_answer or "-")[:500], **params)))
 
 
 class NotUncertain(Exception):
