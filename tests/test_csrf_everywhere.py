@@ -217,10 +217,9 @@ def test_an_api_token_is_not_csrf_bound(api):
 def test_no_view_of_lawflow_is_csrf_exempt():
     """Only the health check (JUSTIFIED) skips Django's CSRF middleware apart from DRF's views, which check the token
     themselves for a session (above); lawflow's own code never marks a view csrf_exempt."""
-    from pathlib import Path
+    from .test_security_settings import ROOT, project_files
 
-    root = Path(__file__).resolve().parent.parent
-    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
-                 if p.relative_to(root).parts[0] not in {".venv", "tests"}
-                 and re.search(r"\bcsrf_exempt\b", p.read_text(encoding="utf-8"))]
+    offenders = [str(path.relative_to(ROOT)) for path in project_files(".py")
+                 if path.relative_to(ROOT).parts[0] != "tests"
+                 and re.search(r"\bcsrf_exempt\b", path.read_text(encoding="utf-8"))]
     assert offenders == []
