@@ -1,5 +1,5 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import (
@@ -82,5 +82,6 @@ urlpatterns = [
     path("calendar/add-working-days/", AddWorkingDaysView.as_view(), name="calendar-add-working-days"),
     re_path(r"^calendar/days/(?P<day>[0-9-]{1,12})/$", CalendarDayView.as_view(), name="calendar-day"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Swagger UI with its start-up script as a file (`?script`): the Content-Security-Policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
 ]

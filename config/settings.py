@@ -1,5 +1,6 @@
 """lawflow settings, read from the environment (CONTRACT §1). Every variable has a working default."""
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling (issue 17): failed logins per user name and address
+    "csp",  # the Content-Security-Policy header (issue 17)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SiteLanguageMiddleware",  # the chosen language, else LANGUAGE_CODE; not Accept-Language
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused for too many failures into the lockout page (AXES_LOCKOUT_TEMPLATE).
+    "axes.middleware.AxesMiddleware",
     # Last, so its page is in the user's language; it still reads the body before any view or CSRF check.
     "config.request_limits.RequestSizeLimitMiddleware",
     # The database lost or unreachable (PostgreSQL restarting): a 503 that says so, not a 500 (issue 17).
@@ -127,12 +134,99 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "workflows.User"
 
+# Passwords set through lawflow (`create_user --password`, the admin's forms) pass all four of Django's validators:
+# not like the user's name or e-mail, at least PASSWORD_MIN_LENGTH characters (10), not a well-known password, not
+# digits only.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Security (issue 17; README "Security") ----------------------------------------------------------------
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one address, that
+# pair is locked out for AXES_COOLOFF_MINUTES, counted from its last attempt (an attempt while locked out starts
+# the wait again); the same user from another address, or another user from the same address, still logs in. The
+# web login, the admin's login and anything else that calls django.contrib.auth.authenticate() with the request go
+# through the AxesStandaloneBackend first. The API has no password login (tokens come from `create_user`).
+# Unlock at once: `manage.py axes_reset_username NAME` (or axes_reset_ip, axes_reset_ip_username, axes_reset).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets that pair's earlier failures
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # in Chinese, status 429 (AXES_HTTP_RESPONSE_CODE)
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies (nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`) the address the outermost proxy saw
+# (config.security.client_ip). Without it, behind a proxy every client would share the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (every request saves the session and so extends it)
+# and when the browser closes (等保 2.0: 登录连接超时自动退出).
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS: on in production (DEBUG=false) unless HTTPS=false (a plain-HTTP intranet: passwords then cross the network
+# in clear). With it, HTTP is redirected to HTTPS, the cookies are sent over HTTPS only, and browsers are told to
+# use HTTPS only (HSTS) for SECURE_HSTS_SECONDS (a year), subdomains included; `preload` only marks the header as
+# fit for the browsers' preload list: nothing is submitted. Behind a TLS proxy, SECURE_PROXY_SSL_HEADER names the
+# header the proxy sets to "https" (e.g. X-Forwarded-Proto; the proxy must overwrite it on every request).
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+                               "https")
+# The health check (docker HEALTHCHECK, a load balancer) may ask over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4), the same in development and production so that the browser tests see
+# what production serves: scripts only from this server (no inline script, no inline event handler, no eval);
+# images, fonts, fetches and form posts to this server only; never framed. Styles may be inline: viewflow's
+# Material pages, Swagger UI and pygal's SVG charts carry style attributes and <style> elements, and Turbo (which
+# swaps pages in place) would not carry a per-response nonce over. CSP_REPORT_ONLY=true sends the policy as
+# report-only (to try a change); CSP_REPORT_URI collects violation reports.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    },
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _CSP["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # Chinese first; English complete.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")

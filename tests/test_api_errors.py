@@ -252,7 +252,9 @@ def test_unauthenticated_requests_are_401_in_the_error_format(db, method, path, 
 def test_a_browser_session_without_csrf_token_is_403_and_changes_nothing(api, users):
     decision = create_decision(api["drafter"])
     browser = lenient(APIClient(enforce_csrf_checks=True))
-    assert browser.login(username=users["drafter"].username, password="pw-for-tests-123")
+    # force_login: Client.login() calls authenticate() without a request, which the login throttling refuses
+    # (django-axes: AxesBackendRequestParameterRequired).
+    browser.force_login(users["drafter"])
     assert ok(browser.get(decision_url(decision["id"])))["id"] == decision["id"]  # the session authenticates
     response = browser.post(transition_url(decision["id"], "submit_for_review"), {}, format="json")
     assert_refused(response, 403)

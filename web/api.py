@@ -41,12 +41,15 @@ DATABASE_UNAVAILABLE = _(
     "The database is not answering at the moment; try again in a little while. If you were saving something, "
     "look whether it was saved before doing it again."
 )
+CSRF_FAILED = _("The request came from a browser session without its CSRF token: reload the page and try again, "
+                "or send an API token.")
 CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type", 429: "throttled", 500: "server_error"}
 
 
 def error_body(status_code: int, detail: str, **extra) -> dict:
-    body = {"error": CODES.get(status_code, "error"), "detail": detail}
+    # A plain str: the schema endpoint's YAML renderer cannot write a str subclass (Bilingual) and answered 500.
+    body = {"error": CODES.get(status_code, "error"), "detail": str(detail)}
     body.update({k: v for k, v in extra.items() if v})
     return body
 
@@ -118,6 +121,9 @@ def exception_handler(exc, context):
         response = Response(error_body(401, bilingual(MESSAGES[401])), status=401)
         response["WWW-Authenticate"] = "Token"
         return response
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # SessionAuthentication refused a session's unsafe request without the token: say so, not "your roles".
+        return Response(error_body(403, bilingual(CSRF_FAILED)), status=403)
     if isinstance(exc, exceptions.APIException):
         code = exc.status_code
         message = MESSAGES.get(code)

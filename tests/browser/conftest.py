@@ -12,6 +12,8 @@
   SCENARIO_TIMEOUT_S (pytest-timeout) below.
 - A failing test leaves a full-page screenshot of every open page in test-artifacts/screenshots/ (where
   .ci/run collects artifacts); the paths are printed with the failure and recorded as junit properties.
+- Every page runs under the site's Content-Security-Policy (config/settings.py): Chromium reports what the policy
+  blocked on the console, and a test whose pages had anything blocked fails at teardown (`browser_user`).
 """
 
 import os
@@ -132,6 +134,15 @@ class BrowserUsers:
         self.base_url = base_url
         self.contexts = {}  # username -> BrowserContext
         self.last = None  # the page that acted last (the one a failure most likely shows)
+        self.csp_violations = []  # what Chromium said the Content-Security-Policy blocked, with user and page
+
+    def watch_csp(self, context, who: str):
+        """Record every Content-Security-Policy violation Chromium reports on the console of `context`'s pages."""
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                page = message.page.url if message.page else "?"
+                self.csp_violations.append(f"{who} on {page}: {message.text}")
+        context.on("console", on_console)
 
     def __call__(self, user):
         """The page of `user`, logged in (a new context the first time)."""
@@ -146,6 +157,7 @@ class BrowserUsers:
                 viewport={"width": 1280, "height": 900},
             )
             context.set_default_timeout(TIMEOUT_MS)
+            self.watch_csp(context, username)
             self.contexts[username] = context
             page = context.new_page()
             log_in(page, username, PASSWORD)
@@ -198,3 +210,5 @@ def browser_user(request, chromium, live_server):
                 request.node.add_report_section("teardown", "screenshots", "\n".join(lines))
     finally:
         users.close()
+    if users.csp_violations and not _failed(request.node):
+        pytest.fail("the Content-Security-Policy blocked:\n" + "\n".join(users.csp_violations), pytrace=False)
