@@ -22,6 +22,7 @@ from workflows.models import AuditEntry
 from .case_fixtures import CASES, VALID_ID, VALID_ID_MASKED, VALID_PHONE, ok, party, town_fixture  # noqa: F401
 from .conftest import client_for, make_user
 from .test_mediation import Committees, register
+from .test_petition_admin import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
@@ -202,6 +203,20 @@ def test_the_admin_shows_petitioners_masked_and_keeps_an_untouched_value(db, tod
     html = root.get(f"/admin/petitions/petition/{petition['id']}/change/").content.decode()
     assert VALID_ID not in html and VALID_PHONE not in html and "0375-1234567" not in html
     assert f'placeholder="{PHONE_MASKED}"' in html and f'placeholder="{VALID_ID_MASKED}"' in html
+    # Saved as loaded (the boxes empty), with another field corrected: the recorded values stay.
+    url = f"/admin/petitions/petition/{petition['id']}/change/"
+    data = form_data(root, url, subject="宅基地边界纠纷（更正）")
+    assert data["petitioners-0-phone"] == "" and data["petitioners-0-id_number"] == ""
+    assert root.post(url, data).status_code == 302
+    kept = Petition.objects.get(pk=petition["id"])
+    assert kept.subject == "宅基地边界纠纷（更正）"
+    assert list(kept.petitioners.values_list("phone", "id_number")) == [(VALID_PHONE, VALID_ID), ("0375-1234567", "")]
+    edits = AuditEntry.objects.filter(transition="admin_edit").order_by("sequence")
+    assert [e.fields["changed"] for e in edits] == [["subject"]]  # the petitioners were not changed
+    # A value typed in replaces the recorded one.
+    data = form_data(root, url, **{"petitioners-1-phone": "13912345678"})
+    assert root.post(url, data).status_code == 302
+    assert list(kept.petitioners.values_list("phone", flat=True)) == [VALID_PHONE, "13912345678"]
 
 
 # --- mediation -----------------------------------------------------------------------------------------------
