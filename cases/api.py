@@ -18,9 +18,11 @@ from rest_framework.views import APIView
 from documents.rendering import DocumentUnavailable
 from web.api import (
     ID_PATTERN,
+    PersonalDataSerializer,
     StatefulSerializer,
     TransitionsMixin,
     UserBriefSerializer,
+    personal_data_response,
     state_filter,
 )
 from web.exports import XlsxListMixin
@@ -126,10 +128,23 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class MaskedPartySerializer(PartySerializer):
-    id_number = serializers.CharField(source="masked_id_number")
+    """The party as lists show it: the ID number (or credit code) and the phone masked (issue 17; the full values:
+    `POST /api/v1/cases/{id}/personal-data/`, audited)."""
+
+    id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    phone = serializers.CharField(source="masked_phone", read_only=True)
 
     class Meta(PartySerializer.Meta):
         fields = ["name", "kind", "id_number", "phone", "address"]  # lists show no date of birth
+
+
+class PartyDetailSerializer(MaskedPartySerializer):
+    """The party as the case's detail shows it: masked as in lists, with the capacity (Art 31) and no date of birth —
+    with the masked ID number (whose hidden digits are the date of birth, GB 11643) it would give the whole number;
+    `party_age_band` says what the age means. The full values: `POST /api/v1/cases/{id}/personal-data/`."""
+
+    class Meta(MaskedPartySerializer.Meta):
+        fields = ["name", "kind", "id_number", "phone", "address", "capacity", "capacity_basis"]
 
 
 class InquirySerializer(serializers.ModelSerializer):
@@ -254,7 +269,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "case"
     village = VillageSerializer()
     violation_type = ViolationTypeSerializer()
-    party = PartySerializer()
+    party = PartyDetailSerializer()
     officers = UserBriefSerializer(many=True)
     reported_by = serializers.CharField(source="reported_by.username")
     decided_by = serializers.CharField(source="decided_by.username", default=None)
@@ -585,6 +600,18 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
         case = services.decide_on_the_spot(user=request.user, client_ip=client_ip(request),
                                            **serializer.service_fields())
         return self._detail(case, status=201)
+
+    @extend_schema(request=None, responses=PersonalDataSerializer)
+    @action(detail=True, methods=["post"], url_path="personal-data")
+    def personal_data(self, request, pk=None):
+        """The party's full ID number (or credit code), phone and date of birth, which the case shows masked (issue
+        17, 个人信息保护法 Art 51). Each call appends one audit entry `read_personal_data` to the case's history: the
+        user, the time, the client's IP and the fields read (`fields.read`), never the values. POST, not GET: a GET
+        may be fetched without anyone reading it (prefetching, retries). No body. 403 without the role to see cases,
+        404 for no such case; the answer is not cached (`Cache-Control: no-store`)."""
+        case = self.get_object()
+        return personal_data_response(services.reveal_party_data(case, user=request.user,
+                                                                 client_ip=client_ip(request)))
 
     @extend_schema(responses=SelfCheckSerializer)
     @action(detail=True, methods=["get"], url_path="self-check")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workflows.owned import FlowOwnedFields
 
-from .validators import mask_id
+from .validators import mask_id, mask_phone
 
 
 class OfficerCertificate(models.Model):
@@ -138,6 +138,10 @@ class Party(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 class CaseState(models.TextChoices):

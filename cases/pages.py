@@ -43,6 +43,7 @@ from web.base import MAX_ID, PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
+from web.personal_data import PersonalDataView
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
 from workflows import roles
@@ -532,6 +533,18 @@ class CaseAccessMixin(PageMixin):
         if request.user.is_authenticated and not roles.may("case.view", request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class CasePersonalDataView(CaseAccessMixin, PersonalDataView):
+    """查看完整信息 on the case page: the party's full ID number, phone and date of birth, audited
+    (services.reveal_party_data). POST only; 403 without the role to see cases, 404 for no such case."""
+
+    def target(self, request, pk):
+        case = get_object_or_404(Case.objects.select_related("party"), pk=pk)
+        return case, case.number or case.party.name, case_url(case.pk)
+
+    def reveal(self, obj, user, ip):
+        return services.reveal_party_data(obj, user=user, client_ip=ip)
 
 
 class CaseListView(CaseAccessMixin, View):
@@ -1171,6 +1184,7 @@ class CaseViewset(AppMenuMixin, Viewset):
     add_path = path("add/", CaseCreateView.as_view(), name="add")
     on_the_spot_path = path("on-the-spot/", OnTheSpotView.as_view(), name="on_the_spot")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
+    personal_data_path = path("<int:pk>/personal-data/", CasePersonalDataView.as_view(), name="personal_data")
     inquiry_path = path("<int:pk>/inquiries/add/", InquiryCreateView.as_view(), name="inquiry")
     inspection_path = path("<int:pk>/inspections/add/", InspectionCreateView.as_view(), name="inspection")
     publicity_path = path("<int:pk>/publicity/", PublicityView.as_view(), name="publicity")

@@ -15,7 +15,7 @@ from notifications.deadlines import close_deadlines, deadlines_of, end_of_day, o
 from notifications.models import Deadline, DeadlineRule
 from notifications.reminders import cancel_reminders, plan_reminders
 from notifications.services import notify_role, notify_users
-from workflows import audit, roles
+from workflows import audit, personal_data, roles
 from workflows.dates import check_business_date
 from workflows.errors import (
     InvalidInput,
@@ -1049,3 +1049,17 @@ def acknowledge_correction_order(order_pk, user, client_ip=None) -> CorrectionOr
     audit.record(order.case, transition="acknowledge_correction_order", source=order.case.state,
                  target=order.case.state, user=user, client_ip=client_ip, fields={"order": order.pk})
     return order
+
+
+# The party's personal data read in full (issue 17 item 4): the date of birth too, since with the masked ID number
+# (its 8 hidden digits are the date of birth, GB 11643) it would give the whole number.
+PARTY_PERSONAL_FIELDS = ("id_number", "phone", "birth_date")
+
+
+def reveal_party_data(case, *, user, client_ip: str | None = None) -> dict:
+    """The party's full ID number (or credit code), phone and date of birth, recorded as read: one audit entry
+    `read_personal_data` on `case` naming the fields read (workflows.personal_data.reveal, which also gives the
+    returned shape and the legal basis). Refuses: 403 without "case.view"."""
+    require("case.view", user)
+    return personal_data.reveal(case, [("party", case.party, PARTY_PERSONAL_FIELDS)], user=user,
+                                client_ip=client_ip)

@@ -3,6 +3,7 @@ only: they change through the flow, workflows.owned_admin)."""
 
 from django.contrib import admin
 
+from workflows.masked_admin import MaskedPersonalDataInline
 from workflows.owned_admin import FlowOwnedAdmin
 
 from .models import Mediation, MediationCommittee, MediationParty, Mediator, PerformanceFollowUp, WorkRecord
@@ -24,7 +25,9 @@ class MediatorAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(MaskedPersonalDataInline):
+    """The parties; ID numbers and phones shown masked (workflows.masked_admin)."""
+
     model = MediationParty
     extra = 0
 

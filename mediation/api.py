@@ -11,7 +11,14 @@ from rest_framework.response import Response
 
 from cases.models import Case, Village, ViolationType
 from petitions.models import Petition
-from web.api import ID_PATTERN, StatefulSerializer, TransitionsMixin, state_filter
+from web.api import (
+    ID_PATTERN,
+    PersonalDataSerializer,
+    StatefulSerializer,
+    TransitionsMixin,
+    personal_data_response,
+    state_filter,
+)
 from web.exports import XlsxListMixin
 from workflows.audit import client_ip
 from workflows.services import require
@@ -33,6 +40,19 @@ class PartySerializer(BoundedTextSerializer, serializers.ModelSerializer):
     class Meta:
         model = MediationParty
         fields = ["kind", "name", "gender", "ethnicity", "id_number", "address", "phone"]
+
+
+class MaskedMediationPartySerializer(serializers.ModelSerializer):
+    """A party as the mediation shows it: ID number and phone masked (issue 17; the full values:
+    `POST /api/v1/mediations/{id}/personal-data/`, audited)."""
+
+    id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    phone = serializers.CharField(source="masked_phone", read_only=True)
+
+    class Meta:
+        model = MediationParty
+        fields = ["id", "kind", "name", "gender", "ethnicity", "id_number", "address", "phone"]
+        read_only_fields = fields
 
 
 class WorkRecordSerializer(BoundedTextSerializer, serializers.ModelSerializer):
@@ -83,7 +103,7 @@ class MediationListSerializer(serializers.ModelSerializer):
 
 class MediationSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "mediation"
-    parties = PartySerializer(many=True, read_only=True)
+    parties = MaskedMediationPartySerializer(many=True, read_only=True)
     work_records = WorkRecordSerializer(many=True, read_only=True)
     follow_ups = FollowUpSerializer(many=True, read_only=True)
     mediators = MediatorSerializer(many=True, read_only=True)
@@ -185,6 +205,18 @@ class MediationViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, m
         services.add_work_record(mediation_pk=pk, user=request.user, client_ip=client_ip(request),
                                  **serializer.validated_data)
         return self._detail(services.get_visible(pk, request.user), status=201)
+
+    @extend_schema(request=None, responses=PersonalDataSerializer)
+    @action(detail=True, methods=["post"], url_path="personal-data")
+    def personal_data(self, request, pk=None):
+        """Every party's full ID number and phone, which the mediation shows masked (issue 17, 个人信息保护法
+        Art 51). Each call appends one audit entry `read_personal_data` to the mediation's history: the user, the
+        time, the client's IP and the fields read (`fields.read`, e.g. `parties.9.id_number`), never the values.
+        POST, not GET: a GET may be fetched without anyone reading it. No body. 403 without the role to see
+        mediations, 404 for a mediation the user may not see; the answer is not cached (`Cache-Control: no-store`)."""
+        mediation = self.get_object()
+        return personal_data_response(services.reveal_party_data(mediation, user=request.user,
+                                                                 client_ip=client_ip(request)))
 
     @extend_schema(request=ReportSerializer, responses=MediationSerializer)
     @action(detail=True, methods=["post"])

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from workflows.masking import mask_id, mask_phone
 from workflows.owned import FlowOwnedFields
 
 
@@ -212,6 +213,15 @@ class MediationParty(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Shown masked by default; the full values only through an audited reveal (workflows.personal_data).
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 class WorkRecord(models.Model):

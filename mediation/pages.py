@@ -19,6 +19,7 @@ from web.base import PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
+from web.personal_data import PersonalDataView
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
 from workflows import roles
@@ -200,9 +201,11 @@ class MediationDetailView(PageMixin, View):
         except Refusal:
             raise Http404 from None
         process = get_process("mediation")
+        parties = list(mediation.parties.all())
         return self.render("mediation/mediation_detail.html", {
             "mediation": mediation,
-            "parties": mediation.parties.all(),
+            "parties": parties,
+            "has_personal_data": any(p.phone or p.id_number for p in parties),
             "work_records": mediation.work_records.select_related("recorded_by"),
             "follow_ups": mediation.follow_ups.select_related("recorded_by"),
             "route_labels": dict(Mediation.Route.choices),
@@ -214,6 +217,21 @@ class MediationDetailView(PageMixin, View):
             "history": history_rows(process, mediation, ACTION_LABELS),
             **chart_context(process, mediation.state),
         })
+
+
+class MediationPersonalDataView(PersonalDataView):
+    """查看完整信息 on the mediation page: every party's full ID number and phone, audited
+    (services.reveal_party_data). POST only; 404 for a mediation the user may not see."""
+
+    def target(self, request, pk):
+        try:
+            mediation = services.get_visible(pk, request.user)
+        except Refusal:
+            raise Http404 from None
+        return mediation, mediation.number or mediation.title, reverse("mediation:mediations:detail", args=[pk])
+
+    def reveal(self, obj, user, ip):
+        return services.reveal_party_data(obj, user=user, client_ip=ip)
 
 
 class WorkRecordView(PageMixin, View):
@@ -276,6 +294,8 @@ class MediationViewset(AppMenuMixin, Viewset):
     index_path = path("", MediationListView.as_view(), name="index")
     add_path = path("add/", MediationCreateView.as_view(), name="add")
     detail_path = path("<int:pk>/", MediationDetailView.as_view(), name="detail")
+    personal_data_path = path("<int:pk>/personal-data/", MediationPersonalDataView.as_view(),
+                              name="personal_data")
     work_record_path = path("<int:pk>/work-records/add/", WorkRecordView.as_view(), name="work_record")
     transition_path = path("<int:pk>/transitions/<slug:name>/", MediationTransitionView.as_view(),
                            name="transition")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import services as case_services
 from cases.models import Case, CaseState
-from workflows import audit, roles
+from workflows import audit, personal_data, roles
 from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation, bilingual
 from workflows.numbering import next_number
 from workflows.services import require
@@ -227,3 +227,12 @@ def report_violation(*, mediation_pk, user, violation_type, description, violati
     audit.record(case, transition="reported_from_mediation", source=case.state, target=case.state, user=user,
                  fields={"mediation": mediation.pk, "number": mediation.number}, client_ip=client_ip)
     return case
+
+
+def reveal_party_data(mediation, *, user, client_ip: str | None = None) -> dict:
+    """Every party's full ID number and phone, recorded as read: one audit entry `read_personal_data` on `mediation`
+    naming the fields read, e.g. `parties.9.id_number` (workflows.personal_data.reveal, which also gives the returned
+    shape and the legal basis). Refuses: 403 without "mediation.view", 404 for a mediation `user` may not see."""
+    mediation = get_visible(mediation.pk, user)
+    people = [(f"parties.{p.pk}", p, ("id_number", "phone")) for p in mediation.parties.all()]
+    return personal_data.reveal(mediation, people, user=user, client_ip=client_ip)

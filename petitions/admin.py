@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows import audit
 from workflows.errors import StateConflict
+from workflows.masked_admin import MaskedPersonalDataInline
 from workflows.owned_admin import FlowOwnedAdmin
 
 from .models import MAX_GROUP_REPRESENTATIVES, Petition, Petitioner, PetitionReview
@@ -18,8 +19,9 @@ from .models import MAX_GROUP_REPRESENTATIVES, Petition, Petitioner, PetitionRev
 VILLAGE_FIXED = _("The petition went to the village already: its village is changed only by the flow.")
 
 
-class PetitionerInline(admin.TabularInline):
-    """The petitioners, or a group visit's representatives: at least one, at most five (条例 Art 19, statute)."""
+class PetitionerInline(MaskedPersonalDataInline):
+    """The petitioners, or a group visit's representatives: at least one, at most five (条例 Art 19, statute). Phones
+    and ID numbers are shown masked (workflows.masked_admin)."""
 
     model = Petitioner
     extra = 0

@@ -9,7 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.models import Village
-from web.api import ID_PATTERN, StatefulSerializer, TransitionsMixin, state_filter
+from web.api import (
+    ID_PATTERN,
+    PersonalDataSerializer,
+    StatefulSerializer,
+    TransitionsMixin,
+    personal_data_response,
+    state_filter,
+)
 from web.exports import XlsxListMixin
 from workflows.audit import client_ip
 from workflows.errors import bilingual
@@ -27,6 +34,19 @@ class PetitionerSerializer(BoundedTextSerializer, serializers.ModelSerializer):
         model = Petitioner
         fields = ["name", "phone", "id_number", "address"]
         extra_kwargs = {"phone": {"required": True, "allow_blank": False}}
+
+
+class MaskedPetitionerSerializer(serializers.ModelSerializer):
+    """A petitioner as the petition shows it: phone and ID number masked (issue 17; the full values:
+    `POST /api/v1/petitions/{id}/personal-data/`, audited)."""
+
+    phone = serializers.CharField(source="masked_phone", read_only=True)
+    id_number = serializers.CharField(source="masked_id_number", read_only=True)
+
+    class Meta:
+        model = Petitioner
+        fields = ["id", "name", "phone", "id_number", "address"]
+        read_only_fields = fields
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -56,7 +76,7 @@ class PetitionListSerializer(serializers.ModelSerializer):
 
 class PetitionSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "petition"
-    petitioners = PetitionerSerializer(many=True, read_only=True)
+    petitioners = MaskedPetitionerSerializer(many=True, read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
     repeat_of = PetitionBriefSerializer(read_only=True)
     repeats = PetitionBriefSerializer(many=True, read_only=True)
@@ -156,6 +176,18 @@ class PetitionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
             raise exceptions.ValidationError({"repeat_of": [bilingual(services.REPEAT_UNKNOWN)]})
         petition = services.create_petition(user=request.user, client_ip=client_ip(request), **data)
         return self._detail(petition, status=201)
+
+    @extend_schema(request=None, responses=PersonalDataSerializer)
+    @action(detail=True, methods=["post"], url_path="personal-data")
+    def personal_data(self, request, pk=None):
+        """Every petitioner's full phone and ID number, which the petition shows masked (issue 17, 个人信息保护法
+        Art 51). Each call appends one audit entry `read_personal_data` to the petition's history: the user, the
+        time, the client's IP and the fields read (`fields.read`, e.g. `petitioners.17.phone`), never the values.
+        POST, not GET: a GET may be fetched without anyone reading it. No body. 403 without the role to see
+        petitions, 404 for a petition the user may not see; the answer is not cached (`Cache-Control: no-store`)."""
+        petition = self.get_object()
+        return personal_data_response(services.reveal_petitioner_data(petition, user=request.user,
+                                                                      client_ip=client_ip(request)))
 
     @extend_schema(request=ExtensionSerializer, responses=PetitionSerializer)
     @action(detail=True, methods=["post"])

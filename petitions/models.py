@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from workflows.masking import mask_id, mask_phone
 from workflows.owned import FlowOwnedFields
 
 # 信访工作条例 Art 19 (statute): several petitioners presenting the same matter in person choose representatives,
@@ -140,6 +141,15 @@ class Petitioner(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Shown masked by default; the full values only through an audited reveal (workflows.personal_data).
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 class PetitionReview(models.Model):

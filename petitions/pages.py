@@ -20,6 +20,7 @@ from web.base import PAGE_SIZE, PageMixin, error_status, show_refusal
 from web.deadlines import deadline_rows
 from web.exports import wants_xlsx, xlsx_response
 from web.history import history_rows
+from web.personal_data import PersonalDataView
 from web.state_chart import chart_context
 from web.transitions import TransitionView, transition_buttons
 from workflows import roles
@@ -114,9 +115,11 @@ class PetitionDetailView(PageMixin, View):
         if not services.may_view(request.user, petition):
             raise Http404
         process = get_process("petition")
+        petitioners = list(petition.petitioners.all())
         mediations = getattr(petition, "mediations", None)  # the mediation app's, when installed
         return self.render("petitions/petition_detail.html", {
-            "petition": petition, "petitioners": petition.petitioners.all(),
+            "petition": petition, "petitioners": petitioners,
+            "has_personal_data": any(p.phone or p.id_number for p in petitioners),
             "reviews": petition.reviews.all(), "repeats": petition.repeats.all(),
             "mediations": mediations.all() if mediations is not None else None,
             "transitions": transition_buttons("petition", petition, request.user, "petitions:petitions:transition"),
@@ -124,6 +127,20 @@ class PetitionDetailView(PageMixin, View):
             "history": history_rows(process, petition, ACTION_LABELS),
             **chart_context(process, petition.state),
         })
+
+
+class PetitionPersonalDataView(PersonalDataView):
+    """查看完整信息 on the petition page: every petitioner's full phone and ID number, audited
+    (services.reveal_petitioner_data). POST only; 404 for a petition the user may not see."""
+
+    def target(self, request, pk):
+        petition = get_object_or_404(Petition, pk=pk)
+        if not services.may_view(request.user, petition):
+            raise Http404
+        return petition, petition.number or petition.subject, reverse("petitions:petitions:detail", args=[pk])
+
+    def reveal(self, obj, user, ip):
+        return services.reveal_petitioner_data(obj, user=user, client_ip=ip)
 
 
 class PetitionCreateView(PageMixin, View):
@@ -155,6 +172,7 @@ class PetitionViewset(AppMenuMixin, Viewset):
     index_path = path("", PetitionListView.as_view(), name="index")
     add_path = path("add/", PetitionCreateView.as_view(), name="add")
     detail_path = path("<int:pk>/", PetitionDetailView.as_view(), name="detail")
+    personal_data_path = path("<int:pk>/personal-data/", PetitionPersonalDataView.as_view(), name="personal_data")
     transition_path = path("<int:pk>/transitions/<slug:name>/", PetitionTransitionView.as_view(), name="transition")
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications import adjustments
 from notifications.deadlines import deadlines_of, open_deadline
 from notifications.models import Deadline
-from workflows import audit, roles
-from workflows.errors import InvalidInput, Message, RuleViolation, StateConflict
+from workflows import audit, personal_data, roles
+from workflows.errors import InvalidInput, Message, NotFound, RuleViolation, StateConflict
 from workflows.services import require
 
 from .flows import check_day, register_number
@@ -96,3 +96,18 @@ def today():
 
 
 PETITION_STATES_OPEN = (S.RECEIVED, S.ACCEPTED, S.AT_VILLAGE, S.HANDLING, S.REVIEW_REQUESTED)
+
+
+NO_SUCH_PETITION = _("No such petition.")
+
+
+def reveal_petitioner_data(petition, *, user, client_ip: str | None = None) -> dict:
+    """Every petitioner's full ID number and phone, recorded as read: one audit entry `read_personal_data` on
+    `petition` naming the fields read, e.g. `petitioners.17.phone` (workflows.personal_data.reveal, which also gives
+    the returned shape and the legal basis). Refuses: 403 without "petition.view", 404 for a petition `user` may
+    not see (petitions.selectors.visible_petitions)."""
+    require("petition.view", user)
+    if not may_view(user, petition):
+        raise NotFound(NO_SUCH_PETITION)
+    people = [(f"petitioners.{p.pk}", p, ("id_number", "phone")) for p in petition.petitioners.all()]
+    return personal_data.reveal(petition, people, user=user, client_ip=client_ip)

@@ -811,7 +811,8 @@ def test_party_resident_id_is_checked(town):
     # a person may be reported without an ID number, and a lower-case x is accepted
     ok(report_case(officer, party=party(id_number="")), 201)
     created = ok(report_case(officer, party=party(id_number="11010519491231002x")), 201)
-    assert created["party"]["id_number"] == VALID_ID
+    assert created["party"]["id_number"] == VALID_ID_MASKED  # shown masked (issue 17), stored whole, upper-case
+    assert Party.objects.get(cases__pk=created["id"]).id_number == VALID_ID
 
 
 def test_party_credit_code_is_checked_for_organisations(town):
@@ -820,7 +821,8 @@ def test_party_credit_code_is_checked_for_organisations(town):
     assert_report_refused(officer, "party.id_number", party=party(**org, id_number="91350100M000100Y44"))
     assert_report_refused(officer, "party.id_number", party=party(**org, id_number=VALID_ID))
     created = ok(report_case(officer, party=party(**org, id_number=VALID_CREDIT_CODE)), 201)
-    assert created["party"]["kind"] == "org" and created["party"]["id_number"] == VALID_CREDIT_CODE
+    assert created["party"]["kind"] == "org" and created["party"]["id_number"] == "913501********0Y43"
+    assert Party.objects.get(cases__pk=created["id"]).id_number == VALID_CREDIT_CODE
     # and a credit code is not a resident ID
     assert_report_refused(officer, "party.id_number", party=party(id_number=VALID_CREDIT_CODE))
 
@@ -852,7 +854,7 @@ def test_report_fields_are_checked(town):
     assert_report_refused(officer, "description", description="")
 
 
-def test_id_numbers_are_masked_in_the_list_and_whole_on_the_case_page(town):
+def test_id_numbers_are_masked_in_the_list_and_on_the_case_and_whole_on_an_audited_request(town):
     officer = town.api("o1")
     case = town.report()
     org = town.report(party=party(name="某公司", kind="org", id_number=VALID_CREDIT_CODE))
@@ -860,8 +862,12 @@ def test_id_numbers_are_masked_in_the_list_and_whole_on_the_case_page(town):
     assert listed[case["id"]]["party"]["id_number"] == VALID_ID_MASKED
     assert listed[org["id"]]["party"]["id_number"] == "913501********0Y43"
     assert VALID_ID not in officer.get(CASES).content.decode("utf-8")
-    assert get_case(officer, case["id"])["party"]["id_number"] == VALID_ID
-    assert get_case(officer, org["id"])["party"]["id_number"] == VALID_CREDIT_CODE
+    assert get_case(officer, case["id"])["party"]["id_number"] == VALID_ID_MASKED  # issue 17: masked by default
+    assert get_case(officer, org["id"])["party"]["id_number"] == "913501********0Y43"
+    # the whole number on request, recorded (tests/test_personal_data.py)
+    revealed = ok(officer.post(f"{CASES}{case['id']}/personal-data/"))
+    assert revealed["people"][0]["id_number"] == VALID_ID
+    assert ok(officer.post(f"{CASES}{org['id']}/personal-data/"))["people"][0]["id_number"] == VALID_CREDIT_CODE
 
 
 # ==================================================================================================

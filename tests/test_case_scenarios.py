@@ -60,7 +60,7 @@ def test_penalty_case_from_report_to_closed(town):
     case = ok(report_case(officer), 201)
     case_id = case["id"]
     assert case["state"] == "reported" and case["number"] is None
-    assert case["party"]["id_number"] == "11010519491231002X"  # the case page shows it whole
+    assert case["party"]["id_number"] == "110105********002X"  # masked; whole on an audited request (issue 17)
     assert history_names(case) == ["report"]
     assert case["history"][0]["user"] == "officer-o1"
     filing = deadline(case, "case.filing")

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from cases.models import Village
+from petitions.models import Petition
 
 from .conftest import client_for, make_user
 from .test_issue13_breaker import ENGLISH, RULE_CODES
@@ -140,7 +141,12 @@ def test_the_office_registers_accepts_and_answers_on_the_pages(office_user, toda
     detail = response["Location"]
     html = page(client, detail)
     text = shown_text(html)
-    assert "秦红梅 15036751192、秦建国 15036751193" in text and "已登记" in text
+    # shown masked (issue 17; in full on an audited request, tests/test_personal_data.py), kept as typed
+    assert "秦红梅 150****1192、秦建国 150****1193 410421********1234" in text and "已登记" in text
+    assert "15036751192" not in html and "410421196001011234" not in html
+    petition = Petition.objects.get(pk=detail.rstrip("/").rsplit("/", 1)[-1])
+    assert list(petition.petitioners.values_list("name", "phone", "id_number")) == [
+        ("秦红梅", "15036751192", ""), ("秦建国", "15036751193", "410421196001011234")]
     assert client.post(detail + "transitions/accept/", {"comment": ""}).status_code == 302
     assert client.post(detail + "transitions/reply/", {"opinion": "已修复村道。", "result": "support"}).status_code == 302
     text = shown_text(page(client, detail))

@@ -206,6 +206,33 @@ class StatefulSerializer(serializers.Serializer):
         return data
 
 
+class RevealedPersonSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Whose data: `party` (a case), `petitioners.<id>`, `parties.<id>` "
+                                          "(a mediation).")
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="In full; empty when not recorded.")
+    phone = serializers.CharField(help_text="In full; empty when not recorded.")
+    birth_date = serializers.DateField(required=False, allow_null=True, help_text="A case's party only.")
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    """What an audited reveal of personal data answers (workflows.personal_data.reveal)."""
+
+    people = RevealedPersonSerializer(many=True)
+    fields = serializers.ListField(child=serializers.CharField(), help_text=(
+        "The fields read, as the audit entry names them (`party.id_number`, `petitioners.17.phone`): those "
+        "holding a value."))
+    audit_entry = serializers.IntegerField(allow_null=True, help_text=(
+        "The sequence of the audit entry `read_personal_data` this read appended; null when nothing was recorded "
+        "(no field held a value)."))
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+def personal_data_response(result: dict) -> Response:
+    """The answer of a `…/{id}/personal-data/` endpoint: 200, never cached (`Cache-Control: no-store`)."""
+    return Response(PersonalDataSerializer(result).data, headers={"Cache-Control": "no-store"})
+
+
 def state_filter(request, choices):
     state = request.query_params.get("state")
     if state and state not in choices.values:

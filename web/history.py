@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "issue_document": _("Document issued"),  # documents.services.issue: a document (文书) got its number
     # documents.attachments, on cases, decisions and meetings alike
     "attach": _("Attachment uploaded"),
+    # workflows.personal_data: a party's, petitioner's or mediation party's full ID number or phone was read
+    "read_personal_data": _("Full personal data viewed"),
 }
 
 

@@ -98,9 +98,18 @@ def verify_chain() -> ChainCheck:
         prev_hash = entry.hash
         expected_sequence += 1
         count += 1
+    # The head (AuditChain) counts what record() appended: entries cut off the end, or one added behind its back.
     head = AuditChain.objects.filter(pk=1).first()
-    if head is not None and (head.length != count or head.last_hash != prev_hash):
-        return ChainCheck(False, count, count + 1, "entries after this one were removed")
+    if head is not None and head.length > count:
+        missing = f"entry {count + 1}" if head.length == count + 1 else f"entries {count + 1}–{head.length}"
+        return ChainCheck(False, count, count + 1,
+                          f"{missing} removed from the end; the chain head records {head.length} entries")
+    if head is not None and head.length < count:
+        return ChainCheck(False, head.length, head.length + 1,
+                          f"entry {head.length + 1} was not appended through the chain head; "
+                          f"the head records {head.length} entries, {count} are stored")
+    if head is not None and head.last_hash != prev_hash:
+        return ChainCheck(False, max(count - 1, 0), count, "the last entry is not the one the chain head records")
     return ChainCheck(True, count)
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from cases.pages import CASE_ACTION_LABELS, officer_label
+from workflows.models import AuditEntry
 
 from ..case_fixtures import VALID_ID, days_ago, town_fixture  # noqa: F401 - town_fixture is the `town` fixture
 from .ui import (
@@ -67,7 +68,16 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     detail = f"/cases/cases/{case.pk}/"
     assert page.url.endswith(detail)
     expect_state(page, "case", "reported")
-    expect(card(page, "当事人")).to_contain_text(VALID_ID)  # whole on the case page
+    party_card = card(page, "当事人")  # masked on the case page (issue 17)
+    expect(party_card).to_contain_text(VALID_ID[:6] + "********" + VALID_ID[-4:])
+    expect(party_card).not_to_contain_text(VALID_ID)
+    # 查看完整信息: the whole number on a page of its own, the read recorded in the audit trail; then back
+    follow(page, party_card.get_by_role("button", name="查看完整信息"), rf"{detail}personal-data/$")
+    revealed = page.locator("#personal-data")
+    expect(revealed).to_contain_text(VALID_ID)
+    expect(revealed).to_contain_text("本次查看已记入审计日志")
+    assert AuditEntry.objects.filter(transition="read_personal_data", object_id=str(case.pk)).count() == 1
+    follow(page, revealed.get_by_role("link", name="返回"), rf"{detail}$")
 
     # --- the brigade chief files it with two certified officers ---------------------------------------
     page = browser_user(chief)
@@ -173,6 +183,7 @@ def test_penalty_case_from_report_to_closed(browser_user, town):
     ISSUED = "文书已制发"  # noqa: N806 - docs-core's label of the audit entry issue_document
     assert history_steps(page) == [
         (zh(CASE_ACTION_LABELS["report"]), o1),
+        ("查看完整个人信息", o1),  # the officer read the party's full ID number (issue 17)
         (transition_label("case", "file"), boss),
         (zh(CASE_ACTION_LABELS["record_inquiry"]), o1),
         (transition_label("case", "notify"), o1),
