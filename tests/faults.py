@@ -242,13 +242,15 @@ execute_from_command_line(["manage.py", *sys.argv[1:]])
 def lawflow_env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
     """The environment of a lawflow process of the test's: this database, DEBUG off with a test secret, the
     embedded Celery broker in `folder` (no REDIS_URL), e-mail kept in memory, the test's clock; `extra` on top."""
-    dropped = {"DATABASE_URL", "REDIS_URL", "DB_CONN_MAX_AGE", "LAWFLOW_BROKER_DIR", "DEBUG", "SECRET_KEY",
+    dropped = {"DATABASE_URL", "REDIS_URL", "DB_CONN_MAX_AGE", "LAWFLOW_BROKER_DIR", "DEBUG", "HTTPS", "SECRET_KEY",
                "ALLOWED_HOSTS", "LAWFLOW_TEST_CLOCK"}
     env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({
         "DATABASE_URL": database_url,
         "LAWFLOW_BROKER_DIR": str(folder / "broker"),
         "DEBUG": "false",
+        # Plain HTTP on loopback: production's HTTPS redirect (config/settings.py HTTPS) would answer every call 301.
+        "HTTPS": "false",
         "SECRET_KEY": "lawflow-fault-tests-secret-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
