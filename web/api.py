@@ -42,7 +42,9 @@ CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_f
 
 
 def error_body(status_code: int, detail: str, **extra) -> dict:
-    body = {"error": CODES.get(status_code, "error"), "detail": detail}
+    # A plain str: every renderer must write it, the schema view's YAML one too (it cannot represent a str subclass
+    # such as workflows.errors.Bilingual, and an anonymous GET /api/v1/schema/ would answer 500).
+    body = {"error": CODES.get(status_code, "error"), "detail": str(detail)}
     body.update({k: v for k, v in extra.items() if v})
     return body
 
