@@ -360,10 +360,6 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
 # 1. Every transition × every role
 # ==================================================================================================================
 
-def _on(day_offset=0):
-    return lambda w, obj: (w.today + datetime.timedelta(days=day_offset)).isoformat()
-
-
 # (process, transition) → (the source object's key in World.objects, the body: a dict or a function(world, obj))
 MATRIX = {
     ("decision", "submit_for_review"): ("decision:draft", {"comment": "请审查"}),
