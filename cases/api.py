@@ -827,6 +827,12 @@ class OfficerViewSet(XlsxListMixin, mixins.ListModelMixin, viewsets.GenericViewS
     serializer_class = OfficerSerializer
     xlsx_filename = _("Enforcement officers")
 
+    def initial(self, request, *args, **kwargs):
+        # The officers' phones are personal data: for the roles that work on cases, as the officer list page
+        # (cases.pages.OfficerListView, CaseAccessMixin); 403 for the others (issue 17).
+        super().initial(request, *args, **kwargs)
+        require("case.view", request.user)
+
     def xlsx_columns(self):
         return selectors.officer_export_columns()
 

@@ -444,6 +444,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "石桥镇法治政府建设工作平台 — 重大行政决策合法性审查与行政执法",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI describe every endpoint of the town's system: only for signed-in users (token or
+    # session), as the API itself (drf-spectacular serves them to anyone by default: AllowAny).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the installed package, not a CDN: the town's intranet has no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -135,6 +135,9 @@ class DecisionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self):
+        return selectors.visible_decisions(self.request.user)  # a draft only for its author (review.flows)
+
     def get_serializer_class(self):
         if self.action == "list":
             return DecisionListSerializer
@@ -145,9 +148,10 @@ class DecisionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=DecisionState.values),
                                OpenApiParameter("search", str)])
     def list(self, request, *args, **kwargs):
-        self.queryset = selectors.decision_list(
-            state=state_filter(request, DecisionState), search=request.query_params.get("search")
+        queryset = selectors.decision_list(
+            request.user, state=state_filter(request, DecisionState), search=request.query_params.get("search")
         )
+        self.get_queryset = lambda: queryset
         return super().list(request, *args, **kwargs)
 
     def _detail(self, decision, status=200):

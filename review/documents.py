@@ -8,16 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from documents import registry
 from workflows import roles
 
+from .flows import may_see_decision
 from .models import Decision, Meeting, ReviewOpinion
 
 
 def may_view(user, obj) -> bool:
-    """Decisions and meetings are open to every signed-in user of the town's system (as their pages are)."""
+    """Meetings are open to every signed-in user of the town's system (as their pages are)."""
     return bool(getattr(user, "is_authenticated", False))
 
 
+def may_view_decision(user, decision) -> bool:
+    """Decisions too, but a draft only to its author, the principal and the admin (review.flows.may_see_decision)."""
+    return may_see_decision(user, decision)
+
+
 def may_attach_decision(user, decision) -> bool:
-    return roles.may("decision.attach", user)
+    return roles.may("decision.attach", user) and may_see_decision(user, decision)
 
 
 def may_attach_meeting(user, meeting) -> bool:
@@ -144,7 +150,7 @@ def _minutes_context(meeting, record) -> dict:
 
 def register() -> None:
     registry.register_owner(registry.Owner(
-        name="decisions", model=Decision, may_view=may_view, may_attach=may_attach_decision,
+        name="decisions", model=Decision, may_view=may_view_decision, may_attach=may_attach_decision,
         label=lambda d: d.number or f"#{d.pk}",
         url=lambda d: reverse("review:decisions:detail", args=[d.pk]),
     ))

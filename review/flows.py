@@ -15,7 +15,7 @@ from notifications.services import notify_role
 from workflows import roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.dates import check_business_date
-from workflows.errors import InvalidInput, Message, RuleViolation
+from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation
 from workflows.numbering import next_number
 
 from .models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
@@ -58,6 +58,31 @@ D7_TOO_SOON = _(
 D9_MEETING_NOT_PLANNED = _("Decisions can be scheduled only onto a planned meeting dated today or later.")
 D9_MEETING_NOT_HELD = _("The meeting's outcome can be recorded only once the meeting is held.")
 
+# Local practice (issue 17): a decision in `draft` is its drafting department's working text, not yet the town's:
+# only its author sees it, and the principal (who may withdraw any decision, CONTRACT §5) and the admin. Once
+# submitted for legality review every signed-in user of the town's system sees it. The drafter's own steps
+# (submit, revise, withdraw) and edits are the author's: another drafter does not move a text they did not write.
+NOT_THE_AUTHOR = _("Only the drafter who wrote this decision may do this.")
+
+
+def may_see_decision(user, decision) -> bool:
+    """Whether `user` may see `decision` (its page, API detail, documents, attachments): every signed-in user,
+    except a draft, which only its author, the principal and the admin see (local practice, above)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if decision.state != S.DRAFT or decision.created_by_id == user.pk:
+        return True
+    return roles.has_role(user, roles.PRINCIPAL, roles.ADMIN)
+
+
+def drafter_acts_only_as_author(user, decision, allowed_roles=frozenset({roles.DRAFTER})) -> bool:
+    """False when `user` would act on `decision` only as a drafter (no other role of `allowed_roles`) and is not
+    its author; True otherwise."""
+    if roles.DRAFTER not in allowed_roles or roles.has_role(user, *(allowed_roles - {roles.DRAFTER})):
+        return True
+    return decision.created_by_id == user.pk
+
+
 COMMENT_PERIOD_DAYS = 30  # 条例 Art 15 (statute): 征求意见期限一般不少于30日
 # 条例 Art 15 lets an urgent matter shorten the period (the reason stated) and sets no floor; the floor below is
 # local practice, configurable as settings.DECISION_URGENT_COMMENT_MIN_DAYS (default 1 day: the period exists).
@@ -76,6 +101,14 @@ def urgent_comment_min_days() -> int:
 class DecisionFlow(BaseFlow):
     process = "decision"
     state = model_state(S, S.DRAFT)
+
+    def object_permission(self, transition: str, user) -> bool:
+        """A drafter fires the drafter's steps (submit, revise, withdraw) on the decisions they wrote only; the
+        principal withdraws any (local practice, NOT_THE_AUTHOR above)."""
+        return drafter_acts_only_as_author(user, self.obj, roles.TRANSITION_ROLES[("decision", transition)])
+
+    def object_refusal(self, transition: str):
+        return NotPermitted(NOT_THE_AUTHOR, rule="roles")
 
     # --- legality review (条例 Art 25-28) ------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -166,6 +166,11 @@ class DecisionTransitionView(TransitionView):
     process_name = "decision"
     detail_url_name = "review:decisions:detail"
 
+    def load(self, pk, name):
+        super().load(pk, name)
+        if not selectors.visible_decisions(self.request.user).filter(pk=self.obj.pk).exists():
+            raise Http404  # a draft of another author (review.flows.may_see_decision)
+
     def make_form(self, data=None):
         form = super().make_form(data)
         if self.name == "schedule" and "meeting" in form.fields:
@@ -194,7 +199,7 @@ class DecisionListView(PageMixin, View):
         if form.is_bound and form.is_valid():
             state = form.cleaned_data["state"] or None
             search = form.cleaned_data["q"] or None
-        decisions = selectors.decision_list(state=state, search=search)
+        decisions = selectors.decision_list(request.user, state=state, search=search)
         if wants_xlsx(request):  # every filtered row, not only this page
             return xlsx_response(decisions, selectors.DECISION_EXPORT_COLUMNS, str(_("Major decisions")))
         page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -207,7 +212,8 @@ class DecisionListView(PageMixin, View):
 class DecisionDetailView(PageMixin, View):
     def get(self, request, pk):
         decision = get_object_or_404(
-            Decision.objects.select_related("created_by", "signed_by", "meeting", "meeting__chair"), pk=pk
+            selectors.visible_decisions(request.user).select_related("created_by", "signed_by", "meeting",
+                                                                     "meeting__chair"), pk=pk
         )
         process = get_process("decision")
         return self.render("review/decision_detail.html", {
@@ -256,11 +262,11 @@ class DecisionEditView(PageMixin, View):
         }, status=status)
 
     def get(self, request, pk):
-        decision = get_object_or_404(Decision, pk=pk)
+        decision = get_object_or_404(selectors.visible_decisions(request.user), pk=pk)
         return self.page(decision, DecisionForm(instance=decision))
 
     def post(self, request, pk):
-        decision = get_object_or_404(Decision, pk=pk)
+        decision = get_object_or_404(selectors.visible_decisions(request.user), pk=pk)
         form = DecisionForm(request.POST, instance=Decision.objects.get(pk=pk))  # a copy; never saved here
         if not form.is_valid():
             return self.page(decision, form, status=error_status(request, 400))
@@ -282,10 +288,10 @@ class PreparationCreateView(PageMixin, View):
         }, status=status)
 
     def get(self, request, pk):
-        return self.page(get_object_or_404(Decision, pk=pk), PreparationForm())
+        return self.page(get_object_or_404(selectors.visible_decisions(request.user), pk=pk), PreparationForm())
 
     def post(self, request, pk):
-        decision = get_object_or_404(Decision, pk=pk)
+        decision = get_object_or_404(selectors.visible_decisions(request.user), pk=pk)
         form = PreparationForm(request.POST)
         if not form.is_valid():
             return self.page(decision, form, status=error_status(request, 400))
@@ -309,12 +315,12 @@ class PartyCommitteeView(PageMixin, View):
         }, status=status)
 
     def get(self, request, pk):
-        decision = get_object_or_404(Decision, pk=pk)
+        decision = get_object_or_404(selectors.visible_decisions(request.user), pk=pk)
         mark = PartyCommitteeMarkForm(initial={"required": decision.party_committee_report_required})
         return self.page(decision, mark, PartyCommitteeReportForm())
 
     def post(self, request, pk):
-        decision = get_object_or_404(Decision, pk=pk)
+        decision = get_object_or_404(selectors.visible_decisions(request.user), pk=pk)
         mark = PartyCommitteeMarkForm(initial={"required": decision.party_committee_report_required})
         form = PartyCommitteeReportForm()
         try:
@@ -372,7 +378,8 @@ class DecisionArchiveView(PageMixin, View):
     """条例 Art 33: the decision file (决策档案), every record in one page."""
 
     def get(self, request, pk):
-        decision = get_object_or_404(Decision.objects.select_related("created_by", "signed_by"), pk=pk)
+        decision = get_object_or_404(
+            selectors.visible_decisions(request.user).select_related("created_by", "signed_by"), pk=pk)
         process = get_process("decision")
         archive = selectors.decision_archive(decision)
         return self.render("review/decision_archive.html", {

@@ -25,8 +25,21 @@ REPORT_PENDING = Q(state=DS.APPROVED, party_committee_report_required=True, part
 RECORD_THE_REPORT = _("Record the report to the Party committee")
 
 
-def decision_list(*, state: str | None = None, search: str | None = None):
-    qs = Decision.objects.select_related("created_by", "meeting")
+def visible_decisions(user):
+    """The decisions `user` may see (review.flows.may_see_decision): all but the drafts of other authors, which
+    only the principal and the admin see; none for an anonymous user."""
+    qs = Decision.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if roles.has_role(user, roles.PRINCIPAL, roles.ADMIN):
+        return qs
+    return qs.exclude(Q(state=DS.DRAFT) & ~Q(created_by=user))
+
+
+def decision_list(user, *, state: str | None = None, search: str | None = None):
+    """The decisions `user` may see (visible_decisions), newest first, by state and a search in title, number and
+    department."""
+    qs = visible_decisions(user).select_related("created_by", "meeting")
     if state:
         qs = qs.filter(state=state)
     if search:

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows import audit
-from workflows.errors import InvalidInput, Message, NotFound, RuleViolation
+from workflows import audit, roles
+from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
 from workflows.services import require, state_label
 
+from .flows import NOT_THE_AUTHOR, drafter_acts_only_as_author, may_see_decision
 from .models import (
     EDITABLE_DECISION_STATES,
     Decision,
@@ -61,6 +62,18 @@ def _require_participation_ground(decision):
                            fields={"participation_exemption_ground": [str(A14_GROUND_REQUIRED)]})
 
 
+def _locked_decision(pk, user, *, action=None) -> Decision:
+    """The decision `pk` locked for update, if `user` may see it (else NotFound, 404: a draft of another author is
+    not shown, review.flows.may_see_decision); with `action`, a user who holds it only as a drafter must be the
+    author (NotPermitted, 403)."""
+    decision = Decision.objects.select_for_update().filter(pk=pk).first()
+    if decision is None or not may_see_decision(user, decision):
+        raise NotFound(_("No such decision."))
+    if action is not None and not drafter_acts_only_as_author(user, decision, roles.ACTION_ROLES[action]):
+        raise NotPermitted(NOT_THE_AUTHOR, rule="roles")
+    return decision
+
+
 @transaction.atomic
 def create_decision(*, user, title, body, category, department, client_ip=None, **flags) -> Decision:
     require("decision.create", user)
@@ -79,9 +92,7 @@ def create_decision(*, user, title, body, category, department, client_ip=None, 
 def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
     """D3: content changes only in draft, returned, review_failed — checked under the row lock."""
     require("decision.edit", user)
-    decision = Decision.objects.select_for_update().filter(pk=pk).first()
-    if decision is None:
-        raise NotFound(_("No such decision."))
+    decision = _locked_decision(pk, user, action="decision.edit")
     if decision.state not in EDITABLE_DECISION_STATES:
         raise RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(decision)), rule="D3")
     changed = {}
@@ -107,9 +118,7 @@ def update_decision(*, pk, user, changes: dict, client_ip=None) -> Decision:
 def add_preparation_record(*, decision_pk, user, kind, summary, started_on=None, ended_on=None,
                            client_ip=None) -> PreparationRecord:
     require("decision.edit", user)
-    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
-    if decision is None:
-        raise NotFound(_("No such decision."))
+    decision = _locked_decision(decision_pk, user, action="decision.edit")
     if decision.state not in EDITABLE_DECISION_STATES:
         raise RuleViolation(Message(D3_NOT_EDITABLE, state=state_label(decision)), rule="D3")
     if started_on and ended_on and ended_on < started_on:
@@ -152,9 +161,7 @@ def set_party_committee_report_required(*, decision_pk, user, required: bool, re
       the Party committee, and the only gate left before signing is that report, so lifting the mark then would
       be exactly the way around Art 31. Before approval the meeting still sees the decision unmarked."""
     require("decision.party_committee", user)
-    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
-    if decision is None:
-        raise NotFound(_("No such decision."))
+    decision = _locked_decision(decision_pk, user)
     if decision.state not in A31_OPEN_STATES:
         raise RuleViolation(Message(A31_TOO_LATE, state=state_label(decision)), rule="条例 Art 31")
     reason = (reason or "").strip()
@@ -178,9 +185,7 @@ def record_party_committee_report(*, decision_pk, user, reported_on, reference, 
     """Record the report (请示报告) to the Party committee (条例 Art 31, statute): signing waits for it when the
     decision is marked as needing it (review.flows.DecisionFlow.sign)."""
     require("decision.party_committee", user)
-    decision = Decision.objects.select_for_update().filter(pk=decision_pk).first()
-    if decision is None:
-        raise NotFound(_("No such decision."))
+    decision = _locked_decision(decision_pk, user)
     if decision.state not in A31_OPEN_STATES:
         raise RuleViolation(Message(A31_TOO_LATE, state=state_label(decision)), rule="条例 Art 31")
     if not decision.party_committee_report_required:

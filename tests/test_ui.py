@@ -229,7 +229,7 @@ def test_decision_page_shows_state_and_review_buttons_for_the_judicial_office_on
 def test_decision_list_filters_by_state_and_search(client, users):
     in_review = make_decision(users, "in_review")
     draft = make_decision(users, "draft", title="集贸市场改造方案")
-    login(client, users["secretary"])
+    login(client, users["drafter"])  # a draft shows to its author (review.flows.may_see_decision)
     html = html_of(client.get("/review/decisions/"))
     assert decision_page(in_review.pk) in html and decision_page(draft.pk) in html
     html = html_of(client.get("/review/decisions/?state=draft"))
@@ -303,12 +303,12 @@ def test_drafter_posting_pass_review_is_refused(client, users):
 
 
 def test_state_conflict_is_shown_as_409(client, users):
-    decision = make_decision(users, "draft")
+    decision = make_decision(users, "review_passed")
     login(client, users["judicial"])
     response = client.post(transition_page(decision.pk, "pass_review"), {"opinion": OPINION})
     assert response.status_code == 409
     assert 'data-refusal-status="409"' in html_of(response)
-    assert Decision.objects.get(pk=decision.pk).state == "draft"
+    assert Decision.objects.get(pk=decision.pk).state == "review_passed"
 
 
 def test_turbo_form_submissions_get_422(client, users):

@@ -48,7 +48,8 @@ CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_f
 
 
 def error_body(status_code: int, detail: str, **extra) -> dict:
-    # A plain str: the schema endpoint's YAML renderer cannot write a str subclass (Bilingual) and answered 500.
+    # A plain str: every renderer must write it, the schema view's YAML one too (it cannot represent a str subclass
+    # such as workflows.errors.Bilingual, and an anonymous GET /api/v1/schema/ would answer 500).
     body = {"error": CODES.get(status_code, "error"), "detail": str(detail)}
     body.update({k: v for k, v in extra.items() if v})
     return body
