@@ -15,7 +15,7 @@ from notifications.services import notify_role
 from workflows import roles
 from workflows.base_flow import BaseFlow, model_state, refuse
 from workflows.dates import check_business_date
-from workflows.errors import InvalidInput, Message, NotPermitted, RuleViolation
+from workflows.errors import InvalidInput, Message, NotFound, NotPermitted, RuleViolation
 from workflows.numbering import next_number
 
 from .models import AgendaItem, DecisionState as S, MeetingState, PreparationRecord, ReviewOpinion
@@ -63,6 +63,7 @@ D9_MEETING_NOT_HELD = _("The meeting's outcome can be recorded only once the mee
 # submitted for legality review every signed-in user of the town's system sees it. The drafter's own steps
 # (submit, revise, withdraw) and edits are the author's: another drafter does not move a text they did not write.
 NOT_THE_AUTHOR = _("Only the drafter who wrote this decision may do this.")
+NO_SUCH_DECISION = _("No such decision.")
 
 
 def may_see_decision(user, decision) -> bool:
@@ -108,6 +109,10 @@ class DecisionFlow(BaseFlow):
         return drafter_acts_only_as_author(user, self.obj, roles.TRANSITION_ROLES[("decision", transition)])
 
     def object_refusal(self, transition: str):
+        """404 for a draft the user may not see (as its page and GET answer: no oracle of another's drafts), else
+        403 NOT_THE_AUTHOR."""
+        if self.user is not None and not may_see_decision(self.user, self.obj):
+            return NotFound(Message(NO_SUCH_DECISION))
         return NotPermitted(NOT_THE_AUTHOR, rule="roles")
 
     # --- legality review (条例 Art 25-28) ------------------------------------------------------------

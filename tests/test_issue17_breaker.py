@@ -70,3 +70,41 @@ def test_the_lockout_does_not_tell_whether_the_user_exists(db, settings):
             last = client.post("/accounts/login/", {"username": name, "password": "wrong-password-1"})
         answers.append((last.status_code, last.content.decode().replace(name, "NAME")))
     assert answers[0] == answers[1] and answers[0][0] == 429
+
+
+# --- another drafter's draft: the API's transitions answer as GET does (404), not "not the author" (403) ----------
+
+@pytest.fixture
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_another_drafters_transition_on_an_invisible_draft_is_404_like_its_get(users, api, fast_hasher):
+    from .conftest import client_for
+    from .test_decision_flow import DECISIONS, create_decision
+
+    draft = create_decision(api["drafter"])
+    intruder = client_for(make_user("drafter"))
+    assert intruder.get(f"{DECISIONS}{draft['id']}/").status_code == 404
+    missing = intruder.post(f"{DECISIONS}999999/transitions/withdraw/", {}, format="json")
+    fired = intruder.post(f"{DECISIONS}{draft['id']}/transitions/withdraw/", {}, format="json")
+    assert (fired.status_code, fired.json()["error"]) == (missing.status_code, missing.json()["error"]) == (
+        404, "not_found")
+    # The author and the principal still act on it.
+    assert api["drafter"].get(f"{DECISIONS}{draft['id']}/").json()["state"] == "draft"
+    assert api["principal"].post(f"{DECISIONS}{draft['id']}/transitions/withdraw/", {"reason": "不再推进"},
+                                 format="json").status_code in (200, 400)
+
+
+@pytest.mark.xfail(strict=True, reason="workflows.services.fire_transition checks the state (409, naming the state) "
+                   "before the object's visibility: another drafter learns an invisible draft's state")
+def test_a_transition_the_state_forbids_on_an_invisible_draft_is_404_too(users, api, fast_hasher):
+    from .conftest import client_for
+    from .test_decision_flow import DECISIONS, create_decision
+
+    draft = create_decision(api["drafter"])
+    intruder = client_for(make_user("drafter"))
+    fired = intruder.post(f"{DECISIONS}{draft['id']}/transitions/revise/", {}, format="json")
+    missing = intruder.post(f"{DECISIONS}999999/transitions/revise/", {}, format="json")
+    assert missing.status_code == 404
+    assert fired.status_code == 404, fired.json()
