@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents import files as document_files
 from documents.rendering import DocumentUnavailable
 from web.api import (
     ID_PATTERN,
@@ -862,6 +863,9 @@ class CaseFileView(APIView):
                 data, content_type = case_file.case_file_zip(case, compiled_by=request.user), "application/zip"
         except DocumentUnavailable as refusal:
             return Response({"error": "document-unavailable", "detail": str(refusal.reason)}, status=409)
+        # The case file holds every document in full: its hand-out is a recorded read (documents.files.record_read).
+        document_files.record_read(case, document="case_file", fmt=fmt, user=request.user,
+                                   client_ip=client_ip(request))
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(
             True, f"案卷-{case.number or case.pk}.{fmt}".replace("/", "-"))

@@ -9,6 +9,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.audit import client_ip
+
 from . import files
 from .rendering import DocumentUnavailable
 
@@ -77,6 +79,8 @@ class DocumentFileView(APIView):
             data, content_type, disposition = files.produce(target, fmt)
         except DocumentUnavailable as refusal:
             return Response({"error": "document-unavailable", "detail": refusal.reason}, status=409)
+        files.record_read(target.obj, document=target.kind.name, fmt=fmt, record=target.record,
+                          user=request.user, client_ip=client_ip(request))
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = disposition
         return response

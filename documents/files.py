@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from workflows import audit
+
 from . import registry, rendering, selectors
 
 DOCX = "docx"
@@ -129,6 +131,22 @@ def produce(target: Target, fmt: str) -> tuple[bytes, str, str]:
     number = rendering.document_context(kind.name, obj, record)["number"] or target.owner.label(obj)
     filename = f"{kind.title}-{number}.{fmt}".replace("/", "-").replace("\\", "-")
     return data, CONTENT_TYPES[fmt], content_disposition_header(True, filename)
+
+
+READ_DOCUMENT = "read_document"
+
+
+def record_read(obj, *, document: str, fmt: str, user, client_ip: str | None = None, record=None):
+    """Append one audit entry `read_document` to `obj`'s trail: `user` was given the document `document` (a kind's
+    name, or "case_file") of `obj` (and of `record`, if per record) in `fmt` ("docx", "pdf", "zip", "print").
+
+    Why: a document names the people it is about in full — ID number, phone (处罚法 Art 59 and the document
+    formats in use) — so handing one out is a read of their full personal data, recorded like the reveal
+    (workflows.personal_data: 个人信息保护法 Art 51 (statute) asks for access controls; recording each read is
+    本地做法). The entry names the document and format, never its content. Returns the entry."""
+    return audit.record(obj, transition=READ_DOCUMENT, user=user, client_ip=client_ip,
+                        fields={"document": document, "format": fmt,
+                                "record": getattr(record, "pk", None)})
 
 
 def file_url(owner, obj_id, kind, record_id, fmt, *, api=True) -> str:

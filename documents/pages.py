@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from django.views import View
 
 from web.base import PageMixin
+from workflows.audit import client_ip
 
 from . import files, rendering
 
@@ -45,6 +46,8 @@ class PrintView(DocumentPageMixin, View):
             html = rendering.render_html(target.kind.name, target.obj, target.record)
         except rendering.DocumentUnavailable as refusal:
             return unavailable(request, refusal.reason)
+        files.record_read(target.obj, document=target.kind.name, fmt="print", record=target.record,
+                          user=request.user, client_ip=client_ip(request))
         return HttpResponse(html)
 
 
@@ -57,6 +60,8 @@ class FileView(DocumentPageMixin, View):
             data, content_type, disposition = files.produce(target, fmt)
         except rendering.DocumentUnavailable as refusal:
             return unavailable(request, refusal.reason)
+        files.record_read(target.obj, document=target.kind.name, fmt=fmt, record=target.record,
+                          user=request.user, client_ip=client_ip(request))
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = disposition
         return response

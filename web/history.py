@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "attach": _("Attachment uploaded"),
     # workflows.personal_data: a party's, petitioner's or mediation party's full ID number or phone was read
     "read_personal_data": _("Full personal data viewed"),
+    # documents.files.record_read: a document (its print view, Word or PDF file) or the case file was handed out
+    "read_document": _("Document viewed or downloaded"),
 }
 
 

@@ -15,7 +15,8 @@ is a reading (Art 28 names biometrics, specific identity, financial accounts… 
 standard GB/T 35273-2020, Annex B, lists 身份证件号码 as 个人敏感信息), and a phone number is not. Recording every
 read in the audit trail, for ID numbers and phones alike, is therefore 本地做法 implementing Art 51, not a statute's
 letter. Documents that must name the party in full (处罚决定书 and the other 文书 of a case, 人民调解协议书 Art 29)
-keep the full values; issuing them is audited already (documents.services.issue: `issue_document`).
+keep the full values; issuing them is audited (documents.services.issue: `issue_document`), and so is every
+hand-out of one — its print view, Word or PDF file, the case file — as `read_document` (documents.files.record_read).
 """
 
 import datetime
