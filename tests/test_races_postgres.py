@@ -351,7 +351,10 @@ FLOWS = {
     # The decision and its meeting: review, the meeting held, deliberation, signature, the meeting closed.
     "decision-meeting": [
         Prepare(lambda w, o: o.update(decision=new_decision(w))),
-        Step("decision", "submit_for_review", DecisionState.IN_REVIEW, crowd("drafter"), lambda w: {"comment": "请审查。"},
+        # Only the drafter who wrote a decision submits it (review.flows: the drafter acts as author): 20 clients of
+        # that one user, e.g. the same page open in 20 tabs.
+        Step("decision", "submit_for_review", DecisionState.IN_REVIEW, lambda w: [w.drafter] * RACERS,
+             lambda w: {"comment": "请审查。"},
              lambda d: {"review deadline": deadlines(d, "decision.review").count()}),
         Step("decision", "pass_review", DecisionState.REVIEW_PASSED, crowd("judicial_office"),
              lambda w: {"opinion": OPINION, **CHECKS_PASS},

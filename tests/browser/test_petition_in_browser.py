@@ -67,7 +67,8 @@ def test_the_office_registers_accepts_and_answers_a_petition(browser_user):
     assert page.url.endswith(detail)
     expect_state(page, "petition", "received")
     expect(page.locator("#petition-number")).to_have_text(petition.number)
-    expect(page.locator("#petitioners")).to_contain_text("郭长顺 13937561208")
+    # The phone is masked on the page (personal data, issue 17); the full value only through 查看完整信息.
+    expect(page.locator("#petitioners")).to_contain_text("郭长顺 139****1208")
 
     # --- acceptance: the 受理告知书, numbered (Art 23) -------------------------------------------------------------
     label = start_transition(page, "petition", "accept")
