@@ -133,6 +133,6 @@ urlpatterns = [
             name="report-rule-of-law-submission"),
     re_path(rf"^reports/rule-of-law/{YEAR}/publication/$", RecordDayView.as_view(action="publication"),
             name="report-rule-of-law-publication"),
-    re_path(rf"^reports/rule-of-law/{YEAR}\.(?P<fmt>docx|pdf)$", RuleOfLawDocumentView.as_view(),
+    re_path(rf"^reports/rule-of-law/{YEAR}\.(?P<fmt>(?:docx|pdf))$", RuleOfLawDocumentView.as_view(),
             name="report-rule-of-law-file"),
 ]
