@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -586,7 +586,8 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
                                            **serializer.service_fields())
         return self._detail(case, status=201)
 
-    @extend_schema(responses=SelfCheckSerializer)
+    @extend_schema(responses={200: SelfCheckSerializer,
+                              409: OpenApiResponse(description="A case transferred out: no self-check.")})
     @action(detail=True, methods=["get"], url_path="self-check")
     def self_check(self, request, pk=None):
         """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and

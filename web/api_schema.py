@@ -48,15 +48,20 @@ def error_codes(method: str, operation: dict) -> list[int]:
 
 def declare_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: adds the `Error` component and, to every operation, the responses of
-    `error_codes` that it does not declare itself. Takes and returns the schema dict."""
+    `error_codes` that it does not declare itself; an error a view declares with a description only (e.g. a GET's
+    409: `extend_schema(responses={409: OpenApiResponse(description=…)})`) gets the error format as its body.
+    Takes and returns the schema dict."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
-    reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in METHODS or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
             for code in error_codes(method, operation):
-                responses.setdefault(str(code), {"description": DESCRIPTIONS[code],
-                                                 "content": {"application/json": {"schema": reference}}})
+                responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400 and not response.get("content"):
+                    response["content"] = body
+                    response["description"] = response.get("description") or DESCRIPTIONS.get(int(code), "")
     return result

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -109,7 +109,7 @@ class RuleOfLawDocumentView(APIView):
     """GET the report of a year as DOCX (or PDF: 409 when the server has no Chinese font)."""
 
     @extend_schema(responses={(200, DOCX_TYPE): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY,
-                              409: OpenApiTypes.OBJECT},
+                              409: OpenApiResponse(description="The document is not available (PDF: no Chinese font).")},
                    operation_id="reports_rule_of_law_file", summary="The rule-of-law report of a year as DOCX or PDF")
     def get(self, request, year, fmt):
         require("report.view", request.user)
