@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -199,8 +199,8 @@ class CorrectionOrderSerializer(serializers.ModelSerializer):
 
     status_label = serializers.CharField(source="get_status_display")
     issued_by = serializers.CharField(source="issued_by.username")
-    checked_by = serializers.CharField(source="checked_by.username", default=None)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None)
+    checked_by = serializers.CharField(source="checked_by.username", default=None, allow_null=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None, allow_null=True)
 
     class Meta:
         model = CorrectionOrder
@@ -273,7 +273,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     party = PartyDetailSerializer()
     officers = UserBriefSerializer(many=True)
     reported_by = serializers.CharField(source="reported_by.username")
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
     inquiries = InquirySerializer(many=True)
     legal_reviews = LegalReviewSerializer(many=True)
     mediation_agreement = serializers.SerializerMethodField()
@@ -287,11 +287,11 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
     fine_still_owed = serializers.SerializerMethodField()
     court_application_possible_from = serializers.SerializerMethodField()
     remedies = serializers.SerializerMethodField()
-    presiding_officer = UserBriefSerializer(default=None)
+    presiding_officer = UserBriefSerializer(default=None, allow_null=True)
     collective_discussion_record = serializers.SerializerMethodField()
     hearing_right = serializers.SerializerMethodField()
     on_the_spot_decision = serializers.SerializerMethodField()
-    spot_filed_by = serializers.CharField(source="spot_filed_by.username", default=None)
+    spot_filed_by = serializers.CharField(source="spot_filed_by.username", default=None, allow_null=True)
     correction_orders = serializers.SerializerMethodField()
 
     class Meta:
@@ -336,7 +336,7 @@ class CaseSerializer(StatefulSerializer, serializers.ModelSerializer):
         """What the notice announced: `penalty`, or `no_penalty` (不予行政处罚告知, Art 33); null before a notice."""
         return selectors.proposed_outcome(case)
 
-    def get_on_the_spot_decision(self, case) -> None:
+    def get_on_the_spot_decision(self, case) -> dict | None:
         """简易程序: the 当场处罚决定书 (its number is the case's `number`). Printing it belongs to the documents
         module (issue 14); null until it exists."""
         return None
@@ -393,7 +393,7 @@ class InstalmentSerializer(serializers.Serializer):
 
 class PaymentPlanSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True, read_only=True)
     instalments = InstalmentSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -588,7 +588,7 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
         case = services.create_case(user=request.user, client_ip=client_ip(request), **serializer.validated_data)
         return self._detail(case, status=201)
 
-    @extend_schema(request=OnTheSpotSerializer, responses=CaseSerializer)
+    @extend_schema(request=OnTheSpotSerializer, responses={201: CaseSerializer})
     @action(detail=False, methods=["post"], url_path="on-the-spot")
     def on_the_spot(self, request):
         """简易程序 (处罚法 Art 51–53): an enforcement officer decides on the spot; 201 with the case, numbered from
@@ -614,7 +614,8 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
         return personal_data_response(services.reveal_party_data(case, user=request.user,
                                                                  client_ip=client_ip(request)))
 
-    @extend_schema(responses=SelfCheckSerializer)
+    @extend_schema(responses={200: SelfCheckSerializer,
+                              409: OpenApiResponse(description="A case transferred out: no self-check.")})
     @action(detail=True, methods=["get"], url_path="self-check")
     def self_check(self, request, pk=None):
         """案卷评查 (DESIGN §10): the case file's vetoes (any one and `close` answers 409 with rule `case-file`) and
@@ -664,8 +665,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
             status = 201
         return Response(listing(self.get_object()), status=status)
 
-    @extend_schema(request=InquiryWriteSerializer, responses=InquirySerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=InquirySerializer(many=True))
+    @extend_schema(methods=["POST"], request=InquiryWriteSerializer, responses={201: InquirySerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def inquiries(self, request, pk=None):
         """Inquiry records (询问笔录); POST records one, naming ≥2 certified officers (Art 42, 55)."""
         return self._records(
@@ -673,8 +675,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
             lambda data: services.add_inquiry(case_pk=pk, user=request.user, client_ip=client_ip(request), **data),
             lambda case: InquirySerializer(case.inquiries.prefetch_related("officers"), many=True).data)
 
-    @extend_schema(request=InspectionWriteSerializer, responses=InspectionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=InspectionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=InspectionWriteSerializer, responses={201: InspectionSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def inspections(self, request, pk=None):
         """现场检查（勘验）笔录 (Art 55 ¶1); POST records one, naming ≥2 certified officers (Art 42, 55)."""
         return self._records(
@@ -683,8 +686,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
                                                  **data),
             lambda case: InspectionSerializer(case.inspections.prefetch_related("officers"), many=True).data)
 
-    @extend_schema(request=PaymentWriteSerializer, responses=PaymentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=PaymentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PaymentWriteSerializer, responses={201: PaymentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def payments(self, request, pk=None):
         """Payments recorded from the bank's receipts (罚缴分离, Art 67 ¶1); POST records one (case officers)."""
         return self._records(
@@ -693,8 +697,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
                                                  **data),
             lambda case: PaymentSerializer(case.payments.select_related("recorded_by"), many=True).data)
 
-    @extend_schema(request=PaymentPlanWriteSerializer, responses=PaymentPlanSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="payment-plans")
+    @extend_schema(methods=["GET"], responses=PaymentPlanSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PaymentPlanWriteSerializer, responses={201: PaymentPlanSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="payment-plans", pagination_class=None)
     def payment_plans(self, request, pk=None):
         """Applications to defer or pay in instalments (Art 66 ¶2); POST records one (case officers) and answers
         201 with the plan recorded."""
@@ -710,8 +715,9 @@ class CaseViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mixins
         plans = case.payment_plans.select_related("requested_by", "decided_by").prefetch_related("instalments")
         return Response(PaymentPlanSerializer(plans, many=True).data)
 
-    @extend_schema(request=CorrectionOrderWriteSerializer, responses=CorrectionOrderSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="correction-orders")
+    @extend_schema(methods=["GET"], responses=CorrectionOrderSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CorrectionOrderWriteSerializer, responses={201: CorrectionOrderSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], url_path="correction-orders", pagination_class=None)
     def correction_orders(self, request, pk=None):
         """责令改正 (Art 28 ¶1); POST issues one (a case officer; `measure`, `due_on`, optional `issued_on`), which
         opens the deadline case.correction due on `due_on`."""
@@ -936,7 +942,7 @@ class PublicityViewSet(viewsets.ViewSet):
         rows = [row for row in selectors.publicity_rows() if row["case"].pk == int(case_pk)]
         return Response(PublicationSerializer(rows[0]).data, status=status)
 
-    @extend_schema(request=PublishSerializer, responses=PublicationSerializer)
+    @extend_schema(request=PublishSerializer, responses={201: PublicationSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         require("case.publicity", request.user)  # 403 before the input is read

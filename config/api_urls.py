@@ -57,7 +57,7 @@ router.register("publicity", PublicityViewSet, basename="publicity")
 # The documents of CONTRACT §6, before the router so `{owner}/{id}/documents/` is not taken for a viewset's route.
 DOCUMENT_OWNER = r"(?P<owner>[a-z][a-z_-]{0,39})/(?P<pk>[0-9]{1,18})/documents/"
 DOCUMENT_KIND = r"(?P<kind>[a-z][a-z0-9_]{0,39})"
-DOCUMENT_FORMAT = r"\.(?P<fmt>docx|pdf)$"
+DOCUMENT_FORMAT = r"\.(?P<fmt>(?:docx|pdf))$"  # grouped: the schema's pattern is then ^(?:docx|pdf)$
 
 urlpatterns = [
     re_path(rf"^{DOCUMENT_OWNER}$", DocumentListView.as_view(), name="api-documents"),
@@ -71,7 +71,7 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="attachment-download"),
     path("attachments/<int:pk>/thumbnail/", AttachmentThumbnailView.as_view(), name="attachment-thumbnail"),
     # The case file (CONTRACT §6): `.pdf`/`.zip` without the router's trailing slash.
-    re_path(r"^cases/(?P<pk>[0-9]{1,18})/case-file\.(?P<fmt>pdf|zip)$", CaseFileView.as_view(), name="case-file"),
+    re_path(r"^cases/(?P<pk>[0-9]{1,18})/case-file\.(?P<fmt>(?:pdf|zip))$", CaseFileView.as_view(), name="case-file"),
     path("", include(router.urls)),
     path("", include("reports.api")),  # CONTRACT §9: reports and supervision
     path("inbox/", InboxView.as_view(), name="inbox"),

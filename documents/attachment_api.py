@@ -24,7 +24,14 @@ from rest_framework.views import APIView
 
 from workflows.audit import client_ip
 
-from .attachments import attachment_object, attachments_of, load_object, open_stored, store_attachment
+from .attachments import (
+    ALLOWED_TYPES,
+    attachment_object,
+    attachments_of,
+    load_object,
+    open_stored,
+    store_attachment,
+)
 from .models import Attachment
 
 
@@ -125,7 +132,8 @@ class _FileView(APIView):
 
 
 class AttachmentDownloadView(_FileView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+    # The file answers with the type read from its bytes when it was stored: one of the accepted types.
+    @extend_schema(responses={(200, mime): OpenApiResponse(OpenApiTypes.BINARY) for mime in sorted(ALLOWED_TYPES)},
                    summary="Download an attachment's file")
     def get(self, request, pk):
         attachment = self.attachment(request, pk)

@@ -40,6 +40,7 @@ class PartySerializer(BoundedTextSerializer, serializers.ModelSerializer):
     class Meta:
         model = MediationParty
         fields = ["kind", "name", "gender", "ethnicity", "id_number", "address", "phone"]
+        ref_name = "MediationParty"  # the schema's component; `Party` is a case's party (cases.api)
 
 
 class MaskedMediationPartySerializer(serializers.ModelSerializer):
@@ -75,7 +76,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
-    village_name = serializers.CharField(source="village.name", default=None, read_only=True)
+    village_name = serializers.CharField(source="village.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = MediationCommittee
@@ -84,7 +85,7 @@ class CommitteeSerializer(serializers.ModelSerializer):
 
 class MediatorSerializer(serializers.ModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
-    username = serializers.CharField(source="user.username", default=None, read_only=True)
+    username = serializers.CharField(source="user.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Mediator

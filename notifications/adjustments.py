@@ -484,8 +484,10 @@ def _apply(deadline, adjustment, today) -> dict:
             ceiling = extend_date(rule, deadline.due_date, rule.max_extension_days)
             if result.date > ceiling.date:
                 result = ceiling
-        # How long the period stood still, in the rule's unit: reanchor() keeps it after a date correction.
-        adjustment.days = units_between(rule, suspended_on, today)
+        # How long the period stood still, in the rule's unit, as granted — the ceiling above may have cut it — so
+        # that reanchor() after a date correction and a calendar change (recompute_due) add exactly that again. Without
+        # the ceiling it is the units from suspended_on to today.
+        adjustment.days = units_between(rule, deadline.due_date, result.date)
         deadline.status, deadline.suspended_on = Deadline.Status.OPEN, None
         _move(deadline, result)
         return {"suspended_on": suspended_on, "resumed_on": today, "days_left": left, "unit": rule.unit}

@@ -62,6 +62,18 @@ class CalendarDaySerializer(serializers.ModelSerializer):
         read_only_fields = ["date"]
 
 
+class CalendarDayInfoSerializer(serializers.Serializer):
+    """GET calendar/days/{day}/: whether the day is a working day, where that comes from (override, official,
+    fallback), whether it is provisional, and an override's note ("" without one)."""
+
+    date = serializers.DateField()
+    is_workday = serializers.BooleanField()
+    provisional = serializers.BooleanField()
+    source = serializers.ChoiceField(choices=[(s, s) for s in (calendar.SOURCE_OVERRIDE, calendar.SOURCE_OFFICIAL,
+                                                               calendar.SOURCE_FALLBACK)])
+    note = serializers.CharField(allow_blank=True)
+
+
 class CalendarDayView(APIView):
     """Override one day (admin), e.g. to load next year's notice before the library knows it."""
 
@@ -73,7 +85,7 @@ class CalendarDayView(APIView):
         except ValueError:
             raise exceptions.ValidationError({"date": [bilingual(_("Use a date as YYYY-MM-DD."))]}) from None
 
-    @extend_schema(responses=CalendarDaySerializer)
+    @extend_schema(responses=CalendarDayInfoSerializer)
     def get(self, request, day):
         date = self._date(day)
         info = calendar.day_info(date)
@@ -118,8 +130,19 @@ class DeadlineRuleSerializer(serializers.ModelSerializer):
                                           required=False)
     escalate_to = serializers.ChoiceField(choices=[("", "")] + [(r, r) for r in roles.ALL_ROLES], required=False,
                                           allow_blank=True)
-    length = serializers.IntegerField(min_value=1, max_value=3660, required=False)
+    # 0 is stored for a rule whose due date is given by the act or the plan (given_date, fixed_date, instalments),
+    # so the schema's minimum is 0; a change must still be at least 1 (validate_length).
+    length = serializers.IntegerField(min_value=0, max_value=3660, required=False,
+                                      help_text="Read: 0 for a rule whose date is named by the act, the plan or the "
+                                                "year (given_date, fixed_date, instalments). Change: at least 1.")
     configurable = serializers.BooleanField(read_only=True, help_text="The opposite of `statutory`.")
+
+    def validate_length(self, value):
+        """A changed length is at least 1 (the same message as DRF's min_value)."""
+        if value < 1:
+            raise serializers.ValidationError(
+                serializers.IntegerField.default_error_messages["min_value"].format(min_value=1))
+        return value
 
     class Meta:
         model = DeadlineRule
@@ -207,7 +230,7 @@ class DeadlineAdjustmentSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = DeadlineAdjustment

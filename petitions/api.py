@@ -51,6 +51,9 @@ class MaskedPetitionerSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     round_label = serializers.CharField(source="get_round_display", read_only=True)
+    # Blank until recorded: declared so, since a read-only model field loses its allow_blank (and the schema its "").
+    result = serializers.ChoiceField(choices=Petition.Result.choices, allow_blank=True, read_only=True)
+    decision = serializers.ChoiceField(choices=PetitionReview.Decision.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = PetitionReview
@@ -66,7 +69,7 @@ class PetitionBriefSerializer(serializers.ModelSerializer):
 
 class PetitionListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    village_name = serializers.CharField(source="village.name", read_only=True, default=None)
+    village_name = serializers.CharField(source="village.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Petition
@@ -78,10 +81,11 @@ class PetitionSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "petition"
     petitioners = MaskedPetitionerSerializer(many=True, read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
-    repeat_of = PetitionBriefSerializer(read_only=True)
+    repeat_of = PetitionBriefSerializer(read_only=True, allow_null=True)
     repeats = PetitionBriefSerializer(many=True, read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    village_mediator = serializers.CharField(source="village_mediator.username", read_only=True, default=None)
+    village_mediator = serializers.CharField(source="village_mediator.username", read_only=True, default=None, allow_null=True)
+    result = serializers.ChoiceField(choices=Petition.Result.choices, allow_blank=True, read_only=True)  # blank until replied
 
     class Meta:
         model = Petition
@@ -189,7 +193,7 @@ class PetitionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
         return personal_data_response(services.reveal_petitioner_data(petition, user=request.user,
                                                                       client_ip=client_ip(request)))
 
-    @extend_schema(request=ExtensionSerializer, responses=PetitionSerializer)
+    @extend_schema(request=ExtensionSerializer, responses={202: PetitionSerializer})
     @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
         """Ask for the handling period's extension (条例 Art 34): 202 with the petition; the principal approves it

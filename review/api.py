@@ -78,7 +78,7 @@ class DecisionListSerializer(serializers.ModelSerializer):
 class DecisionSerializer(StatefulSerializer, serializers.ModelSerializer):
     process = "decision"
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    signed_by = serializers.CharField(source="signed_by.username", read_only=True, default=None)
+    signed_by = serializers.CharField(source="signed_by.username", read_only=True, default=None, allow_null=True)
     preparation = PreparationSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     content_fingerprint = serializers.CharField(read_only=True)
@@ -174,7 +174,7 @@ class DecisionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
         return self._detail(decision)
 
 
-    @extend_schema(request=PreparationSerializer, responses=DecisionSerializer)
+    @extend_schema(request=PreparationSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
     def preparation(self, request, pk=None):
         """Record a preparation step: public comment period, expert argumentation or risk assessment."""
@@ -195,7 +195,7 @@ class DecisionViewSet(TransitionsMixin, XlsxListMixin, mixins.ListModelMixin, mi
             reason=serializer.validated_data.get("reason", ""), client_ip=client_ip(request))
         return self._detail(decision)
 
-    @extend_schema(request=PartyCommitteeReportSerializer, responses=DecisionSerializer)
+    @extend_schema(request=PartyCommitteeReportSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"], url_path="party-committee-report")
     def party_committee_report(self, request, pk=None):
         """Record the report to the Party committee (请示报告, 条例 Art 31): `reported_on`, `reference`, `summary`."""

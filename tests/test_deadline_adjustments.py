@@ -266,6 +266,25 @@ def test_a_suspension_of_art60_stands_still_no_longer_than_the_ceiling_and_count
     assert_refused(ask(town.api("o1"), other, "extend", days=1), 409, rule="extension")
 
 
+def test_a_correction_after_a_suspension_cut_by_the_ceiling_keeps_the_ceiling(monkeypatch, town):
+    """Issue 17 (found by the calendar properties): suspended for 200 days, Art 60's period moved by the ceiling
+    (30 days), but the resumption recorded the 200 days, and a later correction of the filing date gave them all
+    back (the decision due ~170 days past what the ceiling allows). The days recorded are the days granted."""
+    case = late_case(town, filed_days_ago=30)
+    registered_days_ago(case["id"], 40)
+    ninety = deadline_of(case["id"], "case.decision")
+    due = ninety.due_date
+    ok(approve(town.api("principal"), ok(ask(town.api("chief"), ninety, "suspend"), 201)["id"]))
+    travel(monkeypatch, days_ago(-200))
+    resumed = ok(approve(town.api("principal"), ok(ask(town.api("chief"), ninety, "resume"), 201)["id"]))
+    assert resumed["days"] == 30
+    ninety.refresh_from_db()
+    assert ninety.due_date == due + datetime.timedelta(days=30)
+    ok(correct(town.api("chief"), case["id"], "filed_on", ninety.anchor_date - datetime.timedelta(days=1)))
+    ninety.refresh_from_db()
+    assert ninety.due_date == due + datetime.timedelta(days=29)
+
+
 def test_a_party_window_is_neither_suspended_nor_extended(town):
     case = town.notified("500")
     window = deadline_of(case["id"], "case.statement_window")

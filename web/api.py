@@ -43,6 +43,7 @@ DATABASE_UNAVAILABLE = _(
 )
 CSRF_FAILED = _("The request came from a browser session without its CSRF token: reload the page and try again, "
                 "or send an API token.")
+NUL_IN_TEXT = _("Null characters are not allowed.")  # PostgreSQL stores no NUL (0x00) in text
 CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type", 429: "throttled", 500: "server_error"}
 
@@ -114,8 +115,10 @@ def exception_handler(exc, context):
     if is_database_unavailable(exc):
         return database_unavailable_response(exc)
     if isinstance(exc, (OverflowError, DataError)):
-        # An id or number beyond what the database stores (SQLite: OverflowError, PostgreSQL: DataError).
-        return Response(error_body(400, bilingual(NUMBER_OUT_OF_RANGE)), status=400)
+        # What the database cannot store: an id or number beyond its range (SQLite: OverflowError, PostgreSQL:
+        # DataError), or on PostgreSQL a NUL character in text (a search term, a free-form JSON value).
+        message = NUL_IN_TEXT if "NUL" in str(exc) else NUMBER_OUT_OF_RANGE
+        return Response(error_body(400, bilingual(message)), status=400)
     if isinstance(exc, exceptions.ValidationError):
         return Response(error_body(400, bilingual(MESSAGES[400]), fields=_field_errors(exc.detail)), status=400)
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):

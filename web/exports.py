@@ -87,8 +87,14 @@ def write_xlsx(rows, columns: list, title: str = "Sheet"):
     sheet.append(header)
     if isinstance(rows, QuerySet):
         rows = rows.iterator(chunk_size=CHUNK)
-    for row in rows:
-        sheet.append([_cell(sheet, column.of(row)) for column in columns])
+    try:
+        for row in rows:
+            sheet.append([_cell(sheet, column.of(row)) for column in columns])
+    except BaseException:
+        # The rows failed (a filter the database refuses, read lazily here): close the sheet's writer, which
+        # otherwise stays open until garbage collection and fails there, before the error is answered.
+        sheet.close()
+        raise
     out = tempfile.TemporaryFile()
     workbook.save(out)
     out.seek(0)

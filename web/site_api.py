@@ -3,7 +3,7 @@ calling user must act on now, across processes), `GET|PATCH /api/v1/me/`, `GET /
 check. The plumbing every app's API shares is web.api."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -107,7 +107,8 @@ class InboxItemSerializer(serializers.Serializer):
 class InboxView(APIView):
     """What the calling user must act on now, soonest deadline first."""
 
-    @extend_schema(responses=InboxItemSerializer(many=True))
+    @extend_schema(responses=inline_serializer("Inbox", {"count": serializers.IntegerField(),
+                                                         "results": InboxItemSerializer(many=True)}))
     def get(self, request):
         items = inbox(request.user)
         return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})

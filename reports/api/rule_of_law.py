@@ -16,6 +16,8 @@ import datetime
 from django.http import HttpResponse
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +34,7 @@ from ..models import NARRATIVE_PARTS, AnnualReport
 
 RULE_OF_LAW = AnnualReport.Kind.RULE_OF_LAW
 BAD_DAY = _("Enter a date as YYYY-MM-DD.")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NARRATIVE_NOT_A_MAP = _("Give the parts as an object of part names and texts.")
 
 
@@ -63,11 +66,15 @@ def _day(request):
 class RuleOfLawReportView(APIView):
     """GET the report of a year with its figures and counting rules; PATCH/POST its narrative parts."""
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="reports_rule_of_law",
+                   summary="The rule-of-law report of a year (法治政府建设年度报告)")
     def get(self, request, year):
         require("report.view", request.user)
         _kind, year = services.check_kind_and_year(RULE_OF_LAW, year)
         return Response(report_data(year))
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+                   operation_id="reports_rule_of_law_narrative", summary="Keep the narrative parts of a year's report")
     def patch(self, request, year):
         narrative = request.data.get("narrative") if hasattr(request.data, "get") else None
         require("report.edit", request.user)
@@ -77,7 +84,10 @@ class RuleOfLawReportView(APIView):
                                          client_ip=client_ip(request))
         return Response(report_data(report.year))
 
-    post = patch
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+                   operation_id="reports_rule_of_law_narrative_post", summary="Keep the narrative parts (as PATCH)")
+    def post(self, request, year):
+        return self.patch(request, year)
 
 
 class RecordDayView(APIView):
@@ -85,6 +95,8 @@ class RecordDayView(APIView):
 
     action = None  # "submission" | "publication"
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT},
+                   summary="Record the day a year's report was submitted to the county or made public")
     def post(self, request, year):
         require("report.edit", request.user)
         record = services.record_submission if self.action == "submission" else services.record_publication
@@ -96,6 +108,9 @@ class RecordDayView(APIView):
 class RuleOfLawDocumentView(APIView):
     """GET the report of a year as DOCX (or PDF: 409 when the server has no Chinese font)."""
 
+    @extend_schema(responses={(200, DOCX_TYPE): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY,
+                              409: OpenApiResponse(description="The document is not available (PDF: no Chinese font).")},
+                   operation_id="reports_rule_of_law_file", summary="The rule-of-law report of a year as DOCX or PDF")
     def get(self, request, year, fmt):
         require("report.view", request.user)
         _kind, year = services.check_kind_and_year(RULE_OF_LAW, year)
@@ -118,6 +133,6 @@ urlpatterns = [
             name="report-rule-of-law-submission"),
     re_path(rf"^reports/rule-of-law/{YEAR}/publication/$", RecordDayView.as_view(action="publication"),
             name="report-rule-of-law-publication"),
-    re_path(rf"^reports/rule-of-law/{YEAR}\.(?P<fmt>docx|pdf)$", RuleOfLawDocumentView.as_view(),
+    re_path(rf"^reports/rule-of-law/{YEAR}\.(?P<fmt>(?:docx|pdf))$", RuleOfLawDocumentView.as_view(),
             name="report-rule-of-law-file"),
 ]

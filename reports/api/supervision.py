@@ -58,13 +58,13 @@ class SupervisionView(APIView):
 class CircularListView(APIView):
     """GET: the circulars, latest week first; POST: issue a week's circular (see the module's docstring)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="supervision_circulars",
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}}, operation_id="supervision_circulars",
                    summary="Weekly supervision circulars")
     def get(self, request):
         _may_view(request)
         return Response([circular_data(c) for c in circulars.circulars()])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT,
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT},
                    operation_id="supervision_circular_issue", summary="Issue a week's supervision circular")
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
