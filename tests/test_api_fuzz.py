@@ -51,10 +51,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.clock, pytest.mark.django_db, py
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Per operation: ~117 operations, a few thousand requests in all. LAWFLOW_FUZZ_EXAMPLES=80 searches deeper by hand
 # (some 8,000 requests, ~8 minutes).
-EXAMPLES = int(os.environ.get("LAWFLOW_FUZZ_EXAMPLES") or 20)
+EXAMPLES = int(os.environ.get("LAWFLOW_FUZZ_EXAMPLES") or 25)
 FILE_EXAMPLES = 5  # per operation that renders a file (PDF, DOCX, ZIP, XLSX: seconds each)
 MIN_EXAMPLES = 2000
-SCENARIOS, STEPS = 25, 8  # the linked sequences
+SCENARIOS, STEPS = 30, 8  # the linked sequences
 SAMPLE = 6  # real rows per resource (one per state first)
 CONFIG = schemathesis.Config.from_dict({
     "seed": 17,
