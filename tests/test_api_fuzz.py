@@ -9,7 +9,7 @@ the schema (negative mode: wrong types, out-of-range numbers, NUL bytes, missing
 - the body has a declared media type and conforms to the declared schema (`content_type_conformance`,
   `response_schema_conformance`).
 
-Paths with ids name real rows half of the time (one case per state, the decisions, meetings, petitions,
+Paths with ids name real rows most of the time (one case per state, the decisions, meetings, petitions,
 mediations, the network, deadlines, documents with their kinds and records, a stored photo), random ones
 otherwise (404). Each example runs in a savepoint rolled back after it, so every request meets the same demo town
 and a failure replays exactly; the sequences of `test_linked_operations_…` keep their state for one scenario.
@@ -231,8 +231,8 @@ def cases_of(operation, real):
 
 
 class Tally:
-    """Per operation: the status codes answered, and the first failure seen (also one hypothesis then calls
-    flaky)."""
+    """Per operation: the status codes answered, and the first failure seen (kept even when hypothesis, replaying
+    it, calls the test flaky)."""
 
     def __init__(self):
         self.codes = collections.defaultdict(collections.Counter)
