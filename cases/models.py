@@ -11,9 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from workflows.masking import MaskedPersonalData
 from workflows.owned import FlowOwnedFields
-
-from .validators import mask_id, mask_phone
 
 
 class OfficerCertificate(models.Model):
@@ -99,7 +98,7 @@ class ViolationType(models.Model):
         return self.hearing_threshold
 
 
-class Party(models.Model):
+class Party(MaskedPersonalData, models.Model):
     """The party (当事人): a person or an organisation."""
 
     class Kind(models.TextChoices):
@@ -134,14 +133,6 @@ class Party(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class CaseState(models.TextChoices):

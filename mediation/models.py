@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workflows.masking import mask_id, mask_phone
+from workflows.masking import MaskedPersonalData
 from workflows.owned import FlowOwnedFields
 
 
@@ -190,7 +190,7 @@ class Mediation(FlowOwnedFields, models.Model):
         return users
 
 
-class MediationParty(models.Model):
+class MediationParty(MaskedPersonalData, models.Model):
     """A party to the dispute, with the details a written agreement names (Art 29 (1): 当事人的基本情况)."""
 
     class Kind(models.TextChoices):
@@ -213,15 +213,6 @@ class MediationParty(models.Model):
 
     def __str__(self):
         return self.name
-
-    # Shown masked by default; the full values only through an audited reveal (workflows.personal_data).
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class WorkRecord(models.Model):

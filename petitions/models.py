@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from workflows.masking import mask_id, mask_phone
+from workflows.masking import MaskedPersonalData
 from workflows.owned import FlowOwnedFields
 
 # 信访工作条例 Art 19 (statute): several petitioners presenting the same matter in person choose representatives,
@@ -124,7 +124,7 @@ class Petition(FlowOwnedFields, models.Model):
         return [mediator] if mediator is not None and mediator.is_active else []
 
 
-class Petitioner(models.Model):
+class Petitioner(MaskedPersonalData, models.Model):
     """A petitioner, or for a group visit one of its representatives (条例 Art 19: at most five)."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners",
@@ -141,15 +141,6 @@ class Petitioner(models.Model):
 
     def __str__(self):
         return self.name
-
-    # Shown masked by default; the full values only through an audited reveal (workflows.personal_data).
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class PetitionReview(models.Model):

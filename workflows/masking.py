@@ -26,3 +26,17 @@ def mask_phone(value: str) -> str:
         area, number = value.split("-", 1)
         return f"{area}-{'*' * len(number)}" if len(number) <= 4 else f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+class MaskedPersonalData:
+    """A mixin for a model of a person with `id_number` and `phone` (a case's party, a petitioner, a party to a
+    mediation): `masked_id_number` and `masked_phone`, as pages, lists and the API show them by default; the full
+    values only through an audited reveal (workflows.personal_data)."""
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
