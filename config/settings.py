@@ -112,7 +112,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Persistent connections (issue 18): a new PostgreSQL connection costs more than a whole inbox request.
+        # 0 closes the connection after each request, as Django's default does.
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
         # A connection kept between requests (DB_CONN_MAX_AGE > 0) is checked before a request uses it, so the first
         # request after PostgreSQL restarted reconnects instead of failing on the dead connection (issue 17).
         conn_health_checks=True,

@@ -1,0 +1,25 @@
+"""gunicorn's production configuration (issue 18): `gunicorn -c config/gunicorn.conf.py config.wsgi:application`.
+
+Every value may be overridden by the environment (GUNICORN_*), so one image serves a small town's PC and a
+county's server. Sync workers: lawflow's requests are short database work, and a sync worker keeps one
+persistent database connection (DB_CONN_MAX_AGE), which threads or gevent would multiply.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# gunicorn's own rule of thumb: (2 × cores) + 1 — one worker computes while another waits on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Documents (PDF of a whole case file) and exports may take long; a stuck worker is still killed in the end.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (± jitter), so a slow leak never grows without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+# Behind the TLS proxy of README "Security", which sets X-Forwarded-Proto/-For.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
