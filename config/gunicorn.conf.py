@@ -8,18 +8,25 @@ persistent database connection (DB_CONN_MAX_AGE), which threads or gevent would 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+def _env(name: str, default):
+    """The variable's value, or `default` when it is unset or empty (docker/compose.yaml passes
+    `GUNICORN_WORKERS: ${GUNICORN_WORKERS:-}`, an empty string when the operator did not choose)."""
+    return os.environ.get(name) or default
+
+
+bind = _env("GUNICORN_BIND", "0.0.0.0:8000")
 # gunicorn's own rule of thumb: (2 × cores) + 1 — one worker computes while another waits on PostgreSQL.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+workers = int(_env("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # Documents (PDF of a whole case file) and exports may take long; a stuck worker is still killed in the end.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+timeout = int(_env("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (± jitter), so a slow leak never grows without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = _env("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 # Behind the TLS proxy of README "Security", which sets X-Forwarded-Proto/-For.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _env("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
