@@ -120,6 +120,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind pgbouncer in transaction mode (README "Running in production and scaling") a server-side cursor — what
+# `.iterator()` opens on PostgreSQL (the exports, verify_audit) — cannot outlive the transaction the pooler lends;
+# DB_DISABLE_SERVER_SIDE_CURSORS=true makes Django read those rows client-side instead.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once (web, worker and beat share the file).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -14,6 +14,7 @@ import runpy
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -220,3 +221,25 @@ def test_docker_compose_config_accepts_the_file():
     result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "--quiet"], capture_output=True,
                             text=True, env={**os.environ, "SECRET_KEY": "x" * 50}, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def database_settings(**env) -> list[str]:
+    """CONN_MAX_AGE and DISABLE_SERVER_SIDE_CURSORS as a fresh process reads them from `env`."""
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("DB_CONN_MAX_AGE", "DB_DISABLE_SERVER_SIDE_CURSORS", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "db = settings.DATABASES['default']; "
+                               "print(db['CONN_MAX_AGE'], db['DISABLE_SERVER_SIDE_CURSORS'])"],
+        cwd=ROOT, env={**environment, **env, "DJANGO_SETTINGS_MODULE": "config.settings",
+                       "DATABASE_URL": "postgres://lawflow@127.0.0.1:5432/lawflow"},
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_persistent_connections_by_default_and_the_pgbouncer_switches():
+    # README "Running in production and scaling": each process keeps one connection for 10 minutes by default;
+    # behind pgbouncer in transaction mode, DB_CONN_MAX_AGE=0 and DB_DISABLE_SERVER_SIDE_CURSORS=true.
+    assert database_settings() == ["600", "False"]
+    assert database_settings(DB_CONN_MAX_AGE="0", DB_DISABLE_SERVER_SIDE_CURSORS="true") == ["0", "True"]
