@@ -8,6 +8,7 @@ exercised as processes in tests/test_stack_processes.py.
 """
 
 import importlib
+import json
 import os
 import re
 import runpy
@@ -188,22 +189,14 @@ def test_the_gunicorn_config_sets_only_settings_gunicorn_knows_and_reads_its_var
     assert load_gunicorn_conf(GUNICORN_TIMEOUT="600")["timeout"] == 600
 
 
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of the final stage, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
-    instructions = [tuple(line.split(None, 1)) + ("",) for line in lines]
-    stages = [i for i, (word, *_rest) in enumerate(instructions) if word.upper() == "FROM"]
-    return [(word.upper(), rest[0]) for word, *rest in instructions[stages[-1]:]]
-
-
 def test_the_image_runs_as_a_non_root_user_with_the_gunicorn_config():
-    instructions = dockerfile_instructions()
+    # The Dockerfile reader of tests/test_security_settings.py, which checks the user and var/ in detail.
+    from .test_security_settings import dockerfile_instructions, final_stage
+
+    instructions = final_stage(dockerfile_instructions(DOCKERFILE.read_text(encoding="utf-8")))
     users = [argument for word, argument in instructions if word == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), users
     [cmd] = [argument for word, argument in instructions if word == "CMD"]
-    import json
-
     assert json.loads(cmd) == ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
     # gunicorn comes with the project's dependencies (pyproject), not from a pip install of its own.
     runs = " ".join(argument for word, argument in instructions if word == "RUN")
