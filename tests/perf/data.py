@@ -14,6 +14,7 @@ A row in `bench_meta` marks a complete data set; `--fresh` drops the database an
 """
 
 import io
+import json
 import random
 from datetime import timedelta
 
@@ -36,12 +37,12 @@ def meta_get(key):
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
         cursor.execute("SELECT value FROM bench_meta WHERE key = %s", [key])
         row = cursor.fetchone()
-    return row[0] if row else None
+    if not row:
+        return None
+    return json.loads(row[0]) if isinstance(row[0], str) else row[0]  # Django's psycopg loads jsonb as text
 
 
 def meta_set(key, value) -> None:
-    import json
-
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_meta (key, value) VALUES (%s, %s::jsonb) ON CONFLICT (key) DO UPDATE "
                        "SET value = EXCLUDED.value", [key, json.dumps(value)])
