@@ -10,7 +10,9 @@ Two more schemas, `sweep_10k` and `sweep_1m`, hold their own deadline, reminder 
 read from `public` through the search path): 10,000 or 1,000,000 open deadlines with two planned reminders each,
 and 1,000 due reminders on their own deadlines, for the sweep's scaling benchmark.
 
-A row in `bench_meta` marks a complete data set; `--fresh` drops the database and builds it again.
+A row in `bench_meta` marks a complete data set; `--fresh` drops the database and builds it again. The sweep schemas
+are built again by themselves when a migration changed the public deadline, reminder or delivery tables (columns,
+indexes).
 """
 
 import io
@@ -209,7 +211,7 @@ def generate_sweep_schemas() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             cursor.execute(f"CREATE SCHEMA {schema}")
-            for table in ("notifications_deadline", "notifications_reminder", "notifications_delivery"):
+            for table in SWEEP_TABLES:
                 cursor.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)")
         d_cols = ["id", "object_type", "object_id", "rule_id", "kind", "anchor_date", "due_date", "due_at", "status",
                   "basis", "provisional", "calendar_version", "extended_days", "opened_at"]
@@ -250,15 +252,33 @@ def generate_sweep_schemas() -> None:
                 cursor.execute(f"VACUUM ANALYZE {schema}.{table}")
 
 
+SWEEP_TABLES = ("notifications_deadline", "notifications_reminder", "notifications_delivery")
+
+
+def sweep_tables_signature() -> list[str]:
+    """The columns and indexes of the public deadline, reminder and delivery tables: when a migration changes them
+    (a new index, a new column), the sweep schemas' copies are built again, so that they measure the same tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = "
+                       "'public' AND table_name = ANY(%s) ORDER BY 1", [list(SWEEP_TABLES)])
+        signature = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(%s) "
+                       "ORDER BY 1", [list(SWEEP_TABLES)])
+        return signature + [row[0] for row in cursor.fetchall()]
+
+
 def ensure(fresh: bool = False) -> dict:
     """Generate what `lawflow_bench` lacks; returns the bench_meta marker."""
     marker = meta_get("dataset")
-    if marker and marker.get("version") == DATASET_VERSION and not fresh:
+    signature = sweep_tables_signature()
+    if (marker and marker.get("version") == DATASET_VERSION and not fresh
+            and meta_get("sweep_tables") == signature):
         return marker
-    if meta_get("cases") != DATASET_VERSION:
+    if meta_get("cases") != DATASET_VERSION or fresh:
         generate_cases()
         meta_set("cases", DATASET_VERSION)
     generate_sweep_schemas()
+    meta_set("sweep_tables", signature)
     marker = {"version": DATASET_VERSION, "cases": TOTAL_CASES, "sweep": SWEEP_SCALES}
     meta_set("dataset", marker)
     return marker
