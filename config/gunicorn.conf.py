@@ -30,3 +30,9 @@ accesslog = _env("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 # Behind the TLS proxy of README "Security", which sets X-Forwarded-Proto/-For.
 forwarded_allow_ips = _env("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl), which several
+# servers on one host (the tests' two servers, the benchmark, a county's towns) would share and fight over.
+# lawflow does not use `gunicornc`; GUNICORN_CONTROL_SOCKET=PATH turns it on at a path of its own.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
