@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import State
@@ -186,7 +186,7 @@ class CaseFlow(BaseFlow):
         if kind_name is None:
             kind_name = "penalty_decision" if case.outcome == Case.Outcome.PENALTY else "no_penalty_decision"
         issue_document(kind_name, case, user=self.user, on=getattr(case, date_field),
-                             client_ip=self.client_ip)
+                       client_ip=self.client_ip, locked=True)  # fire_transition holds the case's row lock
 
     def object_refusal(self, transition):
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
@@ -841,7 +841,7 @@ class CaseFlow(BaseFlow):
         # The self-check's score is kept as it stood when the file was closed (DESIGN §10), in the default language
         # (the card re-labels the codes in its reader's language).
         with translation.override(settings.LANGUAGE_CODE):
-            result = self_check.self_check(self.obj)
+            result = self_check.self_check(self.obj, found=getattr(self, "_close_vetoes", None))
         self.obj.self_check_score, self.obj.self_check_at = result.score, timezone.now()
         self.obj.self_check_result = result.as_dict()
         cancel_correction_deadlines(self.obj)
@@ -914,7 +914,11 @@ class CaseFlow(BaseFlow):
         if publicity_open.exists():
             return refuse(False, RuleViolation(CLOSE_PUBLICITY, rule="Art 48"))
         # 案卷评查 (DESIGN §10, CONTRACT §6): a file failing a veto is not closed (cases.self_check names each).
-        if self_check.vetoes(case):
+        # Computed in the language the kept result is written in, and kept for the step itself (close), which would
+        # otherwise run the same checks again.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._close_vetoes = self_check.vetoes(case)
+        if self._close_vetoes:
             return refuse(False, self_check.refusal(case))
         return refuse(True, None)
 
@@ -959,6 +963,7 @@ def window_end(case, kind) -> datetime.date | None:
 def require_certified_pair(officers, day: datetime.date) -> None:
     """C1: ≥2 distinct officers, each with a certificate valid on `day` (Art 42 持证, Art 55 两人以上)."""
     officers = list({officer.pk: officer for officer in officers}.values())
+    prefetch_related_objects(officers, "certificates")  # one query for every officer's certificates
     if len(officers) < 2:
         raise RuleViolation(C1_TOO_FEW, rule="C1 Art 42, 55")
     invalid = [str(officer) for officer in officers if not has_valid_certificate(officer, day)]
@@ -1226,10 +1231,11 @@ def round_of(kind_name: str, case) -> Round:
     return Round(max(count, 1))
 
 
-def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None):
+def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None, locked=False):
     """Issue the case's document `kind_name` (documents.services.issue) for `record`, or for the current Round of a
     document made again: inside the caller's transaction, dated `on` (the business date). Returns the
     IssuedDocument; its number goes into the audit trail (`issue_document`)."""
     if record is None and kind_name in ROUND_STEPS:
         record = round_of(kind_name, case)
-    return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip)
+    return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip,
+                                   locked=locked)

@@ -38,6 +38,7 @@ from importlib import metadata
 
 import chinese_calendar
 import holidays
+from django.db.models import CharField, DateField, IntegerField, Value
 from django.db.models.signals import post_delete, post_save
 
 from notifications.models import CalendarDay, CalendarYear
@@ -146,9 +147,8 @@ def _check_days(days: object) -> None:
 class _Calendar:
     """The calendar as seen by one public call, or by every call inside one :func:`shared_calendar` scope.
 
-    The overrides are read in one query the first time a day is looked at (the table holds an administrator's
-    entries, a few dozen rows a year) and kept in a dict; the official years are read in one query, only when a
-    year unknown to ``chinesecalendar`` is met or the calendar version is asked for. The version is derived from
+    The overrides and the official years are read in one query the first time a day is looked at (the tables hold
+    an administrator's entries, a few dozen rows a year) and kept in a dict and a set. The version is derived from
     those same rows (their number and latest change), so it costs nothing more. Nothing is kept beyond the call or
     the scope, and saving or deleting an override or an official year inside a scope empties it (the signal
     handlers below): an override saved by the admin takes effect at once.
@@ -168,20 +168,28 @@ class _Calendar:
         self._load()
 
     def _load(self) -> dict[datetime.date, bool]:
+        """Read the overrides and the official years, both tables in one query (UNION ALL), once."""
         if self._overrides is None:
-            overrides, latest = {}, None
-            for day, kind, updated_at in CalendarDay.objects.order_by().values_list("date", "kind", "updated_at"):
-                overrides[day] = kind == CalendarDay.Kind.WORKDAY
-                if updated_at is not None and (latest is None or updated_at > latest):
-                    latest = updated_at
-            self._overrides, self._days_latest = overrides, latest
+            days = CalendarDay.objects.order_by().values_list(
+                "date", "kind", "updated_at", Value(None, output_field=IntegerField()))
+            years = CalendarYear.objects.order_by().values_list(
+                Value(None, output_field=DateField()), Value("", output_field=CharField()), "updated_at", "year")
+            overrides, db_years, days_latest, years_latest = {}, set(), None, None
+            for day, kind, updated_at, year in days.union(years, all=True):
+                if year is None:
+                    overrides[day] = kind == CalendarDay.Kind.WORKDAY
+                    if updated_at is not None and (days_latest is None or updated_at > days_latest):
+                        days_latest = updated_at
+                else:
+                    db_years.add(year)
+                    if updated_at is not None and (years_latest is None or updated_at > years_latest):
+                        years_latest = updated_at
+            self._overrides, self._days_latest = overrides, days_latest
+            self._db_years, self._years_latest = frozenset(db_years), years_latest
         return self._overrides
 
     def _load_years(self) -> frozenset[int]:
-        if self._db_years is None:
-            rows = list(CalendarYear.objects.order_by().values_list("year", "updated_at"))
-            self._db_years = frozenset(year for year, _ in rows)
-            self._years_latest = max((at for _, at in rows if at is not None), default=None)
+        self._load()
         return self._db_years
 
     def is_official_year(self, year: int) -> bool:

@@ -248,15 +248,14 @@ def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED, clos
     `closed_on`: the business date of the act that meets them (the filing's filed_on, the service's served_on ...);
     a deadline is met in time when that day is on or before its due date, whatever the hour the act is entered.
     Without one (an act with no date of its own), today."""
-    ids = list(Deadline.objects.filter(
-        object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds,
-        status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED],
-    ).values_list("pk", flat=True))
-    if ids:
-        Deadline.objects.filter(pk__in=ids).update(status=status, closed_at=timezone.now(),
-                                                   closed_on=closed_on or timezone.localdate())
-        cancel_reminders(ids)
-    return len(ids)
+    now = timezone.now()
+    of_obj = Deadline.objects.filter(object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds)
+    closed = of_obj.filter(status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).update(
+        status=status, closed_at=now, closed_on=closed_on or timezone.localdate())
+    if closed:
+        # The rows just closed are those of these kinds closed at this very instant (one UPDATE, no SELECT first).
+        cancel_reminders(of_obj.filter(status=status, closed_at=now).values("pk"))
+    return closed
 
 
 def deadlines_of(obj):

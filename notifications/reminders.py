@@ -161,7 +161,8 @@ def save_new_reminders(rows: list[Reminder]) -> list[Reminder]:
 
 
 def cancel_reminders(deadline_ids) -> None:
-    """A closed, cancelled or suspended deadline sends nothing more."""
+    """A closed, cancelled or suspended deadline sends nothing more. `deadline_ids`: ids, or a queryset of them
+    (a subquery: two UPDATEs whatever their number)."""
     Reminder.objects.filter(deadline__in=deadline_ids, status=Reminder.Status.PLANNED).update(
         status=Reminder.Status.CANCELLED)
     Delivery.objects.filter(reminder__deadline__in=deadline_ids, status=Delivery.Status.PENDING).update(
