@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import State
 
 from documents import services as document_services
 from notifications.calendar import add_calendar_days, add_working_days, roll_to_working_day
-from notifications.deadlines import add_months, close_deadlines, open_deadline
+from notifications.deadlines import add_months, close_deadlines, open_deadline, open_deadlines
 from notifications.models import Deadline
 from notifications.services import notify_role, notify_users
 from workflows import roles
@@ -147,16 +147,26 @@ class CaseFlow(BaseFlow):
     process = "case"
     state = model_state(S, S.REPORTED)
     LEGAL_REVIEW_TRANSITIONS = ("pass_legal_review", "return_legal_review")
+    # Read by the guards of most steps (the party: Art 30-32; the violation type: its fine range, Art 63, C8):
+    # fetched with the locked row (workflows.services.fire_transition).
+    select_related = ("party", "violation_type")
 
     def object_permission(self, transition, user) -> bool:
-        is_case_officer = self.obj.officers.filter(pk=user.pk).exists()
         if transition in roles.CASE_OFFICER_TRANSITIONS:
-            return is_case_officer
+            return self._is_case_officer(user)
         if transition == "record_transfer_receipt":  # the brigade chief, or one of the case's own officers
-            return is_case_officer or roles.has_role(user, roles.BRIGADE_CHIEF)
+            return roles.has_role(user, roles.BRIGADE_CHIEF) or self._is_case_officer(user)
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
-            return not is_case_officer  # C5 recusal (Art 58): nobody reviews their own case
+            return not self._is_case_officer(user)  # C5 recusal (Art 58): nobody reviews their own case
         return True
+
+    def _is_case_officer(self, user) -> bool:
+        """Whether `user` is one of the case's officers; asked once per flow and user (a step checks it in its
+        permission and again in its guard)."""
+        known = self.__dict__.setdefault("_case_officer", {})
+        if user.pk not in known:
+            known[user.pk] = self.obj.officers.filter(pk=user.pk).exists()
+        return known[user.pk]
 
     # The numbered documents a step issues (DESIGN §10): issued in the step's transaction, dated with the step's
     # business date, so that the number is taken once and shows in the audit trail right after the step.
@@ -176,7 +186,7 @@ class CaseFlow(BaseFlow):
         if kind_name is None:
             kind_name = "penalty_decision" if case.outcome == Case.Outcome.PENALTY else "no_penalty_decision"
         issue_document(kind_name, case, user=self.user, on=getattr(case, date_field),
-                             client_ip=self.client_ip)
+                       client_ip=self.client_ip, locked=True)  # fire_transition holds the case's row lock
 
     def object_refusal(self, transition):
         if transition in self.LEGAL_REVIEW_TRANSITIONS:
@@ -363,9 +373,10 @@ class CaseFlow(BaseFlow):
             case.waiver, case.waiver_on, case.waiver_scope, case.waiver_note = False, None, "", ""
             case.hearing_requested_on = None
             case.hearing_at, case.hearing_notice_on, case.presiding_officer = None, None, None
-        open_deadline(case, "case.statement_window", case.notified_on)  # Art 44-45
+        openings = [("case.statement_window", case.notified_on)]  # Art 44-45
         if case.hearing_eligible:
-            open_deadline(case, "case.hearing_request", case.notified_on)  # Art 64
+            openings.append(("case.hearing_request", case.notified_on))  # Art 64
+        open_deadlines(case, openings)
 
     @state.transition(source=S.NOTIFIED, target=S.NOTIFIED, label=_("Record the party's waiver"),
                       permission=roles.permission("case", "record_waiver"))
@@ -538,11 +549,12 @@ class CaseFlow(BaseFlow):
         case.collective_discussion_on = (collective_discussion_on or decided_on) if collective_discussion else None
         case.decided_on, case.decided_by = decided_on, self.user
         close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request", closed_on=decided_on)
-        open_deadline(case, "case.service", decided_on)  # Art 61, 85: serve within 7 working days
+        openings = [("case.service", decided_on)]  # Art 61, 85: serve within 7 working days
         if outcome == Case.Outcome.PENALTY and publicity_required(case):
             # Art 48 ¶1 (the province's list, cases.publicity; 7 working days: 国办发〔2018〕118号, local); never a
             # minor's decision (未成年人保护法 Art 103): no deadline opens for it.
-            open_deadline(case, "case.publicity", decided_on)
+            openings.append(("case.publicity", decided_on))
+        open_deadlines(case, openings)  # one insert for the deadlines, one for their reminders
 
     @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
                       permission=roles.permission("case", "serve"))
@@ -554,9 +566,11 @@ class CaseFlow(BaseFlow):
         case.service_method = method
         close_deadlines(case, "case.service", closed_on=served_on)
         if case.outcome == Case.Outcome.PENALTY and case.fine:
-            open_deadline(case, "case.payment", case.served_on)  # Art 67: pay within 15 days
-            # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
-            open_deadline(case, "case.court_application", remedy_periods_end(case))
+            open_deadlines(case, [
+                ("case.payment", case.served_on),  # Art 67: pay within 15 days
+                # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
+                ("case.court_application", remedy_periods_end(case)),
+            ])
 
     @state.transition(source=[S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT], target=S.EXECUTED,
                       label=_("Record execution"), permission=roles.permission("case", "record_execution"))
@@ -827,7 +841,7 @@ class CaseFlow(BaseFlow):
         # The self-check's score is kept as it stood when the file was closed (DESIGN §10), in the default language
         # (the card re-labels the codes in its reader's language).
         with translation.override(settings.LANGUAGE_CODE):
-            result = self_check.self_check(self.obj)
+            result = self_check.self_check(self.obj, found=getattr(self, "_close_vetoes", None))
         self.obj.self_check_score, self.obj.self_check_at = result.score, timezone.now()
         self.obj.self_check_result = result.as_dict()
         cancel_correction_deadlines(self.obj)
@@ -900,13 +914,17 @@ class CaseFlow(BaseFlow):
         if publicity_open.exists():
             return refuse(False, RuleViolation(CLOSE_PUBLICITY, rule="Art 48"))
         # 案卷评查 (DESIGN §10, CONTRACT §6): a file failing a veto is not closed (cases.self_check names each).
-        if self_check.vetoes(case):
+        # Computed in the language the kept result is written in, and kept for the step itself (close), which would
+        # otherwise run the same checks again.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._close_vetoes = self_check.vetoes(case)
+        if self._close_vetoes:
             return refuse(False, self_check.refusal(case))
         return refuse(True, None)
 
     def _review(self, outcome, opinion):
         case, user = self.obj, self.user
-        if case.officers.filter(pk=user.pk).exists():
+        if self._is_case_officer(user):
             raise NotPermitted(C5_RECUSAL, rule="C5 Art 58")
         first_time = not LegalReview.objects.filter(reviewer=user).exists()
         if first_time and not user.legal_qualification:
@@ -945,6 +963,7 @@ def window_end(case, kind) -> datetime.date | None:
 def require_certified_pair(officers, day: datetime.date) -> None:
     """C1: ≥2 distinct officers, each with a certificate valid on `day` (Art 42 持证, Art 55 两人以上)."""
     officers = list({officer.pk: officer for officer in officers}.values())
+    prefetch_related_objects(officers, "certificates")  # one query for every officer's certificates
     if len(officers) < 2:
         raise RuleViolation(C1_TOO_FEW, rule="C1 Art 42, 55")
     invalid = [str(officer) for officer in officers if not has_valid_certificate(officer, day)]
@@ -1212,10 +1231,11 @@ def round_of(kind_name: str, case) -> Round:
     return Round(max(count, 1))
 
 
-def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None):
+def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None, locked=False):
     """Issue the case's document `kind_name` (documents.services.issue) for `record`, or for the current Round of a
     document made again: inside the caller's transaction, dated `on` (the business date). Returns the
     IssuedDocument; its number goes into the audit trail (`issue_document`)."""
     if record is None and kind_name in ROUND_STEPS:
         record = round_of(kind_name, case)
-    return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip)
+    return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip,
+                                   locked=locked)

@@ -131,17 +131,18 @@ def _valid_on(officer, day: datetime.date) -> bool:
     return any(cert.valid_on(day) for cert in officer.certificates.all())
 
 
-def _officer_acts(case):
+def _officer_acts(case, officers):
     """(officer, day, act) for each act of an officer on the file: the assignment at filing (the general procedure's
-    investigation begins there, Art 54-55), each inquiry they held, the on-the-spot decision (Art 52)."""
+    investigation begins there, Art 54-55), each inquiry they held, the on-the-spot decision (Art 52). `officers`:
+    the case's officers, their certificates prefetched."""
     if case.procedure == Case.Procedure.SIMPLE:
         day = case.decided_on or (case.spot_decided_at and timezone.localdate(case.spot_decided_at))
-        for officer in case.officers.all():
+        for officer in officers:
             if day:
                 yield officer, day, ACT_SPOT
         return
     if case.filed_on:
-        for officer in case.officers.all():
+        for officer in officers:
             yield officer, case.filed_on, ACT_FILED
     for inquiry in case.inquiries.prefetch_related("officers__certificates"):
         day = timezone.localdate(inquiry.held_at)
@@ -161,7 +162,8 @@ def vetoes(case) -> list[dict]:
         found.append(_veto(V_WRONG_BODY, Message(WRONG_BODY_TYPE, name=case.violation_type.name)))
     # V2 (Art 42 statute): 执法人员应当具有行政执法资格 — on each day they acted.
     seen = set()
-    for officer, day, act in _officer_acts(case):
+    officers = list(case.officers.prefetch_related("certificates"))  # two queries, whatever their number
+    for officer, day, act in _officer_acts(case, officers):
         if (officer.pk, day) in seen or _valid_on(officer, day):
             continue
         seen.add((officer.pk, day))
@@ -169,7 +171,7 @@ def vetoes(case) -> list[dict]:
         found.append(_veto(V_UNCERTIFIED, Message(UNCERTIFIED, name=name, day=day, act=act)))
     # V3 (Art 42 ¶1, 55 statute): 不得少于两人 in the general procedure (one may decide on the spot, Art 52).
     if general and case.filed_on:
-        count = case.officers.count()
+        count = len(officers)
         if count < 2:
             found.append(_veto(V_TOO_FEW, Message(TOO_FEW, count=count)))
     # V4 (Art 44, 62 statute): a penalty without the prior notice is void of effect. The same day is allowed (the
@@ -303,9 +305,10 @@ def deductions(case) -> list[dict]:
     return out
 
 
-def self_check(case) -> SelfCheck:
-    """The self-check of `case` now: vetoes and the score (100 minus the deductions, never below 0)."""
-    found = vetoes(case)
+def self_check(case, found: list[dict] | None = None) -> SelfCheck:
+    """The self-check of `case` now: vetoes and the score (100 minus the deductions, never below 0). `found`: the
+    vetoes when the caller has just computed them (vetoes(case), in the active language), else they are."""
+    found = vetoes(case) if found is None else found
     taken = deductions(case)
     score = max(0, FORM_POINTS + CONTENT_POINTS - sum(item["points"] for item in taken))
     return SelfCheck(passed=not found, score=score, vetoes=found, deductions=taken)

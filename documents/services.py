@@ -22,7 +22,8 @@ def series_of(kind_name: str) -> str:
     return f"doc:{kind_name}"
 
 
-def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=None) -> IssuedDocument:
+def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=None,
+          locked: bool = False) -> IssuedDocument:
     """Issue the document `kind_name` of `obj` (and `record` for a per-record kind) on the day `on`.
 
     Idempotent: when the document was issued already, the existing IssuedDocument is returned unchanged (a
@@ -37,6 +38,8 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     whose content legitimately grows after issue opts out with `extra={"frozen": False}`. The caller therefore
     issues once the data the document shows is in place (after the step's fields are set).
 
+    `locked`: the caller has locked the object's row in this transaction already (fire_transition does).
+
     Refuses (RuntimeError) outside a transaction, and LookupError for an unknown kind or an object whose kind of
     object has no registered owner. It does not check `kind.unavailable`: the caller issues the document in the
     very step that makes it available, before that step's state is saved.
@@ -46,8 +49,10 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     kind = registry.kind(kind_name)
     owner = registry.owner_of(obj)
     record_id = record.pk if record is not None else 0
-    # Lock the object's row so two requests issuing the same document queue up instead of both numbering it.
-    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+    # Lock the object's row so two requests issuing the same document queue up instead of both numbering it
+    # (`locked`: the caller holds that lock already, e.g. the step of fire_transition that issues it).
+    if not locked:
+        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
     existing = IssuedDocument.objects.filter(kind=kind.name, owner_type=owner.name, owner_id=obj.pk,
                                              record_id=record_id).first()
     if existing is not None:

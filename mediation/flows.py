@@ -264,7 +264,7 @@ class MediationFlow(BaseFlow):
         mediation = self.obj
         if name == "reach_agreement":
             issue("oral_agreement_record" if mediation.oral else "mediation_agreement", mediation, user=self.user,
-                  on=mediation.agreed_on, client_ip=self.client_ip)
+                  on=mediation.agreed_on, client_ip=self.client_ip, locked=True)  # fire_transition's lock
         if name in ("reach_agreement", "fail"):
             self._tell_links(agreed=name == "reach_agreement")
 

@@ -30,12 +30,16 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import metadata
 
 import chinese_calendar
 import holidays
-from django.db.models import Count, Max
+from django.db.models import CharField, DateField, IntegerField, Value
+from django.db.models.signals import post_delete, post_save
 
 from notifications.models import CalendarDay, CalendarYear
 
@@ -51,6 +55,7 @@ __all__ = [
     "roll_to_working_day",
     "is_workday",
     "package_knows_year",
+    "shared_calendar",
     "working_days_between",
 ]
 
@@ -135,52 +140,66 @@ def _check_days(days: object) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Per-call view of the database (overrides and official years)
+# The view of the database (overrides and official years): per call, or shared by one transaction
 # --------------------------------------------------------------------------------------------------
 
 
 class _Calendar:
-    """The calendar as seen by one public call.
+    """The calendar as seen by one public call, or by every call inside one :func:`shared_calendar` scope.
 
-    Overrides are loaded per year, several years in one query when the span is known beforehand, and
-    kept in a dict for the rest of the call; the set of official years is read in one query, only when
-    a year unknown to ``chinesecalendar`` is met. Nothing is cached across calls, so an override saved by
-    the admin takes effect at once.
+    The overrides and the official years are read in one query the first time a day is looked at (the tables hold
+    an administrator's entries, a few dozen rows a year) and kept in a dict and a set. The version is derived from
+    those same rows (their number and latest change), so it costs nothing more. Nothing is kept beyond the call or
+    the scope, and saving or deleting an override or an official year inside a scope empties it (the signal
+    handlers below): an override saved by the admin takes effect at once.
     """
 
     def __init__(self) -> None:
-        self._overrides: dict[datetime.date, bool] = {}
-        self._loaded_years: set[int] = set()
+        self._overrides: dict[datetime.date, bool] | None = None
+        self._days_latest: datetime.datetime | None = None
         self._db_years: frozenset[int] | None = None
+        self._years_latest: datetime.datetime | None = None
+
+    def reset(self) -> None:
+        self.__init__()
 
     def preload(self, first: datetime.date, last: datetime.date) -> None:
-        """Load the overrides of every year from ``first`` to ``last`` (either order) in one query."""
-        low, high = sorted((first.year, last.year))
-        self._load(range(max(low, datetime.MINYEAR), min(high, datetime.MAXYEAR) + 1))
+        """Load the overrides (all of them, in one query; the span is kept for the callers' sake)."""
+        self._load()
 
-    def _load(self, years: range | list[int]) -> None:
-        missing = [y for y in years if y not in self._loaded_years]
-        if not missing:
-            return
-        low, high = min(missing), max(missing)
-        rows = CalendarDay.objects.filter(
-            date__gte=datetime.date(low, 1, 1), date__lte=datetime.date(high, 12, 31)
-        )
-        for day, kind in rows.values_list("date", "kind"):
-            self._overrides[day] = kind == CalendarDay.Kind.WORKDAY
-        self._loaded_years.update(range(low, high + 1))
+    def _load(self) -> dict[datetime.date, bool]:
+        """Read the overrides and the official years, both tables in one query (UNION ALL), once."""
+        if self._overrides is None:
+            days = CalendarDay.objects.order_by().values_list(
+                "date", "kind", "updated_at", Value(None, output_field=IntegerField()))
+            years = CalendarYear.objects.order_by().values_list(
+                Value(None, output_field=DateField()), Value("", output_field=CharField()), "updated_at", "year")
+            overrides, db_years, days_latest, years_latest = {}, set(), None, None
+            for day, kind, updated_at, year in days.union(years, all=True):
+                if year is None:
+                    overrides[day] = kind == CalendarDay.Kind.WORKDAY
+                    if updated_at is not None and (days_latest is None or updated_at > days_latest):
+                        days_latest = updated_at
+                else:
+                    db_years.add(year)
+                    if updated_at is not None and (years_latest is None or updated_at > years_latest):
+                        years_latest = updated_at
+            self._overrides, self._days_latest = overrides, days_latest
+            self._db_years, self._years_latest = frozenset(db_years), years_latest
+        return self._overrides
+
+    def _load_years(self) -> frozenset[int]:
+        self._load()
+        return self._db_years
 
     def is_official_year(self, year: int) -> bool:
         if package_knows_year(year):
             return True
-        if self._db_years is None:
-            self._db_years = frozenset(CalendarYear.objects.values_list("year", flat=True))
-        return year in self._db_years
+        return year in self._load_years()
 
     def day(self, d: datetime.date) -> DayInfo:
-        self._load([d.year])
         official = self.is_official_year(d.year)
-        override = self._overrides.get(d)
+        override = self._load().get(d)
         if override is not None:
             return DayInfo(d, override, not official, SOURCE_OVERRIDE)
         if package_knows_year(d.year):
@@ -191,6 +210,56 @@ class _Calendar:
         # A year whose notice the admin has loaded (CalendarYear) is official: its days without an
         # override follow the same rule but are not provisional.
         return DayInfo(d, _fallback_is_workday(d), not official, SOURCE_FALLBACK)
+
+    def version(self) -> str:
+        overrides, years = self._load(), self._load_years()
+        stamps = [s for s in (self._days_latest, self._years_latest) if s is not None]
+        latest = _format_stamp(max(stamps)) if stamps else "none"
+        return (
+            f"chinesecalendar-{_package_version('chinesecalendar')};"
+            f"holidays-{_package_version('holidays')};"
+            f"overrides-{len(overrides)}-{latest};years-{len(years)}"
+        )
+
+
+_shared: ContextVar[_Calendar | None] = ContextVar("notifications_shared_calendar", default=None)
+
+
+@contextmanager
+def shared_calendar() -> Iterator[None]:
+    """Inside this scope every calendar function reads the overrides and the official years at most once.
+
+    Meant for one transaction (``workflows.services.fire_transition`` enters it around each transition, through
+    ``notifications.deadlines.bookkeeping``; opening deadlines and planning their reminders enter it too). Nested
+    scopes share the outer one. An override or an official year saved or deleted meanwhile (in this process)
+    empties it, and the next call reads the database again; a change committed by another process is seen by the
+    next scope, that is the next transaction.
+    """
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set(_Calendar())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _calendar() -> _Calendar:
+    """The scope's shared calendar, or a fresh one for this call alone."""
+    return _shared.get() or _Calendar()
+
+
+def _calendar_changed(**kwargs) -> None:
+    shared = _shared.get()
+    if shared is not None:
+        shared.reset()
+
+
+for _model in (CalendarDay, CalendarYear):
+    post_save.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-changed-save-{_model.__name__}")
+    post_delete.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-changed-delete-{_model.__name__}")
+del _model
 
 
 # --------------------------------------------------------------------------------------------------
@@ -204,13 +273,13 @@ def is_official_year(year: int) -> bool:
     True when ``chinesecalendar`` knows the year or an administrator has recorded (``CalendarYear``) that
     the year's State Council notice is loaded as overrides.
     """
-    return _Calendar().is_official_year(year)
+    return _calendar().is_official_year(year)
 
 
 def day_info(d: datetime.date) -> DayInfo:
     """The status of day ``d``: working day or rest day, where that comes from and whether it is provisional."""
     _check_date(d)
-    return _Calendar().day(d)
+    return _calendar().day(d)
 
 
 def is_workday(d: datetime.date) -> bool:
@@ -230,7 +299,7 @@ def add_working_days(start: datetime.date, days: int) -> CalendarResult:
     """
     _check_date(start, "start")
     _check_days(days)
-    cal = _Calendar()
+    cal = _calendar()
     if days == 0:
         return CalendarResult(start, cal.day(start).provisional)
 
@@ -278,7 +347,7 @@ def roll_to_working_day(day: datetime.date) -> CalendarResult:
     ends on the day after the holiday. A year without data still answers, on the fallback rule, provisionally.
     """
     _check_date(day, "day")
-    cal = _Calendar()
+    cal = _calendar()
     cal.preload(day, day + datetime.timedelta(days=30))
     info = cal.day(day)
     provisional = info.provisional
@@ -298,7 +367,7 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     _check_date(end, "end")
     if end <= start:
         return 0
-    cal = _Calendar()
+    cal = _calendar()
     cal.preload(start + _ONE_DAY, end)
     count = 0
     current = start
@@ -309,7 +378,9 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=None)
 def _package_version(name: str) -> str:
+    """The installed version of a package (read once per process: it cannot change while the process runs)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:  # pragma: no cover - both are hard dependencies
@@ -323,18 +394,10 @@ def calendar_version() -> str:
     library versions, the number of override rows, the latest change to the overrides or the official
     years (UTC, ISO 8601 basic format) and the number of official-year rows. It changes whenever a
     library is upgraded or an override or official year is added, edited or deleted (a deletion lowers a
-    count). It fits ``Deadline.calendar_version`` (100 characters).
+    count). It fits ``Deadline.calendar_version`` (100 characters). Inside a :func:`shared_calendar` scope it is
+    derived from the rows the scope read once (no query of its own).
     """
-    day_stats = CalendarDay.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    year_stats = CalendarYear.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    n_days, n_years = day_stats["n"], year_stats["n"]
-    stamps = [s for s in (day_stats["latest"], year_stats["latest"]) if s is not None]
-    latest = _format_stamp(max(stamps)) if stamps else "none"
-    return (
-        f"chinesecalendar-{_package_version('chinesecalendar')};"
-        f"holidays-{_package_version('holidays')};"
-        f"overrides-{n_days}-{latest};years-{n_years}"
-    )
+    return _calendar().version()
 
 
 def _format_stamp(stamp: datetime.datetime) -> str:

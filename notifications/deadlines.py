@@ -1,8 +1,12 @@
 """Deadlines on objects, computed from the rule table (DESIGN §4) and the working-day calendar."""
 
 from calendar import monthrange
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +16,7 @@ from workflows.errors import Message
 
 from . import calendar
 from .models import Deadline, DeadlineAdjustment, DeadlineRule, Notification
-from .reminders import cancel_reminders, plan_reminders
+from .reminders import cancel_reminders, new_reminders, plan_reminders, save_new_reminders
 from .services import notify_role
 
 
@@ -91,23 +95,92 @@ def alert_admins_of_provisional_year(year: int) -> None:
         notify_role(roles.ADMIN, title)
 
 
+# The rule table as read by one bookkeeping scope (see bookkeeping()): kind → DeadlineRule, read in one query.
+_rules: ContextVar[dict | None] = ContextVar("notifications_scope_rules", default=None)
+
+
+@contextmanager
+def bookkeeping() -> Iterator[None]:
+    """One transaction's deadline bookkeeping: inside it the calendar is read once (calendar.shared_calendar) and
+    the rule table once, however many deadlines are opened and dates computed. workflows.services.fire_transition
+    enters it around every transition (registered in notifications.apps); nested scopes share the outer one. A
+    rule or calendar entry saved meanwhile (the admin) empties it, so the next computation reads it again."""
+    if _rules.get() is not None:
+        with calendar.shared_calendar():
+            yield
+        return
+    token = _rules.set({})
+    try:
+        with calendar.shared_calendar():
+            yield
+    finally:
+        _rules.reset(token)
+
+
+def rule_of(kind: str) -> DeadlineRule:
+    """The DeadlineRule of `kind` (DeadlineRule.DoesNotExist for an unknown kind); inside bookkeeping() the whole
+    table is read once."""
+    cache = _rules.get()
+    if cache is None:
+        return DeadlineRule.objects.get(kind=kind)
+    if not cache:
+        cache.update((rule.kind, rule) for rule in DeadlineRule.objects.all())
+    try:
+        return cache[kind]
+    except KeyError:
+        raise DeadlineRule.DoesNotExist(f"no deadline rule {kind!r}") from None
+
+
+def _rules_changed(**kwargs) -> None:
+    cache = _rules.get()
+    if cache is not None:
+        cache.clear()
+
+
+post_save.connect(_rules_changed, sender=DeadlineRule, dispatch_uid="deadline-rules-changed-save")
+post_delete.connect(_rules_changed, sender=DeadlineRule, dispatch_uid="deadline-rules-changed-delete")
+
+
 def open_deadline(obj, kind: str, anchor: date, *, replace: bool = True) -> Deadline:
     """Open the `kind` deadline on `obj`, anchored on a business date; an open one of that kind is replaced,
     unless `replace` is false: several deadlines of one kind then run side by side (the due dates of an approved
-    instalment plan, rule `case.instalment`, whose length is 0: the anchor is the due date the plan gives)."""
-    rule = DeadlineRule.objects.get(kind=kind)
-    if replace:
-        close_deadlines(obj, kind, status=Deadline.Status.CANCELLED)
-    due = compute_due(rule, anchor)
-    if due.provisional:
-        alert_admins_of_provisional_year(due.date.year)
-    deadline = Deadline.objects.create(
-        object_type=object_type_of(obj), object_id=obj.pk, rule=rule, kind=kind, anchor_date=anchor,
-        due_date=due.date, due_at=end_of_day(due.date), basis=rule.basis, provisional=due.provisional,
-        calendar_version=calendar.calendar_version(),
-    )
-    plan_reminders(deadline)
-    return deadline
+    instalment plan, rule `case.instalment`, whose length is 0: the anchor is the due date the plan gives).
+    Returns the Deadline; DeadlineRule.DoesNotExist for an unknown kind."""
+    return open_deadlines(obj, [(kind, anchor)], replace=replace)[0]
+
+
+def open_deadlines(obj, openings, *, replace: bool = True) -> list[Deadline]:
+    """Open several deadlines on `obj` at once, `openings` being (kind, anchor) pairs, each as open_deadline
+    would: the rules and the calendar are read once, the open ones of those kinds replaced in one UPDATE, the
+    deadlines inserted in one statement and all their reminders in one more. Returns the Deadlines in the order
+    given. A kind given twice with `replace` is opened one after the other (the second replaces the first)."""
+    openings = list(openings)
+    kinds = [kind for kind, _anchor in openings]
+    if replace and len(set(kinds)) < len(kinds):
+        return [open_deadline(obj, kind, anchor) for kind, anchor in openings]
+    with bookkeeping():
+        rules = [rule_of(kind) for kind in kinds]
+        if replace:
+            close_deadlines(obj, *kinds, status=Deadline.Status.CANCELLED)
+        version = calendar.calendar_version()
+        object_type = object_type_of(obj)
+        deadlines = []
+        for rule, (kind, anchor) in zip(rules, openings, strict=True):
+            due = compute_due(rule, anchor)
+            if due.provisional:
+                alert_admins_of_provisional_year(due.date.year)
+            deadlines.append(Deadline(
+                object_type=object_type, object_id=obj.pk, rule=rule, kind=kind, anchor_date=anchor,
+                due_date=due.date, due_at=end_of_day(due.date), basis=rule.basis, provisional=due.provisional,
+                calendar_version=version,
+            ))
+        if len(deadlines) == 1:
+            deadlines[0].save()
+        else:
+            Deadline.objects.bulk_create(deadlines)
+        now = timezone.now()
+        save_new_reminders([reminder for deadline in deadlines for reminder in new_reminders(deadline, now)])
+    return deadlines
 
 
 def reanchor(deadline: Deadline, anchor: date) -> Deadline:
@@ -116,6 +189,11 @@ def reanchor(deadline: Deadline, anchor: date) -> Deadline:
     Days already spent in suspension or granted by an extension stay granted.
     """
     deadline.anchor_date = anchor
+    with bookkeeping():
+        return _reanchor(deadline)
+
+
+def _reanchor(deadline: Deadline) -> Deadline:
     due = recompute_due(deadline)
     due_date = due.date
     if due.provisional:
@@ -170,15 +248,14 @@ def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED, clos
     `closed_on`: the business date of the act that meets them (the filing's filed_on, the service's served_on ...);
     a deadline is met in time when that day is on or before its due date, whatever the hour the act is entered.
     Without one (an act with no date of its own), today."""
-    ids = list(Deadline.objects.filter(
-        object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds,
-        status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED],
-    ).values_list("pk", flat=True))
-    if ids:
-        Deadline.objects.filter(pk__in=ids).update(status=status, closed_at=timezone.now(),
-                                                   closed_on=closed_on or timezone.localdate())
-        cancel_reminders(ids)
-    return len(ids)
+    now = timezone.now()
+    of_obj = Deadline.objects.filter(object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds)
+    closed = of_obj.filter(status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).update(
+        status=status, closed_at=now, closed_on=closed_on or timezone.localdate())
+    if closed:
+        # The rows just closed are those of these kinds closed at this very instant (one UPDATE, no SELECT first).
+        cancel_reminders(of_obj.filter(status=status, closed_at=now).values("pk"))
+    return closed
 
 
 def deadlines_of(obj):

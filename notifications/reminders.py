@@ -72,26 +72,49 @@ class Stage:
 
 
 def stages_of(deadline: Deadline, rule: DeadlineRule) -> list[Stage]:
-    """Every stage of the deadline's reminders, in time order, past ones included."""
+    """Every stage of the deadline's reminders, in time order, past ones included. The working days are counted on
+    one calendar load (calendar.shared_calendar), whatever the number of stages."""
     due = deadline.due_date
     stages = []
-    for ahead in sorted({n for n in rule.remind_before if n > 0}, reverse=True):
-        if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
-            at = send_time(calendar.add_working_days(due, -ahead).date)
-        elif rule.unit in (DeadlineRule.Unit.CALENDAR_DAYS, DeadlineRule.Unit.MONTHS, DeadlineRule.Unit.FIXED_DATE,
-                           DeadlineRule.Unit.GIVEN_DATE):
-            # A period in months, up to a yearly date or to the day an order names is reminded in calendar days.
-            at = send_time(due - datetime.timedelta(days=ahead))
-        else:
-            at = deadline.due_at - datetime.timedelta(hours=ahead)
-        stages.append(Stage(Reminder.Stage.BEFORE, ahead, at))
-    stages.append(Stage(Reminder.Stage.DUE, 0, min(send_time(due), deadline.due_at)))
-    # Missed: an escalation on each of the next working days, up to the cap (no messages on rest days).
-    day = due
-    for nth in range(1, settings.REMINDER_ESCALATION_CAP + 1):
-        day = calendar.add_working_days(day, 1).date
-        stages.append(Stage(Reminder.Stage.OVERDUE, nth, send_time(day)))
+    with calendar.shared_calendar():
+        for ahead in sorted({n for n in rule.remind_before if n > 0}, reverse=True):
+            if rule.unit == DeadlineRule.Unit.WORKING_DAYS:
+                at = send_time(calendar.add_working_days(due, -ahead).date)
+            elif rule.unit in (DeadlineRule.Unit.CALENDAR_DAYS, DeadlineRule.Unit.MONTHS,
+                               DeadlineRule.Unit.FIXED_DATE, DeadlineRule.Unit.GIVEN_DATE):
+                # A period in months, up to a yearly date or to the day an order names is reminded in calendar days.
+                at = send_time(due - datetime.timedelta(days=ahead))
+            else:
+                at = deadline.due_at - datetime.timedelta(hours=ahead)
+            stages.append(Stage(Reminder.Stage.BEFORE, ahead, at))
+        stages.append(Stage(Reminder.Stage.DUE, 0, min(send_time(due), deadline.due_at)))
+        # Missed: an escalation on each of the next working days, up to the cap (no messages on rest days).
+        day = due
+        for nth in range(1, settings.REMINDER_ESCALATION_CAP + 1):
+            day = calendar.add_working_days(day, 1).date
+            stages.append(Stage(Reminder.Stage.OVERDUE, nth, send_time(day)))
     return sorted(stages, key=lambda s: s.send_at)
+
+
+def _plan(stages: list[Stage], now) -> list[Stage]:
+    """The stages still to send: the future ones, led by the latest missed due-day or escalation stage (sent now)."""
+    plan = [s for s in stages if s.send_at > now]
+    missed = [s for s in stages if s.send_at <= now and s.stage != Reminder.Stage.BEFORE]
+    if missed:
+        plan.insert(0, Stage(missed[-1].stage, missed[-1].offset, now))
+    return plan
+
+
+def new_reminders(deadline: Deadline, now=None) -> list[Reminder]:
+    """The unsaved Reminder rows of a deadline just opened (saved, with no reminder yet), as plan_reminders would
+    plan them; the caller writes them with one bulk_create, those of several deadlines together. Empty when the
+    deadline is not open or its rule tells nobody."""
+    now = now or timezone.now()
+    rule = deadline.rule
+    if deadline.status != Deadline.Status.OPEN or not (rule.responsible_role or rule.escalate_to):
+        return []
+    return [Reminder(deadline=deadline, stage=stage.stage, offset=stage.offset, due_date=deadline.due_date,
+                     send_at=stage.send_at) for stage in _plan(stages_of(deadline, rule), now)]
 
 
 def plan_reminders(deadline: Deadline, now=None) -> list[Reminder]:
@@ -99,7 +122,8 @@ def plan_reminders(deadline: Deadline, now=None) -> list[Reminder]:
 
     Stages already in the past are dropped, except the latest due-day or escalation stage, which is sent at once:
     a deadline opened (or corrected) after it was missed still reaches the escalation role. A stage already sent
-    for this due date is never planned again.
+    for this due date is never planned again. The new rows are written with one bulk_create, the replanned ones
+    with one bulk_update.
     """
     now = now or timezone.now()
     deadline.reminders.filter(status=Reminder.Status.PLANNED).exclude(due_date=deadline.due_date).update(
@@ -108,29 +132,37 @@ def plan_reminders(deadline: Deadline, now=None) -> list[Reminder]:
     if deadline.status != Deadline.Status.OPEN or not (rule.responsible_role or rule.escalate_to):
         deadline.reminders.filter(status=Reminder.Status.PLANNED).update(status=Reminder.Status.CANCELLED)
         return []
-    stages = stages_of(deadline, rule)
-    plan = [s for s in stages if s.send_at > now]
-    missed = [s for s in stages if s.send_at <= now and s.stage != Reminder.Stage.BEFORE]
-    if missed:
-        plan.insert(0, Stage(missed[-1].stage, missed[-1].offset, now))
+    plan = _plan(stages_of(deadline, rule), now)
     existing = {(r.stage, r.offset): r for r in deadline.reminders.filter(due_date=deadline.due_date)}
-    planned = []
+    planned, new, replanned = [], [], []
     for stage in plan:
         reminder = existing.get((stage.stage, stage.offset))
         if reminder is None:
-            reminder = Reminder.objects.create(deadline=deadline, stage=stage.stage, offset=stage.offset,
-                                               due_date=deadline.due_date, send_at=stage.send_at)
+            reminder = Reminder(deadline=deadline, stage=stage.stage, offset=stage.offset,
+                                due_date=deadline.due_date, send_at=stage.send_at)
+            new.append(reminder)
         elif reminder.status == Reminder.Status.EXPANDED:
             continue
         else:
             reminder.status, reminder.send_at = Reminder.Status.PLANNED, stage.send_at
-            reminder.save(update_fields=["status", "send_at"])
+            replanned.append(reminder)
         planned.append(reminder)
+    save_new_reminders(new)
+    if replanned:
+        Reminder.objects.bulk_update(replanned, ["status", "send_at"])
     return planned
 
 
+def save_new_reminders(rows: list[Reminder]) -> list[Reminder]:
+    """Write new Reminder rows in one INSERT (their ids are set on them)."""
+    if rows:
+        Reminder.objects.bulk_create(rows)
+    return rows
+
+
 def cancel_reminders(deadline_ids) -> None:
-    """A closed, cancelled or suspended deadline sends nothing more."""
+    """A closed, cancelled or suspended deadline sends nothing more. `deadline_ids`: ids, or a queryset of them
+    (a subquery: two UPDATEs whatever their number)."""
     Reminder.objects.filter(deadline__in=deadline_ids, status=Reminder.Status.PLANNED).update(
         status=Reminder.Status.CANCELLED)
     Delivery.objects.filter(reminder__deadline__in=deadline_ids, status=Delivery.Status.PENDING).update(

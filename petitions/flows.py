@@ -295,7 +295,8 @@ class PetitionFlow(BaseFlow):
 
     def after_transition(self, name: str) -> None:
         for kind, day in getattr(self, "_documents", ()):
-            issue(kind, self.obj, user=self.user, on=day, client_ip=self.client_ip)
+            issue(kind, self.obj, user=self.user, on=day, client_ip=self.client_ip,
+                  locked=True)  # fire_transition holds the petition's row lock
 
 
 def register_number(petition) -> str:

@@ -232,7 +232,8 @@ class DecisionFlow(BaseFlow):
         year = timezone.localdate(now).year
         decision.number = next_number("decision", year, _decision_number_format())  # D8
         # 决定正文: issued as signed (it carries the decision's number; its date is the signing date).
-        issue("decision_text", decision, user=self.user, on=timezone.localdate(now), client_ip=self.client_ip)
+        issue("decision_text", decision, user=self.user, on=timezone.localdate(now), client_ip=self.client_ip,
+              locked=True)  # fire_transition holds the decision's row lock
         open_deadline(decision, "decision.publication", timezone.localdate(now))  # 条例 Art 32
 
     @state.transition(
@@ -344,7 +345,7 @@ class DecisionFlow(BaseFlow):
         )
         # 合法性审查意见书 (条例 Art 28): each written opinion is a numbered document, issued as it is given.
         issue("legality_review_opinion", decision, record=written, user=self.user, on=timezone.localdate(),
-              client_ip=self.client_ip)
+              client_ip=self.client_ip, locked=True)  # fire_transition holds the decision's row lock
         close_deadlines(decision, "decision.review")
 
     def _record_outcome(self, outcome, comment="", dissent=""):
@@ -401,7 +402,8 @@ class MeetingFlow(BaseFlow):
         """会议纪要 (条例 Art 30: each item's outcome recorded): issued once the meeting is closed, i.e. when every
         agenda item has its outcome (MINUTES_REQUIRED), dated the meeting's day; audited after the close."""
         if name == "close":
-            issue("minutes", self.obj, user=self.user, on=self.obj.date, client_ip=self.client_ip)
+            issue("minutes", self.obj, user=self.user, on=self.obj.date, client_ip=self.client_ip,
+                  locked=True)  # fire_transition holds the meeting's row lock
 
     def _date_has_come(self):
         """D9: deliberation is recorded at the meeting, so not before its date."""

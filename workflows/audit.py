@@ -47,10 +47,13 @@ def object_type_of(obj) -> str:
     return obj._meta.label_lower
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record(obj, *, transition: str, source: str = "", target: str = "", user=None,
            fields: dict | None = None, comment: str = "", client_ip: str | None = None) -> AuditEntry:
-    """Append one entry. The chain head is row-locked, so concurrent appends queue up instead of forking."""
+    """Append one entry. The chain head is row-locked, so concurrent appends queue up instead of forking.
+
+    Inside the caller's transaction it takes no savepoint of its own (two statements fewer per entry): an error here
+    rolls back the caller's whole step, which is what a step without its audit entry must do anyway."""
     head = AuditChain.objects.select_for_update().get(pk=1)
     entry = AuditEntry(
         sequence=head.length + 1,

@@ -49,8 +49,10 @@ def next_number(scope: str, year: int, fmt: str) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction that uses the number")
     fmt = pattern_for(scope, fmt)
-    NumberSequence.objects.get_or_create(scope=scope, year=year)
-    sequence = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
+    sequence = NumberSequence.objects.select_for_update().filter(scope=scope, year=year).first()
+    if sequence is None:  # the first number of the year: the row is made (once, whoever races for it), then locked
+        NumberSequence.objects.get_or_create(scope=scope, year=year)
+        sequence = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return fmt.format(town=settings.TOWN_SHORT_NAME, town_name=settings.TOWN_NAME, year=year, seq=sequence.last)

@@ -5,6 +5,7 @@ viewflow transition, saves, and appends the audit entry. Two users racing on one
 for the lock, then finds the state changed and gets a StateConflict (409).
 """
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,19 @@ def register_process(name: str, model: type, flow: type, forms: dict) -> None:
     _PROCESSES[name] = process
 
 
+# Context managers entered around every transition, inside its transaction (registered by the apps above, e.g.
+# notifications.apps: the deadline bookkeeping that reads the calendar and the rule table once per transition).
+_TRANSITION_SCOPES: list = []
+
+
+def register_transition_scope(factory) -> None:
+    """Have fire_transition enter `factory()` (a context manager) around each transition, inside its transaction
+    and after the row lock, in registration order. Called from an AppConfig.ready(); a factory registered twice is
+    kept once."""
+    if factory not in _TRANSITION_SCOPES:
+        _TRANSITION_SCOPES.append(factory)
+
+
 def get_process(name: str) -> Process:
     return _PROCESSES[name]
 
@@ -93,10 +107,18 @@ def fire_transition(process_name: str, pk, name: str, user, data=None, client_ip
     if data is not None and not isinstance(data, dict):
         raise InvalidInput(INPUT_INVALID)
 
-    with transaction.atomic():
-        obj = process.model.objects.select_for_update().filter(pk=pk).first()
+    with transaction.atomic(), ExitStack() as scopes:
+        # The flow's own foreign keys its guards read (the flow's `select_related`) come with the locked row; only
+        # the object's own row is locked (`of`).
+        rows = process.model.objects.select_for_update(of=("self",))
+        related = getattr(process.flow, "select_related", ())
+        if related:
+            rows = rows.select_related(*related)
+        obj = rows.filter(pk=pk).first()
         if obj is None:
             raise NotFound(Message(NOT_FOUND, object=process.model._meta.verbose_name))
+        for factory in _TRANSITION_SCOPES:
+            scopes.enter_context(factory())
         flow = process.flow(obj, user=user, client_ip=client_ip)
         method = getattr(flow, name)
         if not method.can_proceed(check_conditions=False):
