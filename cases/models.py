@@ -386,6 +386,9 @@ class Case(FlowOwnedFields, models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # The cases in a state in id order (issue 18): the inbox reads a state's rows and its first rows by id
+        # from this index alone (e.g. the transfers awaiting their receipt, which have no deadline).
+        indexes = [models.Index(fields=["state", "id"], name="case_state_id")]
         verbose_name = _("enforcement case")
         verbose_name_plural = _("enforcement cases")
 

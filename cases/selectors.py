@@ -5,14 +5,36 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import (
+    Case as SqlCase,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from notifications.models import Deadline
+from notifications.models import Deadline, DeadlineRule
 from workflows import roles
 from workflows.errors import Message
+from workflows.inbox import (
+    InboxPart,
+    Window,
+    choice_labels as state_labels,
+    finished_items,
+    part_from,
+    path_maker,
+)
 
 from . import measures as penalty_measures
 from .flows import (
@@ -119,18 +141,28 @@ def officer_list():
             .distinct().order_by("username"))
 
 
+def _own_cases(user):
+    """The ids of the cases `user` is an officer of, as a subquery (no join: one row per case, no DISTINCT)."""
+    return Case.officers.through.objects.filter(user=user).values("case_id")
+
+
 def cases_for_inbox(user):
+    """(the cases whose state row `user` acts on, [(states, action)] of his roles), as one filter that joins
+    nothing (each case once). The officer's own cases are read first, as ids (one short query: his open inbox
+    cases only), so that the filter is an OR of indexed conditions (a case's state, its id), not a scan of every
+    case through a subquery."""
     held = roles.user_roles(user)
     query = Q(pk__in=[])
     actions = []
+    own = _own_cases(user)
+    own_arms = []
     for role, (states, action) in CASE_INBOX.items():
         if role not in held:
             continue
         if role == roles.ENFORCEMENT_OFFICER:
-            query |= Q(state__in=states, officers=user)
+            own_arms.append(Q(state__in=states))
         elif role == roles.JUDICIAL_OFFICE:
-            own_cases = Case.objects.filter(officers=user).values("pk")
-            query |= Q(state__in=states) & ~Q(pk__in=own_cases)  # recusal (Art 58)
+            query |= Q(state__in=states) & ~Q(pk__in=own)  # recusal (Art 58)
         else:
             query |= Q(state__in=states)
         actions.append((states, action))
@@ -141,12 +173,16 @@ def cases_for_inbox(user):
         # 行政强制法 Art 54: once the demand's 10 working days have passed, the chief applies to the court.
         query |= Q(state=CS.DEMANDED, pk__in=_demand_period_passed()) | Q(state=CS.COURT_ENFORCEMENT)
     if roles.ENFORCEMENT_OFFICER in held:
-        query |= handover_pending() & Q(officers=user)
-        query |= Q(officers=user, remedies__outcome=Remedy.Outcome.PENDING)
-        # A demanded fine paid in full: the officer records the execution (Art 67; 行政强制法 Art 54).
-        query |= Q(officers=user, state=CS.DEMANDED, pk__in=_demanded_paid_in_full())
-    cases = Case.objects.filter(query).select_related("violation_type", "party").distinct()
-    return cases, actions
+        own_arms += [handover_pending(),
+                     Q(pk__in=Remedy.objects.filter(outcome=Remedy.Outcome.PENDING).values("case_id")),
+                     # A demanded fine paid in full: the officer records the execution (Art 67; 行政强制法 Art 54).
+                     Q(state=CS.DEMANDED, pk__in=_demanded_paid_in_full())]
+    if own_arms:
+        mine = Q(pk__in=[])
+        for arm in own_arms:
+            mine |= arm
+        query |= Q(pk__in=list(Case.objects.filter(pk__in=own).filter(mine).values_list("pk", flat=True)))
+    return Case.objects.filter(query), actions
 
 
 def spot_action(case, held) -> str | None:
@@ -170,135 +206,230 @@ def service_action(case, held) -> str | None:
     return None
 
 
-def case_inbox_items(user) -> list[dict]:
-    """Inbox rows for cases, each with its soonest open deadline."""
-    cases, actions = cases_for_inbox(user)
-    cases = list(cases)
+def _case_action(case, held, actions) -> str:
+    """The action of a case's state row, read from the case object (the rules themselves)."""
+    return (spot_action(case, held) or execution_action(case, held) or service_action(case, held)
+            or next((str(a) for states, a in actions if case.state in states), ""))
+
+
+def _soonest_case_deadline(column: str, answered: list[str]):
+    """The soonest open deadline of the case (OuterRef pk) that someone in the town answers for: party windows
+    (statement, hearing request) have no responsible role, nobody is late on them: `answered` are the kinds
+    of rule that have one (_answered_kinds). `column` of it, or NULL."""
+    return Subquery(Deadline.objects.filter(object_type="cases.case", object_id=OuterRef("pk"),
+                                            status=Deadline.Status.OPEN, rule_id__in=answered)
+                    .order_by("due_at", "id").values(column)[:1])
+
+
+def _answered_kinds() -> list[str]:
+    """The kinds of deadline rule that someone in the town answers for (a responsible role): read once a request,
+    so that the soonest-deadline subquery filters on a list rather than joining the rules once per row."""
+    return list(DeadlineRule.objects.exclude(responsible_role="").values_list("kind", flat=True))
+
+
+NO_TIME = Value(None, output_field=DateTimeField())
+NO_TEXT = Value(None, output_field=CharField())
+CASE_ROW_FIELDS = ("pk", "number", "state", "violation_type__name", "party__name")
+
+
+def _case_item(row, labels, action, rank=0) -> dict:
+    return {"kind": "case", "id": row["pk"], "number": row["number"],
+            "title": f"{row['violation_type__name']} · {row['party__name']}", "state": row["state"],
+            "state_label": labels.get(row["state"], row["state"]), "action": str(action),
+            "due_at": row["due_at"], "deadline_kind": row.get("deadline_kind"), "_rank": rank}
+
+
+def _finish_case_rows(rows: list[dict]) -> None:
+    case_path = path_maker("cases:cases:detail")
+    for row in rows:
+        row["url"] = case_path(row["id"])
+
+
+def case_inbox_parts(user, window: Window) -> list[InboxPart]:
+    """The case rows of `user`'s inbox, as InboxParts (workflows.inbox): the state rows (each case whose state he
+    acts on, with its soonest open deadline), the follow-ups beside them (a case may have more than one row, one per
+    action: a 逾期未改正 is not hidden behind the case's 备案 row) and the payment plans awaiting approval. Rows are
+    built from plain values; the rules that need the whole case (the close guard's self-check vetoes, an unpaid
+    fine past its due day, a demanded case) run on the case objects of the rows shown only — and, for the few
+    demanded cases, on all of them first, since a demanded case with nothing to do yet has no row."""
     held = roles.user_roles(user)
-    soonest = {}
-    # Party windows (statement, hearing request) have no responsible role: nobody in the town is late on them.
-    for deadline in Deadline.objects.filter(object_type="cases.case", object_id__in=[c.pk for c in cases],
-                                            status=Deadline.Status.OPEN).exclude(rule__responsible_role="").order_by("due_at"):
-        soonest.setdefault(deadline.object_id, deadline)
-    now = timezone.now()
-    items = []
-    held = roles.user_roles(user)
-    for case in cases:
-        deadline = soonest.get(case.pk)
-        action = (spot_action(case, held) or execution_action(case, held) or service_action(case, held)
-                  or next((str(a) for states, a in actions if case.state in states), ""))
-        if action == str(CHIEF_CLOSES[1]) and self_check_vetoes(case):
-            action = str(CLOSE_NEEDS_CORRECTION)
-        if action == str(SPOT_FILING_ACTION):
-            deadline = None  # Art 52 sets no period for the filing; the case's open deadline is the officer's
-        if not action and case.state == CS.DEMANDED:
-            continue  # a demand with nothing to do yet: the court is not yet possible (court_possible_from says when)
-        items.append({
-            "kind": "case", "id": case.pk, "number": case.number, "title": case.title,
-            "state": case.state, "state_label": str(case.get_state_display()), "action": action,
-            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
-        })
-    # Follow-ups beside the state's row: a case may have more than one row, one per action (a 逾期未改正 is not
-    # hidden behind the case's 备案 row). The same action is listed once per case.
-    listed = {(item["id"], item["action"]) for item in items}
-    follow_ups = []
+    parts = [_case_state_part(user, held, window)]
     if roles.BRIGADE_CHIEF in held:
-        follow_ups += [(case, action, None) for case, action in chief_follow_ups()]
-        follow_ups += publicity_follow_ups()
+        parts += chief_follow_up_parts(window)
     if roles.ENFORCEMENT_OFFICER in held:
-        follow_ups += officer_follow_ups(user)
-    for case, action, deadline in follow_ups:
-        if (case.pk, str(action)) in listed:
-            continue
-        listed.add((case.pk, str(action)))
-        items.append({
-            "kind": "case", "id": case.pk, "number": case.number, "title": case.title, "state": case.state,
-            "state_label": str(case.get_state_display()), "action": str(action),
-            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now), "url": case.page_path(),
-        })
-    return items + payment_plan_inbox_items(user)
+        parts.append(officer_follow_up_part(user, window))
+    parts.append(payment_plan_part(user, window))
+    return [part for part in parts if part.count]
+
+
+def _case_state_part(user, held, window: Window) -> InboxPart:
+    if not held & set(CASE_INBOX):
+        return InboxPart(0, [])
+    cases, actions = cases_for_inbox(user)
+    chief, officer = roles.BRIGADE_CHIEF in held, roles.ENFORCEMENT_OFFICER in held
+    demanded = {}
+    if chief or officer:
+        # A demanded case has a row only when someone may act (the court, or recording the execution): decided
+        # by the rules themselves, on the few demanded cases.
+        dropped = []
+        for case in cases.filter(state=CS.DEMANDED):
+            action = _case_action(case, held, actions)
+            if action:
+                demanded[case.pk] = action
+            else:
+                dropped.append(case.pk)
+        if dropped:
+            cases = cases.exclude(pk__in=dropped)
+    answered = _answered_kinds()
+    due = _soonest_case_deadline("due_at", answered)
+    if chief:  # Art 52 sets no period for the filing; the case's open deadline is the officer's
+        due = SqlCase(When(spot_filing_pending(), then=NO_TIME), default=due)
+    fields = CASE_ROW_FIELDS + ("procedure", "spot_filed_on", "collected_on_spot", "handed_over_on", "outcome",
+                                "fine", "executed_on")
+    # The deadline's kind is read for the rows shown only (finish): in the sorted query it would be computed for
+    # every candidate.
+    cases = cases.annotate(due_at=due)
+    if officer:
+        cases = cases.annotate(pending_remedy=Exists(Remedy.objects.filter(case=OuterRef("pk"),
+                                                                          outcome=Remedy.Outcome.PENDING)))
+        fields += ("pending_remedy",)
+    labels = state_labels(CS.choices)
+    close = str(CHIEF_CLOSES[1])
+
+    def build(row):
+        state, check = row["state"], False
+        if (chief and row["procedure"] == Case.Procedure.SIMPLE and row["spot_filed_on"] is None
+                and state in (CS.SERVED, CS.EXECUTED)):
+            action = SPOT_FILING_ACTION
+        elif officer and row["collected_on_spot"] and row["handed_over_on"] is None and state in HANDOVER_STATES:
+            action = HANDOVER_ACTION
+        elif officer and row["pending_remedy"]:
+            action = REMEDY_OUTCOME
+        elif chief and state == CS.COURT_ENFORCEMENT:
+            action = COURT_RESULT
+        elif state == CS.DEMANDED:
+            action = demanded.get(row["pk"], "")
+        elif officer and state == CS.SERVED and row["outcome"] == Case.Outcome.PENALTY and row["fine"] \
+                and row["executed_on"] is None:
+            check = True  # a fine perhaps unpaid past its due day (execution_action): decided when shown
+            action = None
+        else:
+            action = None
+        if action is None:
+            action = (SERVE_DECISION if officer and state == CS.DECIDED
+                      else next((a for states, a in actions if state in states), ""))
+        item = _case_item(row, labels, action)
+        item["_check"] = check or str(action) == close
+        return item
+
+    def finish(rows):
+        checked = [row for row in rows if row.pop("_check", False)]
+        if checked:
+            objects = Case.objects.select_related("violation_type", "party").in_bulk([row["id"] for row in checked])
+            for row in checked:
+                case = objects[row["id"]]
+                if row["state"] == CS.SERVED and row["action"] != str(SPOT_FILING_ACTION):
+                    row["action"] = _case_action(case, held, actions)
+                if row["action"] == close and self_check_vetoes(case):
+                    row["action"] = str(CLOSE_NEEDS_CORRECTION)
+        due = [row["id"] for row in rows if row["due_at"] is not None]
+        kinds = {}
+        for object_id, kind in (Deadline.objects.filter(object_type="cases.case", object_id__in=due,
+                                                        status=Deadline.Status.OPEN, rule_id__in=answered)
+                                .order_by("-due_at", "-id").values_list("object_id", "kind") if due else []):
+            kinds[object_id] = kind  # the soonest last, so it stays
+        for row in rows:
+            row["deadline_kind"] = kinds.get(row["id"]) if row["due_at"] is not None else None
+        _finish_case_rows(rows)
+
+    return part_from(cases.select_related(None), window, fields, build=build, finish=finish)
+
+
+OVERDUE_CORRECTION = _("Not corrected by the deadline")
+TRANSFER_RECEIPT = _("Transfer awaits its receipt")
+WITHDRAWAL_DUE = _("Withdraw the published decision")  # 公示待撤回
+CHECK_CORRECTION = _("Check the correction")  # 复查整改情况
+
+
+def _follow_up_part(cases, window: Window, action, rank: int, due=NO_TIME, kind=NO_TEXT) -> InboxPart:
+    labels = state_labels(CS.choices)
+    return part_from(cases.annotate(due_at=due, deadline_kind=kind), window, CASE_ROW_FIELDS + ("deadline_kind",),
+                     build=lambda row: _case_item(row, labels, action, rank), finish=_finish_case_rows)
+
+
+def chief_follow_up_parts(window: Window) -> list[InboxPart]:
+    """The brigade chief's rows beside the states: a correction order found not corrected (处罚法 Art 28) until the
+    chief acknowledges it or the case is decided after it (逾期未改正); a transfer without its receipt (Art 27; 国务院令
+    第310号 Art 8: 移送待回执); a published decision to withdraw (处罚法 Art 48 ¶2: `case.publicity_withdrawal` open;
+    the chief is its responsible role) — also on a closed case, which has no state row. (The publicity due after a
+    decision shows as that case's soonest deadline on its state row, as every case deadline does.)"""
+    # An order issued on or after the decision (an on-the-spot case: Art 51-52, decided first) is not answered by
+    # it: the chief is told until he acknowledges it.
+    not_corrected = CorrectionOrder.objects.filter(
+        Q(case__decided_on__isnull=True) | Q(case__decided_on__lte=F("issued_on")),
+        status=CorrectionOrder.Status.NOT_CORRECTED, acknowledged_on__isnull=True)
+    overdue = (Case.objects.filter(pk__in=not_corrected.values("case_id"))
+               .exclude(state__in=[CS.CLOSED, CS.TRANSFERRED]))
+    waiting = Case.objects.filter(state=CS.TRANSFERRED, transfer_received_on__isnull=True)
+    withdrawals = Deadline.objects.filter(object_type="cases.case", status=Deadline.Status.OPEN,
+                                          kind="case.publicity_withdrawal")
+    latest = withdrawals.filter(object_id=OuterRef("pk")).order_by("-due_at", "-id")
+    withdraw = Case.objects.filter(pk__in=withdrawals.values("object_id"))
+    return [_follow_up_part(overdue, window, OVERDUE_CORRECTION, 1),
+            _follow_up_part(waiting, window, TRANSFER_RECEIPT, 2),
+            _follow_up_part(withdraw, window, WITHDRAWAL_DUE, 3, Subquery(latest.values("due_at")[:1]),
+                            Subquery(latest.values("kind")[:1]))]
+
+
+def officer_follow_up_part(user, window: Window) -> InboxPart:
+    """The case officers' rows for their correction orders (处罚法 Art 28 ¶1) that reached their due day
+    unchecked (local practice: the officer checks the correction on or after the day the order names), on a
+    case still open — one row per case, with the deadline of its earliest unchecked order."""
+    due_orders = CorrectionOrder.objects.filter(status=CorrectionOrder.Status.OPEN, due_on__lte=timezone.localdate())
+    cases = (Case.objects.filter(pk__in=due_orders.filter(case__in=_own_cases(user)).values("case_id"))
+             .exclude(state__in=[CS.CLOSED, CS.TRANSFERRED, CS.NOT_FILED]))
+    earliest = due_orders.filter(case=OuterRef(OuterRef("pk"))).order_by("due_on", "id").values("pk")[:1]
+    deadline = Deadline.objects.filter(object_type="cases.correctionorder", object_id=Subquery(earliest),
+                                       status=Deadline.Status.OPEN).order_by("-due_at", "-id")
+    return _follow_up_part(cases, window, CHECK_CORRECTION, 4, Subquery(deadline.values("due_at")[:1]),
+                           Subquery(deadline.values("kind")[:1]))
 
 
 PLAN_ACTION = _("Deferral / instalments awaiting approval")
 
 
-def payment_plan_inbox_items(user) -> list[dict]:
+def payment_plan_part(user, window: Window) -> InboxPart:
     """The principal's rows (Art 66 ¶2, ACTION_ROLES "case.payment_plan.approve"): applications to defer or pay
-    in instalments awaiting the agency's approval, each due by the case's payment deadline; none he recorded."""
+    in instalments awaiting the agency's approval, each due by the case's payment deadline (payments.
+    payment_deadline: the latest case.payment not cancelled); none he recorded."""
     if not roles.may("case.payment_plan.approve", user):
-        return []
+        return InboxPart(0, [])
+    deadline = (Deadline.objects.filter(object_type="cases.case", object_id=OuterRef("case_id"), kind="case.payment")
+                .exclude(status=Deadline.Status.CANCELLED).order_by("-id"))
     plans = (PaymentPlan.objects.filter(status=PaymentPlan.Status.PENDING).exclude(requested_by=user)
-             .select_related("case__violation_type", "case__party"))
-    now = timezone.now()
-    items = []
-    for plan in plans:
-        deadline = payment_deadline(plan.case)
-        items.append({
-            "kind": "payment_plan", "id": plan.pk, "number": plan.case.number,
-            "title": f"{plan.case.title}（{plan.get_kind_display()}）", "state": plan.status,
-            "state_label": str(plan.get_status_display()), "action": str(PLAN_ACTION),
-            "due_at": deadline.due_at if deadline else None, "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now), "url": plan.page_path(),
-        })
-    return items
+             .annotate(due_at=Subquery(deadline.values("due_at")[:1]),
+                       deadline_kind=Subquery(deadline.values("kind")[:1])))
+    kinds, statuses = state_labels(PaymentPlan.Kind.choices), state_labels(PaymentPlan.Status.choices)
+
+    def build(row):
+        return {"kind": "payment_plan", "id": row["pk"], "number": row["case__number"],
+                "title": f"{row['case__violation_type__name']} · {row['case__party__name']}（{kinds[row['kind']]}）",
+                "state": row["status"], "state_label": statuses.get(row["status"], row["status"]),
+                "action": str(PLAN_ACTION), "due_at": row["due_at"], "deadline_kind": row["deadline_kind"],
+                "_case": row["case_id"]}
+
+    def finish(rows):
+        for row in rows:
+            row["url"] = reverse("cases:cases:plan_decision", args=[row.pop("_case"), row["id"]])
+
+    return part_from(plans, window, ("pk", "case_id", "case__number", "case__violation_type__name",
+                                     "case__party__name", "kind", "status", "deadline_kind"), build=build,
+                     finish=finish)
 
 
-OVERDUE_CORRECTION = _("Not corrected by the deadline")
-TRANSFER_RECEIPT = _("Transfer awaits its receipt")
-
-
-def chief_follow_ups() -> list[tuple]:
-    """The brigade chief's rows beside the states: a correction order found not corrected (处罚法 Art 28) until the
-    chief acknowledges it or the case is decided after it (逾期未改正), and a transfer without its receipt (Art 27; 国务院令
-    第310号 Art 8: 移送待回执)."""
-    # An order issued on or after the decision (an on-the-spot case: Art 51-52, decided first) is not answered by
-    # it: the chief is told until he acknowledges it.
-    decided_before_order = Q(decided_on__isnull=False) & Q(decided_on__lte=F("correction_orders__issued_on"))
-    overdue = (Case.objects.filter(Q(correction_orders__status=CorrectionOrder.Status.NOT_CORRECTED,
-                                     correction_orders__acknowledged_on__isnull=True)
-                                   & (Q(decided_on__isnull=True) | decided_before_order))
-               .exclude(state__in=[CS.CLOSED, CS.TRANSFERRED]).select_related("violation_type", "party").distinct())
-    waiting = (Case.objects.filter(state=CS.TRANSFERRED, transfer_received_on__isnull=True)
-               .select_related("violation_type", "party"))
-    return [(case, OVERDUE_CORRECTION) for case in overdue] + [(case, TRANSFER_RECEIPT) for case in waiting]
-
-
-WITHDRAWAL_DUE = _("Withdraw the published decision")  # 公示待撤回
-
-
-def publicity_follow_ups() -> list[tuple]:
-    """The brigade chief's rows for a published decision to withdraw (处罚法 Art 48 ¶2: `case.publicity_withdrawal`
-    open; the chief is its responsible role) — also on a closed case, which has no state row. (The publicity due
-    after a decision shows as that case's soonest deadline on its state row, as every case deadline does.)
-    (case, action, deadline)."""
-    deadlines = Deadline.objects.filter(object_type="cases.case", status=Deadline.Status.OPEN,
-                                        kind="case.publicity_withdrawal").order_by("due_at")
-    by_case = {deadline.object_id: deadline for deadline in deadlines}
-    cases = Case.objects.filter(pk__in=by_case).select_related("violation_type", "party")
-    return [(case, WITHDRAWAL_DUE, by_case[case.pk]) for case in cases]
-
-
-CHECK_CORRECTION = _("Check the correction")  # 复查整改情况
-
-
-def officer_follow_ups(user) -> list[tuple]:
-    """The case officers' rows for their correction orders (处罚法 Art 28 ¶1) that reached their due day
-    unchecked (local practice: the officer checks the correction on or after the day the order names), on a
-    case still open — (case, action, the order's deadline)."""
-    orders = (CorrectionOrder.objects.filter(status=CorrectionOrder.Status.OPEN, due_on__lte=timezone.localdate(),
-                                             case__officers=user)
-              .exclude(case__state__in=[CS.CLOSED, CS.TRANSFERRED, CS.NOT_FILED])
-              .select_related("case__violation_type", "case__party").order_by("due_on", "id").distinct())
-    deadlines = {d.object_id: d for d in Deadline.objects.filter(
-        object_type="cases.correctionorder", object_id__in=[o.pk for o in orders], status=Deadline.Status.OPEN)}
-    rows, seen = [], set()
-    for order in orders:
-        if order.case_id not in seen:  # the earliest unchecked order of the case stands for it
-            seen.add(order.case_id)
-            rows.append((order.case, CHECK_CORRECTION, deadlines.get(order.pk)))
-    return rows
+def case_inbox_items(user) -> list[dict]:
+    """All the case rows of `user`'s inbox (case_inbox_parts, every row finished), unsorted."""
+    return finished_items(case_inbox_parts(user, Window()))
 
 
 def correction_orders_of(case):

@@ -2,15 +2,25 @@
 committee only; the petition office, the judicial office, the principal and the admin all of them; the brigade chief all
 (he registers the violations they reveal), an officer those linked to a case he is an officer of, or that he registered (workflows.roles ACTION_ROLES `mediation.view`)."""
 
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from collections import defaultdict
+from types import SimpleNamespace
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Deadline
 from workflows import roles
+from workflows.inbox import InboxPart, Window, choice_labels, finished_items, part_from, path_maker
 
 from .flows import sees_all
-from .models import Mediation, MediationCommittee, MediationState as S, Mediator, PerformanceFollowUp
+from .models import (
+    Mediation,
+    MediationCommittee,
+    MediationParty,
+    MediationState as S,
+    Mediator,
+    PerformanceFollowUp,
+)
 
 
 def committee_of(user):
@@ -87,7 +97,7 @@ REFUSED_ACTION = _("A party refuses to perform, the parties were told their rout
 
 def inbox_action(mediation, refused: bool) -> str:
     """What the mediator does next: the state's action, or closing the file once a follow-up found the agreement
-    performed in full (or refused) (人民调解法 Art 31-32)."""
+    performed in full (or refused) (人民调解法 Art 31-32). `mediation` needs `state` and `performed_on` only."""
     if mediation.state in PERFORMED_ACTIONS and mediation.performed_on is not None:
         return str(PERFORMED_ACTIONS[mediation.state])
     if mediation.state in PERFORMED_ACTIONS and refused:
@@ -95,37 +105,49 @@ def inbox_action(mediation, refused: bool) -> str:
     return str(ACTIONS[mediation.state])
 
 
-def mediation_inbox_items(user) -> list[dict]:
-    """Inbox rows for a mediator: the open mediations of their committee (unsorted; web.inbox merges and sorts)."""
+def mediation_inbox_parts(user, window: Window) -> list[InboxPart]:
+    """The rows of a mediator's inbox as an InboxPart (workflows.inbox), from plain values: the open mediations of
+    their committee, each with its soonest open deadline; the title (the parties' names) is read for the rows
+    shown only."""
     if not roles.has_role(user, roles.MEDIATOR):
         return []
     committee = committee_of(user)
     if committee is None:
         return []
     refusals = PerformanceFollowUp.objects.filter(mediation=OuterRef("pk"), refused=True)
-    mediations = list(Mediation.objects.filter(committee=committee, state__in=list(ACTIONS))
-                      .annotate(refused=Exists(refusals)).prefetch_related("parties"))
-    open_deadlines = {}
-    if mediations:
-        for deadline in Deadline.objects.filter(
-            object_type="mediation.mediation", object_id__in=[m.pk for m in mediations],
-            status=Deadline.Status.OPEN,
-        ).order_by("due_at"):
-            open_deadlines.setdefault(deadline.object_id, deadline)
-    now = timezone.now()
-    items = []
-    for mediation in mediations:
-        deadline = open_deadlines.get(mediation.pk)
-        items.append({
-            "kind": "mediation", "id": mediation.pk, "number": mediation.number, "title": mediation.title,
-            "state": mediation.state, "state_label": str(mediation.get_state_display()),
-            "action": inbox_action(mediation, mediation.refused),
-            "due_at": deadline.due_at if deadline else None,
-            "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now),
-            "url": mediation.page_path(),
-        })
-    return items
+    deadline = Deadline.objects.filter(object_type="mediation.mediation", object_id=OuterRef("pk"),
+                                       status=Deadline.Status.OPEN).order_by("due_at", "id")
+    mediations = (Mediation.objects.filter(committee=committee, state__in=list(ACTIONS))
+                  .annotate(refused=Exists(refusals), due_at=Subquery(deadline.values("due_at")[:1]),
+                            deadline_kind=Subquery(deadline.values("kind")[:1])))
+    labels, disputes = choice_labels(S.choices), choice_labels(Mediation.DisputeType.choices)
+
+    def build(row):
+        return {"kind": "mediation", "id": row["pk"], "number": row["number"],
+                "_dispute": disputes.get(row["dispute_type"], row["dispute_type"]),
+                "state": row["state"], "state_label": labels.get(row["state"], row["state"]),
+                "action": inbox_action(SimpleNamespace(**row), row["refused"]),
+                "due_at": row["due_at"], "deadline_kind": row["deadline_kind"]}
+
+    def finish(rows):
+        names = defaultdict(list)
+        for mediation_id, name in (MediationParty.objects.filter(mediation_id__in=[row["id"] for row in rows])
+                                   .order_by("id").values_list("mediation_id", "name")):
+            names[mediation_id].append(name)
+        path = path_maker("mediation:mediations:detail")
+        for row in rows:  # as Mediation.title: up to three parties' names and the kind of dispute
+            first = "、".join(names[row["id"]][:3])
+            row["title"] = f"{first}：{row['_dispute']}" if first else row["_dispute"]
+            row["url"] = path(row["id"])
+
+    part = part_from(mediations, window, ("pk", "number", "dispute_type", "state", "performed_on", "refused",
+                                          "deadline_kind"), build=build, finish=finish)
+    return [part] if part.count else []
+
+
+def mediation_inbox_items(user) -> list[dict]:
+    """Inbox rows for a mediator: the open mediations of their committee (unsorted; web.inbox merges and sorts)."""
+    return finished_items(mediation_inbox_parts(user, Window()))
 
 
 MEDIATION_EXPORT_COLUMNS = [

@@ -137,7 +137,13 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["object_type", "object_id", "status"])]
+        indexes = [
+            # An object's open deadlines, soonest first: the inbox's soonest deadline per row reads the first
+            # entry of this index (issue 18) — it also serves every lookup by object and status.
+            models.Index(fields=["object_type", "object_id", "status", "due_at"], name="deadline_object_due"),
+            # Deadlines of one kind: the demand periods passed (cases.selectors), the publicity withdrawals open.
+            models.Index(fields=["object_type", "kind", "due_date"], name="deadline_kind_due_date"),
+        ]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
 

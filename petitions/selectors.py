@@ -1,12 +1,12 @@
 """Queries for petition lists and the inbox (what the petition office or a village mediator must act on now)."""
 
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from documents.models import IssuedDocument
 from notifications.models import Deadline
 from workflows import roles
+from workflows.inbox import InboxPart, Window, choice_labels, finished_items, part_from, path_maker
 
 from .models import Petition, PetitionState as S
 
@@ -62,44 +62,49 @@ def _petitions_for(user):
     return Petition.objects.none()
 
 
+def petition_inbox_parts(user, window: Window) -> list[InboxPart]:
+    """The petition rows of `user`'s inbox as an InboxPart (workflows.inbox), from plain values: each petition
+    with its soonest open deadline (the review request's is the next-higher organ's, not the town's) and the
+    state's action, or telling the petitioner of an extension not yet told (条例 Art 34)."""
+    if not roles.has_role(user, roles.PETITION_OFFICE, roles.MEDIATOR):
+        return []
+    deadline = (Deadline.objects.filter(object_type="petitions.petition", object_id=OuterRef("pk"),
+                                        status=Deadline.Status.OPEN)
+                .exclude(kind="petition.review_request").order_by("due_at", "id"))
+    petitions = _petitions_for(user).annotate(
+        due_at=Subquery(deadline.values("due_at")[:1]), deadline_kind=Subquery(deadline.values("kind")[:1]),
+        untold=_extension_untold())
+    labels = choice_labels(S.choices)
+
+    def build(row):
+        action = TELL_EXTENSION if row["untold"] else PETITION_INBOX.get(row["state"], "")
+        return {"kind": "petition", "id": row["pk"], "number": row["number"], "title": row["subject"],
+                "state": row["state"], "state_label": labels.get(row["state"], row["state"]), "action": str(action),
+                "due_at": row["due_at"], "deadline_kind": row["deadline_kind"]}
+
+    def finish(rows):
+        path = path_maker("petitions:petitions:detail")
+        for row in rows:
+            row["url"] = path(row["id"])
+
+    part = part_from(petitions, window, ("pk", "number", "subject", "state", "untold", "deadline_kind"),
+                     build=build, finish=finish)
+    return [part] if part.count else []
+
+
 def petition_inbox_items(user) -> list[dict]:
     """Inbox rows for petitions (unsorted; web.inbox merges and sorts), each with its soonest open deadline."""
-    petitions = list(_petitions_for(user))
-    soonest = {}
-    if petitions:
-        for deadline in Deadline.objects.filter(
-            object_type="petitions.petition", object_id__in=[p.pk for p in petitions], status=Deadline.Status.OPEN,
-        ).exclude(kind="petition.review_request").order_by("due_at"):
-            soonest.setdefault(deadline.object_id, deadline)
-    untold = _extensions_untold([p.pk for p in petitions])
-    now = timezone.now()
-    items = []
-    for petition in petitions:
-        deadline = soonest.get(petition.pk)
-        action = TELL_EXTENSION if petition.pk in untold else PETITION_INBOX.get(petition.state, "")
-        items.append({
-            "kind": "petition", "id": petition.pk, "number": petition.number, "title": petition.subject,
-            "state": petition.state, "state_label": str(petition.get_state_display()),
-            "action": str(action),
-            "due_at": deadline.due_at if deadline else None,
-            "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now),
-            "url": petition.page_path(),
-        })
-    return items
+    return finished_items(petition_inbox_parts(user, Window()))
 
 
-def _extensions_untold(pks) -> set[int]:
-    """Of these petitions, those whose running handling period was extended (条例 Art 34) and whose petitioner
-    was not yet told of it (no 延期办理告知书 issued: PetitionFlow.notify_extension)."""
-    if not pks:
-        return set()
-    extended = {int(pk) for pk in Deadline.objects.filter(
-        object_type="petitions.petition", object_id__in=pks, kind="petition.handling", status=Deadline.Status.OPEN,
-        extended_days__gt=0).values_list("object_id", flat=True)}
-    told = set(IssuedDocument.objects.filter(kind="petition_extension_notice", owner_type="petitions",
-                                             owner_id__in=extended).values_list("owner_id", flat=True))
-    return extended - told
+def _extension_untold():
+    """Whether the petition's (OuterRef pk) running handling period was extended (条例 Art 34) and its petitioner
+    not yet told of it (no 延期办理告知书 issued: PetitionFlow.notify_extension) — an SQL expression."""
+    extended = Deadline.objects.filter(object_type="petitions.petition", object_id=OuterRef("pk"),
+                                       kind="petition.handling", status=Deadline.Status.OPEN, extended_days__gt=0)
+    told = IssuedDocument.objects.filter(kind="petition_extension_notice", owner_type="petitions",
+                                         owner_id=OuterRef("pk"))
+    return ExpressionWrapper(Exists(extended) & ~Exists(told), output_field=BooleanField())
 
 
 # --- XLSX export of the list (web.exports): (header, value) per column --------------------------------------

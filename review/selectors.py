@@ -1,13 +1,21 @@
 """Queries for lists: decisions, meetings, and the inbox (what a user must act on now)."""
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Deadline
 from workflows import roles
+from workflows.inbox import InboxPart, Window, choice_labels, finished_items, part_from, path_maker
 
-from .models import Decision, DecisionState as DS, Meeting, MeetingState as MS, PreparationRecord
+from .models import (
+    Decision,
+    DecisionState as DS,
+    Meeting,
+    MeetingState as MS,
+    PartyCommitteeReport,
+    PreparationRecord,
+)
 
 # Which role acts on a decision in which state; the inbox is this map turned into queries (DESIGN §6).
 DECISION_INBOX = {
@@ -21,7 +29,6 @@ DECISION_INBOX = {
 
 # 条例 Art 31: an approved decision that must be reported to the Party committee waits for the office secretary's
 # record of the report before the principal can sign it.
-REPORT_PENDING = Q(state=DS.APPROVED, party_committee_report_required=True, party_committee_reports__isnull=True)
 RECORD_THE_REPORT = _("Record the report to the Party committee")
 
 
@@ -54,7 +61,14 @@ def meeting_list(*, state: str | None = None):
     return qs.order_by("-date", "-id")
 
 
+def _report_pending():
+    """条例 Art 31: an approved decision to report to the Party committee, with no report recorded (a filter)."""
+    reported = PartyCommitteeReport.objects.filter(decision=OuterRef("pk"))
+    return Q(state=DS.APPROVED, party_committee_report_required=True) & ~Q(Exists(reported))
+
+
 def _decisions_for(user):
+    """The decisions whose state `user` acts on (a queryset without duplicate rows)."""
     held = set(roles.user_roles(user))
     query = Q(pk__in=[])
     for role, (states, _action) in DECISION_INBOX.items():
@@ -67,8 +81,8 @@ def _decisions_for(user):
         else:
             query |= Q(state__in=states)
     if roles.OFFICE_SECRETARY in held:
-        query |= REPORT_PENDING
-    return Decision.objects.filter(query).select_related("meeting").distinct()
+        query |= _report_pending()
+    return Decision.objects.filter(query)
 
 
 def _meetings_for(user):
@@ -88,38 +102,65 @@ def _action_for(user, decision):
     return ""
 
 
+def decision_inbox_parts(user, window: Window) -> list[InboxPart]:
+    """The decision and meeting rows of `user`'s inbox as InboxParts (workflows.inbox), from plain values: each
+    decision with its soonest open deadline and the action of the first of his roles that acts on its state (or
+    recording the report to the Party committee, 条例 Art 31); the meetings the office secretary records as held
+    or closes (no deadline)."""
+    held = set(roles.user_roles(user))
+    if not held & (set(DECISION_INBOX) | {roles.OFFICE_SECRETARY}):
+        return []
+    deadline = Deadline.objects.filter(object_type="review.decision", object_id=OuterRef("pk"),
+                                       status=Deadline.Status.OPEN).order_by("due_at", "id")
+    decisions = _decisions_for(user).annotate(
+        due_at=Subquery(deadline.values("due_at")[:1]), deadline_kind=Subquery(deadline.values("kind")[:1]),
+        reported=Exists(PartyCommitteeReport.objects.filter(decision=OuterRef("pk"))))
+    labels = choice_labels(DS.choices)
+    secretary = roles.OFFICE_SECRETARY in held
+
+    def action(row):
+        if row["state"] == DS.APPROVED and row["party_committee_report_required"] and secretary \
+                and not row["reported"]:
+            return RECORD_THE_REPORT
+        return next((a for role, (states, a) in DECISION_INBOX.items() if row["state"] in states and role in held),
+                    "")
+
+    def decision_row(row):
+        return {"kind": "decision", "id": row["pk"], "number": row["number"], "title": row["title"],
+                "state": row["state"], "state_label": labels.get(row["state"], row["state"]),
+                "action": str(action(row)), "due_at": row["due_at"], "deadline_kind": row["deadline_kind"]}
+
+    parts = [part_from(decisions, window, ("pk", "number", "title", "state", "party_committee_report_required",
+                                           "reported", "deadline_kind"),
+                       build=decision_row, finish=_with_paths("review:decisions:detail"))]
+    if secretary:
+        meeting_labels = choice_labels(MS.choices)
+        record, close = str(_("Record the meeting as held")), str(_("Close the meeting"))
+
+        def meeting_row(row):
+            return {"kind": "meeting", "id": row["pk"], "number": row["number"],
+                    "title": f"{row['title']}（{row['date']}）", "state": row["state"],
+                    "state_label": meeting_labels.get(row["state"], row["state"]),
+                    "action": record if row["state"] == MS.PLANNED else close, "due_at": None,
+                    "deadline_kind": None}
+
+        meetings = _meetings_for(user).annotate(due_at=Value(None, output_field=DateTimeField()))
+        parts.append(part_from(meetings, window, ("pk", "number", "title", "date", "state"), build=meeting_row,
+                               finish=_with_paths("review:meetings:detail")))
+    return [part for part in parts if part.count]
+
+
+def _with_paths(viewname):
+    def finish(rows):
+        path = path_maker(viewname)
+        for row in rows:
+            row["url"] = path(row["id"])
+    return finish
+
+
 def decision_inbox_items(user) -> list[dict]:
     """Inbox rows for decisions and meetings (unsorted; web.inbox merges and sorts)."""
-    decisions = list(_decisions_for(user))
-    meetings = list(_meetings_for(user))
-    open_deadlines = {}
-    if decisions:
-        for deadline in Deadline.objects.filter(
-            object_type="review.decision", object_id__in=[d.pk for d in decisions], status=Deadline.Status.OPEN
-        ).order_by("due_at"):
-            open_deadlines.setdefault(deadline.object_id, deadline)
-    now = timezone.now()
-    items = []
-    for decision in decisions:
-        deadline = open_deadlines.get(decision.pk)
-        items.append({
-            "kind": "decision", "id": decision.pk, "number": decision.number, "title": decision.title,
-            "state": decision.state, "state_label": str(decision.get_state_display()),
-            "action": str(_action_for(user, decision)),
-            "due_at": deadline.due_at if deadline else None,
-            "deadline_kind": deadline.kind if deadline else None,
-            "overdue": bool(deadline and deadline.due_at < now),
-            "url": decision.page_path(),
-        })
-    for meeting in meetings:
-        items.append({
-            "kind": "meeting", "id": meeting.pk, "number": meeting.number, "title": str(meeting),
-            "state": meeting.state, "state_label": str(meeting.get_state_display()),
-            "action": str(_("Record the meeting as held") if meeting.state == MS.PLANNED else _("Close the meeting")),
-            "due_at": None, "deadline_kind": None, "overdue": False,
-            "url": meeting.page_path(),
-        })
-    return items
+    return finished_items(decision_inbox_parts(user, Window()))
 
 
 def decision_archive(decision) -> dict:

@@ -3,9 +3,10 @@ calling user must act on now, across processes), `GET|PATCH /api/v1/me/`, `GET /
 check. The plumbing every app's API shares is web.api."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from notifications.channels import PERSONAL_CHANNELS
@@ -15,7 +16,7 @@ from workflows.errors import bilingual
 from workflows.models import User
 
 from .api import UserBriefSerializer
-from .inbox import inbox
+from .inbox import PAGE_SIZE, inbox_page
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -105,10 +106,59 @@ class InboxItemSerializer(serializers.Serializer):
 
 
 class InboxView(APIView):
-    """What the calling user must act on now, soonest deadline first."""
+    """What the calling user must act on now, soonest deadline first (no deadline last), a page at a time: `count`
+    (all the rows), `next`/`previous` (the neighbouring pages' URLs or null), `soonest_due_at` (the soonest due
+    time of all the rows, or null) and `results` (at most `page_size` rows, 50 by default and at most). Pages as
+    every list of the API (DRF's PageNumberPagination): `?page=` from 1, a page that is not one (past the last,
+    not a number) is a 404; `?page_size=` above 50 counts as 50, a malformed one as the default."""
 
-    @extend_schema(responses=inline_serializer("Inbox", {"count": serializers.IntegerField(),
-                                                         "results": InboxItemSerializer(many=True)}))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="The page, from 1."),
+            OpenApiParameter("page_size", int, description=f"Rows a page, at most {PAGE_SIZE} (the default)."),
+        ],
+        responses=inline_serializer("PaginatedInbox", {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "soonest_due_at": serializers.DateTimeField(allow_null=True),
+            "results": InboxItemSerializer(many=True),
+        }))
     def get(self, request):
-        items = inbox(request.user)
-        return Response({"count": len(items), "results": InboxItemSerializer(items, many=True).data})
+        size = _positive_int(request.query_params.get("page_size"), PAGE_SIZE, cap=PAGE_SIZE)
+        number = _positive_int(request.query_params.get("page", "1"), None)
+        if number is None:
+            raise exceptions.NotFound()
+        page = inbox_page(request.user, number, size)
+        if page.number != number:  # past the last page (DRF: "Invalid page.")
+            raise exceptions.NotFound()
+        url = request.build_absolute_uri()
+        return Response({
+            "count": page.count,
+            "next": replace_query_param(url, "page", number + 1) if page.has_next else None,
+            "previous": (replace_query_param(url, "page", number - 1) if number > 2
+                         else remove_query_param(url, "page")) if page.has_previous else None,
+            "soonest_due_at": _DATETIME.to_representation(page.soonest_due_at) if page.soonest_due_at else None,
+            "results": [_item_json(item) for item in page.items],
+        })
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _item_json(item: dict) -> dict:
+    """An inbox item as InboxItemSerializer writes it (plain values already: only the due time is formatted)."""
+    due = item["due_at"]
+    return {**item, "due_at": _DATETIME.to_representation(due) if due is not None else None}
+
+
+def _positive_int(raw, default, cap=None):
+    """DRF's PageNumberPagination reading of a page or page size: a positive integer (capped at `cap`), else
+    `default`."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    if value < 1:
+        return default
+    return min(value, cap) if cap else value
