@@ -312,8 +312,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # DESIGN §5: beat runs the reminder sweep every minute. The sweep is idempotent, so a second beat does no harm;
 # a sweep that waited in the queue longer than a minute is dropped, the next one does its work.
+# REMINDER_SWEEP_SECONDS: how often (tests of two beats run it every few seconds).
+REMINDER_SWEEP_SECONDS = float(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
-    "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 60.0, "options": {"expires": 55}},
+    "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS,
+                       "options": {"expires": max(1.0, REMINDER_SWEEP_SECONDS * 55 / 60)}},
     # Issue 10: deadlines computed on an older calendar (a chinesecalendar upgrade, a year made official by the
     # library) are recomputed; changes made in the admin or the API recompute at once and leave nothing stale.
     "calendar-check": {"task": "notifications.tasks.recompute_stale_deadlines", "schedule": 600.0,

@@ -182,12 +182,19 @@ class Mediation(FlowOwnedFields, models.Model):
         if role != "mediator":
             return None
         # Only mediators still on the register (active): one struck off no longer opens the mediation (Art 13-14).
-        users = [m.user for m in self.mediators.filter(active=True).select_related("user")
-                 if m.user_id and m.user.is_active]
+        # A reminder sweep prefetches the mediators (and their users) of a whole batch of mediations
+        # (notifications.reminder_texts.OBJECT_LOADING): then they are read from memory, not queried again.
+        users = [m.user for m in _mediators(self) if m.active and m.user_id and m.user.is_active]
         if not users:
-            users = [m.user for m in self.committee.mediators.filter(active=True).select_related("user")
-                     if m.user_id and m.user.is_active]
+            users = [m.user for m in _mediators(self.committee) if m.active and m.user_id and m.user.is_active]
         return users
+
+
+def _mediators(owner):
+    """The mediators of a mediation or committee with their users: the prefetched ones when a batch loaded them."""
+    if "mediators" in getattr(owner, "_prefetched_objects_cache", {}):
+        return owner.mediators.all()
+    return owner.mediators.filter(active=True).select_related("user")
 
 
 class MediationParty(MaskedPersonalData, models.Model):

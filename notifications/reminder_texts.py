@@ -48,6 +48,41 @@ def object_of(deadline):
     return model.objects.filter(pk=deadline.object_id).first()
 
 
+# What a reminder reads off each kind of object (its number and title, who answers for it), loaded together with
+# the objects so that a sweep batch or a send batch costs a few queries per kind of object, not per reminder.
+# object_type → (select_related, prefetch_related).
+OBJECT_LOADING = {
+    "cases.case": (("violation_type", "party"), ("officers",)),
+    "cases.correctionorder": (("case__violation_type", "case__party"), ("case__officers",)),
+    "cases.officercertificate": (("officer",), ()),
+    "petitions.petition": (("village_mediator",), ()),
+    "mediation.mediation": (("committee",), ("parties", "mediators__user", "committee__mediators__user")),
+}
+
+
+def objects_of(deadlines) -> dict:
+    """The objects of many deadlines at once: {deadline id: object or None (gone)}, one query per kind of object
+    (and its OBJECT_LOADING prefetches)."""
+    deadlines = list(deadlines)
+    wanted: dict[str, set] = {}
+    for deadline in deadlines:
+        wanted.setdefault(deadline.object_type, set()).add(deadline.object_id)
+    found = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        select, prefetch = OBJECT_LOADING.get(object_type, ((), ()))
+        query = model.objects.filter(pk__in=ids)
+        if select:
+            query = query.select_related(*select)
+        if prefetch:
+            query = query.prefetch_related(*prefetch)
+        found.update({(object_type, obj.pk): obj for obj in query})
+    return {deadline.pk: found.get((deadline.object_type, deadline.object_id)) for deadline in deadlines}
+
+
 def describe(deadline, obj=None) -> ObjectRef:
     obj = obj if obj is not None else object_of(deadline)
     label, read = OBJECT_KINDS.get(deadline.object_type, (deadline.object_type, None))

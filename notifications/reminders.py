@@ -3,8 +3,10 @@
 1. plan_reminders(deadline): when a deadline opens or its due date moves, one Reminder row per stage: before it
    (the rule's offsets, in the rule's unit), on the due day, and escalations on each of the first working days
    after it (capped), all at REMINDER_SEND_TIME.
-2. sweep(): beat runs it every minute. It expands due stages into Delivery rows (recipient × channel, unique),
-   claims due deliveries with SELECT … FOR UPDATE SKIP LOCKED and a lease, and queues one send task for each.
+2. sweep(): beat runs it every minute (REMINDER_SWEEP_SECONDS). It expands every due stage into Delivery rows
+   (recipient × channel, unique) in batches, each batch's recipients and objects read once; claims every due
+   delivery with SELECT … FOR UPDATE SKIP LOCKED and a lease; and queues one send task per batch of deliveries
+   (deliver_batch: in-app rows written together in one transaction, outside channels one by one through deliver).
 3. deliver(id): the send task, in three steps so that no transaction is open during the outside call: a short
    transaction checks the row (deadline open, quiet hours, rate limit) and commits it "sending" with an in-flight
    attempt, so a second worker skips it; the channel sends; a second short transaction records the answer (sent,
@@ -48,12 +50,14 @@ from .models import (
     RateLimit,
     Reminder,
 )
-from .reminder_texts import compose, object_of
+from .reminder_texts import compose, object_of, objects_of
 
 log = logging.getLogger(__name__)
 
-EXPAND_BATCH = 200
-CLAIM_BATCH = 500
+EXPAND_BATCH = 500  # reminders expanded per transaction (a sweep takes as many batches as are due)
+CLAIM_BATCH = 500  # deliveries claimed per transaction
+SEND_BATCH = 100  # deliveries per send task
+CLAIM_ROUNDS = 1000  # a guard only: 500,000 deliveries in one sweep
 
 
 # --- 1. planning -----------------------------------------------------------------------------------------
@@ -176,8 +180,30 @@ def users_in_role(role: str):
     return list(get_user_model().objects.filter(groups__name=role, is_active=True).distinct())
 
 
-def responsible_users(deadline: Deadline, obj) -> list:
-    """The rule's responsible role; for officers, the officers of this case (or the certificate's holder)."""
+class Audience:
+    """Who holds each role, and the active group robots, read once for a batch of reminders (one query per role,
+    one for the robots) instead of once per reminder."""
+
+    def __init__(self):
+        self._roles: dict[str, list] = {}
+        self._robots: list | None = None
+
+    def in_role(self, role: str) -> list:
+        if role not in self._roles:
+            self._roles[role] = users_in_role(role)
+        return list(self._roles[role])
+
+    def robots(self) -> list:
+        if self._robots is None:
+            self._robots = list(GroupRobot.objects.filter(active=True))
+        return self._robots
+
+
+def responsible_users(deadline: Deadline, obj, audience: Audience | None = None) -> list:
+    """The rule's responsible role; for officers, the officers of this case (or the certificate's holder).
+
+    `audience` (optional) shares the role look-ups of a batch. The case officers are read through `.all()`, so the
+    officers prefetched for a batch (reminder_texts.OBJECT_LOADING) cost no query."""
     role = deadline.rule.responsible_role
     if not role:
         return []
@@ -187,22 +213,24 @@ def responsible_users(deadline: Deadline, obj) -> list:
         return own
     if role == roles.ENFORCEMENT_OFFICER and obj is not None:
         if hasattr(obj, "officers"):
-            return list(obj.officers.filter(is_active=True))
+            return [user for user in obj.officers.all() if user.is_active]
         if hasattr(obj, "officer"):
             return [obj.officer] if obj.officer.is_active else []
-    return users_in_role(role)
+    return audience.in_role(role) if audience is not None else users_in_role(role)
 
 
-def recipients(reminder: Reminder, obj) -> tuple[list, list]:
-    """(users, group robots) to tell at this stage: the responsible, and on escalation the escalation role too."""
+def recipients(reminder: Reminder, obj, audience: Audience | None = None) -> tuple[list, list]:
+    """(users, group robots) to tell at this stage: the responsible, and on escalation the escalation role too.
+    `audience` (optional) shares the role and robot look-ups of a batch."""
+    audience = audience or Audience()
     rule = reminder.deadline.rule
-    users = responsible_users(reminder.deadline, obj)
+    users = responsible_users(reminder.deadline, obj, audience)
     wanted_roles = {rule.responsible_role} - {""}
     if reminder.is_escalation and rule.escalate_to:
-        users += users_in_role(rule.escalate_to)
+        users += audience.in_role(rule.escalate_to)
         wanted_roles.add(rule.escalate_to)
     unique_users = list({user.pk: user for user in users}.values())
-    robots = [robot for robot in GroupRobot.objects.filter(active=True) if wanted_roles & set(robot.roles or [])]
+    robots = [robot for robot in audience.robots() if wanted_roles & set(robot.roles or [])]
     return unique_users, robots
 
 
@@ -242,24 +270,43 @@ def held_until(delivery: Delivery, now) -> datetime.datetime | None:
 
 
 def expand_due_reminders(now) -> int:
-    """Turn due stages into one Delivery per recipient and channel (the unique key makes this idempotent)."""
+    """Turn every due stage into one Delivery per recipient and channel; returns how many Delivery rows it wrote.
+
+    No cap: it works through the whole backlog in batches of EXPAND_BATCH, each its own short transaction, so a
+    10,000-reminder morning goes out in one sweep. Exactly once: a batch's stages are locked (SELECT … FOR UPDATE
+    SKIP LOCKED; on SQLite the write lock of BEGIN IMMEDIATE) and committed "expanded" together with their rows, so
+    a second sweep running at the same time (two beats) takes other stages or none; the unique key of Delivery
+    backs this up.
+    """
     created = 0
+    while True:
+        taken, written = _expand_batch(now)
+        created += written
+        if taken < EXPAND_BATCH:  # the backlog is done (or the rest is locked by a sweep running alongside)
+            return created
+
+
+def _expand_batch(now) -> tuple[int, int]:
+    """One batch, one transaction: (stages taken, Delivery rows written). A fixed number of queries per batch:
+    the stages, the deadlines' other due stages, the objects (one query per kind, with their people), the users of
+    each role named, the robots, one INSERT of the deliveries and one UPDATE per outcome."""
     with transaction.atomic():
         due = list(Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                    .filter(status=Reminder.Status.PLANNED, send_at__lte=now)
                    .select_related("deadline__rule").order_by("send_at", "id")[:EXPAND_BATCH])
-        # A sweep that catches up (beat was down) sends only each deadline's latest due stage, not a backlog.
-        latest = {}
-        for reminder in due:
-            latest[reminder.deadline_id] = reminder
-        for reminder in due:
-            reminder.status, reminder.expanded_at = Reminder.Status.EXPANDED, now
-            if reminder.deadline.status != Deadline.Status.OPEN or latest[reminder.deadline_id] is not reminder:
-                reminder.status = Reminder.Status.CANCELLED
-                reminder.save(update_fields=["status", "expanded_at"])
-                continue
-            users, robots = recipients(reminder, object_of(reminder.deadline))
-            rows = []
+        if not due:
+            return 0, 0
+        # A sweep that catches up (beat was down) sends only each deadline's latest due stage, not a backlog —
+        # the latest of all its due stages, also those beyond this batch.
+        latest = dict(Reminder.objects.filter(deadline_id__in={r.deadline_id for r in due},
+                                              status=Reminder.Status.PLANNED, send_at__lte=now)
+                      .order_by("send_at", "id").values_list("deadline_id", "pk"))
+        live = [r for r in due if r.deadline.status == Deadline.Status.OPEN and latest.get(r.deadline_id) == r.pk]
+        objects = objects_of({r.deadline_id: r.deadline for r in live}.values())
+        audience = Audience()
+        rows = []
+        for reminder in live:
+            users, robots = recipients(reminder, objects.get(reminder.deadline_id), audience)
             for user in users:
                 for channel in channels_of(user):
                     row = Delivery(reminder=reminder, recipient=user, recipient_key=f"user:{user.pk}",
@@ -268,15 +315,19 @@ def expand_due_reminders(now) -> int:
                     rows.append(row)
             rows += [Delivery(reminder=reminder, robot=robot, recipient_key=f"robot:{robot.pk}", channel=ROBOT,
                               not_before=now) for robot in robots]
-            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-            created += len(rows)
-            reminder.save(update_fields=["status", "expanded_at"])
-    return created
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        live_ids = {r.pk for r in live}
+        Reminder.objects.filter(pk__in=live_ids).update(status=Reminder.Status.EXPANDED, expanded_at=now)
+        skipped = [r.pk for r in due if r.pk not in live_ids]
+        if skipped:
+            Reminder.objects.filter(pk__in=skipped).update(status=Reminder.Status.CANCELLED, expanded_at=now)
+    return len(due), len(rows)
 
 
 def claim_due_deliveries(now, limit: int = CLAIM_BATCH) -> list[int]:
-    """Claim due rows, and rows whose lease ran out (their worker died mid-send, or their task was lost), for one
-    lease. A row left "sending" keeps its in-flight attempt: the sender asks the provider about it first."""
+    """Claim up to `limit` due rows, and rows whose lease ran out (their worker died mid-send, or their task was
+    lost), for one lease; returns their ids. A row left "sending" keeps its in-flight attempt: the sender asks the
+    provider about it first."""
     lease = datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
     with transaction.atomic():
         due = (Delivery.objects.select_for_update(skip_locked=True)
@@ -285,33 +336,48 @@ def claim_due_deliveries(now, limit: int = CLAIM_BATCH) -> list[int]:
                .order_by("not_before", "id")
                .values_list("pk", flat=True)[:limit])
         ids = list(due)
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.CLAIMED, claimed_until=now + lease,
-                                                   claims=F("claims") + 1)
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.CLAIMED, claimed_until=now + lease,
+                                                       claims=F("claims") + 1)
     return ids
 
 
-def queue_with_celery(delivery_id: int) -> None:
-    from .tasks import send_reminder
+def queue_with_celery(delivery_ids: list[int]) -> None:
+    """Queue one send task for a batch of claimed deliveries (notifications.tasks.send_reminders)."""
+    from .tasks import send_reminders
 
-    send_reminder.delay(delivery_id)
+    send_reminders.delay(list(delivery_ids))
 
 
-def sweep(now=None, queue=None) -> int:
-    """One sweep: expand due stages, claim due deliveries, queue one send task each. Returns how many it queued.
+def sweep(now=None, queue=None, queue_batch=None) -> int:
+    """One sweep: expand every due stage, claim every due delivery (CLAIM_BATCH at a time) and queue them in
+    batches of SEND_BATCH, one send task per batch. Returns how many deliveries it queued.
 
-    Safe to run twice at once (the second finds the rows locked or claimed) and safe to repeat.
+    `queue_batch(ids)` queues a batch (default: queue_with_celery); `queue(id)` instead queues (or, in-process,
+    sends) one delivery at a time. Safe to run twice at once (the second finds the rows locked or claimed) and safe
+    to repeat. If the broker is down it stops: the claimed rows are claimed again after their lease.
     """
     now = now or timezone.now()
-    queue = queue or queue_with_celery
     expand_due_reminders(now)
     queued = 0
-    for pk in claim_due_deliveries(now):
-        try:
-            queue(pk)
-        except Exception:  # the broker is down: the row stays claimed and is claimed again after its lease
-            log.exception("could not queue reminder delivery %s; it will be claimed again after its lease", pk)
+    for _round in range(CLAIM_ROUNDS):
+        ids = claim_due_deliveries(now)
+        for start in range(0, len(ids), SEND_BATCH):
+            batch = ids[start:start + SEND_BATCH]
+            try:
+                if queue is not None:
+                    for pk in batch:
+                        queue(pk)
+                        queued += 1
+                else:
+                    (queue_batch or queue_with_celery)(batch)
+                    queued += len(batch)
+            except Exception:  # the broker is down: the rows stay claimed and are claimed again after their lease
+                log.exception("could not queue reminder deliveries %s…; they will be claimed again after their lease",
+                              batch[:5])
+                return queued
+        if len(ids) < CLAIM_BATCH:
             break
-        queued += 1
     return queued
 
 
@@ -578,6 +644,80 @@ def deliver(delivery_id: int, now=None) -> str:
             continue
         return _finish(delivery.pk, attempt.pk, _send(delivery, now), now)
     return "skipped"
+
+
+def deliver_batch(delivery_ids, now=None) -> dict[int, str]:
+    """Send a batch of claimed deliveries, each never twice. Returns {delivery id: what happened} (deliver's words).
+
+    In-app deliveries, the bulk of any morning, are written together in ONE short transaction: the claimed rows are
+    locked (SKIP LOCKED: one another worker is on is left to it), their Notifications bulk-created, a "sent" attempt
+    logged for each and the rows marked sent — all or nothing, so each is sent exactly once and a second run finds
+    them sent. A fixed number of queries whatever the batch size. Everything else goes through deliver() one by one,
+    after that transaction: outside channels (never called inside a transaction, with their quiet hours, rate
+    limits, retries, uncertain and give-up handling), and in-app rows an earlier run left half-done (an in-flight
+    attempt or a Notification already there: deliver asks first) or that cannot be composed.
+    """
+    ids = list(dict.fromkeys(int(pk) for pk in delivery_ids))
+    results: dict[int, str] = {}
+    if ids:
+        results.update(_send_in_app_batch(ids, now or timezone.now()))
+    for pk in ids:
+        if pk not in results:
+            results[pk] = deliver(pk, now=now)
+    return results
+
+
+def _send_in_app_batch(ids: list[int], now) -> dict[int, str]:
+    """The in-app part of a batch in one transaction; returns the results of the rows it settled (sent, cancelled)."""
+    results: dict[int, str] = {}
+    channel = get_channel(IN_APP)
+    with transaction.atomic():
+        rows = list(Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("reminder__deadline__rule")
+                    .filter(pk__in=ids, channel=IN_APP, status=Delivery.Status.CLAIMED, recipient__isnull=False))
+        if not rows:
+            return results
+        pks = [row.pk for row in rows]
+        half_done = set(DeliveryAttempt.objects.filter(delivery_id__in=pks, state=DeliveryAttempt.State.IN_FLIGHT)
+                        .values_list("delivery_id", flat=True))
+        half_done |= set(Notification.objects.filter(delivery_id__in=pks).values_list("delivery_id", flat=True))
+        rows = [row for row in rows if row.pk not in half_done]
+        closed = [row for row in rows if row.reminder.deadline.status != Deadline.Status.OPEN]
+        if closed:
+            Delivery.objects.filter(pk__in=[row.pk for row in closed]).update(status=Delivery.Status.CANCELLED)
+            results.update({row.pk: "cancelled" for row in closed})
+        rows = [row for row in rows if row.reminder.deadline.status == Deadline.Status.OPEN]
+        objects = objects_of({row.reminder.deadline_id: row.reminder.deadline for row in rows}.values())
+        today = timezone.localdate(now)
+        messages, notes, sent = {}, [], []
+        for row in rows:
+            reminder = row.reminder
+            if reminder.pk not in messages:
+                try:
+                    messages[reminder.pk] = compose(reminder, objects.get(reminder.deadline_id), today=today)
+                except Exception:  # deliver() records the failure on this row and retries it with back-off
+                    log.exception("could not compose reminder %s", reminder.pk)
+                    messages[reminder.pk] = None
+            message = messages[reminder.pk]
+            if message is None:
+                continue
+            notes.append(Notification(delivery=row, recipient_id=row.recipient_id, title=message.title[:200],
+                                      body=message.body, link=stored_link(message.link)))
+            sent.append(row)
+        if not sent:
+            return results
+        Notification.objects.bulk_create(notes)
+        attempts = []
+        for row, note in zip(sent, notes, strict=True):
+            answer = f"in-app notification #{note.pk} created"
+            attempts.append(DeliveryAttempt(delivery=row, at=now, finished_at=now, state=DeliveryAttempt.State.SENT,
+                                            ok=True, target=channel.target(row), answer=answer))
+            results[row.pk] = "sent"
+        DeliveryAttempt.objects.bulk_create(attempts)
+        # One UPDATE for the batch (the notification's number is on each row's attempt).
+        Delivery.objects.filter(pk__in=[row.pk for row in sent]).update(
+            status=Delivery.Status.SENT, sent_at=now, claimed_until=None, last_answer="in-app notification created")
+    return results
 
 
 # --- admins: uncertain and failed deliveries ---------------------------------------------------------------------
