@@ -198,7 +198,11 @@ class Reminder(models.Model):
         ordering = ["send_at", "id"]
         constraints = [models.UniqueConstraint(fields=["deadline", "stage", "offset", "due_date"],
                                                name="reminder_once_per_stage")]
-        indexes = [models.Index(fields=["status", "send_at"])]
+        indexes = [models.Index(fields=["status", "send_at"]),
+                   # The sweep's expansion (reminders._expand_batch): the planned stages in send order, LIMIT a batch
+                   # — an index scan that stops after the batch, however many stages are planned (issue 18).
+                   models.Index(fields=["send_at", "id"], condition=models.Q(status="planned"),
+                                name="reminder_planned_send_at")]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
 
@@ -278,7 +282,14 @@ class Delivery(models.Model):
         ordering = ["not_before", "id"]
         constraints = [models.UniqueConstraint(fields=["reminder", "recipient_key", "channel"],
                                                name="delivery_once_per_recipient_channel")]
-        indexes = [models.Index(fields=["status", "not_before"]), models.Index(fields=["status", "claimed_until"])]
+        indexes = [models.Index(fields=["status", "not_before"]), models.Index(fields=["status", "claimed_until"]),
+                   # The sweep's claim (reminders.claim_due_deliveries): the pending rows in order, LIMIT a batch, and
+                   # the rows whose lease ran out — small indexes of the open rows only, not of the sent history,
+                   # read in order and stopped after a batch instead of sorting the whole backlog each round.
+                   models.Index(fields=["not_before", "id"], condition=models.Q(status="pending"),
+                                name="delivery_pending_not_before"),
+                   models.Index(fields=["claimed_until", "id"], condition=models.Q(status__in=["claimed", "sending"]),
+                                name="delivery_leased_until")]
         verbose_name = _("reminder delivery")
         verbose_name_plural = _("reminder deliveries")
 
