@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0014_report_and_publicity_rules'),
+        ('notifications', '0015_inbox_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
