@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import CharField, DateField, DateTimeField, Subquery, Value
+from django.db.models import CharField, DateField, DateTimeField, F, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -346,9 +347,15 @@ def file_reads(case, kind_name=None, record=None, *, decision=False) -> FileRead
     text, at, day = CharField(), DateTimeField(), DateField()
 
     def row(rows, tag, first, second, when, on):
-        return rows.order_by().values_list(Value(tag, output_field=text), first, second, when, on, "id")
+        # Every column an annotation, so that each part of the UNION lists them in the same order.
+        columns = {"c_tag": Value(tag, output_field=text), "c_first": first, "c_second": second, "c_when": when,
+                   "c_on": on, "c_id": F("id")}
+        columns = {name: F(value) if isinstance(value, str) else value for name, value in columns.items()}
+        return rows.order_by().annotate(**columns).values_list(*columns)
 
-    none_at, none_day, blank = Value(None, output_field=at), Value(None, output_field=day), Value("", output_field=text)
+    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and an untyped NULL column reads as text.
+    none_at, none_day = Cast(Value(None), output_field=at), Cast(Value(None), output_field=day)
+    blank = Value("", output_field=text)
     parts = [
         row(case.inspections.all(), "1", "place", blank, "started_at", none_day),
         row(case.inquiries.all(), "2", "subject_name", blank, "held_at", none_day),

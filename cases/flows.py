@@ -560,13 +560,15 @@ class CaseFlow(BaseFlow):
         case.collective_discussion_attendees = list(collective_discussion_attendees or [])
         case.collective_discussion_on = (collective_discussion_on or decided_on) if collective_discussion else None
         case.decided_on, case.decided_by = decided_on, self.user
-        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request", closed_on=decided_on)
         openings = [("case.service", decided_on)]  # Art 61, 85: serve within 7 working days
         if outcome == Case.Outcome.PENALTY and publicity_required(case):
             # Art 48 ¶1 (the province's list, cases.publicity; 7 working days: 国办发〔2018〕118号, local); never a
             # minor's decision (未成年人保护法 Art 103): no deadline opens for it.
             openings.append(("case.publicity", decided_on))
-        open_deadlines(case, openings)  # one insert for the deadlines, one for their reminders
+        # The decision meets the periods before it (closed with the replaced ones in one UPDATE); one insert for the
+        # deadlines, one for their reminders.
+        open_deadlines(case, openings, closing=("case.decision", "case.statement_window", "case.hearing_request"),
+                       closed_on=decided_on)
 
     @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
                       permission=roles.permission("case", "serve"))
@@ -576,13 +578,14 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "served_on", served_on)  # Art 61: after the decision
         case.served_on = served_on
         case.service_method = method
-        close_deadlines(case, "case.service", closed_on=served_on)
         if case.outcome == Case.Outcome.PENALTY and case.fine:
             open_deadlines(case, [
                 ("case.payment", case.served_on),  # Art 67: pay within 15 days
                 # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
                 ("case.court_application", remedy_periods_end(case)),
-            ])
+            ], closing=("case.service",), closed_on=served_on)  # the service meets its period (the same UPDATE)
+        else:
+            close_deadlines(case, "case.service", closed_on=served_on)
 
     @state.transition(source=[S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT], target=S.EXECUTED,
                       label=_("Record execution"), permission=roles.permission("case", "record_execution"))
