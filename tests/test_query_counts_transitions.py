@@ -30,7 +30,7 @@ CASE_BOUNDS = {
     "file": 21,
     "notify": 20,
     "submit_decision": 11,
-    # 8 of them issue the numbered decision: its round, its number (one UPDATE … RETURNING), what its content reads
+    # 5 of them issue the numbered decision: its round, its number (one UPDATE … RETURNING), what its content reads
     # of the file (one UNION), its INSERT with the content, its audit entry (an INSERT: the chain head is locked once
     # and written once per transition)
     "decide": 20,
