@@ -15,10 +15,12 @@ revoked one's (GB/T 9704 §7.2.5: a number is assigned once), and the listing sh
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import CharField, DateField, DateTimeField, F, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -321,13 +323,80 @@ def evidence_attachments(case, kind_name=None, record=None):
     return rows
 
 
-def evidence_paragraphs(case, kind_name=None, record=None) -> list[str]:
+@dataclass
+class FileReads:
+    """What a document's content reads of the file beyond the case row, in one query (file_reads): the inspection
+    and inquiry records and the evidence attachments (title, category) in their order, and for a decision the
+    latest case.payment deadline's due date and the latest revoked-and-redo remedy (body, kind label, day)."""
+
+    inspections: list = field(default_factory=list)  # (place, started_at)
+    inquiries: list = field(default_factory=list)  # (subject_name, held_at)
+    attachments: list = field(default_factory=list)  # (title, category label)
+    payment_due: datetime.date | None = None
+    redo: tuple | None = None
+
+
+def file_reads(case, kind_name=None, record=None, *, decision=False) -> FileReads:
+    """The FileReads of document `kind_name` (`record`) of `case` in one query (UNION ALL of the five tables; the
+    evidence attachments as evidence_attachments cuts them off); `decision`: with the payment due date and the
+    revoked-and-redo remedy (the decisions' content)."""
+    from notifications.models import Deadline  # noqa: PLC0415
+
+    from .models import Remedy  # noqa: PLC0415
+
+    text, at, day = CharField(), DateTimeField(), DateField()
+
+    def row(rows, tag, first, second, when, on):
+        # Every column an annotation, so that each part of the UNION lists them in the same order.
+        columns = {"c_tag": Value(tag, output_field=text), "c_first": first, "c_second": second, "c_when": when,
+                   "c_on": on, "c_id": F("id")}
+        columns = {name: F(value) if isinstance(value, str) else value for name, value in columns.items()}
+        return rows.order_by().annotate(**columns).values_list(*columns)
+
+    # Typed NULLs: PostgreSQL resolves a UNION's column types part by part, and an untyped NULL column reads as text.
+    none_at, none_day = Cast(Value(None), output_field=at), Cast(Value(None), output_field=day)
+    blank = Value("", output_field=text)
+    parts = [
+        row(case.inspections.all(), "1", "place", blank, "started_at", none_day),
+        row(case.inquiries.all(), "2", "subject_name", blank, "held_at", none_day),
+        row(evidence_attachments(case, kind_name, record), "3", "title", "category", "uploaded_at", none_day),
+    ]
+    if decision:
+        payments = Deadline.objects.filter(object_type="cases.case", object_id=case.pk, kind="case.payment")
+        redos = Remedy.objects.filter(case=case, outcome=Remedy.Outcome.REVOKED_REDO)
+        parts += [
+            row(Deadline.objects.filter(pk=Subquery(payments.order_by("-id").values("pk")[:1])), "4", blank, blank,
+                none_at, "due_date"),
+            row(Remedy.objects.filter(pk=Subquery(redos.order_by("-decided_on", "-id").values("pk")[:1])), "5",
+                "body", "kind", none_at, "decided_on"),
+        ]
+    found = FileReads()
+    rows = parts[0].union(*parts[1:], all=True)
+    for tag, first, second, when, on, _pk in sorted(rows, key=lambda r: (r[0], r[3] or _EPOCH, r[5])):
+        if tag == "1":
+            found.inspections.append((first, when))
+        elif tag == "2":
+            found.inquiries.append((first, when))
+        elif tag == "3":
+            found.attachments.append((first, Attachment(category=second).get_category_display()))
+        elif tag == "4":
+            found.payment_due = on
+        else:
+            found.redo = (first, Remedy(kind=second).get_kind_display(), on)
+    return found
+
+
+_EPOCH = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+
+
+def evidence_paragraphs(case, kind_name=None, record=None, reads: FileReads | None = None) -> list[str]:
     """The evidence of document `kind_name` (`record`): the inspection and inquiry records and the attachments
-    of `evidence_attachments`, by title, numbered."""
-    lines = [str(Message(P_INSPECTION, place=i.place, at=cn_date(i.started_at))) for i in case.inspections.all()]
-    lines += [str(Message(P_INQUIRY, name=i.subject_name, at=cn_date(i.held_at))) for i in case.inquiries.all()]
-    lines += [str(Message(P_ATTACHMENT, title=a.title, category=a.get_category_display()))
-              for a in evidence_attachments(case, kind_name, record)]
+    of `evidence_attachments`, by title, numbered. `reads`: file_reads(case, kind_name, record) when the caller
+    has it (else it is read, in one query)."""
+    reads = reads or file_reads(case, kind_name, record)
+    lines = [str(Message(P_INSPECTION, place=place, at=cn_date(at))) for place, at in reads.inspections]
+    lines += [str(Message(P_INQUIRY, name=name, at=cn_date(at))) for name, at in reads.inquiries]
+    lines += [str(Message(P_ATTACHMENT, title=title, category=category)) for title, category in reads.attachments]
     return [f"{n}. {line}" for n, line in enumerate(lines, 1)] or [str(P_NONE)]
 
 
@@ -640,13 +709,12 @@ def penalty_decision_unavailable(case, record=None):
     return _decided_general(case) or (None if case.outcome == Case.Outcome.PENALTY else str(T_NOT_PENALTY))
 
 
-def _revoked_note(case) -> list[str]:
-    from .models import Remedy  # noqa: PLC0415
-
-    redo = case.remedies.filter(outcome=Remedy.Outcome.REVOKED_REDO).order_by("-decided_on", "-id").first()
-    if redo is None:
+def _revoked_note(reads: FileReads) -> list[str]:
+    """The note of a decision made again: which body revoked the earlier one and when (the latest such remedy)."""
+    if reads.redo is None:
         return []
-    return [str(Message(P_DECISION_REVOKED, body=redo.body or redo.get_kind_display(), day=cn_date(redo.decided_on)))]
+    body, kind_label, decided_on = reads.redo
+    return [str(Message(P_DECISION_REVOKED, body=body or kind_label, day=cn_date(decided_on)))]
 
 
 def penalty_decision_context(case, record=None) -> dict:
@@ -654,10 +722,11 @@ def penalty_decision_context(case, record=None) -> dict:
     penalty and its basis; (4) the manner and term of performance (Art 67: 15 days, at the bank; Art 72 the
     surcharge); (5) the remedies with their periods and bodies (and Art 73); (6) the agency and the date (the
     envelope's issuer and date; `decided_on` here). Extra key: `fine_upper` (the fine in capitals)."""
+    reads = file_reads(case, "penalty_decision", record, decision=True)  # one query for what follows
     performance = []
     if case.fine:
         performance.append(str(Message(P_PAY, bank=fine_bank())))
-        due = _payment_due(case)
+        due = reads.payment_due  # Art 67's last day to pay (cases.payments.payment_due_date)
         if due:
             performance.append(str(Message(P_PAY_BY, due=cn_date(due))))
         performance.append(str(P_SURCHARGE))
@@ -665,8 +734,8 @@ def penalty_decision_context(case, record=None) -> dict:
         performance.append(str(P_NO_FINE_PERFORMANCE))
     return {
         "fields": [*head_fields(case), _f(L_DECIDED_ON, cn_date(case.decided_on))],
-        "sections": [_s(H_FACTS, *_revoked_note(case), *case.facts.splitlines()),
-                     _s(H_EVIDENCE, *evidence_paragraphs(case, "penalty_decision", record)),
+        "sections": [_s(H_FACTS, *_revoked_note(reads), *case.facts.splitlines()),
+                     _s(H_EVIDENCE, *evidence_paragraphs(case, "penalty_decision", record, reads)),
                      _s(H_BASIS, case.legal_basis),
                      _s(H_PENALTY, *penalty_paragraphs(case.fine, case.measures, case.measures_note,
                                                        case.confiscation_value)),
@@ -679,12 +748,6 @@ def penalty_decision_context(case, record=None) -> dict:
     }
 
 
-def _payment_due(case):
-    from .payments import payment_due_date  # noqa: PLC0415
-
-    return payment_due_date(case)
-
-
 def no_penalty_unavailable(case, record=None):
     return _decided_general(case) or (None if case.outcome == Case.Outcome.NO_PENALTY else str(T_NOT_NO_PENALTY))
 
@@ -693,10 +756,11 @@ def no_penalty_context(case, record=None) -> dict:
     """不予行政处罚决定书 (Art 57 ¶1(2)(3)): the facts, the ground with its article (Art 30, 31, 33, 36, 57), the
     education given (Art 33 ¶3), the remedies."""
     ground = _no_penalty_ground_label(case, case.no_penalty_ground)
+    reads = file_reads(case, "no_penalty_decision", record, decision=True)  # one query for what follows
     return {
         "fields": [*head_fields(case), _f(L_DECIDED_ON, cn_date(case.decided_on))],
-        "sections": [_s(H_FACTS, *_revoked_note(case), *(case.facts or case.description).splitlines()),
-                     _s(H_EVIDENCE, *evidence_paragraphs(case, "no_penalty_decision", record)),
+        "sections": [_s(H_FACTS, *_revoked_note(reads), *(case.facts or case.description).splitlines()),
+                     _s(H_EVIDENCE, *evidence_paragraphs(case, "no_penalty_decision", record, reads)),
                      _s(H_GROUND, Message(P_NO_PENALTY_GROUND, ground=ground or P_DASH),
                         Message(P_EDUCATION, education=case.education) if case.education else ""),
                      *([_s(H_BASIS, case.legal_basis)] if case.legal_basis else [])],

@@ -8,12 +8,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import State
 
-from documents import services as document_services
+from documents import registry as document_registry, services as document_services
+from documents.models import IssuedDocument
 from notifications.calendar import add_calendar_days, add_working_days, roll_to_working_day
 from notifications.deadlines import add_months, close_deadlines, open_deadline, open_deadlines
 from notifications.models import Deadline
@@ -548,13 +560,15 @@ class CaseFlow(BaseFlow):
         case.collective_discussion_attendees = list(collective_discussion_attendees or [])
         case.collective_discussion_on = (collective_discussion_on or decided_on) if collective_discussion else None
         case.decided_on, case.decided_by = decided_on, self.user
-        close_deadlines(case, "case.decision", "case.statement_window", "case.hearing_request", closed_on=decided_on)
         openings = [("case.service", decided_on)]  # Art 61, 85: serve within 7 working days
         if outcome == Case.Outcome.PENALTY and publicity_required(case):
             # Art 48 ¶1 (the province's list, cases.publicity; 7 working days: 国办发〔2018〕118号, local); never a
             # minor's decision (未成年人保护法 Art 103): no deadline opens for it.
             openings.append(("case.publicity", decided_on))
-        open_deadlines(case, openings)  # one insert for the deadlines, one for their reminders
+        # The decision meets the periods before it (closed with the replaced ones in one UPDATE); one insert for the
+        # deadlines, one for their reminders.
+        open_deadlines(case, openings, closing=("case.decision", "case.statement_window", "case.hearing_request"),
+                       closed_on=decided_on)
 
     @state.transition(source=S.DECIDED, target=S.SERVED, label=_("Serve the decision"),
                       permission=roles.permission("case", "serve"))
@@ -564,13 +578,14 @@ class CaseFlow(BaseFlow):
         check_business_date(case, "served_on", served_on)  # Art 61: after the decision
         case.served_on = served_on
         case.service_method = method
-        close_deadlines(case, "case.service", closed_on=served_on)
         if case.outcome == Case.Outcome.PENALTY and case.fine:
             open_deadlines(case, [
                 ("case.payment", case.served_on),  # Art 67: pay within 15 days
                 # 行政强制法 Art 53: the court is applied to within 3 months after the remedy periods end
                 ("case.court_application", remedy_periods_end(case)),
-            ])
+            ], closing=("case.service",), closed_on=served_on)  # the service meets its period (the same UPDATE)
+        else:
+            close_deadlines(case, "case.service", closed_on=served_on)
 
     @state.transition(source=[S.SERVED, S.DEMANDED, S.COURT_ENFORCEMENT], target=S.EXECUTED,
                       label=_("Record execution"), permission=roles.permission("case", "record_execution"))
@@ -1231,11 +1246,27 @@ def round_of(kind_name: str, case) -> Round:
     return Round(max(count, 1))
 
 
+def round_and_issued(kind_name: str, case) -> tuple[Round, bool]:
+    """The current Round of `kind_name` on `case` (round_of) and whether its document is issued already, in one
+    query."""
+    steps = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk),
+                                      transition__in=ROUND_STEPS[kind_name]).order_by()
+    count = Subquery(steps.annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField())
+    current = Greatest(Coalesce(count, Value(0)), Value(1))
+    issued = IssuedDocument.objects.filter(kind=kind_name, owner_type=document_registry.owner_of(case).name,
+                                           owner_id=OuterRef("pk"), record_id=current)
+    n, done = (type(case)._default_manager.filter(pk=case.pk).annotate(current=current, issued=Exists(issued))
+               .values_list("current", "issued").get())
+    return Round(n), bool(done)
+
+
 def issue_document(kind_name: str, case, *, record=None, user=None, on, client_ip=None, locked=False):
     """Issue the case's document `kind_name` (documents.services.issue) for `record`, or for the current Round of a
     document made again: inside the caller's transaction, dated `on` (the business date). Returns the
     IssuedDocument; its number goes into the audit trail (`issue_document`)."""
+    unissued = False
     if record is None and kind_name in ROUND_STEPS:
-        record = round_of(kind_name, case)
+        record, issued = round_and_issued(kind_name, case)
+        unissued = locked and not issued  # under the caller's row lock nobody issues it meanwhile
     return document_services.issue(kind_name, case, record=record, user=user, on=on, client_ip=client_ip,
-                                   locked=locked)
+                                   locked=locked, unissued=unissued)

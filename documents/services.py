@@ -8,12 +8,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from workflows import audit
 from workflows.numbering import next_number
 
-from . import registry
+from . import registry, selectors
 from .models import IssuedDocument
 
 
@@ -23,7 +23,7 @@ def series_of(kind_name: str) -> str:
 
 
 def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=None,
-          locked: bool = False) -> IssuedDocument:
+          locked: bool = False, unissued: bool = False) -> IssuedDocument:
     """Issue the document `kind_name` of `obj` (and `record` for a per-record kind) on the day `on`.
 
     Idempotent: when the document was issued already, the existing IssuedDocument is returned unchanged (a
@@ -39,6 +39,7 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     issues once the data the document shows is in place (after the step's fields are set).
 
     `locked`: the caller has locked the object's row in this transaction already (fire_transition does).
+    `unissued`: the caller has just found, under that lock, that the document is not issued yet (no query again).
 
     Refuses (RuntimeError) outside a transaction, and LookupError for an unknown kind or an object whose kind of
     object has no registered owner. It does not check `kind.unavailable`: the caller issues the document in the
@@ -53,19 +54,23 @@ def issue(kind_name: str, obj, *, record=None, user=None, on: date, client_ip=No
     # (`locked`: the caller holds that lock already, e.g. the step of fire_transition that issues it).
     if not locked:
         type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
-    existing = IssuedDocument.objects.filter(kind=kind.name, owner_type=owner.name, owner_id=obj.pk,
-                                             record_id=record_id).first()
-    if existing is not None:
-        return existing
+    if not unissued:
+        existing = IssuedDocument.objects.filter(kind=kind.name, owner_type=owner.name, owner_id=obj.pk,
+                                                 record_id=record_id).first()
+        if existing is not None:
+            return existing
     number = next_number(series_of(kind.name), on.year, kind.number_pattern) if kind.numbered else None
-    document = IssuedDocument.objects.create(
+    document = IssuedDocument(
         kind=kind.name, owner_type=owner.name, owner_id=obj.pk, record_id=record_id, number=number,
-        issued_on=on, issued_by=user if getattr(user, "pk", None) else None,
+        issued_on=on, issued_at=timezone.now(), issued_by=user if getattr(user, "pk", None) else None,
     )
     if kind.extra.get("frozen", True):
-        # Taken after the row exists, so the evidence list's cut-off (documents issued at) already applies.
-        document.snapshot = snapshot_of(kind, obj, record)
-        document.save(update_fields=["snapshot"])
+        # Taken before the row is written, the document already known as issued at `issued_at` (selectors.issuing),
+        # so the evidence list's cut-off applies; the row is then inserted with its content (one INSERT).
+        with selectors.issuing(document):
+            document.snapshot = snapshot_of(kind, obj, record)
+    # raw: the issued_at the content was taken with is stored as it is (auto_now_add would take a later instant).
+    document.save_base(raw=True, force_insert=True)
     audit.record(obj, transition="issue_document", user=user, client_ip=client_ip,
                  fields={"kind": kind.name, "number": number or "", "record_id": record_id},
                  comment=f"{kind.title} {number}" if number else str(kind.title))

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Case, CharField, DateField, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,19 +150,28 @@ def open_deadline(obj, kind: str, anchor: date, *, replace: bool = True) -> Dead
     return open_deadlines(obj, [(kind, anchor)], replace=replace)[0]
 
 
-def open_deadlines(obj, openings, *, replace: bool = True) -> list[Deadline]:
+def open_deadlines(obj, openings, *, replace: bool = True, closing=(), closed_on=None) -> list[Deadline]:
     """Open several deadlines on `obj` at once, `openings` being (kind, anchor) pairs, each as open_deadline
     would: the rules and the calendar are read once, the open ones of those kinds replaced in one UPDATE, the
     deadlines inserted in one statement and all their reminders in one more. Returns the Deadlines in the order
-    given. A kind given twice with `replace` is opened one after the other (the second replaces the first)."""
+    given. A kind given twice with `replace` is opened one after the other (the second replaces the first).
+    `closing`: kinds the same act meets (close_deadlines(obj, *closing, closed_on=closed_on)), closed first, in the
+    same UPDATE as the replaced ones are cancelled."""
     openings = list(openings)
     kinds = [kind for kind, _anchor in openings]
+    closing = tuple(closing)
+    if closing and (not replace or set(closing) & set(kinds)):
+        close_deadlines(obj, *closing, closed_on=closed_on)
+        closing = ()
     if replace and len(set(kinds)) < len(kinds):
+        if closing:
+            close_deadlines(obj, *closing, closed_on=closed_on)
         return [open_deadline(obj, kind, anchor) for kind, anchor in openings]
     with bookkeeping():
         rules = [rule_of(kind) for kind in kinds]
-        if replace:
-            close_deadlines(obj, *kinds, status=Deadline.Status.CANCELLED)
+        if replace:  # what the act meets is closed, the open ones of the kinds opened are replaced: one UPDATE
+            _close(obj, [*([(closing, Deadline.Status.CLOSED, closed_on)] if closing else []),
+                         (kinds, Deadline.Status.CANCELLED, None)])
         version = calendar.calendar_version()
         object_type = object_type_of(obj)
         deadlines = []
@@ -247,14 +257,29 @@ def close_deadlines(obj, *kinds: str, status: str = Deadline.Status.CLOSED, clos
 
     `closed_on`: the business date of the act that meets them (the filing's filed_on, the service's served_on ...);
     a deadline is met in time when that day is on or before its due date, whatever the hour the act is entered.
-    Without one (an act with no date of its own), today."""
-    now = timezone.now()
+    Without one (an act with no date of its own), today. Returns how many were closed."""
+    return _close(obj, [(kinds, status, closed_on)])
+
+
+def _close(obj, groups) -> int:
+    """Close the open or suspended deadlines of `obj` in `groups` — (kinds, status, closed_on) each, the kinds of
+    different groups distinct — in one UPDATE, and cancel their reminders (two more, when any was closed)."""
+    now, today = timezone.now(), timezone.localdate()
+    kinds = [kind for group_kinds, _status, _on in groups for kind in group_kinds]
+    if len(groups) == 1:
+        status, closed_on = groups[0][1], groups[0][2] or today
+    else:  # each kind its group's status and day
+        status = Case(*[When(kind__in=group_kinds, then=Value(group_status))
+                        for group_kinds, group_status, _on in groups], output_field=CharField())
+        closed_on = Case(*[When(kind__in=group_kinds, then=Value(group_on or today))
+                           for group_kinds, _status, group_on in groups], output_field=DateField())
     of_obj = Deadline.objects.filter(object_type=object_type_of(obj), object_id=obj.pk, kind__in=kinds)
     closed = of_obj.filter(status__in=[Deadline.Status.OPEN, Deadline.Status.SUSPENDED]).update(
-        status=status, closed_at=now, closed_on=closed_on or timezone.localdate())
+        status=status, closed_at=now, closed_on=closed_on)
     if closed:
         # The rows just closed are those of these kinds closed at this very instant (one UPDATE, no SELECT first).
-        cancel_reminders(of_obj.filter(status=status, closed_at=now).values("pk"))
+        statuses = {group_status for _kinds, group_status, _on in groups}
+        cancel_reminders(of_obj.filter(status__in=statuses, closed_at=now).values("pk"))
     return closed
 
 

@@ -27,11 +27,14 @@ from .conftest import make_user
 
 # The bounds: what each step takes today (SQLite and PostgreSQL alike), with no slack for an extra query per row.
 CASE_BOUNDS = {
-    "file": 23,
-    "notify": 29,
+    "file": 21,
+    "notify": 20,
     "submit_decision": 11,
-    "decide": 32,  # 16 of them issue the numbered decision (its number, its frozen content, its audit entry)
-    "serve": 17,
+    # 5 of them issue the numbered decision: its round, its number (one UPDATE … RETURNING), what its content reads
+    # of the file (one UNION), its INSERT with the content, its audit entry (an INSERT: the chain head is locked once
+    # and written once per transition)
+    "decide": 20,
+    "serve": 16,
     "record_execution": 12,
     "close": 18,
 }
@@ -218,3 +221,21 @@ def test_a_petition_from_acceptance_to_reply_takes_a_fixed_number_of_statements(
     assert Petition.objects.get(pk=petition.pk).state == "replied"
     bounds = {"accept": 27, "reply": 26}
     assert not over_bounds(took, bounds), over_bounds(took, bounds)
+
+
+def test_the_decisions_file_reads_in_one_query_are_what_the_orm_reads_one_by_one(town):
+    """cases.documents.file_reads (one UNION ALL) gives the rows, in the order, that the separate reads give."""
+    from cases import documents as case_documents
+    from cases.payments import payment_due_date
+
+    case = deciding(town, inquiries=3)
+    fire_transition("case", case.pk, "decide", town.u["principal"], DECIDE)
+    fire_transition("case", case.pk, "serve", town.u["o1"], {"method": "直接送达"})
+    case = Case.objects.get(pk=case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        reads = case_documents.file_reads(case, "penalty_decision", None, decision=True)
+    assert len(queries) == 2  # the issued decision (its evidence cut-off; in memory while it is issued), the UNION
+    assert reads.inquiries == [(i.subject_name, i.held_at) for i in case.inquiries.all()] and len(reads.inquiries) == 3
+    assert reads.inspections == [(i.place, i.started_at) for i in case.inspections.all()]
+    assert reads.payment_due == payment_due_date(case) and reads.payment_due is not None
+    assert reads.redo is None

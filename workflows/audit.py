@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
@@ -47,14 +50,81 @@ def object_type_of(obj) -> str:
     return obj._meta.label_lower
 
 
+class _ChainScope:
+    """The chain head as one transition scope holds it (see chain_scope())."""
+
+    def __init__(self) -> None:
+        self.base = _savepoints()  # the savepoint level the scope was entered at (fire_transition's)
+        self.head: AuditChain | None = None  # locked by the first entry appended at that level, then kept here
+        self.dirty = False  # entries were appended that the stored head does not count yet
+        self.uncertain = False  # an entry went through a savepoint of its own, which may have been rolled back
+
+    def current_head(self) -> AuditChain:
+        """The head as it stands: the one kept here, unless a savepoint of its own may have taken an entry back;
+        then it is derived from the last entry stored (the entries, not the head, are the truth)."""
+        if self.uncertain:
+            last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+            self.head.length, self.head.last_hash = last if last else (0, "")
+            self.uncertain, self.dirty = False, True
+        return self.head
+
+    def flush(self) -> None:
+        """Write the head kept in memory (one UPDATE), if it moved."""
+        if self.head is not None:
+            self.current_head()
+            if self.dirty:
+                self.head.save(update_fields=["last_hash", "length"])
+        self.dirty = False
+
+
+_chain_scope: ContextVar[_ChainScope | None] = ContextVar("workflows_audit_chain_scope", default=None)
+
+
+def _savepoints() -> list:
+    return [sid for sid in transaction.get_connection().savepoint_ids if sid is not None]
+
+
+@contextmanager
+def chain_scope() -> Iterator[None]:
+    """One transaction's appends to the chain (workflows.services.fire_transition enters it around each transition,
+    inside its transaction): the first entry locks the chain head (SELECT … FOR UPDATE) and keeps it in memory, each
+    further entry is one INSERT, and the head is written once, when the scope ends without an error — still inside
+    the transaction, before its commit. The row lock on the head is held until that commit, so no one else can
+    append in between: the head kept in memory is the head. On an error the head is not written; the transaction
+    rolls back, the entries with it. Nested scopes share the outer one.
+
+    An entry appended inside a savepoint opened within the scope (which may be rolled back on its own) writes the
+    head at once, as outside a scope; the next entry then derives the head from the last entry stored. Entries
+    recorded outside any scope keep the lock-insert-update of each. verify_chain() is not meant to run inside a
+    scope (the stored head lags until the scope ends)."""
+    if _chain_scope.get() is not None:
+        yield
+        return
+    scope = _ChainScope()
+    token = _chain_scope.set(scope)
+    try:
+        yield
+        scope.flush()
+    finally:
+        _chain_scope.reset(token)
+
+
 @transaction.atomic(savepoint=False)
 def record(obj, *, transition: str, source: str = "", target: str = "", user=None,
            fields: dict | None = None, comment: str = "", client_ip: str | None = None) -> AuditEntry:
-    """Append one entry. The chain head is row-locked, so concurrent appends queue up instead of forking.
+    """Append one entry and return it. The chain head is row-locked, so concurrent appends queue up instead of
+    forking; inside a chain_scope() the head is locked once per scope and written once at its end.
 
     Inside the caller's transaction it takes no savepoint of its own (two statements fewer per entry): an error here
     rolls back the caller's whole step, which is what a step without its audit entry must do anyway."""
-    head = AuditChain.objects.select_for_update().get(pk=1)
+    scope = _chain_scope.get()
+    at_base = scope is not None and _savepoints() == scope.base
+    if at_base and scope.head is None:
+        scope.head = AuditChain.objects.select_for_update().get(pk=1)  # held until the transaction commits
+    if scope is not None and scope.head is not None:
+        head = scope.current_head()
+    else:
+        head = AuditChain.objects.select_for_update().get(pk=1)
     entry = AuditEntry(
         sequence=head.length + 1,
         object_type=object_type_of(obj),
@@ -74,7 +144,12 @@ def record(obj, *, transition: str, source: str = "", target: str = "", user=Non
     entry.save()
     head.last_hash = entry.hash
     head.length = entry.sequence
-    head.save(update_fields=["last_hash", "length"])
+    if at_base:
+        scope.dirty = True  # written once, when the scope ends (chain_scope)
+    else:
+        head.save(update_fields=["last_hash", "length"])
+        if scope is not None and scope.head is not None:
+            scope.uncertain = True  # that savepoint may yet be rolled back, the entry and the head's move with it
     return entry
 
 

@@ -5,7 +5,7 @@ import string
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import NumberPattern, NumberSequence
@@ -48,11 +48,27 @@ def next_number(scope: str, year: int, fmt: str) -> str:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction that uses the number")
-    fmt = pattern_for(scope, fmt)
-    sequence = NumberSequence.objects.select_for_update().filter(scope=scope, year=year).first()
-    if sequence is None:  # the first number of the year: the row is made (once, whoever races for it), then locked
+    taken = _take(scope, year)
+    if taken is None:  # the first number of the year: the row is made (once, whoever races for it), then taken
         NumberSequence.objects.get_or_create(scope=scope, year=year)
-        sequence = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return fmt.format(town=settings.TOWN_SHORT_NAME, town_name=settings.TOWN_NAME, year=year, seq=sequence.last)
+        taken = _take(scope, year)
+    last, pattern = taken
+    return (pattern or fmt).format(town=settings.TOWN_SHORT_NAME, town_name=settings.TOWN_NAME, year=year, seq=last)
+
+
+def _take(scope: str, year: int) -> tuple[int, str | None] | None:
+    """Increment the sequence of `scope` in `year` and return (its new last number, the admin's pattern of the
+    scope or None), in one statement: the UPDATE row-locks the sequence until the transaction ends (a concurrent
+    caller waits, then increments what this one wrote), and RETURNING reads the pattern with it (PostgreSQL;
+    SQLite ≥ 3.35). None when the sequence row does not exist yet."""
+    quote = connection.ops.quote_name
+    sequences, patterns = quote(NumberSequence._meta.db_table), quote(NumberPattern._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {sequences} SET {quote('last')} = {quote('last')} + 1 "
+            f"WHERE {quote('scope')} = %s AND {quote('year')} = %s "
+            f"RETURNING {quote('last')}, (SELECT p.{quote('pattern')} FROM {patterns} p "
+            f"WHERE p.{quote('scope')} = %s ORDER BY p.{quote('id')} LIMIT 1)",
+            [scope, year, scope])
+        row = cursor.fetchone()
+    return (row[0], row[1] or None) if row else None

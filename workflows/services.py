@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import NoTransition, TransitionConditionsUnmet
 
-from . import roles
+from . import audit, roles
 from .errors import InvalidInput, Message, NotFound, NotPermitted, Refusal, RuleViolation, StateConflict
 from .forms import form_errors, json_type_errors
 
@@ -74,9 +74,10 @@ def register_process(name: str, model: type, flow: type, forms: dict) -> None:
     _PROCESSES[name] = process
 
 
-# Context managers entered around every transition, inside its transaction (registered by the apps above, e.g.
-# notifications.apps: the deadline bookkeeping that reads the calendar and the rule table once per transition).
-_TRANSITION_SCOPES: list = []
+# Context managers entered around every transition, inside its transaction: the audit chain's (its head locked once
+# and written once per transition, workflows.audit.chain_scope; first, so it ends last), then those registered by
+# the apps above (e.g. notifications.apps: the deadline bookkeeping that reads the calendar once per transition).
+_TRANSITION_SCOPES: list = [audit.chain_scope]
 
 
 def register_transition_scope(factory) -> None:
